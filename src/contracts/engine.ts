@@ -1,0 +1,186 @@
+/**
+ * The container engine contract: devenv's own types in and out, no dockerode
+ * objects. The Docker adapter implements it today; a remote Docker host or
+ * Kubernetes must only implement this interface.
+ */
+
+/** Label selector: key -> exact value, or `true` for "label present". */
+export type LabelSelector = Record<string, string | true>;
+
+export interface EngineInfo {
+  /** Where the engine is, for humans: "unix:///var/run/docker.sock", "tcp://host:2376". */
+  endpoint: string;
+  serverVersion: string;
+  apiVersion: string;
+  /** Address at which published ports are reachable from this machine. */
+  publishedHost: string;
+}
+
+export interface ImageInfo {
+  id: string;
+  /** "5432/tcp" style keys of the image's EXPOSE. */
+  exposedPorts: string[];
+  /** The image's own HEALTHCHECK test, if any. */
+  healthcheck?: string[];
+  volumes: string[];
+  entrypoint: string[];
+  cmd: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface ProgressUpdate {
+  /** Layer or step id, when the engine reports one. */
+  id?: string;
+  status: string;
+  current?: number;
+  total?: number;
+}
+
+export interface BuildRequest {
+  contextDir: string;
+  dockerfile: string;
+  tag: string;
+  args: Record<string, string>;
+  target?: string;
+  labels: Record<string, string>;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostIp: string;
+  /** Fixed host port, or undefined/"" for one chosen by the engine. */
+  hostPort?: string;
+}
+
+export type MountRequest =
+  | { type: 'volume'; source: string; target: string; readOnly: boolean; noCopy?: boolean }
+  | { type: 'bind'; source: string; target: string; readOnly: boolean }
+  | { type: 'tmpfs'; target: string; sizeBytes?: number; mode?: number };
+
+export interface HealthcheckRequest {
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+  startIntervalMs?: number;
+}
+
+export interface NetworkAttachment {
+  network: string;
+  aliases: string[];
+}
+
+export interface ContainerRequest {
+  name: string;
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  ports: PortBinding[];
+  /** Extra exposed ports ("8080/tcp"), unpublished. */
+  expose: string[];
+  mounts: MountRequest[];
+  networks: NetworkAttachment[];
+  /** undefined: the image's own; 'disabled': none. */
+  healthcheck?: HealthcheckRequest | 'disabled';
+  init: boolean;
+  stopTimeoutSeconds: number;
+  stopSignal?: string;
+  restartPolicy: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  restartMaxRetries?: number;
+  tty: boolean;
+  openStdin: boolean;
+  extraHosts: string[];
+}
+
+export type ContainerRunState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+export type HealthState = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+export interface PublishedPort {
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostIp: string;
+  hostPort: number;
+}
+
+export interface ContainerStatus {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  state: ContainerRunState;
+  health: HealthState;
+  /** Exit code, for exited containers. */
+  exitCode?: number;
+  /** Last healthcheck outputs (newest last), when the engine reports them. */
+  healthLog: string[];
+  ports: PublishedPort[];
+  createdAt: string;
+  startedAt?: string;
+  restartCount: number;
+}
+
+export interface ResourceSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  createdAt?: string;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  /** ISO timestamp from the engine, when asked for. */
+  time?: string;
+}
+
+export interface LogOptions {
+  follow: boolean;
+  /** Number of last lines, or all. */
+  tail?: number | 'all';
+  /** Unix seconds. */
+  since?: number;
+  timestamps?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+export interface ContainerEngine {
+  info(): Promise<EngineInfo>;
+
+  inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  pullImage(ref: string, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<void>;
+  buildImage(request: BuildRequest, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<string>;
+
+  listNetworks(selector: LabelSelector): Promise<ResourceSummary[]>;
+  createNetwork(name: string, labels: Record<string, string>, options?: { internal?: boolean; driver?: string }): Promise<string>;
+  removeNetwork(nameOrId: string): Promise<void>;
+
+  listVolumes(selector: LabelSelector): Promise<ResourceSummary[]>;
+  createVolume(name: string, labels: Record<string, string>, options?: { driver?: string }): Promise<string>;
+  removeVolume(name: string): Promise<void>;
+
+  /** All containers (running or not) whose labels match. */
+  listContainers(selector: LabelSelector): Promise<ContainerStatus[]>;
+  createContainer(request: ContainerRequest): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Removes a container; with `volumes` its anonymous volumes too. Missing containers are not an error. */
+  removeContainer(id: string, options: { force: boolean; volumes: boolean }): Promise<void>;
+  restartContainer(id: string, timeoutSeconds: number): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerStatus | undefined>;
+  /** Streams log lines until the container stops (follow) or the signal aborts; resolves when done. */
+  logs(id: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
+  exec(id: string, command: string[]): Promise<ExecResult>;
+}

@@ -1,0 +1,149 @@
+/**
+ * The resolved compose model: what a compose template means after loading,
+ * merging, interpolation, validation and normalization to long syntax.
+ * Everything downstream (planning, engine, `devenv config`) reads only this.
+ * Durations are milliseconds; paths are absolute.
+ */
+
+export interface ComposeProject {
+  /** Project name: top-level `name`, else the project directory's name (sanitized). */
+  name: string;
+  /** Absolute directory that relative paths resolve against (the first compose file's). */
+  workingDir: string;
+  /** Absolute paths of the compose files, in merge order. */
+  files: string[];
+  services: Record<string, ServiceSpec>;
+  networks: Record<string, NetworkSpec>;
+  volumes: Record<string, VolumeSpec>;
+  secrets: Record<string, FileObjectSpec>;
+  configs: Record<string, FileObjectSpec>;
+  /** Top-level `x-` keys, kept as written. */
+  extensions: Record<string, unknown>;
+}
+
+export interface ServiceSpec {
+  name: string;
+  image?: string;
+  build?: BuildSpec;
+  /** Exec form; a string command is split the way compose splits it (shell words). */
+  command?: string[];
+  entrypoint?: string[];
+  /** environment after env_file and environment are merged; null: declared without value and unset. */
+  environment: Record<string, string | null>;
+  ports: PortSpec[];
+  expose: string[];
+  volumes: ServiceVolumeSpec[];
+  dependsOn: Record<string, DependsOnSpec>;
+  healthcheck?: HealthcheckSpec;
+  restart?: string;
+  workingDir?: string;
+  user?: string;
+  labels: Record<string, string>;
+  /** Networks the service joins, with aliases; `default` when none are given. */
+  networks: Record<string, ServiceNetworkSpec>;
+  profiles: string[];
+  secrets: ServiceFileRefSpec[];
+  configs: ServiceFileRefSpec[];
+  containerName?: string;
+  hostname?: string;
+  stopGracePeriodMs?: number;
+  stopSignal?: string;
+  /** `init:` from the template; undefined means devenv's default (an init process for dev stacks). */
+  init?: boolean;
+  tty?: boolean;
+  stdinOpen?: boolean;
+  extraHosts: string[];
+  /** `x-` keys of the service. */
+  extensions: Record<string, unknown>;
+  /** `develop:` section, kept as written (used by watch mode). */
+  develop?: unknown;
+}
+
+export interface BuildSpec {
+  /** Absolute path of the build context directory. */
+  context: string;
+  /** Dockerfile path relative to the context. */
+  dockerfile: string;
+  args: Record<string, string>;
+  target?: string;
+  labels: Record<string, string>;
+}
+
+export interface PortSpec {
+  /** Container port. */
+  target: number;
+  /** Host port as written (a number, or a range "8000-8010"); undefined: any free port. */
+  published?: string;
+  /** Host IP as written; undefined: devenv's default (127.0.0.1). */
+  hostIp?: string;
+  protocol: 'tcp' | 'udp';
+  name?: string;
+}
+
+export type ServiceVolumeSpec =
+  | { type: 'volume'; source?: string; target: string; readOnly: boolean; noCopy?: boolean }
+  | { type: 'bind'; source: string; target: string; readOnly: boolean; createHostPath: boolean }
+  | { type: 'tmpfs'; target: string; sizeBytes?: number; mode?: number };
+
+export type DependsOnCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface DependsOnSpec {
+  condition: DependsOnCondition;
+  required: boolean;
+  restart: boolean;
+}
+
+export interface HealthcheckSpec {
+  /** ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
+  test?: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+  startIntervalMs?: number;
+  disable: boolean;
+}
+
+export interface ServiceNetworkSpec {
+  aliases: string[];
+}
+
+export interface ServiceFileRefSpec {
+  source: string;
+  /** Absolute path in the container (secrets default to /run/secrets/<source>). */
+  target: string;
+}
+
+export interface NetworkSpec {
+  /** Name as written (external networks keep it); devenv names its own per stack. */
+  name?: string;
+  external: boolean;
+  driver?: string;
+  internal: boolean;
+  labels: Record<string, string>;
+}
+
+export interface VolumeSpec {
+  name?: string;
+  external: boolean;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+export interface FileObjectSpec {
+  /** Absolute path of the file on the host. */
+  file: string;
+}
+
+/** A warning about the template: an obsolete or ignored key. Never silently dropped. */
+export interface ComposeWarning {
+  message: string;
+  file?: string;
+  line?: number;
+  path?: string;
+}
+
+export interface ResolvedCompose {
+  project: ComposeProject;
+  warnings: ComposeWarning[];
+}

@@ -1,0 +1,67 @@
+/**
+ * devenv's one error family. Every error a user can meet has a stable code,
+ * a message that says what went wrong, a hint with the next step, and an exit code.
+ * Anything that is not a DevenvError reaching the top is a bug (see cli/error-handler).
+ */
+export type ErrorCode =
+  | 'COMPOSE_NOT_FOUND'
+  | 'COMPOSE_YAML'
+  | 'COMPOSE_INVALID'
+  | 'COMPOSE_INTERPOLATION'
+  | 'COMPOSE_CYCLE'
+  | 'COMPOSE_REFERENCE'
+  | 'ENGINE_UNREACHABLE'
+  | 'ENGINE_ERROR'
+  | 'IMAGE_PULL_FAILED'
+  | 'IMAGE_BUILD_FAILED'
+  | 'PORT_TAKEN'
+  | 'SERVICE_FAILED'
+  | 'SERVICE_NOT_FOUND'
+  | 'STACK_NOT_FOUND'
+  | 'USAGE'
+  | 'INTERRUPTED';
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Key path inside the document, e.g. services.app.ports[0] */
+  path?: string;
+}
+
+export interface DevenvErrorOptions {
+  hint?: string;
+  exitCode?: number;
+  location?: SourceLocation;
+  cause?: unknown;
+  /** Extra lines shown under the message, e.g. a failing service's last log lines. */
+  details?: string[];
+}
+
+export class DevenvError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly exitCode: number;
+  readonly location: SourceLocation | undefined;
+  readonly details: string[];
+
+  constructor(code: ErrorCode, message: string, options: DevenvErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DevenvError';
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : code === 'INTERRUPTED' ? 130 : 1);
+    this.location = options.location;
+    this.details = options.details ?? [];
+  }
+}
+
+export function isDevenvError(value: unknown): value is DevenvError {
+  return value instanceof DevenvError;
+}
+
+/** "compose.yaml:12 services.app.ports[0]" */
+export function formatLocation(location: SourceLocation): string {
+  const where = location.line === undefined ? location.file : `${location.file}:${location.line}`;
+  return location.path ? `${where} (${location.path})` : where;
+}
