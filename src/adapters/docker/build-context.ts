@@ -1,0 +1,48 @@
+/**
+ * The build context: which files of the context directory are sent to the
+ * engine. .dockerignore rules apply, except to the Dockerfile and the
+ * .dockerignore itself, which the engine always needs.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { hasExceptions, isIgnored, parseDockerignore, type DockerignoreRule } from './dockerignore.js';
+
+async function readRules(contextDir: string): Promise<DockerignoreRule[]> {
+  try {
+    return parseDockerignore(await readFile(join(contextDir, '.dockerignore'), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/**
+ * Context-relative paths (forward slashes) of the directories, files and
+ * symlinks to send, sorted. `dockerfile` is relative to the context.
+ */
+export async function listBuildContext(contextDir: string, dockerfile: string): Promise<string[]> {
+  const rules = await readRules(contextDir);
+  const mustWalkIgnoredDirs = hasExceptions(rules);
+  const always = new Set([dockerfile.split(sep).join('/').replace(/^\.\//, ''), '.dockerignore']);
+  const selected: string[] = [];
+
+  async function walk(dir: string, dirIgnored: boolean): Promise<void> {
+    const entries = await readdir(dir, { withFileTypes: true });
+    // Directories that are not ignored are sent too: COPY keeps empty ones and their modes.
+    if (dir !== contextDir && !dirIgnored) selected.push(relative(contextDir, dir).split(sep).join('/'));
+    for (const entry of entries) {
+      const absolute = join(dir, entry.name);
+      const path = relative(contextDir, absolute).split(sep).join('/');
+      const ignored = isIgnored(rules, path) && !always.has(path);
+      if (entry.isDirectory()) {
+        if (ignored && !mustWalkIgnoredDirs) continue;
+        await walk(absolute, ignored);
+      } else if (!ignored) {
+        selected.push(path);
+      }
+    }
+  }
+
+  await walk(contextDir, false);
+  return selected.sort();
+}

@@ -1,0 +1,150 @@
+/**
+ * The I/O half of compose loading: which compose files a directory uses,
+ * reading them, the project's .env and env_files, then the pure
+ * resolveCompose (core/compose/load-compose.ts).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DevenvError } from '../../core/errors.js';
+import { parseDotenv } from '../../core/compose/dotenv.js';
+import { resolveCompose } from '../../core/compose/load-compose.js';
+import type { ResolvedCompose } from '../../core/compose/model.js';
+
+/** Looked for, in this order, when neither -f nor devenv.yaml names the files. */
+export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+const NOT_FOUND_HINT = 'run devenv init, or pass -f FILE';
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** devenv.yaml's `compose:` (a file or a list of files), relative to dir; undefined when not set. */
+function devenvConfigFiles(dir: string): string[] | undefined {
+  const configPath = path.join(dir, 'devenv.yaml');
+  if (!isFile(configPath)) return undefined;
+  let config: unknown;
+  try {
+    config = parseYaml(readFileSync(configPath, 'utf8'));
+  } catch (error) {
+    throw new DevenvError('COMPOSE_YAML', `devenv.yaml: invalid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      location: { file: configPath },
+      cause: error,
+    });
+  }
+  const compose = config !== null && typeof config === 'object' ? (config as Record<string, unknown>).compose : undefined;
+  if (compose === undefined || compose === null) return undefined;
+  const list = [compose].flat();
+  if (list.length === 0 || !list.every((entry) => typeof entry === 'string')) {
+    throw new DevenvError('COMPOSE_INVALID', 'devenv.yaml: `compose:` must be a file name or a list of file names', {
+      location: { file: configPath, path: 'compose' },
+    });
+  }
+  return list.map((entry) => path.resolve(dir, entry));
+}
+
+/** compose.yaml -> compose.override.yaml (and .yml), which compose loads after the main file. */
+function overrideFileFor(file: string): string | undefined {
+  const extension = path.extname(file);
+  const base = file.slice(0, -extension.length);
+  return ['.yaml', '.yml'].map((ext) => `${base}.override${ext}`).find(isFile);
+}
+
+/**
+ * Absolute paths of the compose files, in merge order: explicit -f files
+ * (relative to dir), else devenv.yaml's `compose:`, else the first of
+ * compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml (with its
+ * `.override` file when present, as compose does).
+ */
+export function findComposeFiles(dir: string, explicitFiles?: string[]): string[] {
+  const named =
+    explicitFiles && explicitFiles.length > 0
+      ? explicitFiles.map((file) => path.resolve(dir, file))
+      : devenvConfigFiles(dir);
+  if (named) {
+    const missing = named.find((file) => !isFile(file));
+    if (missing !== undefined) {
+      throw new DevenvError('COMPOSE_NOT_FOUND', `compose file ${missing} not found`, {
+        hint: NOT_FOUND_HINT,
+        location: { file: missing },
+      });
+    }
+    return named;
+  }
+  const found = DEFAULT_COMPOSE_FILES.map((name) => path.join(dir, name)).find(isFile);
+  if (found === undefined) {
+    throw new DevenvError(
+      'COMPOSE_NOT_FOUND',
+      `no compose file in ${dir} (looked for devenv.yaml's compose:, ${DEFAULT_COMPOSE_FILES.join(', ')})`,
+      { hint: NOT_FOUND_HINT },
+    );
+  }
+  const override = overrideFileFor(found);
+  return override ? [found, override] : [found];
+}
+
+export interface LoadComposeOptions {
+  /** Directory devenv runs in; -f paths and the default files are relative to it. */
+  cwd: string;
+  /** -f files; empty or undefined: devenv.yaml or the default names. */
+  files?: string[];
+  /** The shell environment (process.env). */
+  env: Record<string, string | undefined>;
+  /** devenv's own variables (DEVENV_STACK, ...); they win over the shell and .env. */
+  extraVars?: Record<string, string>;
+  /** Active profiles; empty or undefined: COMPOSE_PROFILES from env (comma-separated), if set. */
+  profiles?: string[];
+}
+
+function readTextIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads the compose files and the project's .env, builds the interpolation
+ * environment (devenv variables > shell > .env) and resolves the project.
+ */
+export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompose {
+  const cwd = path.resolve(options.cwd);
+  const files = findComposeFiles(cwd, options.files);
+  const workingDir = path.dirname(files[0] ?? path.join(cwd, DEFAULT_COMPOSE_FILES[0] ?? 'compose.yaml'));
+
+  const shell: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.env)) if (value !== undefined) shell[name] = value;
+
+  const dotenvPath = path.join(workingDir, '.env');
+  const dotenvText = existsSync(dotenvPath) && isFile(dotenvPath) ? readFileSync(dotenvPath, 'utf8') : undefined;
+  const dotenv =
+    dotenvText === undefined
+      ? {}
+      : parseDotenv(dotenvText, { file: '.env', lookup: (name) => shell[name], precedence: 'lookup' });
+  const environment = { ...dotenv, ...shell, ...(options.extraVars ?? {}) };
+
+  const profiles =
+    options.profiles && options.profiles.length > 0
+      ? options.profiles
+      : (environment.COMPOSE_PROFILES ?? '')
+          .split(',')
+          .map((profile) => profile.trim())
+          .filter((profile) => profile !== '');
+
+  return resolveCompose({
+    files: files.map((file) => ({ path: file, text: readFileSync(file, 'utf8') })),
+    workingDir,
+    environment,
+    readEnvFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
+    activeProfiles: profiles,
+  });
+}

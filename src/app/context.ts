@@ -1,0 +1,39 @@
+/**
+ * What every use-case gets: where it runs, the shell environment, the clock,
+ * the event stream, and a lazily connected engine. No module-level state.
+ */
+import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
+import type { DevenvEvent, Emit } from './events.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface HostInfo {
+  /** User name for the stack identity. */
+  user: string;
+  hostname: string;
+  pid: number;
+  isProcessAlive(pid: number): boolean;
+}
+
+export interface AppContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  host: HostInfo;
+  version: string;
+  emit: Emit;
+  /** Connects on first use; throws ENGINE_UNREACHABLE with a hint when no engine answers. */
+  engine(): Promise<{ engine: ContainerEngine; info: EngineInfo }>;
+  /** Current git branch of a directory (or a fallback when not a repository). */
+  gitBranch(dir: string): Promise<string>;
+  /** Aborted on Ctrl-C / SIGTERM. */
+  signal: AbortSignal;
+}
+
+export function emitterFor(clock: Clock, sink: (event: DevenvEvent) => void): Emit {
+  return (event) => sink({ ...event, time: clock.now() } as DevenvEvent);
+}

@@ -1,0 +1,86 @@
+/**
+ * Images for a stack: the local image when present, otherwise pulled with
+ * progress; `build:` services built through the engine's build API.
+ * Independent images are prepared in parallel.
+ */
+import type { ContainerEngine, ImageInfo } from '../contracts/engine.js';
+import type { ComposeProject, ServiceSpec } from '../core/compose/model.js';
+import { DevenvError } from '../core/errors.js';
+import { resourceNames } from '../core/stack/identity.js';
+import type { AppContext } from './context.js';
+
+export interface PreparedImage {
+  ref: string;
+  info: ImageInfo;
+  source: 'local' | 'pulled' | 'built';
+}
+
+export interface ImageOptions {
+  /** Rebuild `build:` services even when their image exists. */
+  forceBuild: boolean;
+}
+
+async function prepareService(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  stack: string,
+  service: ServiceSpec,
+  options: ImageOptions,
+): Promise<PreparedImage> {
+  const started = ctx.clock.now();
+  const ready = (ref: string, info: ImageInfo, source: PreparedImage['source']): PreparedImage => {
+    ctx.emit({ type: 'image.ready', service: service.name, image: ref, source, durationMs: ctx.clock.now() - started });
+    return { ref, info, source };
+  };
+  if (service.build) {
+    const tag = service.image ?? resourceNames.image(stack, service.name);
+    const build = service.build;
+    const existing = options.forceBuild ? undefined : await engine.inspectImage(tag);
+    if (existing) return ready(tag, existing, 'local');
+    await engine.buildImage(
+      {
+        contextDir: build.context,
+        dockerfile: build.dockerfile,
+        tag,
+        args: build.args,
+        labels: build.labels,
+        ...(build.target !== undefined ? { target: build.target } : {}),
+      },
+      (progress) => ctx.emit({ type: 'image.building', service: service.name, image: tag, progress }),
+      ctx.signal,
+    );
+    const info = await engine.inspectImage(tag);
+    if (!info) throw new DevenvError('IMAGE_BUILD_FAILED', `Built ${tag} for service "${service.name}" but the engine does not list it.`);
+    return ready(tag, info, 'built');
+  }
+  const ref = service.image;
+  if (!ref) {
+    throw new DevenvError('COMPOSE_INVALID', `Service "${service.name}" has neither image nor build.`, {
+      hint: 'Add `image:` or `build:` to the service.',
+    });
+  }
+  const local = await engine.inspectImage(ref);
+  if (local) return ready(ref, local, 'local');
+  await engine.pullImage(ref, (progress) => ctx.emit({ type: 'image.pulling', service: service.name, image: ref, progress }), ctx.signal);
+  const pulled = await engine.inspectImage(ref);
+  if (!pulled) throw new DevenvError('IMAGE_PULL_FAILED', `Pulled ${ref} but the engine does not list it.`);
+  return ready(ref, pulled, 'pulled');
+}
+
+export async function prepareImages(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  stack: string,
+  project: ComposeProject,
+  services: string[],
+  options: ImageOptions,
+): Promise<Map<string, PreparedImage>> {
+  const results = await Promise.all(
+    services.map(async (name) => {
+      const service = project.services[name];
+      if (!service) throw new DevenvError('SERVICE_NOT_FOUND', `No service "${name}" in the template.`);
+      return [name, await prepareService(ctx, engine, stack, service, options)] as const;
+    }),
+  );
+  return new Map(results);
+}

@@ -1,0 +1,14 @@
+/** Observe a stack once: what the engine has under the stack's labels. */
+import type { ContainerEngine } from '../contracts/engine.js';
+import type { ObservedStack } from '../core/plan/reconcile.js';
+import { stackSelector } from '../core/stack/labels.js';
+
+export async function observeStack(engine: ContainerEngine, stack: string): Promise<ObservedStack> {
+  const selector = stackSelector(stack);
+  const [containers, networks, volumes] = await Promise.all([
+    engine.listContainers(selector),
+    engine.listNetworks(selector),
+    engine.listVolumes(selector),
+  ]);
+  return { containers, networks, volumes };
+}

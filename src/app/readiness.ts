@@ -1,0 +1,123 @@
+/**
+ * Waits until a started service is ready by its readiness check, polling
+ * fast (every ~100-150 ms) whatever the template's healthcheck interval:
+ * the engine's health status, the healthcheck test run directly during
+ * start-up, or host-side protocol probes on the published port.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainerEngine, ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
+import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
+import { DevenvError } from '../core/errors.js';
+import { postgresProbe } from '../adapters/probes/postgres-probe.js';
+import { redisProbe } from '../adapters/probes/redis-probe.js';
+import { tcpProbe } from '../adapters/probes/tcp-probe.js';
+import type { AppContext } from './context.js';
+
+export const POLL_INTERVAL_MS = 100;
+
+export interface ReadinessRequest {
+  engine: ContainerEngine;
+  info: EngineInfo;
+  service: string;
+  containerId: string;
+  check: ReadinessCheck;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export class ServiceNotReadyError extends DevenvError {
+  readonly service: string;
+  constructor(service: string, reason: string, details: string[]) {
+    super('SERVICE_FAILED', `Service "${service}" failed: ${reason}.`, {
+      hint: `See its logs with \`devenv logs ${service}\`, fix the template or the service, then run \`devenv up\` again; \`devenv down\` removes what was created.`,
+      details,
+    });
+    this.service = service;
+  }
+}
+
+function execCommand(test: string[]): string[] | undefined {
+  const [kind, ...rest] = test;
+  if (kind === 'CMD') return rest;
+  if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', rest.join(' ')];
+  return undefined;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  const timer = sleep(ms, fallback, { ref: false });
+  return Promise.race([promise, timer]);
+}
+
+async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Promise<boolean> {
+  const { check, info } = request;
+  const hostPort = (containerPort: number) =>
+    status.ports.find((port) => port.containerPort === containerPort && port.protocol === 'tcp')?.hostPort;
+  switch (check.kind) {
+    case 'healthcheck': {
+      if (status.health === 'healthy') return true;
+      const command = execCommand(check.test);
+      if (!command || status.state !== 'running') return false;
+      const result = await withTimeout(
+        request.engine.exec(request.containerId, command).catch(() => ({ exitCode: -1, output: '' })),
+        5000,
+        { exitCode: -1, output: '' },
+      );
+      return result.exitCode === 0;
+    }
+    case 'postgres': {
+      const port = hostPort(check.containerPort);
+      return port !== undefined && status.state === 'running' && (await postgresProbe(info.publishedHost, port, { user: check.user, database: check.database }));
+    }
+    case 'redis': {
+      const port = hostPort(check.containerPort);
+      return port !== undefined && status.state === 'running' && (await redisProbe(info.publishedHost, port));
+    }
+    case 'tcp': {
+      const port = hostPort(check.containerPort);
+      return port !== undefined && status.state === 'running' && (await tcpProbe(info.publishedHost, port));
+    }
+    case 'running':
+      return status.state === 'running' || (status.state === 'exited' && status.exitCode === 0);
+    case 'completed':
+      return status.state === 'exited' && status.exitCode === 0;
+  }
+}
+
+/** Last log lines of a container, for error messages. */
+export async function logTail(engine: ContainerEngine, containerId: string, lines = 20): Promise<string[]> {
+  const collected: string[] = [];
+  await engine.logs(containerId, { follow: false, tail: lines }, (line) => collected.push(line.text)).catch(() => undefined);
+  return collected.slice(-lines);
+}
+
+export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest): Promise<ContainerStatus> {
+  const { engine, service, containerId, check } = request;
+  const deadline = ctx.clock.now() + request.timeoutMs;
+  let lastHealth: HealthState | 'probing' | undefined;
+  const fail = async (reason: string, extra: string[] = []): Promise<never> => {
+    const tail = await logTail(engine, containerId);
+    ctx.emit({ type: 'service.failed', service, reason, logTail: [...extra, ...tail] });
+    throw new ServiceNotReadyError(service, reason, [...extra.map((line) => `healthcheck: ${line}`), ...tail]);
+  };
+  for (;;) {
+    if (request.signal.aborted) throw new DevenvError('INTERRUPTED', `Interrupted while waiting for "${service}".`);
+    const status = await engine.inspectContainer(containerId);
+    if (!status) return fail('its container disappeared');
+    const health: HealthState | 'probing' = check.kind === 'healthcheck' ? status.health : 'probing';
+    if (health !== lastHealth) {
+      ctx.emit({ type: 'health.changed', service, health, detail: describeReadiness(check) });
+      lastHealth = health;
+    }
+    if (await probeOnce(request, status)) return status;
+    if (status.state === 'exited' || status.state === 'dead') {
+      return fail(`its container exited with code ${status.exitCode ?? 'unknown'}`);
+    }
+    if (check.kind === 'healthcheck' && status.health === 'unhealthy') {
+      return fail('its healthcheck reports unhealthy', status.healthLog.slice(-3));
+    }
+    if (ctx.clock.now() > deadline) {
+      return fail(`not ready after ${Math.round(request.timeoutMs / 1000)} s (waiting for: ${describeReadiness(check)})`, status.healthLog.slice(-3));
+    }
+    await sleep(POLL_INTERVAL_MS, undefined, { signal: request.signal }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,23 @@
+/** `devenv env`: the running stack's environment as seen from the host. */
+import { DevenvError } from '../core/errors.js';
+import { Labels } from '../core/stack/labels.js';
+import type { AppContext } from './context.js';
+import { observeStack } from './observe.js';
+import { stackHostEnv } from './stack-env.js';
+import { resolveStackTarget, type StackOptions } from './stack-target.js';
+
+export async function stackEnvironment(ctx: AppContext, options: StackOptions): Promise<Record<string, string>> {
+  const target = await resolveStackTarget(ctx, options);
+  const { engine, info } = await ctx.engine();
+  const observed = await observeStack(engine, target.identity.name);
+  if (observed.containers.length === 0) {
+    throw new DevenvError('STACK_NOT_FOUND', `Stack "${target.identity.name}" is not running.`, {
+      hint: 'Start it with `devenv up -d` (or pass --branch/--stack to pick another stack; `devenv ls` lists them).',
+    });
+  }
+  const services = observed.containers.map((container) => ({
+    service: container.labels[Labels.service] ?? container.name,
+    ports: container.ports,
+  }));
+  return stackHostEnv(target, info, services);
+}

@@ -1,0 +1,51 @@
+/**
+ * Which stack a command is about: the compose template resolved for this
+ * directory, and the identity (project + owner + branch, or --stack).
+ */
+import type { ResolvedCompose } from '../core/compose/model.js';
+import { stackIdentity, type StackIdentity } from '../core/stack/identity.js';
+import { loadComposeFromDisk } from '../adapters/fs/compose-files.js';
+import type { AppContext } from './context.js';
+
+export interface StackOptions {
+  files?: string[];
+  branch?: string;
+  stack?: string;
+  profiles?: string[];
+}
+
+export interface StackTarget extends ResolvedCompose {
+  identity: StackIdentity;
+}
+
+function devenvVars(identity: StackIdentity): Record<string, string> {
+  return { DEVENV_STACK: identity.name, DEVENV_BRANCH: identity.branch, DEVENV_USER: identity.owner };
+}
+
+export async function resolveStackTarget(ctx: AppContext, options: StackOptions): Promise<StackTarget> {
+  const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
+  const owner = ctx.host.user;
+  const load = (identity: StackIdentity) =>
+    loadComposeFromDisk({
+      cwd: ctx.cwd,
+      files: options.files,
+      env: ctx.env,
+      extraVars: devenvVars(identity),
+      profiles: options.profiles ?? [],
+    });
+  // The project name can come from the template; the stack name comes from the project name.
+  const provisional = stackIdentity({ project: 'devenv', owner, branch, explicitName: options.stack });
+  const first = await load(provisional);
+  const identity = stackIdentity({ project: first.project.name, owner, branch, explicitName: options.stack });
+  const resolved = identity.name === provisional.name ? first : await load(identity);
+  return { ...resolved, identity };
+}
+
+/** The identity alone, for commands that can work from labels when no template is around (down, logs, ls). */
+export async function resolveIdentityOnly(ctx: AppContext, options: StackOptions): Promise<StackIdentity | undefined> {
+  if (options.stack !== undefined) {
+    const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
+    return stackIdentity({ project: '', owner: ctx.host.user, branch, explicitName: options.stack });
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+/** Wires the real adapters into an AppContext for the CLI. */
+import type { AppContext, Clock } from '../app/context.js';
+import { emitterFor } from '../app/context.js';
+import type { DevenvEvent } from '../app/events.js';
+import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
+import { DockerEngine } from '../adapters/docker/docker-engine.js';
+import { currentBranch } from '../adapters/git/current-branch.js';
+import { hostInfo } from '../adapters/host/host-info.js';
+
+export function createAppContext(options: {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  version: string;
+  signal: AbortSignal;
+  sink: (event: DevenvEvent) => void;
+}): AppContext {
+  let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
+  return {
+    cwd: options.cwd,
+    env: options.env,
+    clock: options.clock,
+    host: hostInfo(options.env),
+    version: options.version,
+    signal: options.signal,
+    emit: emitterFor(options.clock, options.sink),
+    engine() {
+      connection ??= (async () => {
+        const engine = await DockerEngine.connect(options.env);
+        return { engine, info: await engine.info() };
+      })();
+      return connection;
+    },
+    gitBranch: currentBranch,
+  };
+}

@@ -1,0 +1,48 @@
+/** The shape of a CLI command: flags in, a use-case called, output through the renderer. */
+import type { ParseArgsConfig } from 'node:util';
+import type { AppContext } from '../app/context.js';
+import type { DevenvEvent } from '../app/events.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+  /** Routes events to the renderer the flags chose (plain or JSON). */
+  setRenderer(render: (event: DevenvEvent) => void): void;
+}
+
+export interface ParsedCommand {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  /** Returns the exit code. */
+  run(ctx: AppContext, io: CommandIO, parsed: ParsedCommand): Promise<number>;
+  hidden?: boolean;
+}
+
+export const commonOptions: OptionSpec = {
+  file: { type: 'string', short: 'f', multiple: true },
+  branch: { type: 'string' },
+  stack: { type: 'string' },
+  profile: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export function stackOptions(parsed: ParsedCommand): { files?: string[]; branch?: string; stack?: string; profiles?: string[] } {
+  const v = parsed.values;
+  const result: { files?: string[]; branch?: string; stack?: string; profiles?: string[] } = {};
+  if (Array.isArray(v['file'])) result.files = v['file'] as string[];
+  if (typeof v['branch'] === 'string') result.branch = v['branch'];
+  if (typeof v['stack'] === 'string') result.stack = v['stack'];
+  if (Array.isArray(v['profile'])) result.profiles = v['profile'] as string[];
+  return result;
+}

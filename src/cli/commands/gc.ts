@@ -1,0 +1,21 @@
+import { gc } from '../../app/gc.js';
+import { colorEnabled, palette } from '../../ui/colors.js';
+import { plainRenderer } from '../../ui/plain/plain-renderer.js';
+import { commonOptions, type Command } from '../command.js';
+
+export const gcCommand: Command = {
+  name: 'gc',
+  summary: 'remove expired ephemeral stacks (TTL passed or owner process gone)',
+  usage: 'devenv gc [--dry-run] [--json]',
+  options: { ...commonOptions, 'dry-run': { type: 'boolean' } },
+  async run(ctx, io, parsed) {
+    const json = parsed.values['json'] === true;
+    if (!json) io.setRenderer(plainRenderer({ write: io.stdout, palette: palette(colorEnabled(ctx.env, io.isTTY)), secrets: () => [] }));
+    const dryRun = parsed.values['dry-run'] === true;
+    const verdicts = await gc(ctx, { dryRun });
+    if (json) io.stdout(JSON.stringify({ dryRun, stacks: verdicts }, null, 2));
+    else if (verdicts.length === 0) io.stdout('Nothing to collect.');
+    else for (const v of verdicts) io.stdout(`${dryRun ? 'would remove' : 'removed'} ${v.stack}: ${v.reason}`);
+    return 0;
+  },
+};

@@ -1,0 +1,34 @@
+import { listStacks, type StackSummary } from '../../app/list-stacks.js';
+import { formatPorts } from '../../ui/format-ports.js';
+import { formatAge } from '../../ui/format-age.js';
+import { commonOptions, type Command } from '../command.js';
+
+function table(stacks: StackSummary[]): string[] {
+  if (stacks.length === 0) return ['No devenv stacks on this engine.'];
+  const lines: string[] = [];
+  for (const stack of stacks) {
+    lines.push(
+      `${stack.stack}  project=${stack.project} branch=${stack.branch} owner=${stack.owner} age=${formatAge(stack.ageSeconds)}${stack.lease.ephemeral ? ' ephemeral' : ''}`,
+    );
+    const width = Math.max(...stack.services.map((s) => s.service.length), 7);
+    for (const service of stack.services) {
+      const health = service.health === 'none' ? '' : ` (${service.health})`;
+      lines.push(`  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}`);
+    }
+    if (stack.services.length === 0) lines.push(`  (no containers; ${stack.networks.length} networks, ${stack.volumes.length} volumes)`);
+  }
+  return lines;
+}
+
+export const lsCommand: Command = {
+  name: 'ls',
+  summary: 'list every devenv stack on the engine',
+  usage: 'devenv ls [--json]',
+  options: commonOptions,
+  async run(ctx, io, parsed) {
+    const stacks = await listStacks(ctx);
+    if (parsed.values['json']) io.stdout(JSON.stringify(stacks, null, 2));
+    else for (const line of table(stacks)) io.stdout(line);
+    return 0;
+  },
+};

@@ -1,0 +1,32 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { removeStack } from '../../app/down.js';
+import { observeStack } from '../../app/observe.js';
+import { DevenvError } from '../../core/errors.js';
+import type { Command } from '../command.js';
+
+/** Hidden: the reaper process of an ephemeral detached stack (see adapters/host/reaper-process). */
+export const reapCommand: Command = {
+  name: '__reap',
+  hidden: true,
+  summary: 'remove a stack when its owner process ends',
+  usage: 'devenv __reap --stack S --pid P',
+  options: { stack: { type: 'string' }, pid: { type: 'string' } },
+  async run(ctx, _io, parsed) {
+    const stack = parsed.values['stack'];
+    const pid = Number(parsed.values['pid']);
+    if (typeof stack !== 'string' || !Number.isInteger(pid)) throw new DevenvError('USAGE', '__reap needs --stack and --pid.');
+    const { engine } = await ctx.engine();
+    for (let tick = 0; !ctx.signal.aborted; tick++) {
+      if (!ctx.host.isProcessAlive(pid)) {
+        await removeStack(ctx, engine, { stack, volumes: true });
+        return 0;
+      }
+      if (tick % 15 === 14) {
+        const observed = await observeStack(engine, stack);
+        if (observed.containers.length + observed.networks.length + observed.volumes.length === 0) return 0;
+      }
+      await sleep(1000);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * devenv's entry: parse argv, pick the command, run it with a real
+ * AppContext, turn errors into a paragraph with the next step and an exit code.
+ */
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../app/context.js';
+import type { DevenvEvent } from '../app/events.js';
+import { DevenvError } from '../core/errors.js';
+import { createAppContext } from './app-context.js';
+import type { Command, CommandIO } from './command.js';
+import { configCommand } from './commands/config.js';
+import { downCommand } from './commands/down.js';
+import { envCommand } from './commands/env.js';
+import { gcCommand } from './commands/gc.js';
+import { logsCommand } from './commands/logs.js';
+import { lsCommand } from './commands/ls.js';
+import { reapCommand } from './commands/reap.js';
+import { upCommand } from './commands/up.js';
+import { renderError } from './error-handler.js';
+
+const commands: Command[] = [upCommand, downCommand, lsCommand, envCommand, configCommand, logsCommand, gcCommand, reapCommand];
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+function help(): string {
+  const lines = ['devenv: isolated, health-gated dev stacks from a compose template', '', 'Usage: devenv <command> [options]', '', 'Commands:'];
+  for (const command of commands.filter((c) => !c.hidden)) lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
+  lines.push('', 'Every command takes -f FILE (repeatable), --branch NAME, --stack NAME. `devenv <command> --help` for its flags.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
+  const stdout = write(process.stdout);
+  const stderr = write(process.stderr);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    stdout(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    stdout(version());
+    return 0;
+  }
+  const json = rest.includes('--json');
+  const command = commands.find((c) => c.name === name);
+  try {
+    if (!command) throw new DevenvError('USAGE', `Unknown command "${name}".`, { hint: 'Run `devenv --help` for the list of commands.' });
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new DevenvError('USAGE', (error as Error).message, { hint: `Usage: ${command.usage}` });
+    }
+    if (parsed.values['help']) {
+      stdout(`${command.summary}\n\nUsage: ${command.usage}`);
+      return 0;
+    }
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupts += 1;
+      if (interrupts > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let render: (event: DevenvEvent) => void = () => undefined;
+    const io: CommandIO = { stdout, stderr, isTTY: process.stdout.isTTY === true, setRenderer: (r) => (render = r) };
+    const ctx = createAppContext({
+      cwd: process.cwd(),
+      env: process.env,
+      clock: systemClock,
+      version: version(),
+      signal: controller.signal,
+      sink: (event) => render(event),
+    });
+    try {
+      return await command.run(ctx, io, parsed);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } catch (error) {
+    const { text, exitCode } = renderError(error, json);
+    (json ? stdout : stderr)(text);
+    return exitCode;
+  }
+}

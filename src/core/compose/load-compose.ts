@@ -1,0 +1,72 @@
+/**
+ * The compose loading pipeline, pure: parse each file (with positions),
+ * interpolate, validate against the Compose Specification schema, merge in
+ * order, normalize to the resolved model, check references. File reading is
+ * the caller's (see adapters/fs/compose-files.ts).
+ */
+import { posix } from 'node:path';
+import { interpolateTree } from './interpolate.js';
+import { mergeComposeFiles } from './merge.js';
+import type { ComposeWarning, ResolvedCompose } from './model.js';
+import { normalizeProject } from './normalize.js';
+import { displayPath } from './service-environment.js';
+import { validateComposeSchema } from './schema-validate.js';
+import { lineOf, parseSourceDocument } from './source-document.js';
+import { createLocator } from './source-locator.js';
+
+export interface ComposeInput {
+  /** Compose files in merge order; relative paths resolve against workingDir. */
+  files: { path: string; text: string }[];
+  /** Absolute project directory (the first compose file's directory). */
+  workingDir: string;
+  /** Variables for interpolation: shell env + .env + devenv variables, precedence already applied. */
+  environment: Record<string, string>;
+  /** Text of an env_file at an absolute path, or undefined when it does not exist. */
+  readEnvFile: (absPath: string) => string | undefined;
+  activeProfiles: string[];
+}
+
+export function resolveCompose(input: ComposeInput): ResolvedCompose {
+  const warnings: ComposeWarning[] = [];
+  const workingDir = posix.resolve(input.workingDir);
+  const lookup = (name: string): string | undefined =>
+    Object.hasOwn(input.environment, name) ? input.environment[name] : undefined;
+  const unset = new Set<string>();
+
+  const docs = input.files.map((file) => {
+    const path = posix.resolve(workingDir, file.path);
+    const doc = parseSourceDocument({ path, file: displayPath(workingDir, path), text: file.text });
+    const site = { file: doc.file, lineOf: (keyPath: readonly (string | number)[]) => lineOf(doc, keyPath) };
+    const value = interpolateTree(doc.value, lookup, site, {
+      onUnset: (name) => {
+        if (unset.has(name)) return;
+        unset.add(name);
+        warnings.push({ message: `the "${name}" variable is not set; defaulting to a blank string`, file: doc.file });
+      },
+    });
+    validateComposeSchema(doc, value);
+    if (value !== null && typeof value === 'object' && 'version' in value) {
+      warnings.push({
+        message: 'the `version` key is obsolete and ignored',
+        file: doc.file,
+        ...(doc.lines.has('version') ? { line: doc.lines.get('version') } : {}),
+        path: 'version',
+      });
+    }
+    return { ...doc, value };
+  });
+
+  const merged = mergeComposeFiles(docs);
+  const project = normalizeProject(
+    {
+      workingDir,
+      environment: input.environment,
+      readEnvFile: input.readEnvFile,
+      locate: createLocator(docs),
+      warn: (warning) => warnings.push(warning),
+    },
+    merged,
+    { files: docs.map((doc) => doc.path), activeProfiles: input.activeProfiles },
+  );
+  return { project, warnings };
+}

@@ -1,0 +1,117 @@
+/**
+ * One compose file parsed with the positions of its nodes, so that any key
+ * path (services.app.ports[0]) can be mapped back to a line for messages.
+ */
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { DevenvError } from '../errors.js';
+import { formatKeyPath, type KeyPath } from './key-path.js';
+
+/** Merge directives of the Compose Specification, written as YAML tags in override files. */
+export type MergeTag = '!reset' | '!override';
+
+export interface SourceDocument {
+  /** The file as shown in messages (relative to the project directory when inside it). */
+  file: string;
+  /** Absolute path. */
+  path: string;
+  /** Plain data, `!reset` entries removed (see resetPaths). */
+  value: unknown;
+  /** Formatted key path -> 1-based line of the key (mappings) or of the item (sequences). */
+  lines: ReadonlyMap<string, number>;
+  /** Key paths tagged `!reset`: the merged value there is removed. */
+  resetPaths: readonly KeyPath[];
+  /** Key paths tagged `!override`: the value there replaces the merged value. */
+  overridePaths: ReadonlySet<string>;
+}
+
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** Name used in messages. */
+  file: string;
+  text: string;
+}
+
+export function parseSourceDocument(source: SourceFile): SourceDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const line = lineCounter.linePos(firstError.pos[0]).line;
+    const what = firstError.code === 'DUPLICATE_KEY' ? 'duplicate key' : firstError.message.split('\n')[0];
+    throw new DevenvError('COMPOSE_YAML', `${source.file}:${line}: invalid YAML: ${what}`, {
+      location: { file: source.file, line },
+      hint: 'fix the YAML syntax at that line',
+    });
+  }
+
+  const lines = new Map<string, number>();
+  const tagged: { path: KeyPath; tag: MergeTag }[] = [];
+  const lineAt = (offset: number | undefined): number | undefined =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+
+  const visit = (node: unknown, path: KeyPath): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (key === '<<') continue;
+        const childPath = [...path, key];
+        const keyNode = pair.key as Node | null;
+        const line = lineAt(keyNode?.range?.[0]);
+        if (line !== undefined) lines.set(formatKeyPath(childPath), line);
+        noteTag(pair.value, childPath);
+        visit(pair.value, childPath);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        const childPath = [...path, index];
+        const line = lineAt((item as Node | null)?.range?.[0]);
+        if (line !== undefined) lines.set(formatKeyPath(childPath), line);
+        noteTag(item, childPath);
+        visit(item, childPath);
+      });
+    }
+  };
+  const noteTag = (node: unknown, path: KeyPath): void => {
+    const tag = (node as Node | null)?.tag;
+    if (tag === '!reset' || tag === '!override') tagged.push({ path, tag });
+  };
+  visit(doc.contents, []);
+
+  let value: unknown = doc.toJS({ maxAliasCount: 10_000 }) ?? {};
+  const resetPaths: KeyPath[] = [];
+  const overridePaths = new Set<string>();
+  for (const { path, tag } of tagged) {
+    if (tag === '!override') overridePaths.add(formatKeyPath(path));
+    else resetPaths.push(path);
+  }
+  // Deepest first, so that removing an entry does not shift the index of another.
+  for (const path of [...resetPaths].reverse()) value = removeAt(value, path);
+
+  return { file: source.file, path: source.path, value, lines, resetPaths, overridePaths };
+}
+
+/** 1-based line of the value at path, or of its nearest ancestor that has one. */
+export function lineOf(doc: Pick<SourceDocument, 'lines'>, path: KeyPath): number | undefined {
+  for (let length = path.length; length > 0; length--) {
+    const line = doc.lines.get(formatKeyPath(path.slice(0, length)));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+function removeAt(value: unknown, path: KeyPath): unknown {
+  if (path.length === 0) return value;
+  const parentPath = path.slice(0, -1);
+  let parent: unknown = value;
+  for (const segment of parentPath) {
+    if (parent === null || typeof parent !== 'object') return value;
+    parent = (parent as Record<string | number, unknown>)[segment];
+  }
+  const last = path[path.length - 1];
+  if (Array.isArray(parent) && typeof last === 'number') parent.splice(last, 1);
+  else if (parent !== null && typeof parent === 'object' && typeof last === 'string') {
+    delete (parent as Record<string, unknown>)[last];
+  }
+  return value;
+}

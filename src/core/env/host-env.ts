@@ -1,0 +1,111 @@
+/**
+ * The stack's environment as seen from the host: the environment the app
+ * services see, with every address of a service (`postgres:5432` in a URL,
+ * `DB_HOST=postgres` + `DB_PORT=5432`) rewritten to its published loopback
+ * address, plus <SERVICE>_HOST / <SERVICE>_PORT per published port. Host-side
+ * tools and tests then use the same variable names as the app.
+ */
+import type { PublishedPort } from '../../contracts/engine.js';
+import type { ComposeProject } from '../compose/model.js';
+import { startLevels } from '../graph/dependency-graph.js';
+
+export interface HostEnvInput {
+  project: ComposeProject;
+  /** Address published ports are reachable at (127.0.0.1 for a local engine). */
+  publishedHost: string;
+  /** Published ports per service, as the engine reports them. */
+  published: Record<string, PublishedPort[]>;
+  /** Variables devenv adds (DEVENV_STACK, ...). */
+  extra: Record<string, string>;
+}
+
+const SCHEME_PORTS: Record<string, number> = {
+  postgres: 5432,
+  postgresql: 5432,
+  redis: 6379,
+  rediss: 6379,
+  mysql: 3306,
+  mongodb: 27017,
+  amqp: 5672,
+  http: 80,
+  https: 443,
+  nats: 4222,
+};
+
+export function envName(service: string): string {
+  return service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function hostPortFor(ports: PublishedPort[] | undefined, containerPort: number): number | undefined {
+  return ports?.find((port) => port.containerPort === containerPort && port.protocol === 'tcp')?.hostPort;
+}
+
+/** Rewrites `service:port` and `scheme://service/` occurrences in one value. */
+export function rewriteValue(value: string, input: Pick<HostEnvInput, 'publishedHost' | 'published'>): string {
+  let result = value;
+  for (const [service, ports] of Object.entries(input.published)) {
+    const name = escapeRegExp(service);
+    const before = '(^|[\\s/@=,;(])';
+    const after = '(?=$|[\\s/?#,;)])';
+    result = result.replace(new RegExp(`${before}${name}:(\\d+)${after}`, 'g'), (match, lead: string, port: string) => {
+      const hostPort = hostPortFor(ports, Number(port));
+      return hostPort === undefined ? match : `${lead}${input.publishedHost}:${hostPort}`;
+    });
+    result = result.replace(
+      new RegExp(`(^|\\s)([a-z][a-z0-9+.-]*)://([^/@\\s]*@)?${name}${after}`, 'g'),
+      (match, lead: string, scheme: string, auth: string | undefined) => {
+        const defaultPort = SCHEME_PORTS[scheme];
+        const hostPort = defaultPort === undefined ? undefined : hostPortFor(ports, defaultPort);
+        return hostPort === undefined ? match : `${lead}${scheme}://${auth ?? ''}${input.publishedHost}:${hostPort}`;
+      },
+    );
+  }
+  return result;
+}
+
+/** Services whose environment the host view is made of, dependencies first so apps win. */
+function serviceOrder(project: ComposeProject): string[] {
+  const graph = Object.fromEntries(
+    Object.values(project.services).map((service) => [service.name, Object.keys(service.dependsOn)]),
+  );
+  return startLevels(graph).flat();
+}
+
+export function hostEnvironment(input: HostEnvInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of serviceOrder(input.project)) {
+    const service = input.project.services[name];
+    if (!service) continue;
+    for (const [key, value] of Object.entries(service.environment)) {
+      if (value !== null) env[key] = rewriteValue(value, input);
+    }
+  }
+  // KEY_HOST=service (+ KEY_PORT=containerPort) pairs
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^(.*)_HOST$/.exec(key);
+    if (!match || !(value in input.published)) continue;
+    const ports = input.published[value];
+    env[key] = input.publishedHost;
+    const portKey = `${match[1]}_PORT`;
+    const portValue = env[portKey];
+    if (portValue !== undefined && /^\d+$/.test(portValue)) {
+      const hostPort = hostPortFor(ports, Number(portValue));
+      if (hostPort !== undefined) env[portKey] = String(hostPort);
+    }
+  }
+  const generated: Record<string, string> = {};
+  for (const [service, ports] of Object.entries(input.published).sort(([a], [b]) => a.localeCompare(b))) {
+    const tcp = ports.filter((port) => port.protocol === 'tcp');
+    const first = tcp[0];
+    if (!first) continue;
+    const prefix = envName(service);
+    generated[`${prefix}_HOST`] = input.publishedHost;
+    generated[`${prefix}_PORT`] = String(first.hostPort);
+    for (const port of tcp) generated[`${prefix}_PORT_${port.containerPort}`] = String(port.hostPort);
+  }
+  return { ...generated, ...env, ...input.extra };
+}

@@ -1,0 +1,155 @@
+/**
+ * From a service of the resolved model to the container devenv asks the
+ * engine for: names and labels per stack, ports per the port policy, named
+ * volumes per stack, an init process and a short stop grace period by default.
+ */
+import type { ContainerRequest, HealthcheckRequest, MountRequest } from '../../contracts/engine.js';
+import type { ComposeProject, HealthcheckSpec, ServiceSpec } from '../compose/model.js';
+import { Labels } from '../stack/labels.js';
+import { resourceNames } from '../stack/identity.js';
+import { planPort, type PortPolicy } from './port-plan.js';
+
+/** Dev stacks stop fast: the app gets this long after SIGTERM unless stop_grace_period says otherwise. */
+export const DEFAULT_STOP_GRACE_MS = 2000;
+
+export interface ContainerPlanInput {
+  stack: string;
+  project: ComposeProject;
+  service: ServiceSpec;
+  /** Image reference to run (the template's, or the tag devenv built). */
+  image: string;
+  /** Volume paths the image declares (VOLUME), which devenv gives named, labelled volumes. */
+  imageVolumes: string[];
+  stackLabels: Record<string, string>;
+  ports: PortPolicy;
+}
+
+export interface ContainerPlan {
+  request: ContainerRequest;
+  /** Volumes (engine names) this container needs, with their labels. */
+  volumes: { name: string; labels: Record<string, string>; external: boolean }[];
+  notes: string[];
+}
+
+export function anonymousVolumeName(stack: string, service: string, target: string): string {
+  const slug = target.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') || 'root';
+  return resourceNames.volume(stack, `${service}-${slug}`);
+}
+
+export function networkEngineName(project: ComposeProject, stack: string, network: string): string {
+  const spec = project.networks[network];
+  if (spec?.external) return spec.name ?? network;
+  return resourceNames.network(stack, network);
+}
+
+export function volumeEngineName(project: ComposeProject, stack: string, volume: string): string {
+  const spec = project.volumes[volume];
+  if (spec?.external) return spec.name ?? volume;
+  return resourceNames.volume(stack, volume);
+}
+
+function healthcheckRequest(spec: HealthcheckSpec | undefined): ContainerRequest['healthcheck'] {
+  if (!spec) return undefined;
+  if (spec.disable || spec.test?.[0] === 'NONE') return 'disabled';
+  if (!spec.test) return undefined;
+  const request: HealthcheckRequest = { test: spec.test };
+  if (spec.intervalMs !== undefined) request.intervalMs = spec.intervalMs;
+  if (spec.timeoutMs !== undefined) request.timeoutMs = spec.timeoutMs;
+  if (spec.retries !== undefined) request.retries = spec.retries;
+  if (spec.startPeriodMs !== undefined) request.startPeriodMs = spec.startPeriodMs;
+  if (spec.startIntervalMs !== undefined) request.startIntervalMs = spec.startIntervalMs;
+  return request;
+}
+
+function restartPolicy(restart: string | undefined): Pick<ContainerRequest, 'restartPolicy' | 'restartMaxRetries'> {
+  if (!restart || restart === 'no') return { restartPolicy: 'no' };
+  if (restart === 'always' || restart === 'unless-stopped') return { restartPolicy: restart };
+  const match = /^on-failure(?::(\d+))?$/.exec(restart);
+  if (match) return match[1] ? { restartPolicy: 'on-failure', restartMaxRetries: Number(match[1]) } : { restartPolicy: 'on-failure' };
+  return { restartPolicy: 'no' };
+}
+
+export function planContainer(input: ContainerPlanInput): ContainerPlan {
+  const { stack, project, service } = input;
+  const notes: string[] = [];
+  const volumeLabels = (logical: string) => ({ ...input.stackLabels, [Labels.volume]: logical });
+  const volumes: ContainerPlan['volumes'] = [];
+  const mounts: MountRequest[] = [];
+
+  for (const volume of service.volumes) {
+    if (volume.type === 'bind') {
+      mounts.push({ type: 'bind', source: volume.source, target: volume.target, readOnly: volume.readOnly });
+    } else if (volume.type === 'tmpfs') {
+      const tmpfs: MountRequest = { type: 'tmpfs', target: volume.target };
+      if (volume.sizeBytes !== undefined) tmpfs.sizeBytes = volume.sizeBytes;
+      if (volume.mode !== undefined) tmpfs.mode = volume.mode;
+      mounts.push(tmpfs);
+    } else {
+      const external = volume.source !== undefined && project.volumes[volume.source]?.external === true;
+      const name =
+        volume.source !== undefined
+          ? volumeEngineName(project, stack, volume.source)
+          : anonymousVolumeName(stack, service.name, volume.target);
+      volumes.push({ name, external, labels: volumeLabels(volume.source ?? `${service.name}:${volume.target}`) });
+      const mount: MountRequest = { type: 'volume', source: name, target: volume.target, readOnly: volume.readOnly };
+      if (volume.noCopy) mount.noCopy = true;
+      mounts.push(mount);
+    }
+  }
+  // The image's own VOLUMEs get named, labelled volumes instead of anonymous ones, so down --volumes and gc find them.
+  const covered = new Set(mounts.map((mount) => mount.target));
+  for (const target of input.imageVolumes) {
+    if (covered.has(target)) continue;
+    const name = anonymousVolumeName(stack, service.name, target);
+    volumes.push({ name, external: false, labels: volumeLabels(`${service.name}:${target}`) });
+    mounts.push({ type: 'volume', source: name, target, readOnly: false });
+  }
+
+  const ports = service.ports.map((port) => {
+    const planned = planPort(port, input.ports);
+    if (planned.note) notes.push(`${service.name}: port ${port.target}/${port.protocol}: ${planned.note}`);
+    return planned.binding;
+  });
+
+  if (service.containerName) {
+    notes.push(`${service.name}: container_name "${service.containerName}" is renamed per stack so stacks never collide`);
+  }
+
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
+
+  const networkNames = Object.keys(service.networks);
+  const stopTimeoutSeconds = Math.max(0, Math.ceil((service.stopGracePeriodMs ?? DEFAULT_STOP_GRACE_MS) / 1000));
+  const request: ContainerRequest = {
+    name: resourceNames.container(stack, service.name),
+    image: input.image,
+    env,
+    labels: { ...service.labels, ...input.stackLabels, [Labels.service]: service.name, [Labels.stopTimeout]: String(stopTimeoutSeconds) },
+    ports,
+    expose: service.expose.map((port) => (port.includes('/') ? port : `${port}/tcp`)),
+    mounts,
+    networks: networkNames.map((network) => ({
+      network: networkEngineName(project, stack, network),
+      aliases: [service.name, ...(service.networks[network]?.aliases ?? [])],
+    })),
+    init: service.init ?? true,
+    stopTimeoutSeconds,
+    ...restartPolicy(service.restart),
+    tty: service.tty ?? false,
+    openStdin: service.stdinOpen ?? false,
+    extraHosts: service.extraHosts,
+  };
+  if (service.command) request.command = service.command;
+  if (service.entrypoint) request.entrypoint = service.entrypoint;
+  if (service.workingDir) request.workingDir = service.workingDir;
+  if (service.user) request.user = service.user;
+  if (service.hostname) request.hostname = service.hostname;
+  if (service.stopSignal) request.stopSignal = service.stopSignal;
+  const healthcheck = healthcheckRequest(service.healthcheck);
+  if (healthcheck) request.healthcheck = healthcheck;
+  for (const secret of [...service.secrets, ...service.configs]) {
+    const file = project.secrets[secret.source]?.file ?? project.configs[secret.source]?.file;
+    if (file) mounts.push({ type: 'bind', source: file, target: secret.target, readOnly: true });
+  }
+  return { request, volumes, notes };
+}

@@ -1,0 +1,39 @@
+/**
+ * Secret redaction for everything devenv prints: values of variables whose
+ * names look secret, passwords inside URLs, and values declared secret.
+ */
+const SECRET_NAME = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|credential|auth)/i;
+
+export const MASK = '****';
+
+export function looksSecret(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** postgresql://user:pass@host -> postgresql://user:****@host */
+export function redactUrlPasswords(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s/]+)@/gi, `$1:${MASK}@`);
+}
+
+export function redactValue(name: string, value: string): string {
+  if (looksSecret(name)) return value === '' ? '' : MASK;
+  return redactUrlPasswords(value);
+}
+
+/** Redacts known secret values wherever they appear in a line (log lines, messages). */
+export function redactKnownValues(text: string, secrets: readonly string[]): string {
+  let result = redactUrlPasswords(text);
+  for (const secret of secrets) {
+    if (secret.length >= 4) result = result.split(secret).join(MASK);
+  }
+  return result;
+}
+
+export function redactEnv(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, redactValue(key, value)]));
+}
+
+/** Values in an environment that are secret by their name, to mask wherever they show up. */
+export function secretValues(env: Record<string, string | null | undefined>): string[] {
+  return Object.entries(env).flatMap(([key, value]) => (value && looksSecret(key) ? [value] : []));
+}

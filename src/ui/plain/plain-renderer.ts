@@ -1,0 +1,98 @@
+/**
+ * The plain renderer: one readable line per event, for no TTY, CI=true or
+ * --no-tui. Secrets are masked in everything it prints.
+ */
+import type { DevenvEvent } from '../../app/events.js';
+import { redactKnownValues, redactValue } from '../../core/redact.js';
+import type { Palette } from '../colors.js';
+import { formatPorts } from '../format-ports.js';
+
+export interface PlainRendererOptions {
+  write: (line: string) => void;
+  palette: Palette;
+  /** Known secret values to mask in log lines. */
+  secrets: () => readonly string[];
+  /** Show image build/pull progress lines. */
+  verbose?: boolean;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function plainRenderer(options: PlainRendererOptions): (event: DevenvEvent) => void {
+  const { write, palette: p } = options;
+  const mask = (text: string) => redactKnownValues(text, options.secrets());
+  let width = 0;
+  const label = (service: string) => p.service(service, service.padEnd(width));
+  return (event) => {
+    switch (event.type) {
+      case 'stack.resolved':
+        width = Math.max(...event.services.map((s) => s.length), 4);
+        write(`${p.paint(1, 'devenv')} stack ${p.paint(1, event.stack)} (project ${event.project}, branch ${event.branch}, owner ${event.owner}) on ${event.endpoint}`);
+        return;
+      case 'warning': {
+        const where = event.warning.file ? `${event.warning.file}${event.warning.line ? `:${event.warning.line}` : ''}: ` : '';
+        write(`${p.paint(33, 'warning')} ${where}${event.warning.message}`);
+        return;
+      }
+      case 'info':
+        write(`${p.paint(2, 'note')}    ${event.message}`);
+        return;
+      case 'plan':
+        for (const step of event.steps) write(`${p.paint(2, 'plan')}    ${step}`);
+        return;
+      case 'image.pulling':
+        if (options.verbose || !event.progress.id) write(`${label(event.service)}  pulling ${event.image}: ${event.progress.status}`);
+        return;
+      case 'image.building':
+        if (options.verbose) write(`${label(event.service)}  build: ${event.progress.status}`);
+        return;
+      case 'image.ready':
+        write(`${label(event.service)}  image ${event.image} ${event.source} (${seconds(event.durationMs)})`);
+        return;
+      case 'network.created':
+        write(`network ${event.network} created`);
+        return;
+      case 'network.removed':
+        write(`network ${event.network} removed`);
+        return;
+      case 'volume.created':
+        write(`volume  ${event.volume} created`);
+        return;
+      case 'volume.removed':
+        write(`volume  ${event.volume} removed`);
+        return;
+      case 'container.created':
+      case 'container.started':
+      case 'container.kept':
+      case 'container.stopped':
+      case 'container.removed':
+        write(`${label(event.service)}  ${event.type.slice('container.'.length)} ${event.container}`);
+        return;
+      case 'health.changed':
+        write(`${label(event.service)}  ${event.health === 'probing' ? `waiting: ${event.detail ?? ''}` : `health ${event.health}`}`);
+        return;
+      case 'service.ready':
+        write(`${label(event.service)}  ${p.paint(32, 'ready')} in ${seconds(event.durationMs)} (${event.probe})${event.ports.length ? `  ${formatPorts(event.ports)}` : ''}`);
+        return;
+      case 'service.failed':
+        write(`${label(event.service)}  ${p.paint(31, 'failed')}: ${event.reason}`);
+        for (const line of event.logTail) write(`${label(event.service)}  | ${mask(line)}`);
+        return;
+      case 'stack.ready': {
+        write(`${p.paint(32, '✔')} stack ${event.stack} ready in ${seconds(event.durationMs)}`);
+        for (const [key, value] of Object.entries(event.env).sort(([a], [b]) => a.localeCompare(b))) {
+          write(`  ${key}=${redactValue(key, value)}`);
+        }
+        return;
+      }
+      case 'stack.removed':
+        write(`${p.paint(32, '✔')} stack ${event.stack} removed: ${event.containers} containers, ${event.networks} networks, ${event.volumes} volumes (${seconds(event.durationMs)})`);
+        return;
+      case 'log':
+        write(`${label(event.service)} | ${mask(event.line)}`);
+        return;
+    }
+  };
+}

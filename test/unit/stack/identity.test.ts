@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { resourceNames, sanitizeNamePart, stackIdentity } from '../../../src/core/stack/identity.js';
+
+describe('stack identity', () => {
+  it('names a stack after project, branch and owner with a short hash', () => {
+    const identity = stackIdentity({ project: 'myapp', owner: 'alice', branch: 'main' });
+    expect(identity.name).toMatch(/^myapp-main-alice-[0-9a-f]{6}$/);
+    expect(identity).toMatchObject({ project: 'myapp', branch: 'main', owner: 'alice' });
+  });
+
+  it('gives different stacks to branches that sanitize alike', () => {
+    const a = stackIdentity({ project: 'myapp', owner: 'alice', branch: 'feature/x' });
+    const b = stackIdentity({ project: 'myapp', owner: 'alice', branch: 'feature-x' });
+    expect(a.name.startsWith('myapp-feature-x-alice-')).toBe(true);
+    expect(b.name.startsWith('myapp-feature-x-alice-')).toBe(true);
+    expect(a.name).not.toBe(b.name);
+  });
+
+  it('gives different stacks to different owners and is stable', () => {
+    const alice = stackIdentity({ project: 'p', owner: 'alice', branch: 'main' });
+    const bob = stackIdentity({ project: 'p', owner: 'bob', branch: 'main' });
+    expect(alice.name).not.toBe(bob.name);
+    expect(stackIdentity({ project: 'p', owner: 'alice', branch: 'main' }).name).toBe(alice.name);
+  });
+
+  it('bounds the length and keeps Docker name rules', () => {
+    const identity = stackIdentity({ project: 'A'.repeat(80), owner: 'Very.Long_User Name', branch: 'feature/JIRA-1234/some very long description!!' });
+    expect(identity.name.length).toBeLessThanOrEqual(20 + 1 + 20 + 1 + 12 + 1 + 6);
+    expect(identity.name).toMatch(/^[a-z0-9][a-z0-9_.-]*$/);
+  });
+
+  it('uses an explicit --stack name as given, sanitized', () => {
+    expect(stackIdentity({ project: 'p', owner: 'o', branch: 'b', explicitName: 'Preview/42' }).name).toBe('preview-42');
+  });
+
+  it('sanitizes name parts', () => {
+    expect(sanitizeNamePart('--Hello World__')).toBe('hello-world');
+    expect(sanitizeNamePart('***')).toBe('x');
+  });
+
+  it('names resources compose-like', () => {
+    expect(resourceNames.container('s', 'postgres')).toBe('s-postgres-1');
+    expect(resourceNames.network('s', 'default')).toBe('s_default');
+    expect(resourceNames.volume('s', 'pgdata')).toBe('s_pgdata');
+  });
+});
