@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/build-once.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },

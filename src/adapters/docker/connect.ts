@@ -56,7 +56,8 @@ function socketCandidate(path: string): EngineCandidate {
 }
 
 function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandidate {
-  if (dockerHost.startsWith('unix://')) return socketCandidate(dockerHost.slice('unix://'.length) || '/var/run/docker.sock');
+  if (dockerHost.startsWith('unix://'))
+    return socketCandidate(dockerHost.slice('unix://'.length) || '/var/run/docker.sock');
   if (dockerHost.startsWith('npipe://')) {
     const pipe = dockerHost.slice('npipe://'.length) || '//./pipe/docker_engine';
     return { endpoint: dockerHost, publishedHost: '127.0.0.1', options: options({ socketPath: pipe }) };
@@ -72,7 +73,8 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
     });
   }
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const publishedHost = hostname === 'localhost' || hostname === '0.0.0.0' || hostname === '' ? '127.0.0.1' : hostname;
+  const publishedHost =
+    hostname === 'localhost' || hostname === '0.0.0.0' || hostname === '' ? '127.0.0.1' : hostname;
   if (url.protocol === 'ssh:') {
     return {
       endpoint: dockerHost,
@@ -91,7 +93,11 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
       hint: 'Use unix://, tcp://, npipe:// or ssh:// in DOCKER_HOST.',
     });
   }
-  const tls = Boolean(env.DOCKER_TLS_VERIFY) || env.DOCKER_TLS === '1' || url.protocol === 'https:' || url.port === '2376';
+  const tls =
+    Boolean(env.DOCKER_TLS_VERIFY) ||
+    env.DOCKER_TLS === '1' ||
+    url.protocol === 'https:' ||
+    url.port === '2376';
   const port = url.port || (tls ? '2376' : '2375');
   const tcp: Dockerode.DockerOptions = { host: hostname, port, protocol: tls ? 'https' : 'http' };
   if (tls) {
@@ -118,7 +124,13 @@ export function engineCandidates(env: Env = process.env, home: string = homedir(
   const dockerHost = env.DOCKER_HOST?.trim();
   if (dockerHost) return [hostCandidate(dockerHost, env, home)];
   if (process.platform === 'win32') {
-    return [{ endpoint: 'npipe:////./pipe/docker_engine', publishedHost: '127.0.0.1', options: options({ socketPath: '//./pipe/docker_engine' }) }];
+    return [
+      {
+        endpoint: 'npipe:////./pipe/docker_engine',
+        publishedHost: '127.0.0.1',
+        options: options({ socketPath: '//./pipe/docker_engine' }),
+      },
+    ];
   }
   const paths = [
     '/var/run/docker.sock',
@@ -136,17 +148,26 @@ interface VersionAnswer {
 }
 
 /** Connects to the first engine that answers /version, or throws ENGINE_UNREACHABLE listing what was tried. */
-export async function connectDocker(env: Env = process.env, home: string = homedir()): Promise<ConnectedDocker> {
+export async function connectDocker(
+  env: Env = process.env,
+  home: string = homedir(),
+): Promise<ConnectedDocker> {
   const candidates = engineCandidates(env, home);
   const tried: string[] = [];
   for (const candidate of candidates) {
-    if (candidate.options.socketPath && !candidate.options.socketPath.startsWith('//') && !existsSync(candidate.options.socketPath)) {
+    if (
+      candidate.options.socketPath &&
+      !candidate.options.socketPath.startsWith('//') &&
+      !existsSync(candidate.options.socketPath)
+    ) {
       tried.push(`${candidate.endpoint} (no such socket)`);
       continue;
     }
     const docker = new Dockerode(candidate.options);
     try {
-      const version = (await (docker.version as (opts: { abortSignal: AbortSignal }) => Promise<VersionAnswer>).call(docker, {
+      const version = (await (
+        docker.version as (opts: { abortSignal: AbortSignal }) => Promise<VersionAnswer>
+      ).call(docker, {
         abortSignal: AbortSignal.timeout(pingTimeoutMs),
       })) as VersionAnswer;
       return {
@@ -157,7 +178,9 @@ export async function connectDocker(env: Env = process.env, home: string = homed
       };
     } catch (error) {
       const code = (error as { code?: string }).code;
-      tried.push(`${candidate.endpoint} (${code === 'ABORT_ERR' || (error as Error).name === 'AbortError' ? 'no answer' : (code ?? engineMessage(error))})`);
+      tried.push(
+        `${candidate.endpoint} (${code === 'ABORT_ERR' || (error as Error).name === 'AbortError' ? 'no answer' : (code ?? engineMessage(error))})`,
+      );
     }
   }
   const viaDockerHost = Boolean(env.DOCKER_HOST?.trim());

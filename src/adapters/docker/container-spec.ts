@@ -54,7 +54,12 @@ function mountConfig(mount: MountRequest): Dockerode.MountSettings {
       const options: { SizeBytes?: number; Mode?: number } = {};
       if (mount.sizeBytes !== undefined) options.SizeBytes = mount.sizeBytes;
       if (mount.mode !== undefined) options.Mode = mount.mode;
-      return { Type: 'tmpfs', Source: '', Target: mount.target, TmpfsOptions: options } as Dockerode.MountSettings;
+      return {
+        Type: 'tmpfs',
+        Source: '',
+        Target: mount.target,
+        TmpfsOptions: options,
+      } as Dockerode.MountSettings;
     }
   }
 }
@@ -75,7 +80,10 @@ function exposedKeys(expose: string): string[] {
   return keys;
 }
 
-export function createOptions(request: ContainerRequest, apiVersion: string): Dockerode.ContainerCreateOptions {
+export function createOptions(
+  request: ContainerRequest,
+  apiVersion: string,
+): Dockerode.ContainerCreateOptions {
   const exposedPorts: Record<string, object> = {};
   const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const port of request.ports) {
@@ -118,9 +126,12 @@ export function createOptions(request: ContainerRequest, apiVersion: string): Do
   if (request.user !== undefined) options.User = request.user;
   if (request.hostname !== undefined) options.Hostname = request.hostname;
   if (request.stopSignal !== undefined) options.StopSignal = request.stopSignal;
-  if (request.healthcheck !== undefined) options.Healthcheck = healthcheckConfig(request.healthcheck, apiVersion);
+  if (request.healthcheck !== undefined)
+    options.Healthcheck = healthcheckConfig(request.healthcheck, apiVersion);
   if (firstNetwork) {
-    options.NetworkingConfig = { EndpointsConfig: { [firstNetwork.network]: { Aliases: firstNetwork.aliases } } };
+    options.NetworkingConfig = {
+      EndpointsConfig: { [firstNetwork.network]: { Aliases: firstNetwork.aliases } },
+    };
   }
   return options;
 }

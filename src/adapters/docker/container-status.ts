@@ -1,8 +1,21 @@
 /** The engine's container inspect answer -> devenv's ContainerStatus. */
 import type Dockerode from 'dockerode';
-import type { ContainerRunState, ContainerStatus, HealthState, PublishedPort } from '../../contracts/engine.js';
+import type {
+  ContainerRunState,
+  ContainerStatus,
+  HealthState,
+  PublishedPort,
+} from '../../contracts/engine.js';
 
-const runStates = new Set<ContainerRunState>(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+const runStates = new Set<ContainerRunState>([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+]);
 const healthStates = new Set<HealthState>(['none', 'starting', 'healthy', 'unhealthy']);
 const zeroTime = '0001-01-01T00:00:00Z';
 
@@ -29,7 +42,9 @@ export function containerStatus(inspect: Dockerode.ContainerInspectInfo): Contai
   const state = inspect.State as Dockerode.ContainerInspectInfo['State'] & {
     Health?: { Status?: string; Log?: Array<{ Output?: string }> };
   };
-  const runState = runStates.has(state.Status as ContainerRunState) ? (state.Status as ContainerRunState) : 'dead';
+  const runState = runStates.has(state.Status as ContainerRunState)
+    ? (state.Status as ContainerRunState)
+    : 'dead';
   const healthStatus = state.Health?.Status as HealthState | undefined;
   const status: ContainerStatus = {
     id: inspect.Id,

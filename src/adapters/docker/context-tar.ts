@@ -63,7 +63,8 @@ function needsPax(text: string): boolean {
 function entryHeaders(fields: HeaderFields): Buffer[] {
   const records: string[] = [];
   if (needsPax(fields.name)) records.push(paxRecord('path', fields.name));
-  if (fields.linkname !== undefined && needsPax(fields.linkname)) records.push(paxRecord('linkpath', fields.linkname));
+  if (fields.linkname !== undefined && needsPax(fields.linkname))
+    records.push(paxRecord('linkpath', fields.linkname));
   if (records.length === 0) return [header(fields)];
   const pax = Buffer.from(records.join(''), 'utf8');
   return [
@@ -82,7 +83,14 @@ async function* entries(contextDir: string, paths: readonly string[]): AsyncGene
     if (stat.isDirectory()) {
       yield* entryHeaders({ name: `${path}/`, mode: stat.mode, size: 0, mtime, type: '5' });
     } else if (stat.isSymbolicLink()) {
-      yield* entryHeaders({ name: path, mode: stat.mode, size: 0, mtime, type: '2', linkname: await readlink(absolute) });
+      yield* entryHeaders({
+        name: path,
+        mode: stat.mode,
+        size: 0,
+        mtime,
+        type: '2',
+        linkname: await readlink(absolute),
+      });
     } else if (stat.isFile()) {
       yield* entryHeaders({ name: path, mode: stat.mode, size: stat.size, mtime, type: '0' });
       // Exactly the size in the header, even if the file changes while it is read.

@@ -26,7 +26,13 @@ import { connectDocker, type DockerEndpoint } from './connect.js';
 import { packBuildContext } from './context-tar.js';
 import { createOptions } from './container-spec.js';
 import { containerStatus } from './container-status.js';
-import { engineMessage, engineStatus, isConnectionFailure, translateEngineError, unreachableError } from './engine-errors.js';
+import {
+  engineMessage,
+  engineStatus,
+  isConnectionFailure,
+  translateEngineError,
+  unreachableError,
+} from './engine-errors.js';
 import { FrameDemuxer, OutputLines } from './output-stream.js';
 
 /** One JSON event of the engine's pull/build progress stream. */
@@ -150,12 +156,15 @@ export class DockerEngine implements ContainerEngine {
       if (engineStatus(error) === 404) return undefined;
       throw this.fail(error, `inspect image ${ref}`);
     }
-    const config = image.Config as Dockerode.ImageInspectInfo['Config'] & { Healthcheck?: { Test?: string[] } };
+    const config = image.Config as Dockerode.ImageInspectInfo['Config'] & {
+      Healthcheck?: { Test?: string[] };
+    };
     const info: ImageInfo = {
       id: image.Id,
       exposedPorts: Object.keys(config.ExposedPorts ?? {}),
       volumes: Object.keys(config.Volumes ?? {}),
-      entrypoint: config.Entrypoint === null || config.Entrypoint === undefined ? [] : [config.Entrypoint].flat(),
+      entrypoint:
+        config.Entrypoint === null || config.Entrypoint === undefined ? [] : [config.Entrypoint].flat(),
       cmd: config.Cmd ?? [],
       env: envRecord(config.Env),
       labels: config.Labels ?? {},
@@ -164,7 +173,11 @@ export class DockerEngine implements ContainerEngine {
     return info;
   }
 
-  async pullImage(ref: string, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<void> {
+  async pullImage(
+    ref: string,
+    onProgress: (update: ProgressUpdate) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const pullFailed = (error: unknown, message: string): DevenvError => {
       if (isConnectionFailure(error)) return unreachableError(this.endpoint.endpoint, error);
       return new DevenvError('IMAGE_PULL_FAILED', `Could not pull image ${ref}: ${message}`, {
@@ -176,7 +189,8 @@ export class DockerEngine implements ContainerEngine {
     try {
       stream = (await this.docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
     } catch (error) {
-      if (isAbort(error, signal)) throw new DevenvError('INTERRUPTED', `Pull of ${ref} was interrupted.`, { cause: error });
+      if (isAbort(error, signal))
+        throw new DevenvError('INTERRUPTED', `Pull of ${ref} was interrupted.`, { cause: error });
       throw pullFailed(error, engineMessage(error));
     }
     let streamError: string | undefined;
@@ -204,8 +218,14 @@ export class DockerEngine implements ContainerEngine {
     });
   }
 
-  async buildImage(request: BuildRequest, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<string> {
-    const dockerfile = (isAbsolute(request.dockerfile) ? relative(request.contextDir, request.dockerfile) : request.dockerfile)
+  async buildImage(
+    request: BuildRequest,
+    onProgress: (update: ProgressUpdate) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const dockerfile = (
+      isAbsolute(request.dockerfile) ? relative(request.contextDir, request.dockerfile) : request.dockerfile
+    )
       .split(sep)
       .join('/');
     const buildFailed = (message: string, details: string[], cause?: unknown): DevenvError =>
@@ -215,7 +235,10 @@ export class DockerEngine implements ContainerEngine {
         cause,
       });
     if (dockerfile.startsWith('../') || dockerfile === '..') {
-      throw buildFailed(`the Dockerfile ${request.dockerfile} is outside the build context ${request.contextDir}`, []);
+      throw buildFailed(
+        `the Dockerfile ${request.dockerfile} is outside the build context ${request.contextDir}`,
+        [],
+      );
     }
     let src: string[];
     try {
@@ -236,9 +259,13 @@ export class DockerEngine implements ContainerEngine {
 
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await this.docker.buildImage(packBuildContext(request.contextDir, src), options as Dockerode.ImageBuildOptions);
+      stream = await this.docker.buildImage(
+        packBuildContext(request.contextDir, src),
+        options as Dockerode.ImageBuildOptions,
+      );
     } catch (error) {
-      if (isAbort(error, signal)) throw new DevenvError('INTERRUPTED', `Build of ${request.tag} was interrupted.`, { cause: error });
+      if (isAbort(error, signal))
+        throw new DevenvError('INTERRUPTED', `Build of ${request.tag} was interrupted.`, { cause: error });
       if (isConnectionFailure(error)) throw unreachableError(this.endpoint.endpoint, error);
       throw buildFailed(engineMessage(error), [], error);
     }
@@ -304,7 +331,11 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async createNetwork(name: string, labels: Record<string, string>, options: { internal?: boolean; driver?: string } = {}): Promise<string> {
+  async createNetwork(
+    name: string,
+    labels: Record<string, string>,
+    options: { internal?: boolean; driver?: string } = {},
+  ): Promise<string> {
     try {
       const network = await this.docker.createNetwork({
         Name: name,
@@ -344,7 +375,11 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async createVolume(name: string, labels: Record<string, string>, options: { driver?: string } = {}): Promise<string> {
+  async createVolume(
+    name: string,
+    labels: Record<string, string>,
+    options: { driver?: string } = {},
+  ): Promise<string> {
     try {
       await this.docker.createVolume({ Name: name, Labels: labels, Driver: options.driver ?? 'local' });
       return name;
@@ -386,7 +421,9 @@ export class DockerEngine implements ContainerEngine {
     }
     for (const attachment of request.networks.slice(1)) {
       try {
-        await this.docker.getNetwork(attachment.network).connect({ Container: id, EndpointConfig: { Aliases: attachment.aliases } });
+        await this.docker
+          .getNetwork(attachment.network)
+          .connect({ Container: id, EndpointConfig: { Aliases: attachment.aliases } });
       } catch (error) {
         await this.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
         throw this.fail(error, `connect container ${request.name} to network ${attachment.network}`);
@@ -416,20 +453,29 @@ export class DockerEngine implements ContainerEngine {
       const inspect = await this.docker.getContainer(id).inspect();
       name = inspect.Name.replace(/^\//, '');
       if (port === undefined) {
-        const bindings = Object.values(inspect.HostConfig.PortBindings ?? {}) as Array<Array<{ HostIp?: string; HostPort?: string }> | null>;
+        const bindings = Object.values(inspect.HostConfig.PortBindings ?? {}) as Array<Array<{
+          HostIp?: string;
+          HostPort?: string;
+        }> | null>;
         const fixed = bindings.flatMap((list) => list ?? []).filter((binding) => binding.HostPort);
         port = fixed.map((binding) => binding.HostPort).join(', ') || undefined;
-        address = fixed.map((binding) => `${binding.HostIp || '0.0.0.0'}:${binding.HostPort}`).join(', ') || undefined;
+        address =
+          fixed.map((binding) => `${binding.HostIp || '0.0.0.0'}:${binding.HostPort}`).join(', ') ||
+          undefined;
       }
     } catch {
       where = null;
     }
     const shown = address ?? 'a fixed host port';
-    return new DevenvError('PORT_TAKEN', `Host port ${shown} is already taken, so container ${name} cannot start.`, {
-      hint: `Free it (see what listens: \`ss -ltnp 'sport = :${port ?? 'PORT'}'\` or \`lsof -i :${port ?? 'PORT'}\`), or drop the fixed host port from the service's ports so the engine picks a free one.`,
-      details: [message],
-      cause,
-    });
+    return new DevenvError(
+      'PORT_TAKEN',
+      `Host port ${shown} is already taken, so container ${name} cannot start.`,
+      {
+        hint: `Free it (see what listens: \`ss -ltnp 'sport = :${port ?? 'PORT'}'\` or \`lsof -i :${port ?? 'PORT'}\`), or drop the fixed host port from the service's ports so the engine picks a free one.`,
+        details: [message],
+        cause,
+      },
+    );
   }
 
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
@@ -529,7 +575,8 @@ export class DockerEngine implements ContainerEngine {
         settled = true;
         signal?.removeEventListener('abort', onAbort);
         lines.end();
-        if (error !== undefined && !isAbort(error, signal)) reject(this.fail(error, `read logs of container ${id}`));
+        if (error !== undefined && !isAbort(error, signal))
+          reject(this.fail(error, `read logs of container ${id}`));
         else resolve();
       };
       const onAbort = (): void => {
@@ -547,7 +594,9 @@ export class DockerEngine implements ContainerEngine {
   async exec(id: string, command: string[]): Promise<ExecResult> {
     const action = `run \`${command.join(' ')}\` in container ${id}`;
     try {
-      const exec = await this.docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: false });
+      const exec = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: false });
       const stream = (await exec.start({ hijack: true, stdin: false })) as Readable;
       const decoder = new StringDecoder('utf8');
       let output = '';

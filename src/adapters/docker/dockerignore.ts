@@ -12,12 +12,10 @@ export interface DockerignoreRule {
   /** `!pattern`: re-include what earlier rules excluded. */
   negate: boolean;
   regex: RegExp;
-  /** Number of path components in the pattern, to match it against a path's ancestors. */
-  depth: number;
 }
 
 function escapeRegex(ch: string): string {
-  return /[.+^${}()|\\/]/.test(ch) ? `\\${ch}` : ch;
+  return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
 }
 
 function compile(pattern: string): RegExp {
@@ -55,7 +53,7 @@ function compile(pattern: string): RegExp {
     return new RegExp(`^${source}$`);
   } catch {
     // A malformed class: fall back to matching the pattern literally.
-    return new RegExp(`^${[...pattern].map(escapeRegex).join('').replace(/[[\]*?]/g, '\\$&')}$`);
+    return new RegExp(`^${[...pattern].map(escapeRegex).join('')}$`);
   }
 }
 
@@ -74,7 +72,7 @@ export function parseDockerignore(text: string): DockerignoreRule[] {
     if (negate) line = line.slice(1).trim();
     if (line === '') continue;
     const pattern = clean(line);
-    rules.push({ pattern, negate, regex: compile(pattern), depth: pattern.split('/').length });
+    rules.push({ pattern, negate, regex: compile(pattern) });
   }
   return rules;
 }

@@ -13,7 +13,17 @@ interface ModemErrorShape {
   message?: string;
 }
 
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE']);
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 function shape(error: unknown): ModemErrorShape {
   return typeof error === 'object' && error !== null ? (error as ModemErrorShape) : {};
@@ -27,7 +37,11 @@ export function engineStatus(error: unknown): number | undefined {
 /** The engine's own message ("No such container: x"), without docker-modem's "(HTTP code 404) ..." wrapping. */
 export function engineMessage(error: unknown): string {
   const { json, message } = shape(error);
-  if (typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string') {
+  if (
+    typeof json === 'object' &&
+    json !== null &&
+    typeof (json as { message?: unknown }).message === 'string'
+  ) {
     return (json as { message: string }).message.trim();
   }
   if (typeof json === 'string' && json.trim() !== '') return json.trim();
@@ -44,12 +58,16 @@ export function isConnectionFailure(error: unknown): boolean {
 export function unreachableError(endpoint: string, error: unknown): DevenvError {
   const { code } = shape(error);
   const denied = code === 'EACCES' || code === 'EPERM';
-  return new DevenvError('ENGINE_UNREACHABLE', `The Docker engine at ${endpoint} does not answer (${code ?? engineMessage(error)}).`, {
-    hint: denied
-      ? 'Your user may not access the Docker socket: add it to the docker group (sudo usermod -aG docker $USER, then log in again) or set DOCKER_HOST.'
-      : 'Start the engine (sudo systemctl start docker, or open Docker Desktop / run `colima start`), or point DOCKER_HOST at a running one.',
-    cause: error,
-  });
+  return new DevenvError(
+    'ENGINE_UNREACHABLE',
+    `The Docker engine at ${endpoint} does not answer (${code ?? engineMessage(error)}).`,
+    {
+      hint: denied
+        ? 'Your user may not access the Docker socket: add it to the docker group (sudo usermod -aG docker $USER, then log in again) or set DOCKER_HOST.'
+        : 'Start the engine (sudo systemctl start docker, or open Docker Desktop / run `colima start`), or point DOCKER_HOST at a running one.',
+      cause: error,
+    },
+  );
 }
 
 /**
@@ -61,9 +79,15 @@ export function translateEngineError(error: unknown, action: string, endpoint: s
   if (isConnectionFailure(error)) return unreachableError(endpoint, error);
   const status = engineStatus(error);
   const message = engineMessage(error);
-  let hint = 'Check the engine with `docker info`; if the message above does not explain it, see the engine logs (journalctl -u docker).';
-  if (status === 404) hint = 'The engine does not know this object: it may have been removed outside devenv. Run the command again.';
-  else if (status === 409) hint = 'Another object with this name or state is in the way: `devenv down` then `devenv up` recreates the stack.';
-  else if (status === 401 || status === 403) hint = 'The engine refused the request: check your permissions on the engine and registry.';
+  let hint =
+    'Check the engine with `docker info`; if the message above does not explain it, see the engine logs (journalctl -u docker).';
+  if (status === 404)
+    hint =
+      'The engine does not know this object: it may have been removed outside devenv. Run the command again.';
+  else if (status === 409)
+    hint =
+      'Another object with this name or state is in the way: `devenv down` then `devenv up` recreates the stack.';
+  else if (status === 401 || status === 403)
+    hint = 'The engine refused the request: check your permissions on the engine and registry.';
   return new DevenvError('ENGINE_ERROR', `Could not ${action}: ${message}`, { hint, cause: error });
 }

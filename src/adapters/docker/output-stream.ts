@@ -65,7 +65,9 @@ export class OutputLines {
       stdout: new LineSplitter((text) => onLine('stdout', text)),
       stderr: new LineSplitter((text) => onLine('stderr', text)),
     };
-    this.demuxer = multiplexed ? new FrameDemuxer((stream, payload) => this.splitters[stream].push(payload)) : undefined;
+    this.demuxer = multiplexed
+      ? new FrameDemuxer((stream, payload) => this.splitters[stream].push(payload))
+      : undefined;
   }
 
   push(chunk: Buffer): void {

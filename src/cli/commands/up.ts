@@ -20,7 +20,7 @@ function printSettings(io: CommandIO, result: UpResult): void {
 export const upCommand: Command = {
   name: 'up',
   summary: 'start the stack, health-gated; stays attached unless -d',
-  usage: 'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h]] [--timeout 120s] [--build] [--json] [-f FILE]... [--branch B | --stack S]',
+  usage: 'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -28,6 +28,7 @@ export const upCommand: Command = {
     'host-ip': { type: 'string' },
     ephemeral: { type: 'boolean' },
     ttl: { type: 'string' },
+    'owner-pid': { type: 'string' },
     timeout: { type: 'string' },
     build: { type: 'boolean' },
     'no-tui': { type: 'boolean' },
@@ -54,6 +55,11 @@ export const upCommand: Command = {
     else if (ephemeral) options.ttlSeconds = 4 * 3600;
     if (typeof v['timeout'] === 'string') options.timeoutMs = parseDurationSeconds(v['timeout'], '--timeout') * 1000;
     if (ephemeral) options.ownerPid = detach ? process.ppid : ctx.host.pid;
+    if (typeof v['owner-pid'] === 'string') {
+      const pid = Number(v['owner-pid']);
+      if (!Number.isInteger(pid) || pid <= 0) throw new DevenvError('USAGE', `--owner-pid expects a process id, not "${v['owner-pid']}".`);
+      options.ownerPid = pid;
+    }
 
     const startedSeconds = Math.floor(ctx.clock.now() / 1000);
     let stackName: string | undefined;

@@ -44,10 +44,16 @@ export function validateComposeSchema(doc: Pick<SourceDocument, 'file' | 'lines'
   const validate = validator();
   if (validate(value)) return;
   const problems = selectProblems(validate.errors ?? [], value);
-  const located = problems.map((problem) => {
-    const location = { file: doc.file, line: lineOf(doc, problem.linePath ?? problem.path), path: formatKeyPath(problem.path) };
-    return { location, text: formatProblem({ ...location, path: location.path || undefined }, problem.message) };
-  });
+  const located = problems
+    .map((problem) => {
+      const location = {
+        file: doc.file,
+        line: lineOf(doc, problem.linePath ?? problem.path),
+        path: formatKeyPath(problem.path),
+      };
+      return { location, text: formatProblem({ ...location, path: location.path || undefined }, problem.message) };
+    })
+    .sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
   const first = located[0];
   const message =
     located.length === 1 && first
@@ -79,40 +85,62 @@ function toKeyPath(instancePath: string, data: unknown): KeyPath {
   return path;
 }
 
+const BRANCHING = new Set(['oneOf', 'anyOf']);
+
 /**
  * Ajv reports every failing branch of oneOf/anyOf. Keep what a person needs:
- * drop the oneOf/anyOf summaries, keep only the deepest errors of a branch,
- * drop `type` complaints where a branch of the right type has a specific
- * problem, merge the remaining `type` errors at one place into one.
+ * drop the oneOf/anyOf summaries; where a value matched one branch's type but
+ * has a specific problem (at or below it), drop the other branches' `type`
+ * complaints; merge the remaining `type` errors at one place into one.
  */
 export function selectProblems(errors: ErrorObject[], data: unknown): SchemaProblem[] {
-  const paths = errors.map((error) => error.instancePath);
-  const deepest = errors.filter(
-    (error) => !paths.some((other) => other.startsWith(`${error.instancePath}/`)),
-  );
+  const branchPoints = new Set(errors.filter((e) => BRANCHING.has(e.keyword)).map((e) => e.instancePath));
+  const specificAtOrBelow = (path: string): boolean =>
+    errors.some(
+      (e) =>
+        e.keyword !== 'type' &&
+        !BRANCHING.has(e.keyword) &&
+        (e.instancePath === path || e.instancePath.startsWith(`${path}/`)),
+    );
+  const typeErrorsBelow = (path: string): boolean =>
+    errors.some((e) => e.keyword === 'type' && e.instancePath.startsWith(`${path}/`));
+  const kept = errors.filter((error) => {
+    if (BRANCHING.has(error.keyword)) return false;
+    if (error.keyword === 'type' && branchPoints.has(error.instancePath)) {
+      return !specificAtOrBelow(error.instancePath) && !typeErrorsBelow(error.instancePath);
+    }
+    return true;
+  });
+
   const byPath = new Map<string, ErrorObject[]>();
-  for (const error of deepest) byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
+  for (const error of kept) byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
+  // A oneOf whose every branch failed without a type error (rare): say so.
+  for (const error of errors) {
+    if (BRANCHING.has(error.keyword) && !kept.some((k) => k.instancePath.startsWith(error.instancePath))) {
+      byPath.set(error.instancePath, [error]);
+    }
+  }
 
   const problems: SchemaProblem[] = [];
   for (const [instancePath, group] of byPath) {
     const path = toKeyPath(instancePath, data);
-    const specific = group.filter((error) => !['type', 'oneOf', 'anyOf', 'not'].includes(error.keyword));
     const seen = new Set<string>();
     const add = (message: string, linePath?: KeyPath): void => {
       if (seen.has(message)) return;
       seen.add(message);
       problems.push(linePath ? { path, message, linePath } : { path, message });
     };
-    if (specific.length > 0) {
-      for (const error of specific) {
-        const unknownKey = error.keyword === 'additionalProperties' ? error.params.additionalProperty : undefined;
-        add(describe(error), typeof unknownKey === 'string' ? [...path, unknownKey] : undefined);
-      }
-    } else {
-      const types = group
-        .filter((error) => error.keyword === 'type')
-        .flatMap((error) => [error.params.type as string | string[]].flat());
-      add(types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : 'does not match any allowed form');
+    const types = group
+      .filter((error) => error.keyword === 'type')
+      .flatMap((error) => [error.params.type as string | string[]].flat());
+    if (types.length > 0) add(`must be ${[...new Set(types)].join(' or ')}`);
+    for (const error of group) {
+      if (error.keyword === 'type') continue;
+      const unknownKey = error.keyword === 'additionalProperties' ? error.params.additionalProperty : undefined;
+      add(
+        BRANCHING.has(error.keyword) ? 'does not match any allowed form' : describe(error),
+        typeof unknownKey === 'string' ? [...path, unknownKey] : undefined,
+      );
     }
   }
   return problems;

@@ -25,7 +25,16 @@ beforeAll(async () => {
   await symlink('main.txt', join(contextDir, 'app', 'link.txt'));
   await writeFile(
     join(contextDir, '.dockerignore'),
-    ['# comments are skipped', 'secrets', '**/*.log', '!app/keep.log', 'node_modules/', '*.env', 'Dockerfile', ''].join('\n'),
+    [
+      '# comments are skipped',
+      'secrets',
+      '**/*.log',
+      '!app/keep.log',
+      'node_modules/',
+      '*.env',
+      'Dockerfile',
+      '',
+    ].join('\n'),
   );
   await writeFile(
     join(contextDir, 'Dockerfile'),
@@ -60,16 +69,27 @@ describe('buildImage', () => {
     expect(image?.id).toBe(id);
     expect(image?.labels).toMatchObject(run.labels);
 
-    const container = await run.engine.createContainer(run.container({ name: run.name('built'), image: tag, command: undefined }));
+    const container = await run.engine.createContainer(
+      run.container({ name: run.name('built'), image: tag, command: undefined }),
+    );
     await run.engine.startContainer(container);
     const listing = await run.engine.exec(container, ['sh', '-c', 'cd /ctx && find . -mindepth 1 | sort']);
     expect(listing.exitCode).toBe(0);
     const files = listing.output.trim().split('\n');
     // The Dockerfile is ignored yet was sent (the build ran); the engine drops it from COPY, as docker build does.
     expect(files).toEqual(
-      ['./.dockerignore', './app', `./app/${longName}`, './app/keep.log', './app/link.txt', './app/main.txt'].sort(),
+      [
+        './.dockerignore',
+        './app',
+        `./app/${longName}`,
+        './app/keep.log',
+        './app/link.txt',
+        './app/main.txt',
+      ].sort(),
     );
-    expect((await run.engine.exec(container, ['cat', '/ctx/app/link.txt', `/ctx/app/${longName}`])).output).toBe('main\nlong\n');
+    expect(
+      (await run.engine.exec(container, ['cat', '/ctx/app/link.txt', `/ctx/app/${longName}`])).output,
+    ).toBe('main\nlong\n');
     const greeting = await run.engine.exec(container, ['cat', '/greeting']);
     expect(greeting.output.trim()).toBe('greeting=hello');
   });
@@ -77,10 +97,23 @@ describe('buildImage', () => {
   it('builds a target stage', async () => {
     const dir = join(contextDir, 'multistage');
     await mkdir(dir);
-    await writeFile(join(dir, 'build.Dockerfile'), [`FROM ${BASE_IMAGE} AS first`, 'RUN echo first > /stage', `FROM ${BASE_IMAGE} AS second`, 'RUN echo second > /stage'].join('\n'));
+    await writeFile(
+      join(dir, 'build.Dockerfile'),
+      [
+        `FROM ${BASE_IMAGE} AS first`,
+        'RUN echo first > /stage',
+        `FROM ${BASE_IMAGE} AS second`,
+        'RUN echo second > /stage',
+      ].join('\n'),
+    );
     const tag = `devenv-test/build-${run.id}:first`;
-    await run.engine.buildImage({ contextDir: dir, dockerfile: 'build.Dockerfile', tag, args: {}, target: 'first', labels: run.labels }, () => undefined);
-    const container = await run.engine.createContainer(run.container({ name: run.name('first'), image: tag }));
+    await run.engine.buildImage(
+      { contextDir: dir, dockerfile: 'build.Dockerfile', tag, args: {}, target: 'first', labels: run.labels },
+      () => undefined,
+    );
+    const container = await run.engine.createContainer(
+      run.container({ name: run.name('first'), image: tag }),
+    );
     await run.engine.startContainer(container);
     expect((await run.engine.exec(container, ['cat', '/stage'])).output.trim()).toBe('first');
   });
@@ -88,10 +121,16 @@ describe('buildImage', () => {
   it('fails with IMAGE_BUILD_FAILED and the last output lines when a step fails', async () => {
     const dir = join(contextDir, 'failing');
     await mkdir(dir);
-    await writeFile(join(dir, 'Dockerfile'), [`FROM ${BASE_IMAGE}`, 'RUN echo about-to-fail && exit 3'].join('\n'));
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      [`FROM ${BASE_IMAGE}`, 'RUN echo about-to-fail && exit 3'].join('\n'),
+    );
     const tag = `devenv-test/build-${run.id}:failing`;
     const error = await run.engine
-      .buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tag, args: {}, labels: run.labels }, () => undefined)
+      .buildImage(
+        { contextDir: dir, dockerfile: 'Dockerfile', tag, args: {}, labels: run.labels },
+        () => undefined,
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DevenvError);
     expect((error as DevenvError).code).toBe('IMAGE_BUILD_FAILED');

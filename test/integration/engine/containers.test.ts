@@ -20,9 +20,15 @@ describe('networks, volumes and containers', () => {
     const frontId = await run.engine.createNetwork(front, run.labels);
     await run.engine.createNetwork(back, run.labels, { internal: true });
     expect(await run.engine.createVolume(volume, run.labels)).toBe(volume);
-    expect((await run.engine.listNetworks({ 'dev.devenv.test-run': run.id })).map((n) => n.name).sort()).toEqual([back, front].sort());
-    expect((await run.engine.listNetworks({ 'dev.devenv.test-run': run.id })).find((n) => n.name === front)?.id).toBe(frontId);
-    expect((await run.engine.listVolumes({ 'dev.devenv.stack': run.stack })).map((v) => v.name)).toEqual([volume]);
+    expect(
+      (await run.engine.listNetworks({ 'dev.devenv.test-run': run.id })).map((n) => n.name).sort(),
+    ).toEqual([back, front].sort());
+    expect(
+      (await run.engine.listNetworks({ 'dev.devenv.test-run': run.id })).find((n) => n.name === front)?.id,
+    ).toBe(frontId);
+    expect((await run.engine.listVolumes({ 'dev.devenv.stack': run.stack })).map((v) => v.name)).toEqual([
+      volume,
+    ]);
 
     const id = await run.engine.createContainer(
       run.container({
@@ -59,9 +65,14 @@ describe('networks, volumes and containers', () => {
     expect(Object.keys(raw.NetworkSettings.Networks).sort()).toEqual([back, front].sort());
     expect(raw.NetworkSettings.Networks[front]?.Aliases).toContain('app-alias');
     expect(raw.NetworkSettings.Networks[back]?.Aliases).toContain('app-back');
-    expect(Object.keys(raw.Config.ExposedPorts ?? {}).sort()).toEqual(['8080/tcp', '9000/tcp', '9100/udp', '9101/udp']);
+    expect(Object.keys(raw.Config.ExposedPorts ?? {}).sort()).toEqual([
+      '8080/tcp',
+      '9000/tcp',
+      '9100/udp',
+      '9101/udp',
+    ]);
     expect(raw.HostConfig.Init).toBe(true);
-    expect(raw.Config.StopSignal).toBe('SIGTERM');
+    expect((raw.Config as { StopSignal?: string }).StopSignal).toBe('SIGTERM');
 
     const probe = await run.engine.exec(id, [
       'sh',
@@ -76,33 +87,57 @@ describe('networks, volumes and containers', () => {
       run.container({
         name: run.name('health'),
         command: ['sh', '-c', 'sleep 0.6; touch /tmp/ok; exec sleep infinity'],
-        healthcheck: { test: ['CMD-SHELL', 'test -f /tmp/ok && echo fine'], intervalMs: 200, timeoutMs: 1000, retries: 30, startPeriodMs: 0, startIntervalMs: 100 },
+        healthcheck: {
+          test: ['CMD-SHELL', 'test -f /tmp/ok && echo fine'],
+          intervalMs: 200,
+          timeoutMs: 1000,
+          retries: 30,
+          startPeriodMs: 0,
+          startIntervalMs: 100,
+        },
       }),
     );
     const raw = await run.docker.getContainer(id).inspect();
-    expect(raw.Config.Healthcheck).toMatchObject({ Test: ['CMD-SHELL', 'test -f /tmp/ok && echo fine'], Interval: 200_000_000, Timeout: 1_000_000_000, Retries: 30 });
+    expect(raw.Config.Healthcheck).toMatchObject({
+      Test: ['CMD-SHELL', 'test -f /tmp/ok && echo fine'],
+      Interval: 200_000_000,
+      Timeout: 1_000_000_000,
+      Retries: 30,
+    });
     const started = Date.now();
     await run.engine.startContainer(id);
     const seen = new Set<string>();
-    const healthy = await waitFor('healthy', async () => {
-      const status = await run.engine.inspectContainer(id);
-      if (status) seen.add(status.health);
-      return status?.health === 'healthy' ? status : undefined;
-    }, 20_000, 50);
+    const healthy = await waitFor(
+      'healthy',
+      async () => {
+        const status = await run.engine.inspectContainer(id);
+        if (status) seen.add(status.health);
+        return status?.health === 'healthy' ? status : undefined;
+      },
+      20_000,
+      50,
+    );
     console.log(`healthcheck (200 ms interval) healthy after ${Date.now() - started} ms`);
     expect(seen.has('starting')).toBe(true);
     expect(healthy.healthLog.at(-1)).toBe('fine');
-    expect((await run.engine.listContainers({ 'dev.devenv.stack': run.stack })).find((c) => c.id === id)?.health).toBe('healthy');
+    expect(
+      (await run.engine.listContainers({ 'dev.devenv.stack': run.stack })).find((c) => c.id === id)?.health,
+    ).toBe('healthy');
   });
 
   it('disables the image healthcheck with healthcheck: disabled', async () => {
-    const id = await run.engine.createContainer(run.container({ name: run.name('nohealth'), healthcheck: 'disabled' }));
+    const id = await run.engine.createContainer(
+      run.container({ name: run.name('nohealth'), healthcheck: 'disabled' }),
+    );
     expect((await run.docker.getContainer(id).inspect()).Config.Healthcheck?.Test).toEqual(['NONE']);
   });
 
   it('reads logs demultiplexed into stdout and stderr lines, and reports the exit code', async () => {
     const id = await run.engine.createContainer(
-      run.container({ name: run.name('logs'), command: ['sh', '-c', 'echo out-1; echo err-1 >&2; printf "out-2\\nno-newline"; exit 3'] }),
+      run.container({
+        name: run.name('logs'),
+        command: ['sh', '-c', 'echo out-1; echo err-1 >&2; printf "out-2\\nno-newline"; exit 3'],
+      }),
     );
     await run.engine.startContainer(id);
     const exited = await waitFor('exit', async () => {
@@ -112,7 +147,11 @@ describe('networks, volumes and containers', () => {
     expect(exited.exitCode).toBe(3);
     const lines: LogLine[] = [];
     await run.engine.logs(id, { follow: false }, (line) => lines.push(line));
-    expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['out-1', 'out-2', 'no-newline']);
+    expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual([
+      'out-1',
+      'out-2',
+      'no-newline',
+    ]);
     expect(lines.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual(['err-1']);
 
     const tail: LogLine[] = [];
@@ -124,7 +163,11 @@ describe('networks, volumes and containers', () => {
 
   it('reads logs of a tty container as stdout', async () => {
     const id = await run.engine.createContainer(
-      run.container({ name: run.name('tty'), tty: true, command: ['sh', '-c', 'echo tty-out; echo tty-err >&2'] }),
+      run.container({
+        name: run.name('tty'),
+        tty: true,
+        command: ['sh', '-c', 'echo tty-out; echo tty-err >&2'],
+      }),
     );
     await run.engine.startContainer(id);
     await waitFor('exit', async () => (await run.engine.inspectContainer(id))?.state === 'exited');
@@ -138,7 +181,10 @@ describe('networks, volumes and containers', () => {
 
   it('follows logs until the signal aborts', async () => {
     const id = await run.engine.createContainer(
-      run.container({ name: run.name('follow'), command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done'] }),
+      run.container({
+        name: run.name('follow'),
+        command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done'],
+      }),
     );
     await run.engine.startContainer(id);
     const controller = new AbortController();
@@ -164,7 +210,10 @@ describe('networks, volumes and containers', () => {
   it('returns exec exit codes and output', async () => {
     const id = await run.engine.createContainer(run.container({ name: run.name('exec') }));
     await run.engine.startContainer(id);
-    expect(await run.engine.exec(id, ['sh', '-c', 'echo hello; echo oops >&2; exit 7'])).toEqual({ exitCode: 7, output: 'hello\noops\n' });
+    expect(await run.engine.exec(id, ['sh', '-c', 'echo hello; echo oops >&2; exit 7'])).toEqual({
+      exitCode: 7,
+      output: 'hello\noops\n',
+    });
     expect((await run.engine.exec(id, ['true'])).exitCode).toBe(0);
     const missing = await run.engine.exec(id, ['/nonexistent-binary']).catch((e: unknown) => e);
     // The engine reports a missing binary as exit code 126/127 (or an error, on some engines).
@@ -191,17 +240,29 @@ describe('networks, volumes and containers', () => {
   it('lists only the containers whose labels match the selector', async () => {
     const stack = `${run.stack}-select`;
     const a = await run.engine.createContainer(
-      run.container({ name: run.name('sel-a'), labels: { 'dev.devenv.stack': stack, 'dev.devenv.service': 'a', 'dev.devenv.marker': 'x' } }),
+      run.container({
+        name: run.name('sel-a'),
+        labels: { 'dev.devenv.stack': stack, 'dev.devenv.service': 'a', 'dev.devenv.marker': 'x' },
+      }),
     );
     const b = await run.engine.createContainer(
-      run.container({ name: run.name('sel-b'), labels: { 'dev.devenv.stack': stack, 'dev.devenv.service': 'b' } }),
+      run.container({
+        name: run.name('sel-b'),
+        labels: { 'dev.devenv.stack': stack, 'dev.devenv.service': 'b' },
+      }),
     );
     const byStack = await run.engine.listContainers({ 'dev.devenv.stack': stack });
     expect(byStack.map((c) => c.id).sort()).toEqual([a, b].sort());
     expect(byStack.every((c) => c.state === 'created')).toBe(true);
-    const byService = await run.engine.listContainers({ 'dev.devenv.stack': stack, 'dev.devenv.service': 'a' });
+    const byService = await run.engine.listContainers({
+      'dev.devenv.stack': stack,
+      'dev.devenv.service': 'a',
+    });
     expect(byService.map((c) => c.name)).toEqual([run.name('sel-a')]);
-    const byPresence = await run.engine.listContainers({ 'dev.devenv.test-run': run.id, 'dev.devenv.marker': true });
+    const byPresence = await run.engine.listContainers({
+      'dev.devenv.test-run': run.id,
+      'dev.devenv.marker': true,
+    });
     expect(byPresence.map((c) => c.id)).toEqual([a]);
     expect(await run.engine.listContainers({ 'dev.devenv.stack': `${stack}-nothing` })).toEqual([]);
   });
@@ -211,7 +272,10 @@ describe('port conflicts', () => {
   it('fails with PORT_TAKEN naming the port when two containers ask for the same fixed host port', async () => {
     const port = await freePort();
     const request = (suffix: string) =>
-      run.container({ name: run.name(suffix), ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: String(port) }] });
+      run.container({
+        name: run.name(suffix),
+        ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: String(port) }],
+      });
     const first = await run.engine.createContainer(request('port-1'));
     await run.engine.startContainer(first);
     const second = await run.engine.createContainer(request('port-2'));
@@ -229,7 +293,10 @@ describe('port conflicts', () => {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
       const id = await run.engine.createContainer(
-        run.container({ name: run.name('port-host'), ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: String(port) }] }),
+        run.container({
+          name: run.name('port-host'),
+          ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: String(port) }],
+        }),
       );
       const error = await run.engine.startContainer(id).catch((e: unknown) => e);
       expect((error as DevenvError).code).toBe('PORT_TAKEN');

@@ -27,7 +27,9 @@ describe('connecting', () => {
   });
 
   it('fails with ENGINE_UNREACHABLE listing what was tried and how to start an engine', async () => {
-    const error = await connectDocker({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }).catch((e: unknown) => e);
+    const error = await connectDocker({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DevenvError);
     expect((error as DevenvError).code).toBe('ENGINE_UNREACHABLE');
     expect((error as DevenvError).message).toContain('unix:///nonexistent/docker.sock');
@@ -51,7 +53,10 @@ describe('connecting', () => {
     expect(tcp).toMatchObject({ endpoint: 'tcp://build-box.lan:2375', publishedHost: 'build-box.lan' });
     expect(tcp?.options).toMatchObject({ host: 'build-box.lan', port: '2375', protocol: 'http' });
     expect(() =>
-      engineCandidates({ DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' }, '/h'),
+      engineCandidates(
+        { DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' },
+        '/h',
+      ),
     ).toThrow(/\/nonexistent\/ca\.pem/);
   });
 });
@@ -84,7 +89,9 @@ describe('images', () => {
 describe('removing what is not there', () => {
   it('is not an error for containers, networks and volumes', async () => {
     const missing = `devenv-test-${run.id}-missing`;
-    await expect(run.engine.removeContainer(missing, { force: true, volumes: true })).resolves.toBeUndefined();
+    await expect(
+      run.engine.removeContainer(missing, { force: true, volumes: true }),
+    ).resolves.toBeUndefined();
     await expect(run.engine.stopContainer(missing, 1)).resolves.toBeUndefined();
     await expect(run.engine.removeNetwork(missing)).resolves.toBeUndefined();
     await expect(run.engine.removeVolume(missing)).resolves.toBeUndefined();

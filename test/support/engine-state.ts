@@ -1,0 +1,47 @@
+/**
+ * What the engine holds, read straight from Docker (dockerode, unmocked), so
+ * tests check devenv's effects independently of devenv's own adapter; and the
+ * per-run reaper: everything whose dev.devenv.branch starts with the run's
+ * prefix is removed in teardown, so a crashed test leaves nothing behind.
+ */
+import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+
+export const docker = new Docker();
+
+export function runPrefix(): string {
+  return `t${randomBytes(3).toString('hex')}`;
+}
+
+export interface LabelledResources {
+  containers: Docker.ContainerInfo[];
+  networks: Docker.NetworkInspectInfo[];
+  volumes: Docker.VolumeInspectInfo[];
+}
+
+export async function resourcesWhere(label: string): Promise<LabelledResources> {
+  const filters = JSON.stringify({ label: [label] });
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return { containers, networks, volumes: volumes.Volumes ?? [] };
+}
+
+export async function stackResources(stack: string): Promise<LabelledResources> {
+  return resourcesWhere(`dev.devenv.stack=${stack}`);
+}
+
+export function countOf(resources: LabelledResources): number {
+  return resources.containers.length + resources.networks.length + resources.volumes.length;
+}
+
+/** Removes every devenv resource whose branch label starts with `prefix`. */
+export async function reapBranchPrefix(prefix: string): Promise<void> {
+  const all = await resourcesWhere('dev.devenv.stack');
+  const mine = (labels: Record<string, string> | undefined) => (labels?.['dev.devenv.branch'] ?? '').startsWith(prefix);
+  await Promise.all(all.containers.filter((c) => mine(c.Labels)).map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(all.networks.filter((n) => mine(n.Labels)).map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(all.volumes.filter((v) => mine(v.Labels ?? undefined)).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { lineOf, parseSourceDocument } from '../../../src/core/compose/source-document.js';
+import { formatKeyPath } from '../../../src/core/compose/key-path.js';
+import { errorOf } from './resolve-text.js';
+
+const parse = (text: string) => parseSourceDocument({ path: '/p/compose.yaml', file: 'compose.yaml', text });
+
+describe('parseSourceDocument', () => {
+  it('maps key paths to lines', () => {
+    const doc = parse('services:\n  app:\n    image: x\n    ports:\n      - "80:80"\n      - target: 81\n');
+    expect(doc.value).toEqual({ services: { app: { image: 'x', ports: ['80:80', { target: 81 }] } } });
+    expect(lineOf(doc, ['services', 'app', 'image'])).toBe(3);
+    expect(lineOf(doc, ['services', 'app', 'ports', 0])).toBe(5);
+    expect(lineOf(doc, ['services', 'app', 'ports', 1, 'target'])).toBe(6);
+    // Unknown paths fall back to the nearest ancestor.
+    expect(lineOf(doc, ['services', 'app', 'ports', 1, 'published'])).toBe(6);
+  });
+
+  it('resolves anchors and merge keys', () => {
+    const doc = parse('x-base: &base\n  image: x\n  restart: always\nservices:\n  app:\n    <<: *base\n    image: y\n');
+    expect(doc.value).toEqual({
+      'x-base': { image: 'x', restart: 'always' },
+      services: { app: { image: 'y', restart: 'always' } },
+    });
+  });
+
+  it('records !reset and !override tags', () => {
+    const doc = parse('services:\n  app:\n    ports: !reset []\n    command: !override ["a"]\n');
+    expect(doc.value).toEqual({ services: { app: { command: ['a'] } } });
+    expect(doc.resetPaths.map(formatKeyPath)).toEqual(['services.app.ports']);
+    expect([...doc.overridePaths]).toEqual(['services.app.command']);
+  });
+
+  it('reports YAML syntax errors with file and line', () => {
+    const error = errorOf(() => parse('services:\n  app:\n    image: [x\n    ports: 1\n'));
+    expect(error.code).toBe('COMPOSE_YAML');
+    expect(error.message).toMatch(/^compose\.yaml:\d+: invalid YAML: /);
+    expect(error.location?.file).toBe('compose.yaml');
+  });
+
+  it('rejects duplicate keys', () => {
+    const error = errorOf(() => parse('services:\n  app:\n    image: a\n    image: b\n'));
+    expect(error.code).toBe('COMPOSE_YAML');
+    expect(error.message).toBe('compose.yaml:4: invalid YAML: duplicate key');
+    expect(error.location).toEqual({ file: 'compose.yaml', line: 4 });
+  });
+
+  it('treats an empty file as an empty mapping', () => {
+    expect(parse('').value).toEqual({});
+    expect(parse('# nothing\n').value).toEqual({});
+  });
+});
