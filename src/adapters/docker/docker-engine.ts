@@ -187,7 +187,7 @@ export class DockerEngine implements ContainerEngine {
     };
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
+      stream = (await this.docker.pull(ref, signal ? { abortSignal: signal } : {})) as NodeJS.ReadableStream;
     } catch (error) {
       if (isAbort(error, signal))
         throw new DevenvError('INTERRUPTED', `Pull of ${ref} was interrupted.`, { cause: error });
@@ -253,8 +253,9 @@ export class DockerEngine implements ContainerEngine {
       labels: request.labels,
       rm: true,
       forcerm: true,
-      abortSignal: signal,
     };
+    // Only when given: docker-modem would otherwise send "abortSignal=" in the query.
+    if (signal) options.abortSignal = signal;
     if (request.target) options.target = request.target;
 
     let stream: NodeJS.ReadableStream;

@@ -12,7 +12,12 @@ import { resolveCompose } from '../../core/compose/load-compose.js';
 import type { ResolvedCompose } from '../../core/compose/model.js';
 
 /** Looked for, in this order, when neither -f nor devenv.yaml names the files. */
-export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+export const DEFAULT_COMPOSE_FILES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yml',
+  'docker-compose.yaml',
+];
 
 const NOT_FOUND_HINT = 'run devenv init, or pass -f FILE';
 
@@ -32,18 +37,27 @@ function devenvConfigFiles(dir: string): string[] | undefined {
   try {
     config = parseYaml(readFileSync(configPath, 'utf8'));
   } catch (error) {
-    throw new DevenvError('COMPOSE_YAML', `devenv.yaml: invalid YAML: ${(error as Error).message.split('\n')[0]}`, {
-      location: { file: configPath },
-      cause: error,
-    });
+    throw new DevenvError(
+      'COMPOSE_YAML',
+      `devenv.yaml: invalid YAML: ${(error as Error).message.split('\n')[0]}`,
+      {
+        location: { file: configPath },
+        cause: error,
+      },
+    );
   }
-  const compose = config !== null && typeof config === 'object' ? (config as Record<string, unknown>).compose : undefined;
+  const compose =
+    config !== null && typeof config === 'object' ? (config as Record<string, unknown>).compose : undefined;
   if (compose === undefined || compose === null) return undefined;
   const list = [compose].flat();
   if (list.length === 0 || !list.every((entry) => typeof entry === 'string')) {
-    throw new DevenvError('COMPOSE_INVALID', 'devenv.yaml: `compose:` must be a file name or a list of file names', {
-      location: { file: configPath, path: 'compose' },
-    });
+    throw new DevenvError(
+      'COMPOSE_INVALID',
+      'devenv.yaml: `compose:` must be a file name or a list of file names',
+      {
+        location: { file: configPath, path: 'compose' },
+      },
+    );
   }
   return list.map((entry) => path.resolve(dir, entry));
 }
@@ -105,7 +119,10 @@ function readTextIfExists(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+    ) {
       return undefined;
     }
     throw error;
@@ -125,7 +142,8 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
   for (const [name, value] of Object.entries(options.env)) if (value !== undefined) shell[name] = value;
 
   const dotenvPath = path.join(workingDir, '.env');
-  const dotenvText = existsSync(dotenvPath) && isFile(dotenvPath) ? readFileSync(dotenvPath, 'utf8') : undefined;
+  const dotenvText =
+    existsSync(dotenvPath) && isFile(dotenvPath) ? readFileSync(dotenvPath, 'utf8') : undefined;
   const dotenv =
     dotenvText === undefined
       ? {}

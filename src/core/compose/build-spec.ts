@@ -10,7 +10,11 @@ const KNOWN = new Set(['context', 'dockerfile', 'args', 'target', 'labels']);
 /** Remote contexts (git repositories, URLs) are kept as written. */
 const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/|github\.com\/)/;
 
-export function normalizeBuild(context: NormalizeContext, path: KeyPath, value: unknown): BuildSpec | undefined {
+export function normalizeBuild(
+  context: NormalizeContext,
+  path: KeyPath,
+  value: unknown,
+): BuildSpec | undefined {
   const long = typeof value === 'string' ? { context: value } : isMapping(value) ? value : undefined;
   if (!long) return undefined;
   if (typeof value !== 'string') warnUnknownKeys(context, path, long, KNOWN);
@@ -23,7 +27,8 @@ export function normalizeBuild(context: NormalizeContext, path: KeyPath, value: 
   }
   return {
     context: REMOTE.test(written) ? written : posix.resolve(context.workingDir, written),
-    dockerfile: typeof long.dockerfile === 'string' && long.dockerfile !== '' ? long.dockerfile : 'Dockerfile',
+    dockerfile:
+      typeof long.dockerfile === 'string' && long.dockerfile !== '' ? long.dockerfile : 'Dockerfile',
     args,
     ...(typeof long.target === 'string' ? { target: long.target } : {}),
     labels: stringMap(listOrDictToMap(long.labels)),

@@ -77,7 +77,11 @@ function patch(schema: JsonObject): JsonObject {
             {
               type: 'object',
               required: ['path'],
-              properties: { path: { type: 'string' }, required: BOOLEAN_OR_STRING, format: { type: 'string' } },
+              properties: {
+                path: { type: 'string' },
+                required: BOOLEAN_OR_STRING,
+                format: { type: 'string' },
+              },
               additionalProperties: false,
               patternProperties: EXTENSIONS,
             },
@@ -126,7 +130,10 @@ function patch(schema: JsonObject): JsonObject {
     selinux: { type: 'string', enum: ['z', 'Z'] },
     recursive: { type: 'string' },
   });
-  Object.assign(object(object(volumeProps.volume).properties), { subpath: { type: 'string' }, labels: LIST_OR_DICT });
+  Object.assign(object(object(volumeProps.volume).properties), {
+    subpath: { type: 'string' },
+    labels: LIST_OR_DICT,
+  });
   Object.assign(object(object(volumeProps.tmpfs).properties), { mode: { type: ['number', 'string'] } });
 
   const networks = (props.networks as { oneOf: JsonObject[] }).oneOf[1] as JsonObject;

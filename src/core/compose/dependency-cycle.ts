@@ -1,5 +1,7 @@
 /** depends_on cycles: the first cycle found, as the list of services along it (first repeated at the end). */
-export function findDependencyCycle(graph: Readonly<Record<string, readonly string[]>>): string[] | undefined {
+export function findDependencyCycle(
+  graph: Readonly<Record<string, readonly string[]>>,
+): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (node: string): string[] | undefined => {

@@ -45,7 +45,9 @@ export function parseDotenv(text: string, options: DotenvOptions = {}): Record<s
     } catch (error) {
       if (!(error instanceof InterpolationProblem)) throw error;
       const line = lineAt(offset);
-      throw new DevenvError('COMPOSE_INTERPOLATION', `${file}:${line}: ${error.message}`, { location: { file, line } });
+      throw new DevenvError('COMPOSE_INTERPOLATION', `${file}:${line}: ${error.message}`, {
+        location: { file, line },
+      });
     }
   };
   const restOfLine = (): string => {
@@ -89,7 +91,14 @@ export function parseDotenv(text: string, options: DotenvOptions = {}): Record<s
         }
         if (quote === '"' && char === '\\' && pos + 1 < text.length) {
           const next = text[pos + 1] ?? '';
-          const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', $: '$$' };
+          const escapes: Record<string, string> = {
+            n: '\n',
+            t: '\t',
+            r: '\r',
+            '\\': '\\',
+            '"': '"',
+            $: '$$',
+          };
           value += escapes[next] ?? `\\${next}`;
           pos += 2;
           continue;
@@ -99,7 +108,8 @@ export function parseDotenv(text: string, options: DotenvOptions = {}): Record<s
       }
       if (!closed) fail(valueStart, `unterminated ${quote} quote in value of ${name}`);
       const trailing = restOfLine().trim();
-      if (trailing !== '' && !trailing.startsWith('#')) fail(valueStart, `unexpected text after the quoted value of ${name}`);
+      if (trailing !== '' && !trailing.startsWith('#'))
+        fail(valueStart, `unexpected text after the quoted value of ${name}`);
       values[name] = quote === '"' ? interpolate(value, valueStart) : value;
     } else {
       const value = raw.startsWith('#') ? '' : raw.replace(/\s+#.*$/, '').trim();

@@ -2,9 +2,23 @@
 import { parseDuration } from './duration.js';
 import type { KeyPath } from './key-path.js';
 import type { HealthcheckSpec } from './model.js';
-import { asBoolean, invalidAt, isMapping, warnUnknownKeys, type NormalizeContext } from './normalize-context.js';
+import {
+  asBoolean,
+  invalidAt,
+  isMapping,
+  warnUnknownKeys,
+  type NormalizeContext,
+} from './normalize-context.js';
 
-const KNOWN = new Set(['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable']);
+const KNOWN = new Set([
+  'test',
+  'interval',
+  'timeout',
+  'retries',
+  'start_period',
+  'start_interval',
+  'disable',
+]);
 
 const DURATIONS = [
   ['interval', 'intervalMs'],
@@ -17,7 +31,11 @@ export function durationAt(context: NormalizeContext, path: KeyPath, value: unkn
   if (value === undefined || value === null) return undefined;
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined;
   if (ms === undefined) {
-    throw invalidAt(context, path, `invalid duration ${JSON.stringify(value)}: use e.g. "10s", "1m30s" or "200ms"`);
+    throw invalidAt(
+      context,
+      path,
+      `invalid duration ${JSON.stringify(value)}: use e.g. "10s", "1m30s" or "200ms"`,
+    );
   }
   return ms;
 }

@@ -32,7 +32,11 @@ export interface InterpolateOptions {
 }
 
 /** Interpolates one string; throws InterpolationProblem. */
-export function interpolateString(text: string, lookup: VariableLookup, options: InterpolateOptions = {}): string {
+export function interpolateString(
+  text: string,
+  lookup: VariableLookup,
+  options: InterpolateOptions = {},
+): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -48,7 +52,8 @@ export function interpolateString(text: string, lookup: VariableLookup, options:
       i += 2;
     } else if (next === '{') {
       const end = closingBrace(text, i + 2);
-      if (end < 0) throw new InterpolationProblem(`invalid interpolation format: unterminated "${text.slice(i)}"`);
+      if (end < 0)
+        throw new InterpolationProblem(`invalid interpolation format: unterminated "${text.slice(i)}"`);
       out += braced(text.slice(i + 2, end), text.slice(i, end + 1), lookup, options);
       i = end + 1;
     } else {
@@ -157,7 +162,8 @@ export function interpolateTree(
       });
     }
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, lookup, site, options, [...path, index]));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolateTree(item, lookup, site, options, [...path, index]));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {

@@ -41,7 +41,10 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
       onUnset: (name) => {
         if (unset.has(name)) return;
         unset.add(name);
-        warnings.push({ message: `the "${name}" variable is not set; defaulting to a blank string`, file: doc.file });
+        warnings.push({
+          message: `the "${name}" variable is not set; defaulting to a blank string`,
+          file: doc.file,
+        });
       },
     });
     validateComposeSchema(doc, value);

@@ -122,7 +122,8 @@ class Merger {
       } else if (key === 'extra_hosts') {
         out[key] = appendUnique([extraHostsToList(previous)].flat(), [extraHostsToList(value)].flat());
       } else if (key === 'build') {
-        const asMapping = (build: unknown): unknown => (typeof build === 'string' ? { context: build } : build);
+        const asMapping = (build: unknown): unknown =>
+          typeof build === 'string' ? { context: build } : build;
         out[key] = this.mergeBuild(asMapping(previous), asMapping(value), keyPath);
       } else if (key === 'healthcheck' && isMapping(previous) && isMapping(value)) {
         const merged = this.mergeGeneric(previous, value, keyPath) as Mapping;
@@ -139,7 +140,8 @@ class Merger {
     if (!isMapping(base) || !isMapping(override)) return structuredClone(override);
     const out = this.mergeGeneric(base, override, path) as Mapping;
     for (const key of ['args', 'labels']) {
-      if (key in base && key in override) out[key] = { ...listOrDictToMap(base[key]), ...listOrDictToMap(override[key]) };
+      if (key in base && key in override)
+        out[key] = { ...listOrDictToMap(base[key]), ...listOrDictToMap(override[key]) };
     }
     return out;
   }

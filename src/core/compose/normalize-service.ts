@@ -4,7 +4,13 @@ import { normalizeFileRefs } from './file-refs.js';
 import { durationAt, normalizeHealthcheck } from './healthcheck.js';
 import type { KeyPath } from './key-path.js';
 import { listOrDictToMap } from './list-or-dict.js';
-import type { DependsOnCondition, DependsOnSpec, ServiceNetworkSpec, ServiceSpec, ServiceVolumeSpec } from './model.js';
+import type {
+  DependsOnCondition,
+  DependsOnSpec,
+  ServiceNetworkSpec,
+  ServiceSpec,
+  ServiceVolumeSpec,
+} from './model.js';
 import {
   asBoolean,
   extensionsOf,
@@ -74,7 +80,9 @@ function dependsOn(context: NormalizeContext, path: KeyPath, value: unknown): Re
     const long = isMapping(entry) ? entry : {};
     warnUnknownKeys(context, [...path, name], long, DEPENDS_ON_KEYS);
     out[name] = {
-      condition: (typeof long.condition === 'string' ? long.condition : 'service_started') as DependsOnCondition,
+      condition: (typeof long.condition === 'string'
+        ? long.condition
+        : 'service_started') as DependsOnCondition,
       required: asBoolean(long.required) ?? true,
       restart: asBoolean(long.restart) ?? false,
     };
@@ -82,7 +90,11 @@ function dependsOn(context: NormalizeContext, path: KeyPath, value: unknown): Re
   return out;
 }
 
-function networks(context: NormalizeContext, path: KeyPath, value: unknown): Record<string, ServiceNetworkSpec> {
+function networks(
+  context: NormalizeContext,
+  path: KeyPath,
+  value: unknown,
+): Record<string, ServiceNetworkSpec> {
   if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), { aliases: [] }]));
   if (isMapping(value) && Object.keys(value).length > 0) {
     const out: Record<string, ServiceNetworkSpec> = {};
@@ -107,7 +119,11 @@ function extraHosts(value: unknown): string[] {
   return [];
 }
 
-function volumes(context: NormalizeContext, path: KeyPath, service: Record<string, unknown>): ServiceVolumeSpec[] {
+function volumes(
+  context: NormalizeContext,
+  path: KeyPath,
+  service: Record<string, unknown>,
+): ServiceVolumeSpec[] {
   const home = context.environment.HOME;
   const paths = { workingDir: context.workingDir, ...(home !== undefined ? { home } : {}) };
   const out = (Array.isArray(service.volumes) ? service.volumes : []).map((entry, index) =>

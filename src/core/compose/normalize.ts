@@ -6,7 +6,13 @@
 import { posix } from 'node:path';
 import { locatedError } from './located-error.js';
 import type { ComposeProject, ServiceSpec } from './model.js';
-import { extensionsOf, invalidAt, isMapping, warnIgnored, type NormalizeContext } from './normalize-context.js';
+import {
+  extensionsOf,
+  invalidAt,
+  isMapping,
+  warnIgnored,
+  type NormalizeContext,
+} from './normalize-context.js';
 import { normalizeService } from './normalize-service.js';
 import { isServiceEnabled } from './profiles.js';
 import { PROJECT_NAME, projectNameFromDirectory } from './project-name.js';
@@ -34,7 +40,11 @@ function projectName(context: NormalizeContext, raw: Record<string, unknown>): s
   }
   const name = projectNameFromDirectory(posix.basename(context.workingDir));
   if (name === '') {
-    throw invalidAt(context, [], `cannot derive a project name from the directory ${context.workingDir}; set a top-level "name:"`);
+    throw invalidAt(
+      context,
+      [],
+      `cannot derive a project name from the directory ${context.workingDir}; set a top-level "name:"`,
+    );
   }
   return name;
 }
@@ -52,7 +62,8 @@ export function normalizeProject(
   const disabled = new Map<string, string[]>();
   for (const [name, service] of Object.entries(rawServices)) {
     const profiles = isMapping(service) ? service.profiles : undefined;
-    if (isServiceEnabled(profiles, options.activeProfiles)) services[name] = normalizeService(context, name, service);
+    if (isServiceEnabled(profiles, options.activeProfiles))
+      services[name] = normalizeService(context, name, service);
     else disabled.set(name, Array.isArray(profiles) ? profiles.map(String) : []);
   }
 

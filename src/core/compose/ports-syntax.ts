@@ -26,7 +26,8 @@ export function splitPortShortSyntax(raw: string): PortParts {
   let parts: string[];
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close < 0 || text[close + 1] !== ':') throw new SyntaxProblem(`invalid port "${raw}": malformed [IPv6] host`);
+    if (close < 0 || text[close + 1] !== ':')
+      throw new SyntaxProblem(`invalid port "${raw}": malformed [IPv6] host`);
     hostIp = text.slice(1, close);
     parts = text.slice(close + 2).split(':');
     if (parts.length !== 2) throw new SyntaxProblem(`invalid port "${raw}": expected [IP]:PUBLISHED:TARGET`);
@@ -57,11 +58,13 @@ interface PortRange {
 
 function parseRange(text: string, what: string, raw: string): PortRange {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
-  if (!match) throw new SyntaxProblem(`invalid port "${raw}": ${what} "${text}" is not a port number or range`);
+  if (!match)
+    throw new SyntaxProblem(`invalid port "${raw}": ${what} "${text}" is not a port number or range`);
   const first = Number(match[1]);
   const last = match[2] === undefined ? first : Number(match[2]);
   for (const port of [first, last]) {
-    if (port < 1 || port > 65535) throw new SyntaxProblem(`invalid port "${raw}": ${port} is out of range 1-65535`);
+    if (port < 1 || port > 65535)
+      throw new SyntaxProblem(`invalid port "${raw}": ${port} is out of range 1-65535`);
   }
   if (last < first) throw new SyntaxProblem(`invalid port "${raw}": range ${text} ends before it starts`);
   return { first, last };
@@ -84,7 +87,9 @@ function expand(parts: PortParts, raw: string, name?: string): PortSpec[] {
   };
   const targetSize = target.last - target.first;
   if (targetSize === 0) {
-    return [{ target: target.first, ...(parts.published ? { published: parts.published.trim() } : {}), ...base }];
+    return [
+      { target: target.first, ...(parts.published ? { published: parts.published.trim() } : {}), ...base },
+    ];
   }
   if (published && published.last - published.first !== targetSize) {
     throw new SyntaxProblem(`invalid port "${raw}": host and container port ranges must have the same size`);

@@ -13,7 +13,8 @@ import type { Locate } from './source-locator.js';
 
 /** Path of `name` inside a service attribute written as a list (index) or a mapping (key). */
 function memberPath(rawServices: unknown, service: string, key: string, name: string): KeyPath {
-  const raw = isMapping(rawServices) && isMapping(rawServices[service]) ? rawServices[service][key] : undefined;
+  const raw =
+    isMapping(rawServices) && isMapping(rawServices[service]) ? rawServices[service][key] : undefined;
   if (Array.isArray(raw)) {
     const index = raw.findIndex((entry) =>
       typeof entry === 'string' ? entry === name : isMapping(entry) && entry.source === name,

@@ -23,11 +23,27 @@ function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
 function renderVolume(volume: ServiceVolumeSpec): Record<string, unknown> {
   switch (volume.type) {
     case 'bind':
-      return compact({ type: 'bind', source: volume.source, target: volume.target, read_only: volume.readOnly || undefined, bind: { create_host_path: volume.createHostPath } });
+      return compact({
+        type: 'bind',
+        source: volume.source,
+        target: volume.target,
+        read_only: volume.readOnly || undefined,
+        bind: { create_host_path: volume.createHostPath },
+      });
     case 'volume':
-      return compact({ type: 'volume', source: volume.source, target: volume.target, read_only: volume.readOnly || undefined, volume: volume.noCopy ? { nocopy: true } : undefined });
+      return compact({
+        type: 'volume',
+        source: volume.source,
+        target: volume.target,
+        read_only: volume.readOnly || undefined,
+        volume: volume.noCopy ? { nocopy: true } : undefined,
+      });
     case 'tmpfs':
-      return compact({ type: 'tmpfs', target: volume.target, tmpfs: compact({ size: volume.sizeBytes, mode: volume.mode }) });
+      return compact({
+        type: 'tmpfs',
+        target: volume.target,
+        tmpfs: compact({ size: volume.sizeBytes, mode: volume.mode }),
+      });
   }
 }
 
@@ -46,7 +62,13 @@ function renderService(service: ServiceSpec): Record<string, unknown> {
   return compact({
     image: service.image,
     build: service.build
-      ? compact({ context: service.build.context, dockerfile: service.build.dockerfile, args: service.build.args, target: service.build.target, labels: service.build.labels })
+      ? compact({
+          context: service.build.context,
+          dockerfile: service.build.dockerfile,
+          args: service.build.args,
+          target: service.build.target,
+          labels: service.build.labels,
+        })
       : undefined,
     command: service.command,
     entrypoint: service.entrypoint,
@@ -55,16 +77,32 @@ function renderService(service: ServiceSpec): Record<string, unknown> {
     working_dir: service.workingDir,
     user: service.user,
     environment: service.environment,
-    ports: service.ports.map((port) => compact({ name: port.name, target: port.target, published: port.published, host_ip: port.hostIp, protocol: port.protocol })),
+    ports: service.ports.map((port) =>
+      compact({
+        name: port.name,
+        target: port.target,
+        published: port.published,
+        host_ip: port.hostIp,
+        protocol: port.protocol,
+      }),
+    ),
     expose: service.expose,
     volumes: service.volumes.map(renderVolume),
     depends_on: Object.fromEntries(
-      Object.entries(service.dependsOn).map(([name, dep]) => [name, { condition: dep.condition, required: dep.required, restart: dep.restart }]),
+      Object.entries(service.dependsOn).map(([name, dep]) => [
+        name,
+        { condition: dep.condition, required: dep.required, restart: dep.restart },
+      ]),
     ),
     healthcheck,
     restart: service.restart,
     labels: service.labels,
-    networks: Object.fromEntries(Object.entries(service.networks).map(([name, net]) => [name, net.aliases.length > 0 ? { aliases: net.aliases } : null])),
+    networks: Object.fromEntries(
+      Object.entries(service.networks).map(([name, net]) => [
+        name,
+        net.aliases.length > 0 ? { aliases: net.aliases } : null,
+      ]),
+    ),
     profiles: service.profiles,
     secrets: service.secrets,
     configs: service.configs,
@@ -82,12 +120,33 @@ function renderService(service: ServiceSpec): Record<string, unknown> {
 export function renderComposeConfig(project: ComposeProject): Record<string, unknown> {
   return compact({
     name: project.name,
-    services: Object.fromEntries(Object.keys(project.services).sort().map((name) => [name, renderService(project.services[name]!)])),
+    services: Object.fromEntries(
+      Object.keys(project.services)
+        .sort()
+        .map((name) => [name, renderService(project.services[name]!)]),
+    ),
     networks: Object.fromEntries(
-      Object.entries(project.networks).map(([name, net]) => [name, compact({ name: net.name, external: net.external || undefined, driver: net.driver, internal: net.internal || undefined, labels: net.labels })]),
+      Object.entries(project.networks).map(([name, net]) => [
+        name,
+        compact({
+          name: net.name,
+          external: net.external || undefined,
+          driver: net.driver,
+          internal: net.internal || undefined,
+          labels: net.labels,
+        }),
+      ]),
     ),
     volumes: Object.fromEntries(
-      Object.entries(project.volumes).map(([name, vol]) => [name, compact({ name: vol.name, external: vol.external || undefined, driver: vol.driver, labels: vol.labels })]),
+      Object.entries(project.volumes).map(([name, vol]) => [
+        name,
+        compact({
+          name: vol.name,
+          external: vol.external || undefined,
+          driver: vol.driver,
+          labels: vol.labels,
+        }),
+      ]),
     ),
     secrets: project.secrets,
     configs: project.configs,

@@ -49,9 +49,9 @@ export function validateComposeSchema(doc: Pick<SourceDocument, 'file' | 'lines'
       const location = {
         file: doc.file,
         line: lineOf(doc, problem.linePath ?? problem.path),
-        path: formatKeyPath(problem.path),
+        path: formatKeyPath(problem.path) || undefined,
       };
-      return { location, text: formatProblem({ ...location, path: location.path || undefined }, problem.message) };
+      return { location, text: formatProblem(location, problem.message) };
     })
     .sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
   const first = located[0];
@@ -79,7 +79,8 @@ function toKeyPath(instancePath: string, data: unknown): KeyPath {
       node = node[index];
     } else {
       path.push(segment);
-      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+      node =
+        node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
     }
   }
   return path;
@@ -113,7 +114,8 @@ export function selectProblems(errors: ErrorObject[], data: unknown): SchemaProb
   });
 
   const byPath = new Map<string, ErrorObject[]>();
-  for (const error of kept) byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
+  for (const error of kept)
+    byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
   // A oneOf whose every branch failed without a type error (rare): say so.
   for (const error of errors) {
     if (BRANCHING.has(error.keyword) && !kept.some((k) => k.instancePath.startsWith(error.instancePath))) {
@@ -136,7 +138,8 @@ export function selectProblems(errors: ErrorObject[], data: unknown): SchemaProb
     if (types.length > 0) add(`must be ${[...new Set(types)].join(' or ')}`);
     for (const error of group) {
       if (error.keyword === 'type') continue;
-      const unknownKey = error.keyword === 'additionalProperties' ? error.params.additionalProperty : undefined;
+      const unknownKey =
+        error.keyword === 'additionalProperties' ? error.params.additionalProperty : undefined;
       add(
         BRANCHING.has(error.keyword) ? 'does not match any allowed form' : describe(error),
         typeof unknownKey === 'string' ? [...path, unknownKey] : undefined,

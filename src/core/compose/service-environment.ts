@@ -50,7 +50,10 @@ export function resolveServiceEnvironment(
         hint: 'create the file, or mark it optional with `required: false` (long env_file syntax)',
       });
     }
-    Object.assign(environment, parseDotenv(text, { file: displayPath(context.workingDir, absPath), lookup: outside }));
+    Object.assign(
+      environment,
+      parseDotenv(text, { file: displayPath(context.workingDir, absPath), lookup: outside }),
+    );
   }
   for (const [name, value] of listOrDictEntries(service.environment)) {
     if (value !== null) environment[name] = value;

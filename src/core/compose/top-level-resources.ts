@@ -2,7 +2,13 @@
 import { posix } from 'node:path';
 import { listOrDictToMap } from './list-or-dict.js';
 import type { FileObjectSpec, NetworkSpec, VolumeSpec } from './model.js';
-import { invalidAt, isMapping, stringMap, warnUnknownKeys, type NormalizeContext } from './normalize-context.js';
+import {
+  invalidAt,
+  isMapping,
+  stringMap,
+  warnUnknownKeys,
+  type NormalizeContext,
+} from './normalize-context.js';
 
 const NETWORK_KEYS = new Set(['name', 'external', 'driver', 'internal', 'labels']);
 const VOLUME_KEYS = new Set(['name', 'external', 'driver', 'labels']);

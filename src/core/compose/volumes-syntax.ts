@@ -85,14 +85,16 @@ function parseTmpfsMode(value: unknown, raw: string): number | undefined {
 function parseTmpfsSize(value: unknown, raw: string): number | undefined {
   if (value === undefined) return undefined;
   const size = typeof value === 'string' || typeof value === 'number' ? parseByteSize(value) : undefined;
-  if (size === undefined) throw new SyntaxProblem(`invalid tmpfs size in ${raw}: expected bytes or e.g. "64m"`);
+  if (size === undefined)
+    throw new SyntaxProblem(`invalid tmpfs size in ${raw}: expected bytes or e.g. "64m"`);
   return size;
 }
 
 function parseLong(entry: Record<string, unknown>, paths: HostPaths): ServiceVolumeSpec {
   const raw = JSON.stringify(entry);
   const type = entry.type;
-  if (typeof entry.target !== 'string') throw new SyntaxProblem(`invalid volume ${raw}: "target" is required`);
+  if (typeof entry.target !== 'string')
+    throw new SyntaxProblem(`invalid volume ${raw}: "target" is required`);
   const target = checkTarget(entry.target, raw);
   const readOnly = entry.read_only === true;
   const source = typeof entry.source === 'string' && entry.source !== '' ? entry.source : undefined;
@@ -127,7 +129,9 @@ function parseLong(entry: Record<string, unknown>, paths: HostPaths): ServiceVol
       };
     }
     default:
-      throw new SyntaxProblem(`volume type "${String(type)}" is not supported by devenv (volume, bind or tmpfs)`);
+      throw new SyntaxProblem(
+        `volume type "${String(type)}" is not supported by devenv (volume, bind or tmpfs)`,
+      );
   }
 }
 

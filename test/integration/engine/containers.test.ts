@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../src/contracts/engine.js';
+import { apiAtLeast, healthcheckConfig } from '../../../src/adapters/docker/container-spec.js';
 import { DevenvError } from '../../../src/core/errors.js';
 import { freePort, startTestRun, waitFor, type TestRun } from './test-run.js';
 
@@ -123,6 +124,20 @@ describe('networks, volumes and containers', () => {
     expect(
       (await run.engine.listContainers({ 'dev.devenv.stack': run.stack })).find((c) => c.id === id)?.health,
     ).toBe('healthy');
+  });
+
+  it('sends StartInterval only to engines that know it (API 1.44+)', async () => {
+    const request = { test: ['CMD', 'true'], intervalMs: 200, startIntervalMs: 100 };
+    expect(healthcheckConfig(request, '1.41')).toEqual({ Test: ['CMD', 'true'], Interval: 200_000_000 });
+    expect(healthcheckConfig(request, '1.44')).toMatchObject({ StartInterval: 100_000_000 });
+    const { apiVersion } = await run.engine.info();
+    const id = await run.engine.createContainer(
+      run.container({ name: run.name('start-interval'), healthcheck: request }),
+    );
+    const sent = (await run.docker.getContainer(id).inspect()).Config.Healthcheck as {
+      StartInterval?: number;
+    };
+    if (!apiAtLeast(apiVersion, '1.44')) expect(sent.StartInterval ?? 0).toBe(0);
   });
 
   it('disables the image healthcheck with healthcheck: disabled', async () => {

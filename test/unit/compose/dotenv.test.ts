@@ -53,7 +53,9 @@ describe('parseDotenv', () => {
       C: 'fallback',
       D: '${A}',
     });
-    expect(parseDotenv(text, { lookup: (name) => shell[name], precedence: 'lookup' }).B).toBe('from-shell-/home/dev');
+    expect(parseDotenv(text, { lookup: (name) => shell[name], precedence: 'lookup' }).B).toBe(
+      'from-shell-/home/dev',
+    );
   });
 
   it('takes a bare KEY from the lookup, or leaves it out', () => {
@@ -69,7 +71,9 @@ describe('parseDotenv', () => {
     expect(errorOf(() => parseDotenv('A=1\nB="open\n', { file: 'x.env' })).message).toBe(
       'x.env:2: unterminated " quote in value of B',
     );
-    const interpolation = errorOf(() => parseDotenv('A=1\nB=${A:?need A}\nC=${NOPE:?need NOPE}', { file: '.env' }));
+    const interpolation = errorOf(() =>
+      parseDotenv('A=1\nB=${A:?need A}\nC=${NOPE:?need NOPE}', { file: '.env' }),
+    );
     expect(interpolation.code).toBe('COMPOSE_INTERPOLATION');
     expect(interpolation.message).toBe('.env:3: required variable NOPE is missing a value: need NOPE');
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InterpolationProblem, interpolateString, interpolateTree } from '../../../src/core/compose/interpolate.js';
+import {
+  InterpolationProblem,
+  interpolateString,
+  interpolateTree,
+} from '../../../src/core/compose/interpolate.js';
 import { errorOf, resolveText } from './resolve-text.js';
 
 const env: Record<string, string> = { SET: 'value', EMPTY: '', B: 'bee', PORT: '5432' };
@@ -36,7 +40,9 @@ describe('interpolateString', () => {
   it('applies :? and ? requirements', () => {
     expect(sub('${SET:?missing}')).toBe('value');
     expect(sub('${EMPTY?missing}')).toBe('');
-    expect(() => sub('${EMPTY:?must set it}')).toThrow('required variable EMPTY is missing a value: must set it');
+    expect(() => sub('${EMPTY:?must set it}')).toThrow(
+      'required variable EMPTY is missing a value: must set it',
+    );
     expect(() => sub('${UNSET?gone}')).toThrow('required variable UNSET is missing a value: gone');
     expect(() => sub('${UNSET:?}')).toThrow(/^required variable UNSET is missing a value$/);
     let thrown: unknown;
@@ -93,7 +99,9 @@ describe('interpolateTree', () => {
   });
 
   it('casts interpolated booleans and numbers where compose types them', () => {
-    const tree = { services: { app: { init: '${T:-true}', ports: [{ target: '${PORT}', published: '80' }] } } };
+    const tree = {
+      services: { app: { init: '${T:-true}', ports: [{ target: '${PORT}', published: '80' }] } },
+    };
     expect(interpolateTree(tree, lookup, site)).toEqual({
       services: { app: { init: true, ports: [{ target: 5432, published: '80' }] } },
     });

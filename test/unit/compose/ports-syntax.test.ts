@@ -43,7 +43,10 @@ describe('ports short syntax', () => {
   });
 
   it.each([
-    ['8000-8010:9000-9001', 'invalid port "8000-8010:9000-9001": host and container port ranges must have the same size'],
+    [
+      '8000-8010:9000-9001',
+      'invalid port "8000-8010:9000-9001": host and container port ranges must have the same size',
+    ],
     ['80:http', 'invalid port "80:http": container port "http" is not a port number or range'],
     ['70000:80', 'invalid port "70000:80": 70000 is out of range 1-65535'],
     ['80:80/sctp', 'invalid port "80:80/sctp": protocol "sctp" is not supported (tcp or udp)'],
@@ -56,7 +59,14 @@ describe('ports short syntax', () => {
 describe('ports long syntax', () => {
   it('keeps target, published, host_ip, protocol and name', () => {
     expect(
-      parsePortEntry({ target: 80, published: 8080, host_ip: '0.0.0.0', protocol: 'udp', name: 'web', mode: 'host' }),
+      parsePortEntry({
+        target: 80,
+        published: 8080,
+        host_ip: '0.0.0.0',
+        protocol: 'udp',
+        name: 'web',
+        mode: 'host',
+      }),
     ).toEqual([{ target: 80, published: '8080', hostIp: '0.0.0.0', protocol: 'udp', name: 'web' }]);
     expect(parsePortEntry({ target: 80, published: '8000-8010' })).toEqual([
       { target: 80, published: '8000-8010', protocol: 'tcp' },

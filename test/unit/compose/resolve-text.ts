@@ -19,10 +19,7 @@ export function resolveTexts(
   });
 }
 
-export function resolveText(
-  text: string,
-  options: Parameters<typeof resolveTexts>[1] = {},
-): ResolvedCompose {
+export function resolveText(text: string, options: Parameters<typeof resolveTexts>[1] = {}): ResolvedCompose {
   return resolveTexts({ 'compose.yaml': text }, options);
 }
 

@@ -29,20 +29,21 @@ describe('schema validation', () => {
     ].join('\n');
     const error = errorOf(() => resolveText(text));
     expect(error.details).toEqual([
-      'compose.yaml:6 services.app.depends_on.db: unknown key "conditon"',
       'compose.yaml:5 services.app.depends_on.db: missing required key "condition"',
+      'compose.yaml:6 services.app.depends_on.db: unknown key "conditon"',
     ]);
     expect(error.message).toBe(
       [
         'compose.yaml is not a valid compose file (2 problems):',
-        '  compose.yaml:6 services.app.depends_on.db: unknown key "conditon"',
         '  compose.yaml:5 services.app.depends_on.db: missing required key "condition"',
+        '  compose.yaml:6 services.app.depends_on.db: unknown key "conditon"',
       ].join('\n'),
     );
   });
 
   it('reports an object where a string is expected', () => {
-    const text = 'services:\n  app:\n    image: x\n    build:\n      context: .\n      dockerfil: Dockerfile.dev\n';
+    const text =
+      'services:\n  app:\n    image: x\n    build:\n      context: .\n      dockerfil: Dockerfile.dev\n';
     const error = errorOf(() => resolveText(text));
     expect(error.message).toBe('compose.yaml:6 services.app.build: unknown key "dockerfil"');
   });
@@ -51,15 +52,33 @@ describe('schema validation', () => {
     const text = 'services:\n  app:\n    image: 5\n    restart: [always]\nfoo: 1\n';
     const error = errorOf(() => resolveText(text));
     expect(error.details).toEqual([
-      'compose.yaml:5: unknown key "foo"',
       'compose.yaml:3 services.app.image: must be string',
       'compose.yaml:4 services.app.restart: must be string',
+      'compose.yaml:5: unknown key "foo"',
     ]);
+    expect(error.location).toEqual({ file: 'compose.yaml', line: 3, path: 'services.app.image' });
+  });
+
+  it('keeps an unknown key next to a problem deeper in the same service', () => {
+    const text = 'services:\n  app:\n    image: x\n    portz: 1\n    ports:\n      - {target: [80]}\n';
+    const error = errorOf(() => resolveText(text));
+    expect(error.details).toEqual([
+      'compose.yaml:4 services.app: unknown key "portz"',
+      'compose.yaml:6 services.app.ports[0].target: must be integer or string',
+    ]);
+  });
+
+  it('points into a list of the wrong item type', () => {
+    const text = 'services:\n  app:\n    image: x\n    networks:\n      - front\n      - {name: back}\n';
+    const error = errorOf(() => resolveText(text));
+    expect(error.message).toBe('compose.yaml:6 services.app.networks[1]: must be string');
   });
 
   it('checks enums and durations', () => {
     const enumError = errorOf(() =>
-      resolveText('services:\n  a:\n    image: x\n    depends_on:\n      b: {condition: service_up}\n  b:\n    image: y\n'),
+      resolveText(
+        'services:\n  a:\n    image: x\n    depends_on:\n      b: {condition: service_up}\n  b:\n    image: y\n',
+      ),
     );
     expect(enumError.message).toBe(
       'compose.yaml:5 services.a.depends_on.b.condition: must be one of "service_started", "service_healthy", "service_completed_successfully"',
@@ -96,6 +115,8 @@ describe('schema validation', () => {
     const { project } = resolveText(text);
     expect(project.name).toBe('shop');
     expect(project.services.app?.healthcheck?.startIntervalMs).toBe(1000);
-    expect(project.services.app?.ports).toEqual([{ target: 80, published: '8000-8010', protocol: 'tcp', name: 'web' }]);
+    expect(project.services.app?.ports).toEqual([
+      { target: 80, published: '8000-8010', protocol: 'tcp', name: 'web' },
+    ]);
   });
 });

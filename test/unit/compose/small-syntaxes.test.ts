@@ -60,7 +60,12 @@ describe('parseByteSize', () => {
 describe('listOrDictToMap', () => {
   it('reads both forms', () => {
     expect(listOrDictToMap(['A=1', 'B', 'C=x=y', 'D='])).toEqual({ A: '1', B: null, C: 'x=y', D: '' });
-    expect(listOrDictToMap({ A: 1, B: null, C: true, D: 'd' })).toEqual({ A: '1', B: null, C: 'true', D: 'd' });
+    expect(listOrDictToMap({ A: 1, B: null, C: true, D: 'd' })).toEqual({
+      A: '1',
+      B: null,
+      C: 'true',
+      D: 'd',
+    });
   });
 });
 

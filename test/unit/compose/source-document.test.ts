@@ -17,7 +17,9 @@ describe('parseSourceDocument', () => {
   });
 
   it('resolves anchors and merge keys', () => {
-    const doc = parse('x-base: &base\n  image: x\n  restart: always\nservices:\n  app:\n    <<: *base\n    image: y\n');
+    const doc = parse(
+      'x-base: &base\n  image: x\n  restart: always\nservices:\n  app:\n    <<: *base\n    image: y\n',
+    );
     expect(doc.value).toEqual({
       'x-base': { image: 'x', restart: 'always' },
       services: { app: { image: 'y', restart: 'always' } },

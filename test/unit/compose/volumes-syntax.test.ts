@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseServiceVolume, parseTmpfsEntry, volumeTarget } from '../../../src/core/compose/volumes-syntax.js';
+import {
+  parseServiceVolume,
+  parseTmpfsEntry,
+  volumeTarget,
+} from '../../../src/core/compose/volumes-syntax.js';
 
 const paths = { workingDir: '/work/proj', home: '/home/dev' };
 
@@ -10,10 +14,19 @@ describe('volumes short syntax', () => {
     ['data:/d:nocopy', { type: 'volume', source: 'data', target: '/d', readOnly: false, noCopy: true }],
     ['/only/target', { type: 'volume', target: '/only/target', readOnly: false }],
     ['.:/app', { type: 'bind', source: '/work/proj', target: '/app', readOnly: false, createHostPath: true }],
-    ['./rel:/path:ro', { type: 'bind', source: '/work/proj/rel', target: '/path', readOnly: true, createHostPath: true }],
-    ['../up:/up:rw,z', { type: 'bind', source: '/work/up', target: '/up', readOnly: false, createHostPath: true }],
+    [
+      './rel:/path:ro',
+      { type: 'bind', source: '/work/proj/rel', target: '/path', readOnly: true, createHostPath: true },
+    ],
+    [
+      '../up:/up:rw,z',
+      { type: 'bind', source: '/work/up', target: '/up', readOnly: false, createHostPath: true },
+    ],
     ['/abs:/p', { type: 'bind', source: '/abs', target: '/p', readOnly: false, createHostPath: true }],
-    ['~/.ssh:/root/.ssh:ro', { type: 'bind', source: '/home/dev/.ssh', target: '/root/.ssh', readOnly: true, createHostPath: true }],
+    [
+      '~/.ssh:/root/.ssh:ro',
+      { type: 'bind', source: '/home/dev/.ssh', target: '/root/.ssh', readOnly: true, createHostPath: true },
+    ],
   ])('%s', (entry, expected) => {
     expect(parseServiceVolume(entry, paths)).toEqual(expected);
   });
@@ -29,7 +42,9 @@ describe('volumes short syntax', () => {
 
 describe('volumes long syntax', () => {
   it('volume, anonymous volume, bind and tmpfs', () => {
-    expect(parseServiceVolume({ type: 'volume', source: 'db', target: '/data', volume: { nocopy: true } }, paths)).toEqual({
+    expect(
+      parseServiceVolume({ type: 'volume', source: 'db', target: '/data', volume: { nocopy: true } }, paths),
+    ).toEqual({
       type: 'volume',
       source: 'db',
       target: '/data',
@@ -42,8 +57,17 @@ describe('volumes long syntax', () => {
       readOnly: false,
     });
     expect(
-      parseServiceVolume({ type: 'bind', source: './src', target: '/src', read_only: true, bind: { create_host_path: true } }, paths),
-    ).toEqual({ type: 'bind', source: '/work/proj/src', target: '/src', readOnly: true, createHostPath: true });
+      parseServiceVolume(
+        { type: 'bind', source: './src', target: '/src', read_only: true, bind: { create_host_path: true } },
+        paths,
+      ),
+    ).toEqual({
+      type: 'bind',
+      source: '/work/proj/src',
+      target: '/src',
+      readOnly: true,
+      createHostPath: true,
+    });
     expect(parseServiceVolume({ type: 'bind', source: '/x', target: '/y' }, paths)).toEqual({
       type: 'bind',
       source: '/x',
@@ -51,7 +75,9 @@ describe('volumes long syntax', () => {
       readOnly: false,
       createHostPath: false,
     });
-    expect(parseServiceVolume({ type: 'tmpfs', target: '/tmp', tmpfs: { size: '64m', mode: 1777 } }, paths)).toEqual({
+    expect(
+      parseServiceVolume({ type: 'tmpfs', target: '/tmp', tmpfs: { size: '64m', mode: 1777 } }, paths),
+    ).toEqual({
       type: 'tmpfs',
       target: '/tmp',
       sizeBytes: 64 * 1024 * 1024,
@@ -68,14 +94,21 @@ describe('volumes long syntax', () => {
     expect(() => parseServiceVolume({ type: 'npipe', source: 'x', target: '/x' }, paths)).toThrow(
       'volume type "npipe" is not supported by devenv (volume, bind or tmpfs)',
     );
-    expect(() => parseServiceVolume({ type: 'bind', target: '/x' }, paths)).toThrow('a bind mount needs "source"');
+    expect(() => parseServiceVolume({ type: 'bind', target: '/x' }, paths)).toThrow(
+      'a bind mount needs "source"',
+    );
   });
 });
 
 describe('tmpfs entries and merge keys', () => {
   it('parses tmpfs options', () => {
     expect(parseTmpfsEntry('/run')).toEqual({ type: 'tmpfs', target: '/run' });
-    expect(parseTmpfsEntry('/run:size=1k,mode=755')).toEqual({ type: 'tmpfs', target: '/run', sizeBytes: 1024, mode: 0o755 });
+    expect(parseTmpfsEntry('/run:size=1k,mode=755')).toEqual({
+      type: 'tmpfs',
+      target: '/run',
+      sizeBytes: 1024,
+      mode: 0o755,
+    });
   });
 
   it('finds the target', () => {

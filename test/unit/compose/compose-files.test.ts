@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findComposeFiles, loadComposeFromDisk } from '../../../src/adapters/fs/compose-files.js';
+import { errorOf } from './resolve-text.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'devenv-compose-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('findComposeFiles', () => {
+  it('picks the first default name, with its override file', () => {
+    write('docker-compose.yml', 'services: {}\n');
+    expect(findComposeFiles(dir)).toEqual([path.join(dir, 'docker-compose.yml')]);
+    write('compose.yaml', 'services: {}\n');
+    write('compose.override.yaml', 'services: {}\n');
+    expect(findComposeFiles(dir)).toEqual([
+      path.join(dir, 'compose.yaml'),
+      path.join(dir, 'compose.override.yaml'),
+    ]);
+  });
+
+  it('uses devenv.yaml compose: (string or list)', () => {
+    write('compose.yaml', 'services: {}\n');
+    write('stack/base.yaml', 'services: {}\n');
+    write('stack/dev.yaml', 'services: {}\n');
+    write('devenv.yaml', 'compose: stack/base.yaml\n');
+    expect(findComposeFiles(dir)).toEqual([path.join(dir, 'stack/base.yaml')]);
+    write('devenv.yaml', 'compose:\n  - stack/base.yaml\n  - stack/dev.yaml\n');
+    expect(findComposeFiles(dir)).toEqual([
+      path.join(dir, 'stack/base.yaml'),
+      path.join(dir, 'stack/dev.yaml'),
+    ]);
+  });
+
+  it('prefers explicit files', () => {
+    write('compose.yaml', 'services: {}\n');
+    write('other.yml', 'services: {}\n');
+    expect(findComposeFiles(dir, ['other.yml'])).toEqual([path.join(dir, 'other.yml')]);
+    const missing = errorOf(() => findComposeFiles(dir, ['nope.yml']));
+    expect(missing.code).toBe('COMPOSE_NOT_FOUND');
+    expect(missing.message).toBe(`compose file ${path.join(dir, 'nope.yml')} not found`);
+  });
+
+  it('fails with a hint when there is no compose file', () => {
+    const error = errorOf(() => findComposeFiles(dir));
+    expect(error.code).toBe('COMPOSE_NOT_FOUND');
+    expect(error.hint).toBe('run devenv init, or pass -f FILE');
+  });
+});
+
+describe('loadComposeFromDisk', () => {
+  it('reads .env (the shell wins), devenv variables, env_files and profiles', () => {
+    write(
+      'compose.yaml',
+      [
+        'services:',
+        '  app:',
+        '    image: "app:${TAG}"',
+        '    env_file: app.env',
+        '    environment:',
+        '      STACK: ${DEVENV_STACK}',
+        '      REGION: ${REGION}',
+        '  debug:',
+        '    image: busybox',
+        '    profiles: [debug]',
+      ].join('\n'),
+    );
+    write('.env', 'TAG=from-dotenv\nREGION=eu\nDEVENV_STACK=ignored\n');
+    write('app.env', 'FROM_FILE=yes\n');
+    const { project } = loadComposeFromDisk({
+      cwd: dir,
+      env: { REGION: 'us', PATH: '/bin', UNDEFINED: undefined },
+      extraVars: { DEVENV_STACK: 'shop-main' },
+      profiles: ['debug'],
+    });
+    expect(project.services.app?.image).toBe('app:from-dotenv');
+    expect(project.services.app?.environment).toEqual({ FROM_FILE: 'yes', STACK: 'shop-main', REGION: 'us' });
+    expect(Object.keys(project.services)).toEqual(['app', 'debug']);
+    expect(project.workingDir).toBe(dir);
+  });
+
+  it('takes profiles from COMPOSE_PROFILES when none are given', () => {
+    write('compose.yaml', 'services:\n  a:\n    image: x\n    profiles: [p]\n');
+    expect(
+      Object.keys(loadComposeFromDisk({ cwd: dir, env: { COMPOSE_PROFILES: 'q, p' } }).project.services),
+    ).toEqual(['a']);
+    expect(Object.keys(loadComposeFromDisk({ cwd: dir, env: {} }).project.services)).toEqual([]);
+  });
+
+  it('names a missing required env_file', () => {
+    write('compose.yaml', 'services:\n  a:\n    image: x\n    env_file: [missing.env]\n');
+    const error = errorOf(() => loadComposeFromDisk({ cwd: dir, env: {} }));
+    expect(error.code).toBe('COMPOSE_REFERENCE');
+    expect(error.message).toBe(
+      `compose.yaml:4 services.a.env_file[0]: env_file ${path.join(dir, 'missing.env')} not found`,
+    );
+  });
+});
