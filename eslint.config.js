@@ -2,6 +2,7 @@
 // src/core is pure (no I/O, no engine/watcher/runner/UI libraries).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const ioModules = [
   'node:fs', 'node:fs/promises', 'fs', 'fs/promises', 'node:child_process', 'child_process',
@@ -33,5 +34,5 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: ['dockerode', 'chokidar', 'execa'].map((name) => ({ name, message: 'The UI renders events only.' })) }],
     },
   },
-  { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
 );

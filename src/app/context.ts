@@ -30,6 +30,14 @@ export interface AppContext {
   engine(): Promise<{ engine: ContainerEngine; info: EngineInfo }>;
   /** Current git branch of a directory (or a fallback when not a repository). */
   gitBranch(dir: string): Promise<string>;
+  /** devenv's cache of named blobs on this machine (initialized Postgres data directories). */
+  dataCache: {
+    has(name: string): Promise<boolean>;
+    read(name: string): NodeJS.ReadableStream;
+    write(name: string, data: NodeJS.ReadableStream): Promise<void>;
+  };
+  /** Content hash of host files or directories (for cache keys). */
+  contentHash(paths: readonly string[]): Promise<string>;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

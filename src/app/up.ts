@@ -11,6 +11,8 @@ import { planContainer, networkEngineName, type ContainerPlan } from '../core/pl
 import { DEFAULT_PORT_POLICY, type PortPolicy } from '../core/plan/port-plan.js';
 import { readinessCheck, describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
 import { reconcile, planText, type PlanStep } from '../core/plan/reconcile.js';
+import { postgresCacheCandidate, type PostgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
+import { seedPostgresData } from './postgres-data-cache.js';
 import { configHash } from '../core/stack/config-hash.js';
 import { Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
@@ -30,6 +32,8 @@ export interface UpOptions extends StackOptions {
   /** Per-service readiness timeout. */
   timeoutMs?: number;
   forceBuild?: boolean;
+  /** Start new Postgres volumes from a cached initialized data directory (default true). */
+  dataCache?: boolean;
   /** Told the stack identity as soon as it is known (before anything is created). */
   onResolved?: (identity: StackTarget['identity']) => void;
   /** Started container ids are reported here as soon as they exist (for log following). */
@@ -54,6 +58,9 @@ interface ServicePlan {
   name: string;
   plan: ContainerPlan;
   check: ReadinessCheck;
+  imageId: string;
+  /** Set when this service's Postgres data may start from the data directory cache. */
+  dataCache?: PostgresCacheCandidate;
 }
 
 function wantedNetworks(project: ComposeProject, stack: string): { name: string; internal: boolean; driver?: string }[] {
@@ -116,7 +123,7 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
     const check: ReadinessCheck = completionWanted(project, name)
       ? { kind: 'completed' }
       : readinessCheck(plan.request, image.info, service.image ?? image.ref);
-    plans.set(name, { name, plan, check });
+    plans.set(name, { name, plan, check, imageId: image.info.id });
   }
 
   const networks = wantedNetworks(project, identity.name);
@@ -131,6 +138,14 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
     observed,
   );
   ctx.emit({ type: 'plan', steps: planText(steps) });
+  if (options.dataCache !== false) {
+    const newVolumes = new Set(steps.flatMap((step) => (step.action === 'CreateVolume' ? [step.volume] : [])));
+    for (const servicePlan of plans.values()) {
+      const templateImage = project.services[servicePlan.name]?.image ?? servicePlan.plan.request.image;
+      const candidate = postgresCacheCandidate(servicePlan.plan.request, templateImage, newVolumes);
+      if (candidate) servicePlan.dataCache = candidate;
+    }
+  }
 
   // Networks and volumes first, in parallel; each carries the stack's labels from its creation.
   await Promise.all([
@@ -239,6 +254,21 @@ async function runServices(
         }
         containerId = await engine.createContainer(request);
         ctx.emit({ type: 'container.created', service: name, container: request.name });
+        if (servicePlan.dataCache) {
+          const outcome = await seedPostgresData(ctx, {
+            engine,
+            info,
+            service: name,
+            request,
+            imageId: servicePlan.imageId,
+            candidate: servicePlan.dataCache,
+            containerId,
+            timeoutMs: options.timeoutMs ?? 120_000,
+          });
+          if (outcome !== 'skipped') {
+            ctx.emit({ type: 'info', message: `${name}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)` });
+          }
+        }
         await engine.startContainer(containerId);
         ctx.emit({ type: 'container.started', service: name, container: request.name });
       }

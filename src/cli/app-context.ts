@@ -6,6 +6,9 @@ import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import { DockerEngine } from '../adapters/docker/docker-engine.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
+import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
+import { contentHash } from '../adapters/fs/directory-hash.js';
+import { join } from 'node:path';
 
 export function createAppContext(options: {
   cwd: string;
@@ -25,12 +28,16 @@ export function createAppContext(options: {
     signal: options.signal,
     emit: emitterFor(options.clock, options.sink),
     engine() {
-      connection ??= (async () => {
-        const engine = await DockerEngine.connect(options.env);
-        return { engine, info: await engine.info() };
-      })();
+      if (!connection) {
+        connection = (async () => {
+          const engine: ContainerEngine = await DockerEngine.connect(options.env);
+          return { engine, info: await engine.info() };
+        })();
+      }
       return connection;
     },
     gitBranch: currentBranch,
+    dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
+    contentHash,
   };
 }

@@ -592,6 +592,23 @@ export class DockerEngine implements ContainerEngine {
     });
   }
 
+  async copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream> {
+    try {
+      return await this.docker.getContainer(id).getArchive({ path });
+    } catch (error) {
+      throw this.fail(error, `copy ${path} out of container ${id}`);
+    }
+  }
+
+  /** Owners and modes come from the tar headers (no copyUIDGID, which would chown to the container's user). */
+  async copyToContainer(id: string, dir: string, tar: NodeJS.ReadableStream): Promise<void> {
+    try {
+      await this.docker.getContainer(id).putArchive(tar, { path: dir });
+    } catch (error) {
+      throw this.fail(error, `copy files into ${dir} of container ${id}`);
+    }
+  }
+
   async exec(id: string, command: string[]): Promise<ExecResult> {
     const action = `run \`${command.join(' ')}\` in container ${id}`;
     try {

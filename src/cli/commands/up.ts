@@ -31,6 +31,7 @@ export const upCommand: Command = {
     'owner-pid': { type: 'string' },
     timeout: { type: 'string' },
     build: { type: 'boolean' },
+    'no-data-cache': { type: 'boolean' },
     'no-tui': { type: 'boolean' },
     'no-watch': { type: 'boolean' },
     verbose: { type: 'boolean' },
@@ -49,6 +50,7 @@ export const upCommand: Command = {
       fixedPorts: v['fixed-ports'] === true,
       ephemeral,
       forceBuild: v['build'] === true,
+      dataCache: v['no-data-cache'] !== true && ctx.env['DEVENV_NO_DATA_CACHE'] !== '1',
     };
     if (typeof v['host-ip'] === 'string') options.hostIp = v['host-ip'];
     if (typeof v['ttl'] === 'string') options.ttlSeconds = parseDurationSeconds(v['ttl'], '--ttl');
