@@ -51,7 +51,9 @@ async function run(cmd, args, cwd) {
 /** Polls the engine (25 ms) until every container of a compose project is healthy (or running, without healthcheck). */
 async function composeReady(project, services, needHealth) {
   for (;;) {
-    const list = await docker.listContainers({ filters: JSON.stringify({ label: [`com.docker.compose.project=${project}`] }) });
+    const list = await docker.listContainers({
+      filters: JSON.stringify({ label: [`com.docker.compose.project=${project}`] }),
+    });
     const ok = list.filter((c) => (needHealth ? c.Status.includes('(healthy)') : c.State === 'running'));
     if (ok.length === services) return;
     await sleep(25);
@@ -80,7 +82,8 @@ const scenarios = [
 const tools = {
   devenv: {
     up: (s, id) => run(process.execPath, [devenvBin, 'up', '-d', '-f', s.file, '--stack', id], s.dir),
-    down: (s, id) => run(process.execPath, [devenvBin, 'down', ...s.downArgs.devenv, '-f', s.file, '--stack', id], s.dir),
+    down: (s, id) =>
+      run(process.execPath, [devenvBin, 'down', ...s.downArgs.devenv, '-f', s.file, '--stack', id], s.dir),
     cleanup: (s, id) => run(process.execPath, [devenvBin, 'down', '--volumes', '--stack', id], s.dir),
   },
   compose: {
@@ -96,7 +99,9 @@ const tools = {
 async function main() {
   const { stdout: composeVersion } = await execa('docker-compose', ['version', '--short'], { reject: false });
   const engine = await docker.version();
-  console.log(`engine ${engine.Version} (API ${engine.ApiVersion}); docker-compose ${composeVersion}; ${RUNS} runs each, alternating\n`);
+  console.log(
+    `engine ${engine.Version} (API ${engine.ApiVersion}); docker-compose ${composeVersion}; ${RUNS} runs each, alternating\n`,
+  );
   const results = [];
   for (const scenario of scenarios) {
     // Build the example app image once for both tools, outside the timings.
@@ -127,11 +132,18 @@ async function main() {
     results.push(row);
     const fmt = (n) => `${n.toFixed(2)} s`;
     console.log(scenario.name);
-    console.log(`  up   devenv ${fmt(row.devenv.up)}  docker-compose ${fmt(row.compose.up)}  ratio ${(row.devenv.up / row.compose.up).toFixed(2)}`);
-    console.log(`  down devenv ${fmt(row.devenv.down)}  docker-compose ${fmt(row.compose.down)}  ratio ${(row.devenv.down / row.compose.down).toFixed(2)}`);
+    console.log(
+      `  up   devenv ${fmt(row.devenv.up)}  docker-compose ${fmt(row.compose.up)}  ratio ${(row.devenv.up / row.compose.up).toFixed(2)}`,
+    );
+    console.log(
+      `  down devenv ${fmt(row.devenv.down)}  docker-compose ${fmt(row.compose.down)}  ratio ${(row.devenv.down / row.compose.down).toFixed(2)}`,
+    );
   }
   mkdirSync(`${root}bench/results`, { recursive: true });
-  writeFileSync(`${root}bench/results/up-down.json`, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, results }, null, 2));
+  writeFileSync(
+    `${root}bench/results/up-down.json`,
+    JSON.stringify({ date: new Date().toISOString(), runs: RUNS, results }, null, 2),
+  );
 }
 
 await main();

@@ -26,7 +26,11 @@ export interface DownResult {
   durationMs: number;
 }
 
-export async function removeStack(ctx: AppContext, engine: ContainerEngine, options: DownOptions): Promise<DownResult> {
+export async function removeStack(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  options: DownOptions,
+): Promise<DownResult> {
   const started = ctx.clock.now();
   const observed = await observeStack(engine, options.stack);
   await Promise.all(

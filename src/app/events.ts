@@ -12,12 +12,26 @@ interface EventBase {
 
 export type DevenvEvent = EventBase &
   (
-    | { type: 'stack.resolved'; stack: string; project: string; branch: string; owner: string; services: string[]; endpoint: string }
+    | {
+        type: 'stack.resolved';
+        stack: string;
+        project: string;
+        branch: string;
+        owner: string;
+        services: string[];
+        endpoint: string;
+      }
     | { type: 'warning'; warning: ComposeWarning }
     | { type: 'plan'; steps: string[] }
     | { type: 'image.pulling'; service: string; image: string; progress: ProgressUpdate }
     | { type: 'image.building'; service: string; image: string; progress: ProgressUpdate }
-    | { type: 'image.ready'; service: string; image: string; source: 'local' | 'pulled' | 'built'; durationMs: number }
+    | {
+        type: 'image.ready';
+        service: string;
+        image: string;
+        source: 'local' | 'pulled' | 'built';
+        durationMs: number;
+      }
     | { type: 'network.created'; network: string }
     | { type: 'network.removed'; network: string }
     | { type: 'volume.created'; volume: string }
@@ -31,7 +45,14 @@ export type DevenvEvent = EventBase &
     | { type: 'service.ready'; service: string; durationMs: number; ports: PublishedPort[]; probe: string }
     | { type: 'service.failed'; service: string; reason: string; logTail: string[] }
     | { type: 'stack.ready'; stack: string; durationMs: number; env: Record<string, string> }
-    | { type: 'stack.removed'; stack: string; durationMs: number; containers: number; networks: number; volumes: number }
+    | {
+        type: 'stack.removed';
+        stack: string;
+        durationMs: number;
+        containers: number;
+        networks: number;
+        volumes: number;
+      }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }
   );

@@ -20,7 +20,11 @@ export interface GcVerdict {
 export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict[]> {
   const { engine } = await ctx.engine();
   const stacks = await collectStacks(ctx, engine);
-  const expiry = { now: ctx.clock.now(), hostname: ctx.host.hostname, isProcessAlive: ctx.host.isProcessAlive };
+  const expiry = {
+    now: ctx.clock.now(),
+    hostname: ctx.host.hostname,
+    isProcessAlive: ctx.host.isProcessAlive,
+  };
   const verdicts = stacks.flatMap((summary) => {
     const reason = expiryReason(summary.lease, expiry);
     return reason ? [{ stack: summary.stack, reason }] : [];

@@ -29,7 +29,13 @@ async function prepareService(
 ): Promise<PreparedImage> {
   const started = ctx.clock.now();
   const ready = (ref: string, info: ImageInfo, source: PreparedImage['source']): PreparedImage => {
-    ctx.emit({ type: 'image.ready', service: service.name, image: ref, source, durationMs: ctx.clock.now() - started });
+    ctx.emit({
+      type: 'image.ready',
+      service: service.name,
+      image: ref,
+      source,
+      durationMs: ctx.clock.now() - started,
+    });
     return { ref, info, source };
   };
   if (service.build) {
@@ -50,7 +56,11 @@ async function prepareService(
       ctx.signal,
     );
     const info = await engine.inspectImage(tag);
-    if (!info) throw new DevenvError('IMAGE_BUILD_FAILED', `Built ${tag} for service "${service.name}" but the engine does not list it.`);
+    if (!info)
+      throw new DevenvError(
+        'IMAGE_BUILD_FAILED',
+        `Built ${tag} for service "${service.name}" but the engine does not list it.`,
+      );
     return ready(tag, info, 'built');
   }
   const ref = service.image;
@@ -61,7 +71,11 @@ async function prepareService(
   }
   const local = await engine.inspectImage(ref);
   if (local) return ready(ref, local, 'local');
-  await engine.pullImage(ref, (progress) => ctx.emit({ type: 'image.pulling', service: service.name, image: ref, progress }), ctx.signal);
+  await engine.pullImage(
+    ref,
+    (progress) => ctx.emit({ type: 'image.pulling', service: service.name, image: ref, progress }),
+    ctx.signal,
+  );
   const pulled = await engine.inspectImage(ref);
   if (!pulled) throw new DevenvError('IMAGE_PULL_FAILED', `Pulled ${ref} but the engine does not list it.`);
   return ready(ref, pulled, 'pulled');

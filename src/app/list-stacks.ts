@@ -29,7 +29,10 @@ export interface StackSummary {
 }
 
 function leaseFrom(labels: Record<string, string>): StackLease {
-  const lease: StackLease = { ephemeral: labels[Labels.ephemeral] === 'true', createdAt: labels[Labels.created] ?? '' };
+  const lease: StackLease = {
+    ephemeral: labels[Labels.ephemeral] === 'true',
+    createdAt: labels[Labels.created] ?? '',
+  };
   const ttl = labels[Labels.ttlSeconds];
   const pid = labels[Labels.ownerPid];
   const host = labels[Labels.ownerHost];

@@ -57,8 +57,10 @@ async function buildCache(ctx: AppContext, seed: CacheSeedRequest, blob: string)
     for (;;) {
       const status = await engine.inspectContainer(builderId);
       const port = status?.ports.find((p) => p.containerPort === 5432)?.hostPort;
-      if (status?.state === 'exited') throw new Error(`cache builder for ${stack}/${seed.service} exited with ${status.exitCode}`);
-      if (port !== undefined && (await postgresProbe(seed.info.publishedHost, port, { user, database }))) break;
+      if (status?.state === 'exited')
+        throw new Error(`cache builder for ${stack}/${seed.service} exited with ${status.exitCode}`);
+      if (port !== undefined && (await postgresProbe(seed.info.publishedHost, port, { user, database })))
+        break;
       if (ctx.clock.now() > deadline) throw new Error('cache builder did not become ready');
       await sleep(50);
     }
@@ -73,7 +75,10 @@ async function buildCache(ctx: AppContext, seed: CacheSeedRequest, blob: string)
 }
 
 /** Returns what happened, for the event stream; never fails `up` (a cache problem falls back to a normal init). */
-export async function seedPostgresData(ctx: AppContext, seed: CacheSeedRequest): Promise<'restored' | 'built' | 'skipped'> {
+export async function seedPostgresData(
+  ctx: AppContext,
+  seed: CacheSeedRequest,
+): Promise<'restored' | 'built' | 'skipped'> {
   const { candidate } = seed;
   let outcome: 'restored' | 'built' = 'restored';
   try {
@@ -84,11 +89,18 @@ export async function seedPostgresData(ctx: AppContext, seed: CacheSeedRequest):
       await buildCache(ctx, seed, blob);
       outcome = 'built';
     }
-    await seed.engine.copyToContainer(seed.containerId, parentDir(candidate.mount.target), ctx.dataCache.read(blob));
+    await seed.engine.copyToContainer(
+      seed.containerId,
+      parentDir(candidate.mount.target),
+      ctx.dataCache.read(blob),
+    );
     return outcome;
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    ctx.emit({ type: 'info', message: `${seed.service}: data directory cache not used (${(error as Error).message}); initializing normally` });
+    ctx.emit({
+      type: 'info',
+      message: `${seed.service}: data directory cache not used (${(error as Error).message}); initializing normally`,
+    });
     return 'skipped';
   }
 }

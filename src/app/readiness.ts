@@ -66,7 +66,11 @@ async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Pr
     }
     case 'postgres': {
       const port = hostPort(check.containerPort);
-      return port !== undefined && status.state === 'running' && (await postgresProbe(info.publishedHost, port, { user: check.user, database: check.database }));
+      return (
+        port !== undefined &&
+        status.state === 'running' &&
+        (await postgresProbe(info.publishedHost, port, { user: check.user, database: check.database }))
+      );
     }
     case 'redis': {
       const port = hostPort(check.containerPort);
@@ -86,7 +90,9 @@ async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Pr
 /** Last log lines of a container, for error messages. */
 export async function logTail(engine: ContainerEngine, containerId: string, lines = 20): Promise<string[]> {
   const collected: string[] = [];
-  await engine.logs(containerId, { follow: false, tail: lines }, (line) => collected.push(line.text)).catch(() => undefined);
+  await engine
+    .logs(containerId, { follow: false, tail: lines }, (line) => collected.push(line.text))
+    .catch(() => undefined);
   return collected.slice(-lines);
 }
 
@@ -97,10 +103,14 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
   const fail = async (reason: string, extra: string[] = []): Promise<never> => {
     const tail = await logTail(engine, containerId);
     ctx.emit({ type: 'service.failed', service, reason, logTail: [...extra, ...tail] });
-    throw new ServiceNotReadyError(service, reason, [...extra.map((line) => `healthcheck: ${line}`), ...tail]);
+    throw new ServiceNotReadyError(service, reason, [
+      ...extra.map((line) => `healthcheck: ${line}`),
+      ...tail,
+    ]);
   };
   for (;;) {
-    if (request.signal.aborted) throw new DevenvError('INTERRUPTED', `Interrupted while waiting for "${service}".`);
+    if (request.signal.aborted)
+      throw new DevenvError('INTERRUPTED', `Interrupted while waiting for "${service}".`);
     const status = await engine.inspectContainer(containerId);
     if (!status) return fail('its container disappeared');
     const health: HealthState | 'probing' = check.kind === 'healthcheck' ? status.health : 'probing';
@@ -116,7 +126,10 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
       return fail('its healthcheck reports unhealthy', status.healthLog.slice(-3));
     }
     if (ctx.clock.now() > deadline) {
-      return fail(`not ready after ${Math.round(request.timeoutMs / 1000)} s (waiting for: ${describeReadiness(check)})`, status.healthLog.slice(-3));
+      return fail(
+        `not ready after ${Math.round(request.timeoutMs / 1000)} s (waiting for: ${describeReadiness(check)})`,
+        status.healthLog.slice(-3),
+      );
     }
     await sleep(POLL_INTERVAL_MS, undefined, { signal: request.signal }).catch(() => undefined);
   }

@@ -19,7 +19,10 @@ export interface ResolvedConfig {
 export async function showConfig(ctx: AppContext, options: ConfigOptions): Promise<ResolvedConfig> {
   const target = await resolveStackTarget(ctx, options);
   const { project, identity } = target;
-  const policy: PortPolicy = { hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp, fixedPorts: options.fixedPorts ?? false };
+  const policy: PortPolicy = {
+    hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,
+    fixedPorts: options.fixedPorts ?? false,
+  };
   const labels = stackLabels({
     identity,
     createdAt: new Date(ctx.clock.now()),

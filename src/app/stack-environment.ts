@@ -6,7 +6,10 @@ import { observeStack } from './observe.js';
 import { stackHostEnv } from './stack-env.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
-export async function stackEnvironment(ctx: AppContext, options: StackOptions): Promise<Record<string, string>> {
+export async function stackEnvironment(
+  ctx: AppContext,
+  options: StackOptions,
+): Promise<Record<string, string>> {
   const target = await resolveStackTarget(ctx, options);
   const { engine, info } = await ctx.engine();
   const observed = await observeStack(engine, target.identity.name);

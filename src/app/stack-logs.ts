@@ -20,15 +20,27 @@ export async function stackLogs(ctx: AppContext, options: LogsOptions): Promise<
   if (containers.length === 0) {
     const known = [...new Set(observed.containers.map((c) => c.labels[Labels.service]))].join(', ');
     throw options.service !== undefined && observed.containers.length > 0
-      ? new DevenvError('SERVICE_NOT_FOUND', `Stack "${options.stack}" has no service "${options.service}".`, { hint: `Its services: ${known}.` })
-      : new DevenvError('STACK_NOT_FOUND', `Stack "${options.stack}" has no containers.`, { hint: 'Start it with `devenv up`; `devenv ls` lists stacks.' });
+      ? new DevenvError(
+          'SERVICE_NOT_FOUND',
+          `Stack "${options.stack}" has no service "${options.service}".`,
+          { hint: `Its services: ${known}.` },
+        )
+      : new DevenvError('STACK_NOT_FOUND', `Stack "${options.stack}" has no containers.`, {
+          hint: 'Start it with `devenv up`; `devenv ls` lists stacks.',
+        });
   }
   await Promise.all(
     containers.map((container) =>
       engine.logs(
         container.id,
         { follow: options.follow, tail: options.tail ?? 'all', signal: ctx.signal },
-        (line) => ctx.emit({ type: 'log', service: container.labels[Labels.service] ?? container.name, stream: line.stream, line: line.text }),
+        (line) =>
+          ctx.emit({
+            type: 'log',
+            service: container.labels[Labels.service] ?? container.name,
+            stream: line.stream,
+            line: line.text,
+          }),
       ),
     ),
   );

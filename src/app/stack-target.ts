@@ -42,7 +42,10 @@ export async function resolveStackTarget(ctx: AppContext, options: StackOptions)
 }
 
 /** The identity alone, for commands that can work from labels when no template is around (down, logs, ls). */
-export async function resolveIdentityOnly(ctx: AppContext, options: StackOptions): Promise<StackIdentity | undefined> {
+export async function resolveIdentityOnly(
+  ctx: AppContext,
+  options: StackOptions,
+): Promise<StackIdentity | undefined> {
   if (options.stack !== undefined) {
     const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
     return stackIdentity({ project: '', owner: ctx.host.user, branch, explicitName: options.stack });

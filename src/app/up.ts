@@ -63,9 +63,13 @@ interface ServicePlan {
   dataCache?: PostgresCacheCandidate;
 }
 
-function wantedNetworks(project: ComposeProject, stack: string): { name: string; internal: boolean; driver?: string }[] {
+function wantedNetworks(
+  project: ComposeProject,
+  stack: string,
+): { name: string; internal: boolean; driver?: string }[] {
   const names = new Set<string>();
-  for (const service of Object.values(project.services)) for (const network of Object.keys(service.networks)) names.add(network);
+  for (const service of Object.values(project.services))
+    for (const network of Object.keys(service.networks)) names.add(network);
   return [...names]
     .filter((network) => !project.networks[network]?.external)
     .map((network) => {
@@ -79,7 +83,9 @@ function wantedNetworks(project: ComposeProject, stack: string): { name: string;
 }
 
 function completionWanted(project: ComposeProject, service: string): boolean {
-  return Object.values(project.services).some((other) => other.dependsOn[service]?.condition === 'service_completed_successfully');
+  return Object.values(project.services).some(
+    (other) => other.dependsOn[service]?.condition === 'service_completed_successfully',
+  );
 }
 
 export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult> {
@@ -87,11 +93,24 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   const target = await resolveStackTarget(ctx, options);
   const { project, identity } = target;
   options.onResolved?.(identity);
-  const cycle = findCycle(Object.fromEntries(Object.values(project.services).map((s) => [s.name, Object.keys(s.dependsOn)])));
-  if (cycle) throw new DevenvError('COMPOSE_CYCLE', `depends_on has a cycle: ${cycle.join(' -> ')}.`, { hint: 'Remove one of these depends_on entries.' });
+  const cycle = findCycle(
+    Object.fromEntries(Object.values(project.services).map((s) => [s.name, Object.keys(s.dependsOn)])),
+  );
+  if (cycle)
+    throw new DevenvError('COMPOSE_CYCLE', `depends_on has a cycle: ${cycle.join(' -> ')}.`, {
+      hint: 'Remove one of these depends_on entries.',
+    });
   const { engine, info } = await ctx.engine();
   const serviceNames = Object.keys(project.services).sort();
-  ctx.emit({ type: 'stack.resolved', stack: identity.name, project: identity.project, branch: identity.branch, owner: identity.owner, services: serviceNames, endpoint: info.endpoint });
+  ctx.emit({
+    type: 'stack.resolved',
+    stack: identity.name,
+    project: identity.project,
+    branch: identity.branch,
+    owner: identity.owner,
+    services: serviceNames,
+    endpoint: info.endpoint,
+  });
   for (const warning of target.warnings) ctx.emit({ type: 'warning', warning });
 
   const lifetime: StackLifetime = options.ephemeral
@@ -110,14 +129,27 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
     lifetime,
     version: ctx.version,
   });
-  const portPolicy: PortPolicy = { hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp, fixedPorts: options.fixedPorts ?? false };
+  const portPolicy: PortPolicy = {
+    hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,
+    fixedPorts: options.fixedPorts ?? false,
+  };
 
-  const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, { forceBuild: options.forceBuild ?? false });
+  const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
+    forceBuild: options.forceBuild ?? false,
+  });
   const plans = new Map<string, ServicePlan>();
   for (const name of serviceNames) {
     const service = project.services[name]!;
     const image = images.get(name)!;
-    const plan = planContainer({ stack: identity.name, project, service, image: image.ref, imageVolumes: image.info.volumes, stackLabels: labels, ports: portPolicy });
+    const plan = planContainer({
+      stack: identity.name,
+      project,
+      service,
+      image: image.ref,
+      imageVolumes: image.info.volumes,
+      stackLabels: labels,
+      ports: portPolicy,
+    });
     plan.request.labels[Labels.configHash] = configHash(plan.request, image.info.id);
     for (const note of plan.notes) ctx.emit({ type: 'info', message: note });
     const check: ReadinessCheck = completionWanted(project, name)
@@ -127,11 +159,21 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   }
 
   const networks = wantedNetworks(project, identity.name);
-  const volumes = [...new Map([...plans.values()].flatMap((p) => p.plan.volumes).filter((v) => !v.external).map((v) => [v.name, v])).values()];
+  const volumes = [
+    ...new Map(
+      [...plans.values()]
+        .flatMap((p) => p.plan.volumes)
+        .filter((v) => !v.external)
+        .map((v) => [v.name, v]),
+    ).values(),
+  ];
   const observed = await observeStack(engine, identity.name);
   const steps = reconcile(
     {
-      services: [...plans.values()].map((p) => ({ name: p.name, configHash: p.plan.request.labels[Labels.configHash] ?? '' })),
+      services: [...plans.values()].map((p) => ({
+        name: p.name,
+        configHash: p.plan.request.labels[Labels.configHash] ?? '',
+      })),
       networks: networks.map((n) => n.name),
       volumes: volumes.map((v) => v.name),
     },
@@ -139,7 +181,9 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   );
   ctx.emit({ type: 'plan', steps: planText(steps) });
   if (options.dataCache !== false) {
-    const newVolumes = new Set(steps.flatMap((step) => (step.action === 'CreateVolume' ? [step.volume] : [])));
+    const newVolumes = new Set(
+      steps.flatMap((step) => (step.action === 'CreateVolume' ? [step.volume] : [])),
+    );
     for (const servicePlan of plans.values()) {
       const templateImage = project.services[servicePlan.name]?.image ?? servicePlan.plan.request.image;
       const candidate = postgresCacheCandidate(servicePlan.plan.request, templateImage, newVolumes);
@@ -154,24 +198,46 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
       const spec = networks.find((n) => n.name === step.network);
       return [
         engine
-          .createNetwork(step.network, { ...labels, [Labels.network]: step.network }, { internal: spec?.internal ?? false, ...(spec?.driver ? { driver: spec.driver } : {}) })
+          .createNetwork(
+            step.network,
+            { ...labels, [Labels.network]: step.network },
+            { internal: spec?.internal ?? false, ...(spec?.driver ? { driver: spec.driver } : {}) },
+          )
           .then(() => ctx.emit({ type: 'network.created', network: step.network })),
       ];
     }),
     ...steps.flatMap((step) => {
       if (step.action !== 'CreateVolume') return [];
       const spec = volumes.find((v) => v.name === step.volume);
-      return [engine.createVolume(step.volume, spec?.labels ?? labels).then(() => ctx.emit({ type: 'volume.created', volume: step.volume }))];
+      return [
+        engine
+          .createVolume(step.volume, spec?.labels ?? labels)
+          .then(() => ctx.emit({ type: 'volume.created', volume: step.volume })),
+      ];
     }),
     ...steps.flatMap((step) =>
-      step.action === 'RemoveContainer' ? [removeByName(engine, observed.containers, step.container).then(() => ctx.emit({ type: 'container.removed', service: step.service, container: step.container }))] : [],
+      step.action === 'RemoveContainer'
+        ? [
+            removeByName(engine, observed.containers, step.container).then(() =>
+              ctx.emit({ type: 'container.removed', service: step.service, container: step.container }),
+            ),
+          ]
+        : [],
     ),
   ]);
 
   const runtimes = await runServices(ctx, engine, info, project, plans, steps, observed.containers, options);
 
   await Promise.all(
-    steps.flatMap((step) => (step.action === 'RemoveNetwork' ? [engine.removeNetwork(step.network).then(() => ctx.emit({ type: 'network.removed', network: step.network }))] : [])),
+    steps.flatMap((step) =>
+      step.action === 'RemoveNetwork'
+        ? [
+            engine
+              .removeNetwork(step.network)
+              .then(() => ctx.emit({ type: 'network.removed', network: step.network })),
+          ]
+        : [],
+    ),
   );
   const env = stackHostEnv(target, info, runtimes);
   const durationMs = ctx.clock.now() - started;
@@ -179,7 +245,11 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   return { target, info, services: runtimes, env, durationMs };
 }
 
-async function removeByName(engine: ContainerEngine, containers: ContainerStatus[], name: string): Promise<void> {
+async function removeByName(
+  engine: ContainerEngine,
+  containers: ContainerStatus[],
+  name: string,
+): Promise<void> {
   const container = containers.find((c) => c.name === name);
   if (container) await engine.removeContainer(container.id, { force: true, volumes: false });
 }
@@ -231,13 +301,19 @@ async function runServices(
           try {
             await (spec.condition === 'service_started' ? gate.started : gate.ready);
           } catch (error) {
-            if (spec.required) throw new DevenvError('SERVICE_FAILED', `Service "${name}" was not started because "${dep}" failed.`, { cause: error });
+            if (spec.required)
+              throw new DevenvError(
+                'SERVICE_FAILED',
+                `Service "${name}" was not started because "${dep}" failed.`,
+                { cause: error },
+              );
           }
         }),
       );
       if (abort.signal.aborted) throw new DevenvError('INTERRUPTED', 'Interrupted.');
       const step = steps.find((s) => 'service' in s && s.service === name && s.action !== 'RemoveContainer');
-      const existing = step && 'container' in step ? observed.find((c) => c.name === step.container) : undefined;
+      const existing =
+        step && 'container' in step ? observed.find((c) => c.name === step.container) : undefined;
       let containerId: string;
       const request = servicePlan.plan.request;
       if (step?.action === 'KeepService' && existing) {
@@ -266,7 +342,10 @@ async function runServices(
             timeoutMs: options.timeoutMs ?? 120_000,
           });
           if (outcome !== 'skipped') {
-            ctx.emit({ type: 'info', message: `${name}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)` });
+            ctx.emit({
+              type: 'info',
+              message: `${name}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)`,
+            });
           }
         }
         await engine.startContainer(containerId);
@@ -284,7 +363,13 @@ async function runServices(
         timeoutMs: options.timeoutMs ?? 120_000,
         signal: abort.signal,
       });
-      ctx.emit({ type: 'service.ready', service: name, durationMs: ctx.clock.now() - readyAt, ports: status.ports, probe: describeReadiness(servicePlan.check) });
+      ctx.emit({
+        type: 'service.ready',
+        service: name,
+        durationMs: ctx.clock.now() - readyAt,
+        ports: status.ports,
+        probe: describeReadiness(servicePlan.check),
+      });
       resolver.ready();
       return { service: name, containerId, ports: status.ports };
     } catch (error) {
@@ -302,7 +387,10 @@ async function runServices(
       failures.find((e) => e instanceof DevenvError && e.code === 'SERVICE_FAILED' && e.details.length > 0) ??
       failures.find((e) => !(e instanceof DevenvError && e.code === 'INTERRUPTED')) ??
       failures[0];
-    if (ctx.signal.aborted) throw new DevenvError('INTERRUPTED', 'Interrupted; what was created carries the stack labels.', { hint: 'Run `devenv down` to remove it.' });
+    if (ctx.signal.aborted)
+      throw new DevenvError('INTERRUPTED', 'Interrupted; what was created carries the stack labels.', {
+        hint: 'Run `devenv down` to remove it.',
+      });
     if (root !== undefined) throw root;
     return results.map((r) => (r as PromiseFulfilledResult<ServiceRuntime>).value);
   } finally {

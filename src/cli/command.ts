@@ -37,7 +37,12 @@ export const commonOptions: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export function stackOptions(parsed: ParsedCommand): { files?: string[]; branch?: string; stack?: string; profiles?: string[] } {
+export function stackOptions(parsed: ParsedCommand): {
+  files?: string[];
+  branch?: string;
+  stack?: string;
+  profiles?: string[];
+} {
   const v = parsed.values;
   const result: { files?: string[]; branch?: string; stack?: string; profiles?: string[] } = {};
   if (Array.isArray(v['file'])) result.files = v['file'] as string[];

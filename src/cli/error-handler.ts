@@ -10,7 +10,14 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
     if (json) {
       return {
         exitCode: error.exitCode,
-        text: JSON.stringify({ type: 'error', code: error.code, message: error.message, hint: error.hint, location: error.location, details: error.details.map(redactUrlPasswords) }),
+        text: JSON.stringify({
+          type: 'error',
+          code: error.code,
+          message: error.message,
+          hint: error.hint,
+          location: error.location,
+          details: error.details.map(redactUrlPasswords),
+        }),
       };
     }
     const lines = [`Error: ${error.location ? `${formatLocation(error.location)}: ` : ''}${error.message}`];
@@ -25,5 +32,14 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
     '',
     redactUrlPasswords(detail),
   ].join('\n');
-  return { text: json ? JSON.stringify({ type: 'error', code: 'BUG', message: error instanceof Error ? error.message : String(error) }) : text, exitCode: 70 };
+  return {
+    text: json
+      ? JSON.stringify({
+          type: 'error',
+          code: 'BUG',
+          message: error instanceof Error ? error.message : String(error),
+        })
+      : text,
+    exitCode: 70,
+  };
 }

@@ -19,7 +19,16 @@ import { reapCommand } from './commands/reap.js';
 import { upCommand } from './commands/up.js';
 import { renderError } from './error-handler.js';
 
-const commands: Command[] = [upCommand, downCommand, lsCommand, envCommand, configCommand, logsCommand, gcCommand, reapCommand];
+const commands: Command[] = [
+  upCommand,
+  downCommand,
+  lsCommand,
+  envCommand,
+  configCommand,
+  logsCommand,
+  gcCommand,
+  reapCommand,
+];
 
 function version(): string {
   const require = createRequire(import.meta.url);
@@ -27,9 +36,19 @@ function version(): string {
 }
 
 function help(): string {
-  const lines = ['devenv: isolated, health-gated dev stacks from a compose template', '', 'Usage: devenv <command> [options]', '', 'Commands:'];
-  for (const command of commands.filter((c) => !c.hidden)) lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
-  lines.push('', 'Every command takes -f FILE (repeatable), --branch NAME, --stack NAME. `devenv <command> --help` for its flags.');
+  const lines = [
+    'devenv: isolated, health-gated dev stacks from a compose template',
+    '',
+    'Usage: devenv <command> [options]',
+    '',
+    'Commands:',
+  ];
+  for (const command of commands.filter((c) => !c.hidden))
+    lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
+  lines.push(
+    '',
+    'Every command takes -f FILE (repeatable), --branch NAME, --stack NAME. `devenv <command> --help` for its flags.',
+  );
   return lines.join('\n');
 }
 
@@ -49,7 +68,10 @@ export async function main(argv: string[]): Promise<number> {
   const json = rest.includes('--json');
   const command = commands.find((c) => c.name === name);
   try {
-    if (!command) throw new DevenvError('USAGE', `Unknown command "${name}".`, { hint: 'Run `devenv --help` for the list of commands.' });
+    if (!command)
+      throw new DevenvError('USAGE', `Unknown command "${name}".`, {
+        hint: 'Run `devenv --help` for the list of commands.',
+      });
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
@@ -70,7 +92,12 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let render: (event: DevenvEvent) => void = () => undefined;
-    const io: CommandIO = { stdout, stderr, isTTY: process.stdout.isTTY === true, setRenderer: (r) => (render = r) };
+    const io: CommandIO = {
+      stdout,
+      stderr,
+      isTTY: process.stdout.isTTY === true,
+      setRenderer: (r) => (render = r),
+    };
     const ctx = createAppContext({
       cwd: process.cwd(),
       env: process.env,

@@ -100,7 +100,8 @@ export interface ContainerRequest {
   extraHosts: string[];
 }
 
-export type ContainerRunState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+export type ContainerRunState =
+  'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 export type HealthState = 'none' | 'starting' | 'healthy' | 'unhealthy';
 
 export interface PublishedPort {
@@ -161,10 +162,18 @@ export interface ContainerEngine {
 
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
   pullImage(ref: string, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<void>;
-  buildImage(request: BuildRequest, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<string>;
+  buildImage(
+    request: BuildRequest,
+    onProgress: (update: ProgressUpdate) => void,
+    signal?: AbortSignal,
+  ): Promise<string>;
 
   listNetworks(selector: LabelSelector): Promise<ResourceSummary[]>;
-  createNetwork(name: string, labels: Record<string, string>, options?: { internal?: boolean; driver?: string }): Promise<string>;
+  createNetwork(
+    name: string,
+    labels: Record<string, string>,
+    options?: { internal?: boolean; driver?: string },
+  ): Promise<string>;
   removeNetwork(nameOrId: string): Promise<void>;
 
   listVolumes(selector: LabelSelector): Promise<ResourceSummary[]>;

@@ -2,12 +2,16 @@
 import type { DevenvEvent } from '../app/events.js';
 import { redactEnv, redactKnownValues } from '../core/redact.js';
 
-export function jsonRenderer(write: (line: string) => void, secrets: () => readonly string[]): (event: DevenvEvent) => void {
+export function jsonRenderer(
+  write: (line: string) => void,
+  secrets: () => readonly string[],
+): (event: DevenvEvent) => void {
   return (event) => {
     let safe: DevenvEvent = event;
     if (event.type === 'log') safe = { ...event, line: redactKnownValues(event.line, secrets()) };
     else if (event.type === 'stack.ready') safe = { ...event, env: redactEnv(event.env) };
-    else if (event.type === 'service.failed') safe = { ...event, logTail: event.logTail.map((l) => redactKnownValues(l, secrets())) };
+    else if (event.type === 'service.failed')
+      safe = { ...event, logTail: event.logTail.map((l) => redactKnownValues(l, secrets())) };
     write(JSON.stringify(safe));
   };
 }

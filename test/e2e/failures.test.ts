@@ -76,7 +76,9 @@ describe('failures', () => {
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
-    const unlabelled = (await docker.listContainers({ all: true })).filter((c) => !before.has(c.Id) && !c.Labels['dev.devenv.stack']);
+    const unlabelled = (await docker.listContainers({ all: true })).filter(
+      (c) => !before.has(c.Id) && !c.Labels['dev.devenv.stack'],
+    );
     expect(unlabelled.filter((c) => c.Names.some((n) => n.includes(branch)))).toEqual([]);
     const down = await devenv(dir, ['down', '--volumes', '--branch', branch]);
     expect(down.exitCode, down.stderr).toBe(0);
@@ -88,7 +90,15 @@ describe('failures', () => {
     // Owner gone: the reaper removes the stack.
     const owner = spawnDevenvOwner();
     const branch = `${prefix}-eph`;
-    const up = await devenv(dir, ['up', '-d', '--ephemeral', '--owner-pid', String(owner.pid), '--branch', branch]);
+    const up = await devenv(dir, [
+      'up',
+      '-d',
+      '--ephemeral',
+      '--owner-pid',
+      String(owner.pid),
+      '--branch',
+      branch,
+    ]);
     expect(up.exitCode, up.stdout + up.stderr).toBe(0);
     expect((await branchResources(branch)).containers).toHaveLength(2);
     owner.kill();
@@ -104,8 +114,36 @@ describe('failures', () => {
     const keeper = spawnDevenvOwner();
     const ttlBranch = `${prefix}-ttl`;
     const longBranch = `${prefix}-long`;
-    expect((await devenv(dir, ['up', '-d', '--ephemeral', '--ttl', '1s', '--owner-pid', String(keeper.pid), '--branch', ttlBranch])).exitCode).toBe(0);
-    expect((await devenv(dir, ['up', '-d', '--ephemeral', '--ttl', '1h', '--owner-pid', String(keeper.pid), '--branch', longBranch])).exitCode).toBe(0);
+    expect(
+      (
+        await devenv(dir, [
+          'up',
+          '-d',
+          '--ephemeral',
+          '--ttl',
+          '1s',
+          '--owner-pid',
+          String(keeper.pid),
+          '--branch',
+          ttlBranch,
+        ])
+      ).exitCode,
+    ).toBe(0);
+    expect(
+      (
+        await devenv(dir, [
+          'up',
+          '-d',
+          '--ephemeral',
+          '--ttl',
+          '1h',
+          '--owner-pid',
+          String(keeper.pid),
+          '--branch',
+          longBranch,
+        ])
+      ).exitCode,
+    ).toBe(0);
     await sleep(1500);
     const dry = await devenv(dir, ['gc', '--dry-run', '--json']);
     const dryStacks = (JSON.parse(dry.stdout) as { stacks: { stack: string; reason: string }[] }).stacks;
@@ -121,7 +159,11 @@ describe('failures', () => {
 
   it('a template error names the file, line and key, and creates nothing', async () => {
     const branch = `${prefix}-invalid`;
-    const dir = (await project({ 'compose.yaml': 'services:\n  web:\n    image: ${REDIS_IMAGE:-redis:7}\n    portz:\n      - "80"\n' })).dir;
+    const dir = (
+      await project({
+        'compose.yaml': 'services:\n  web:\n    image: ${REDIS_IMAGE:-redis:7}\n    portz:\n      - "80"\n',
+      })
+    ).dir;
     const up = await devenv(dir, ['up', '-d', '--branch', branch]);
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toMatch(/compose\.yaml:4/);
@@ -130,7 +172,11 @@ describe('failures', () => {
   });
 
   it('a missing required variable is an error naming it and its message', async () => {
-    const dir = (await project({ 'compose.yaml': 'services:\n  web:\n    image: ${WEB_IMAGE:?set WEB_IMAGE to the image to run}\n' })).dir;
+    const dir = (
+      await project({
+        'compose.yaml': 'services:\n  web:\n    image: ${WEB_IMAGE:?set WEB_IMAGE to the image to run}\n',
+      })
+    ).dir;
     const up = await devenv(dir, ['config']);
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('WEB_IMAGE');
@@ -139,7 +185,9 @@ describe('failures', () => {
 
   it('says how to start an engine when none answers', async () => {
     const dir = (await project({ 'compose.yaml': dataServicesCompose })).dir;
-    const up = await devenv(dir, ['up', '-d', '--branch', `${prefix}-noengine`], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    const up = await devenv(dir, ['up', '-d', '--branch', `${prefix}-noengine`], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toMatch(/engine/i);
     expect(up.stderr).toContain('What to do:');

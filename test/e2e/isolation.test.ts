@@ -30,7 +30,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await docker.getContainer(decoyId).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getContainer(decoyId)
+    .remove({ force: true })
+    .catch(() => undefined);
   await reapBranchPrefix(prefix);
   await project.remove();
 });
@@ -47,7 +50,10 @@ describe('isolation', () => {
     expect(envA['DEVENV_STACK']).not.toBe(envB['DEVENV_STACK']);
     expect(envA['POSTGRES_PORT']).not.toBe(envB['POSTGRES_PORT']);
     expect(envA['REDIS_PORT']).not.toBe(envB['REDIS_PORT']);
-    const [resA, resB] = await Promise.all([stackResources(envA['DEVENV_STACK']!), stackResources(envB['DEVENV_STACK']!)]);
+    const [resA, resB] = await Promise.all([
+      stackResources(envA['DEVENV_STACK']!),
+      stackResources(envB['DEVENV_STACK']!),
+    ]);
     expect(resA.containers.map((c) => c.State)).toEqual(['running', 'running']);
     expect(resB.containers.map((c) => c.State)).toEqual(['running', 'running']);
     expect(resA.networks.map((n) => n.Name)).toEqual([`${envA['DEVENV_STACK']}_default`]);
@@ -58,11 +64,20 @@ describe('isolation', () => {
     const resources = await stackResources(env['DEVENV_STACK']!);
     for (const container of resources.containers) {
       expect(Object.keys(container.Labels)).toEqual(
-        expect.arrayContaining(['dev.devenv.stack', 'dev.devenv.project', 'dev.devenv.service', 'dev.devenv.branch', 'dev.devenv.owner', 'dev.devenv.config-hash', 'dev.devenv.created']),
+        expect.arrayContaining([
+          'dev.devenv.stack',
+          'dev.devenv.project',
+          'dev.devenv.service',
+          'dev.devenv.branch',
+          'dev.devenv.owner',
+          'dev.devenv.config-hash',
+          'dev.devenv.created',
+        ]),
       );
       expect(container.Labels['dev.devenv.branch']).toBe(`${prefix}-a`);
     }
-    for (const item of [...resources.networks, ...resources.volumes]) expect(item.Labels?.['dev.devenv.stack']).toBe(env['DEVENV_STACK']);
+    for (const item of [...resources.networks, ...resources.volumes])
+      expect(item.Labels?.['dev.devenv.stack']).toBe(env['DEVENV_STACK']);
   });
 
   it('keeps unchanged services on a second up and recreates only a changed one', async () => {
@@ -74,19 +89,36 @@ describe('isolation', () => {
     const kept = await stackResources(env['DEVENV_STACK']!);
     expect(kept.containers.map((c) => c.Id).sort()).toEqual(before.containers.map((c) => c.Id).sort());
 
-    const override = await devenv(project.dir, ['up', '-d', '--branch', `${prefix}-b`, '-f', 'compose.yaml', '-f', 'override.yaml'], {});
+    const override = await devenv(
+      project.dir,
+      ['up', '-d', '--branch', `${prefix}-b`, '-f', 'compose.yaml', '-f', 'override.yaml'],
+      {},
+    );
     // override.yaml does not exist yet: a clear error, nothing changed
     expect(override.exitCode).not.toBe(0);
     expect(override.stderr).toContain('override.yaml');
 
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${project.dir}/override.yaml`, 'services:\n  redis:\n    command: ["redis-server", "--maxmemory", "64mb"]\n');
-    const changed = await devenv(project.dir, ['up', '-d', '--branch', `${prefix}-b`, '-f', 'compose.yaml', '-f', 'override.yaml']);
+    await writeFile(
+      `${project.dir}/override.yaml`,
+      'services:\n  redis:\n    command: ["redis-server", "--maxmemory", "64mb"]\n',
+    );
+    const changed = await devenv(project.dir, [
+      'up',
+      '-d',
+      '--branch',
+      `${prefix}-b`,
+      '-f',
+      'compose.yaml',
+      '-f',
+      'override.yaml',
+    ]);
     expect(changed.exitCode, changed.stdout + changed.stderr).toBe(0);
     expect(changed.stdout).toContain('service:postgres KeepService');
     expect(changed.stdout).toMatch(/service:redis RecreateService .* \(config changed/);
     const after = await stackResources(env['DEVENV_STACK']!);
-    const idOf = (list: typeof after.containers, service: string) => list.find((c) => c.Labels['dev.devenv.service'] === service)?.Id;
+    const idOf = (list: typeof after.containers, service: string) =>
+      list.find((c) => c.Labels['dev.devenv.service'] === service)?.Id;
     expect(idOf(after.containers, 'postgres')).toBe(idOf(before.containers, 'postgres'));
     expect(idOf(after.containers, 'redis')).not.toBe(idOf(before.containers, 'redis'));
   });

@@ -54,7 +54,11 @@ describe('the seed stack', () => {
 
   it('gives the host a DATABASE_URL that psql can use', async () => {
     expect(env['DATABASE_URL']).toMatch(/^postgresql:\/\/user:pass@127\.0\.0\.1:\d+\/myapp_dev$/);
-    const psql = await execa('psql', [env['DATABASE_URL']!, '-tAc', 'select current_user, current_database()'], { reject: false });
+    const psql = await execa(
+      'psql',
+      [env['DATABASE_URL']!, '-tAc', 'select current_user, current_database()'],
+      { reject: false },
+    );
     expect(psql.stderr).toBe('');
     expect(psql.stdout.trim()).toBe('user|myapp_dev');
   });
@@ -73,16 +77,26 @@ describe('the seed stack', () => {
 
   it('prints dotenv that a shell can source', async () => {
     const printed = await devenv(project.dir, ['env', '--branch', branch]);
-    const sourced = await execa('bash', ['-c', 'set -a; eval "$(cat)"; echo "$DATABASE_URL"'], { input: printed.stdout });
+    const sourced = await execa('bash', ['-c', 'set -a; eval "$(cat)"; echo "$DATABASE_URL"'], {
+      input: printed.stdout,
+    });
     expect(sourced.stdout.trim()).toBe(env['DATABASE_URL']);
   });
 
   it('lists the stack with its services, health and ports', async () => {
     const ls = await devenv(project.dir, ['ls', '--json']);
-    const stacks = JSON.parse(ls.stdout) as { stack: string; branch: string; services: { service: string; state: string }[] }[];
+    const stacks = JSON.parse(ls.stdout) as {
+      stack: string;
+      branch: string;
+      services: { service: string; state: string }[];
+    }[];
     const mine = stacks.find((s) => s.stack === stack);
     expect(mine?.branch).toBe(branch);
-    expect(mine?.services.map((s) => `${s.service}:${s.state}`)).toEqual(['app:running', 'postgres:running', 'redis:running']);
+    expect(mine?.services.map((s) => `${s.service}:${s.state}`)).toEqual([
+      'app:running',
+      'postgres:running',
+      'redis:running',
+    ]);
   });
 
   it('shows prefixed logs of one service', async () => {

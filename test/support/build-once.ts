@@ -2,5 +2,8 @@
 import { execa } from 'execa';
 
 export default async function setup(): Promise<void> {
-  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: new URL('../..', import.meta.url).pathname, stdio: 'inherit' });
+  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    stdio: 'inherit',
+  });
 }

@@ -22,11 +22,25 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   return { ...standInImages, NO_COLOR: '1', CI: 'true', ...extra };
 }
 
-export async function devenv(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [devenvBin, ...args], { cwd, env: cliEnv(env), reject: false, timeout: 170_000 });
+export async function devenv(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const result = await execa(process.execPath, [devenvBin, ...args], {
+    cwd,
+    env: cliEnv(env),
+    reject: false,
+    timeout: 170_000,
+  });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 export function spawnDevenv(cwd: string, args: string[], env: Record<string, string> = {}): ResultPromise {
-  return execa(process.execPath, [devenvBin, ...args], { cwd, env: cliEnv(env), reject: false, buffer: true });
+  return execa(process.execPath, [devenvBin, ...args], {
+    cwd,
+    env: cliEnv(env),
+    reject: false,
+    buffer: true,
+  });
 }

@@ -40,8 +40,36 @@ export function countOf(resources: LabelledResources): number {
 /** Removes every devenv resource whose branch label starts with `prefix`. */
 export async function reapBranchPrefix(prefix: string): Promise<void> {
   const all = await resourcesWhere('dev.devenv.stack');
-  const mine = (labels: Record<string, string> | undefined) => (labels?.['dev.devenv.branch'] ?? '').startsWith(prefix);
-  await Promise.all(all.containers.filter((c) => mine(c.Labels)).map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  await Promise.all(all.networks.filter((n) => mine(n.Labels)).map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
-  await Promise.all(all.volumes.filter((v) => mine(v.Labels ?? undefined)).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  const mine = (labels: Record<string, string> | undefined) =>
+    (labels?.['dev.devenv.branch'] ?? '').startsWith(prefix);
+  await Promise.all(
+    all.containers
+      .filter((c) => mine(c.Labels))
+      .map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+  );
+  await Promise.all(
+    all.networks
+      .filter((n) => mine(n.Labels))
+      .map((n) =>
+        docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined),
+      ),
+  );
+  await Promise.all(
+    all.volumes
+      .filter((v) => mine(v.Labels ?? undefined))
+      .map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined),
+      ),
+  );
 }

@@ -9,7 +9,10 @@ export interface TempProject {
   remove(): Promise<void>;
 }
 
-export async function tempProject(files: Record<string, string>, prefix = 'devenv-e2e-'): Promise<TempProject> {
+export async function tempProject(
+  files: Record<string, string>,
+  prefix = 'devenv-e2e-',
+): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };

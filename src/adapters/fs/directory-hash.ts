@@ -18,7 +18,9 @@ export async function contentHash(paths: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
   for (const path of paths) {
     hash.update(`root:${path}\n`);
-    await walk(path, hash, '.').catch((error: NodeJS.ErrnoException) => hash.update(`missing:${error.code ?? 'error'}\n`));
+    await walk(path, hash, '.').catch((error: NodeJS.ErrnoException) =>
+      hash.update(`missing:${error.code ?? 'error'}\n`),
+    );
   }
   return hash.digest('hex');
 }

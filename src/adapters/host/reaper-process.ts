@@ -5,7 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 
-export function spawnReaper(cliPath: string, stack: string, ownerPid: number, env: NodeJS.ProcessEnv): number | undefined {
+export function spawnReaper(
+  cliPath: string,
+  stack: string,
+  ownerPid: number,
+  env: NodeJS.ProcessEnv,
+): number | undefined {
   const child = spawn(process.execPath, [cliPath, '__reap', '--stack', stack, '--pid', String(ownerPid)], {
     detached: true,
     stdio: 'ignore',

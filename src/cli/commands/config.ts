@@ -8,11 +8,16 @@ export const configCommand: Command = {
   usage: 'devenv config [--json] [--fixed-ports] [--host-ip IP] [-f FILE]... [--branch B | --stack S]',
   options: { ...commonOptions, 'fixed-ports': { type: 'boolean' }, 'host-ip': { type: 'string' } },
   async run(ctx, io, parsed) {
-    const options: ConfigOptions = { ...stackOptions(parsed), fixedPorts: parsed.values['fixed-ports'] === true };
+    const options: ConfigOptions = {
+      ...stackOptions(parsed),
+      fixedPorts: parsed.values['fixed-ports'] === true,
+    };
     if (typeof parsed.values['host-ip'] === 'string') options.hostIp = parsed.values['host-ip'];
     const { config, warnings } = await showConfig(ctx, options);
     for (const warning of warnings) io.stderr(`warning: ${warning}`);
-    io.stdout(parsed.values['json'] ? JSON.stringify(config, null, 2) : stringify(config, { lineWidth: 0 }).trimEnd());
+    io.stdout(
+      parsed.values['json'] ? JSON.stringify(config, null, 2) : stringify(config, { lineWidth: 0 }).trimEnd(),
+    );
     return 0;
   },
 };

@@ -13,7 +13,11 @@ export const downCommand: Command = {
   async run(ctx, io, parsed) {
     const render = parsed.values['json']
       ? jsonRenderer(io.stdout, () => [])
-      : plainRenderer({ write: io.stdout, palette: palette(colorEnabled(ctx.env, io.isTTY)), secrets: () => [] });
+      : plainRenderer({
+          write: io.stdout,
+          palette: palette(colorEnabled(ctx.env, io.isTTY)),
+          secrets: () => [],
+        });
     io.setRenderer(render);
     const options = stackOptions(parsed);
     // --stack works without a template; otherwise the template names the stack.

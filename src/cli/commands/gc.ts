@@ -10,12 +10,20 @@ export const gcCommand: Command = {
   options: { ...commonOptions, 'dry-run': { type: 'boolean' } },
   async run(ctx, io, parsed) {
     const json = parsed.values['json'] === true;
-    if (!json) io.setRenderer(plainRenderer({ write: io.stdout, palette: palette(colorEnabled(ctx.env, io.isTTY)), secrets: () => [] }));
+    if (!json)
+      io.setRenderer(
+        plainRenderer({
+          write: io.stdout,
+          palette: palette(colorEnabled(ctx.env, io.isTTY)),
+          secrets: () => [],
+        }),
+      );
     const dryRun = parsed.values['dry-run'] === true;
     const verdicts = await gc(ctx, { dryRun });
     if (json) io.stdout(JSON.stringify({ dryRun, stacks: verdicts }, null, 2));
     else if (verdicts.length === 0) io.stdout('Nothing to collect.');
-    else for (const v of verdicts) io.stdout(`${dryRun ? 'would remove' : 'removed'} ${v.stack}: ${v.reason}`);
+    else
+      for (const v of verdicts) io.stdout(`${dryRun ? 'would remove' : 'removed'} ${v.stack}: ${v.reason}`);
     return 0;
   },
 };

@@ -14,7 +14,11 @@ export const logsCommand: Command = {
   async run(ctx, io, parsed) {
     const render = parsed.values['json']
       ? jsonRenderer(io.stdout, () => [])
-      : plainRenderer({ write: io.stdout, palette: palette(colorEnabled(ctx.env, io.isTTY)), secrets: () => [] });
+      : plainRenderer({
+          write: io.stdout,
+          palette: palette(colorEnabled(ctx.env, io.isTTY)),
+          secrets: () => [],
+        });
     io.setRenderer(render);
     const options = stackOptions(parsed);
     const stack = options.stack ?? (await resolveStackTarget(ctx, options)).identity.name;
@@ -23,7 +27,8 @@ export const logsCommand: Command = {
     if (service !== undefined) logs.service = service;
     if (typeof parsed.values['tail'] === 'string') {
       const tail = Number(parsed.values['tail']);
-      if (!Number.isInteger(tail) || tail < 0) throw new DevenvError('USAGE', `--tail expects a number of lines, not "${parsed.values['tail']}".`);
+      if (!Number.isInteger(tail) || tail < 0)
+        throw new DevenvError('USAGE', `--tail expects a number of lines, not "${parsed.values['tail']}".`);
       logs.tail = tail;
     }
     await stackLogs(ctx, logs);

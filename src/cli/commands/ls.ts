@@ -13,9 +13,12 @@ function table(stacks: StackSummary[]): string[] {
     const width = Math.max(...stack.services.map((s) => s.service.length), 7);
     for (const service of stack.services) {
       const health = service.health === 'none' ? '' : ` (${service.health})`;
-      lines.push(`  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}`);
+      lines.push(
+        `  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}`,
+      );
     }
-    if (stack.services.length === 0) lines.push(`  (no containers; ${stack.networks.length} networks, ${stack.volumes.length} volumes)`);
+    if (stack.services.length === 0)
+      lines.push(`  (no containers; ${stack.networks.length} networks, ${stack.volumes.length} volumes)`);
   }
   return lines;
 }

@@ -14,7 +14,8 @@ export const reapCommand: Command = {
   async run(ctx, _io, parsed) {
     const stack = parsed.values['stack'];
     const pid = Number(parsed.values['pid']);
-    if (typeof stack !== 'string' || !Number.isInteger(pid)) throw new DevenvError('USAGE', '__reap needs --stack and --pid.');
+    if (typeof stack !== 'string' || !Number.isInteger(pid))
+      throw new DevenvError('USAGE', '__reap needs --stack and --pid.');
     const { engine } = await ctx.engine();
     for (let tick = 0; !ctx.signal.aborted; tick++) {
       if (!ctx.host.isProcessAlive(pid)) {

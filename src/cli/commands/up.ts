@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.js';
 import { removeStack } from '../../app/down.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { DevenvError } from '../../core/errors.js';
-import { redactValue, secretValues } from '../../core/redact.js';
+import { secretValues } from '../../core/redact.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import { colorEnabled, palette } from '../../ui/colors.js';
 import { jsonRenderer } from '../../ui/json-renderer.js';
@@ -11,16 +11,18 @@ import { plainRenderer } from '../../ui/plain/plain-renderer.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
 
-function printSettings(io: CommandIO, result: UpResult): void {
-  io.stdout(`Stack ${result.target.identity.name} is ready. Connection settings (devenv env prints them unmasked):`);
-  for (const [key, value] of Object.entries(result.env).sort(([a], [b]) => a.localeCompare(b))) io.stdout(`  ${key}=${redactValue(key, value)}`);
-  io.stdout(`Stop it with: devenv down${result.target.identity.name ? ` --stack ${result.target.identity.name}` : ''}`);
+/** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
+function stackFlag(values: Record<string, unknown>): string {
+  if (typeof values['stack'] === 'string') return ` --stack ${values['stack']}`;
+  if (typeof values['branch'] === 'string') return ` --branch ${values['branch']}`;
+  return '';
 }
 
 export const upCommand: Command = {
   name: 'up',
   summary: 'start the stack, health-gated; stays attached unless -d',
-  usage: 'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--branch B | --stack S]',
+  usage:
+    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -41,7 +43,12 @@ export const upCommand: Command = {
     const secrets: string[] = [];
     const render = v['json']
       ? jsonRenderer(io.stdout, () => secrets)
-      : plainRenderer({ write: io.stdout, palette: palette(colorEnabled(ctx.env, io.isTTY)), secrets: () => secrets, verbose: v['verbose'] === true });
+      : plainRenderer({
+          write: io.stdout,
+          palette: palette(colorEnabled(ctx.env, io.isTTY)),
+          secrets: () => secrets,
+          verbose: v['verbose'] === true,
+        });
     io.setRenderer(render);
     const detach = v['detach'] === true;
     const ephemeral = v['ephemeral'] === true;
@@ -55,11 +62,13 @@ export const upCommand: Command = {
     if (typeof v['host-ip'] === 'string') options.hostIp = v['host-ip'];
     if (typeof v['ttl'] === 'string') options.ttlSeconds = parseDurationSeconds(v['ttl'], '--ttl');
     else if (ephemeral) options.ttlSeconds = 4 * 3600;
-    if (typeof v['timeout'] === 'string') options.timeoutMs = parseDurationSeconds(v['timeout'], '--timeout') * 1000;
+    if (typeof v['timeout'] === 'string')
+      options.timeoutMs = parseDurationSeconds(v['timeout'], '--timeout') * 1000;
     if (ephemeral) options.ownerPid = detach ? process.ppid : ctx.host.pid;
     if (typeof v['owner-pid'] === 'string') {
       const pid = Number(v['owner-pid']);
-      if (!Number.isInteger(pid) || pid <= 0) throw new DevenvError('USAGE', `--owner-pid expects a process id, not "${v['owner-pid']}".`);
+      if (!Number.isInteger(pid) || pid <= 0)
+        throw new DevenvError('USAGE', `--owner-pid expects a process id, not "${v['owner-pid']}".`);
       options.ownerPid = pid;
     }
 
@@ -78,13 +87,25 @@ export const upCommand: Command = {
       throw error;
     }
     for (const value of secretValues(result.env)) secrets.push(value);
-    for (const service of Object.values(result.target.project.services)) secrets.push(...secretValues(service.environment));
+    for (const service of Object.values(result.target.project.services))
+      secrets.push(...secretValues(service.environment));
 
     if (detach) {
-      if (!v['json']) printSettings(io, result);
+      if (!v['json'])
+        io.stdout(
+          `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env${stackFlag(v)})`,
+        );
       if (ephemeral) {
-        spawnReaper(process.argv[1] ?? '', result.target.identity.name, options.ownerPid ?? process.ppid, process.env);
-        if (!v['json']) io.stdout(`Ephemeral: removed when process ${options.ownerPid} ends, or by \`devenv gc\` after its TTL.`);
+        spawnReaper(
+          process.argv[1] ?? '',
+          result.target.identity.name,
+          options.ownerPid ?? process.ppid,
+          process.env,
+        );
+        if (!v['json'])
+          io.stdout(
+            `Ephemeral: removed when process ${options.ownerPid} ends, or by \`devenv gc\` after its TTL.`,
+          );
       }
       return 0;
     }
@@ -108,7 +129,7 @@ export const upCommand: Command = {
       await removeStack(ctx, engine, { stack, volumes: true });
       io.stdout(`Ephemeral stack ${stack} removed.`);
     } else {
-      io.stdout(`Detached. Stack ${stack} keeps running; stop it with \`devenv down${parsed.values['stack'] ? ` --stack ${stack}` : ''}\`.`);
+      io.stdout(`Detached. Stack ${stack} keeps running; stop it with \`devenv down${stackFlag(v)}\`.`);
     }
     return 0;
   },

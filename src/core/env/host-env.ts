@@ -45,22 +45,30 @@ function hostPortFor(ports: PublishedPort[] | undefined, containerPort: number):
 }
 
 /** Rewrites `service:port` and `scheme://service/` occurrences in one value. */
-export function rewriteValue(value: string, input: Pick<HostEnvInput, 'publishedHost' | 'published'>): string {
+export function rewriteValue(
+  value: string,
+  input: Pick<HostEnvInput, 'publishedHost' | 'published'>,
+): string {
   let result = value;
   for (const [service, ports] of Object.entries(input.published)) {
     const name = escapeRegExp(service);
     const before = '(^|[\\s/@=,;(])';
     const after = '(?=$|[\\s/?#,;)])';
-    result = result.replace(new RegExp(`${before}${name}:(\\d+)${after}`, 'g'), (match, lead: string, port: string) => {
-      const hostPort = hostPortFor(ports, Number(port));
-      return hostPort === undefined ? match : `${lead}${input.publishedHost}:${hostPort}`;
-    });
+    result = result.replace(
+      new RegExp(`${before}${name}:(\\d+)${after}`, 'g'),
+      (match, lead: string, port: string) => {
+        const hostPort = hostPortFor(ports, Number(port));
+        return hostPort === undefined ? match : `${lead}${input.publishedHost}:${hostPort}`;
+      },
+    );
     result = result.replace(
       new RegExp(`(^|\\s)([a-z][a-z0-9+.-]*)://([^/@\\s]*@)?${name}${after}`, 'g'),
       (match, lead: string, scheme: string, auth: string | undefined) => {
         const defaultPort = SCHEME_PORTS[scheme];
         const hostPort = defaultPort === undefined ? undefined : hostPortFor(ports, defaultPort);
-        return hostPort === undefined ? match : `${lead}${scheme}://${auth ?? ''}${input.publishedHost}:${hostPort}`;
+        return hostPort === undefined
+          ? match
+          : `${lead}${scheme}://${auth ?? ''}${input.publishedHost}:${hostPort}`;
       },
     );
   }

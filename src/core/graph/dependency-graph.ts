@@ -38,7 +38,9 @@ export function startLevels(graph: DependencyMap): string[][] {
   const placed = new Set<string>();
   const levels: string[][] = [];
   while (remaining.size > 0) {
-    const level = [...remaining].filter((node) => (graph[node] ?? []).every((dep) => placed.has(dep) || !(dep in graph))).sort();
+    const level = [...remaining]
+      .filter((node) => (graph[node] ?? []).every((dep) => placed.has(dep) || !(dep in graph)))
+      .sort();
     if (level.length === 0) throw new Error(`dependency cycle among: ${[...remaining].sort().join(', ')}`);
     for (const node of level) {
       remaining.delete(node);

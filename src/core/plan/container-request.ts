@@ -61,11 +61,16 @@ function healthcheckRequest(spec: HealthcheckSpec | undefined): ContainerRequest
   return request;
 }
 
-function restartPolicy(restart: string | undefined): Pick<ContainerRequest, 'restartPolicy' | 'restartMaxRetries'> {
+function restartPolicy(
+  restart: string | undefined,
+): Pick<ContainerRequest, 'restartPolicy' | 'restartMaxRetries'> {
   if (!restart || restart === 'no') return { restartPolicy: 'no' };
   if (restart === 'always' || restart === 'unless-stopped') return { restartPolicy: restart };
   const match = /^on-failure(?::(\d+))?$/.exec(restart);
-  if (match) return match[1] ? { restartPolicy: 'on-failure', restartMaxRetries: Number(match[1]) } : { restartPolicy: 'on-failure' };
+  if (match)
+    return match[1]
+      ? { restartPolicy: 'on-failure', restartMaxRetries: Number(match[1]) }
+      : { restartPolicy: 'on-failure' };
   return { restartPolicy: 'no' };
 }
 
@@ -90,8 +95,17 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
         volume.source !== undefined
           ? volumeEngineName(project, stack, volume.source)
           : anonymousVolumeName(stack, service.name, volume.target);
-      volumes.push({ name, external, labels: volumeLabels(volume.source ?? `${service.name}:${volume.target}`) });
-      const mount: MountRequest = { type: 'volume', source: name, target: volume.target, readOnly: volume.readOnly };
+      volumes.push({
+        name,
+        external,
+        labels: volumeLabels(volume.source ?? `${service.name}:${volume.target}`),
+      });
+      const mount: MountRequest = {
+        type: 'volume',
+        source: name,
+        target: volume.target,
+        readOnly: volume.readOnly,
+      };
       if (volume.noCopy) mount.noCopy = true;
       mounts.push(mount);
     }
@@ -112,19 +126,29 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
   });
 
   if (service.containerName) {
-    notes.push(`${service.name}: container_name "${service.containerName}" is renamed per stack so stacks never collide`);
+    notes.push(
+      `${service.name}: container_name "${service.containerName}" is renamed per stack so stacks never collide`,
+    );
   }
 
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
 
   const networkNames = Object.keys(service.networks);
-  const stopTimeoutSeconds = Math.max(0, Math.ceil((service.stopGracePeriodMs ?? DEFAULT_STOP_GRACE_MS) / 1000));
+  const stopTimeoutSeconds = Math.max(
+    0,
+    Math.ceil((service.stopGracePeriodMs ?? DEFAULT_STOP_GRACE_MS) / 1000),
+  );
   const request: ContainerRequest = {
     name: resourceNames.container(stack, service.name),
     image: input.image,
     env,
-    labels: { ...service.labels, ...input.stackLabels, [Labels.service]: service.name, [Labels.stopTimeout]: String(stopTimeoutSeconds) },
+    labels: {
+      ...service.labels,
+      ...input.stackLabels,
+      [Labels.service]: service.name,
+      [Labels.stopTimeout]: String(stopTimeoutSeconds),
+    },
     ports,
     expose: service.expose.map((port) => (port.includes('/') ? port : `${port}/tcp`)),
     mounts,

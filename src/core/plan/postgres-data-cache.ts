@@ -52,11 +52,19 @@ export function postgresCacheCandidate(
 const KEY_ENV = /^(POSTGRES_|PG|LANG$|LC_|TZ$)/;
 
 /** The cache key: equal keys mean an identical freshly initialized data directory. */
-export function postgresCacheKey(request: ContainerRequest, imageId: string, mountTarget: string, initContentHash: string): string {
+export function postgresCacheKey(
+  request: ContainerRequest,
+  imageId: string,
+  mountTarget: string,
+  initContentHash: string,
+): string {
   const env = Object.fromEntries(
     Object.entries(request.env)
       .filter(([key]) => KEY_ENV.test(key))
-      .map(([key, value]) => [key, key === 'POSTGRES_PASSWORD' ? createHash('sha256').update(value).digest('hex') : value]),
+      .map(([key, value]) => [
+        key,
+        key === 'POSTGRES_PASSWORD' ? createHash('sha256').update(value).digest('hex') : value,
+      ]),
   );
   return createHash('sha256')
     .update(

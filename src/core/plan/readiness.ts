@@ -23,7 +23,11 @@ export function imageFamily(image: string): string {
   return repo;
 }
 
-export function readinessCheck(request: ContainerRequest, image: ImageInfo | undefined, templateImage: string): ReadinessCheck {
+export function readinessCheck(
+  request: ContainerRequest,
+  image: ImageInfo | undefined,
+  templateImage: string,
+): ReadinessCheck {
   if (request.healthcheck && request.healthcheck !== 'disabled') {
     return { kind: 'healthcheck', test: request.healthcheck.test, source: 'template' };
   }

@@ -56,7 +56,12 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
   for (const service of [...desired.services].sort((a, b) => a.name.localeCompare(b.name))) {
     const [container, ...extra] = byService.get(service.name) ?? [];
     for (const duplicate of extra) {
-      steps.push({ action: 'RemoveContainer', service: service.name, container: duplicate.name, reason: 'duplicate container' });
+      steps.push({
+        action: 'RemoveContainer',
+        service: service.name,
+        container: duplicate.name,
+        reason: 'duplicate container',
+      });
     }
     if (!container) {
       steps.push({ action: 'CreateService', service: service.name, reason: 'not found' });
@@ -71,22 +76,43 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
         reason: `config changed (${hash ?? 'none'} -> ${service.configHash})`,
       });
     } else if (container.state === 'running' || container.state === 'restarting') {
-      steps.push({ action: 'KeepService', service: service.name, container: container.name, reason: 'config unchanged, running' });
+      steps.push({
+        action: 'KeepService',
+        service: service.name,
+        container: container.name,
+        reason: 'config unchanged, running',
+      });
     } else if (container.state === 'exited' && container.exitCode === 0) {
-      steps.push({ action: 'KeepService', service: service.name, container: container.name, reason: 'config unchanged, completed' });
+      steps.push({
+        action: 'KeepService',
+        service: service.name,
+        container: container.name,
+        reason: 'config unchanged, completed',
+      });
     } else {
-      steps.push({ action: 'StartService', service: service.name, container: container.name, reason: `config unchanged, ${container.state}` });
+      steps.push({
+        action: 'StartService',
+        service: service.name,
+        container: container.name,
+        reason: `config unchanged, ${container.state}`,
+      });
     }
   }
   for (const [service, containers] of [...byService.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (wanted.has(service)) continue;
     for (const container of containers) {
-      steps.push({ action: 'RemoveContainer', service, container: container.name, reason: 'service no longer in the template' });
+      steps.push({
+        action: 'RemoveContainer',
+        service,
+        container: container.name,
+        reason: 'service no longer in the template',
+      });
     }
   }
   const wantedNetworks = new Set(desired.networks);
   for (const network of observed.networks.map((item) => item.name).sort()) {
-    if (!wantedNetworks.has(network)) steps.push({ action: 'RemoveNetwork', network, reason: 'no longer in the template' });
+    if (!wantedNetworks.has(network))
+      steps.push({ action: 'RemoveNetwork', network, reason: 'no longer in the template' });
   }
   return steps;
 }

@@ -7,10 +7,19 @@ import { createHash } from 'node:crypto';
 import type { ContainerRequest } from '../../contracts/engine.js';
 import { Labels } from './labels.js';
 
-const VOLATILE_LABELS = new Set<string>([Labels.created, Labels.configHash, Labels.ownerPid, Labels.ttlSeconds]);
+const VOLATILE_LABELS = new Set<string>([
+  Labels.created,
+  Labels.configHash,
+  Labels.ownerPid,
+  Labels.ttlSeconds,
+  // -f a.yaml -f b.yaml that resolve to the same service must not recreate it
+  Labels.composeFiles,
+]);
 
 export function configHash(request: ContainerRequest, imageId: string): string {
-  const labels = Object.fromEntries(Object.entries(request.labels).filter(([key]) => !VOLATILE_LABELS.has(key)));
+  const labels = Object.fromEntries(
+    Object.entries(request.labels).filter(([key]) => !VOLATILE_LABELS.has(key)),
+  );
   return createHash('sha256')
     .update(canonicalJson({ ...request, labels, imageId }))
     .digest('hex')
@@ -21,7 +30,9 @@ export function configHash(request: ContainerRequest, imageId: string): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     }
     return inner;
   });

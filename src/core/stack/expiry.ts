@@ -21,9 +21,14 @@ export function expiryReason(lease: StackLease, context: ExpiryContext): string 
   const created = Date.parse(lease.createdAt);
   if (lease.ttlSeconds !== undefined && Number.isFinite(lease.ttlSeconds) && !Number.isNaN(created)) {
     const ageSeconds = (context.now - created) / 1000;
-    if (ageSeconds > lease.ttlSeconds) return `TTL of ${lease.ttlSeconds} s expired (age ${Math.round(ageSeconds)} s)`;
+    if (ageSeconds > lease.ttlSeconds)
+      return `TTL of ${lease.ttlSeconds} s expired (age ${Math.round(ageSeconds)} s)`;
   }
-  if (lease.ownerPid !== undefined && lease.ownerHost === context.hostname && !context.isProcessAlive(lease.ownerPid)) {
+  if (
+    lease.ownerPid !== undefined &&
+    lease.ownerHost === context.hostname &&
+    !context.isProcessAlive(lease.ownerPid)
+  ) {
     return `owner process ${lease.ownerPid} on ${lease.ownerHost} is gone`;
   }
   return undefined;

@@ -59,7 +59,8 @@ export function stackLabels(input: StackLabelInput): Record<string, string> {
   };
   if (input.lifetime.ephemeral) {
     labels[Labels.ephemeral] = 'true';
-    if (input.lifetime.ttlSeconds !== undefined) labels[Labels.ttlSeconds] = String(input.lifetime.ttlSeconds);
+    if (input.lifetime.ttlSeconds !== undefined)
+      labels[Labels.ttlSeconds] = String(input.lifetime.ttlSeconds);
     if (input.lifetime.ownerPid !== undefined) labels[Labels.ownerPid] = String(input.lifetime.ownerPid);
     if (input.lifetime.ownerHost !== undefined) labels[Labels.ownerHost] = input.lifetime.ownerHost;
   }

@@ -29,10 +29,14 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
     switch (event.type) {
       case 'stack.resolved':
         width = Math.max(...event.services.map((s) => s.length), 4);
-        write(`${p.paint(1, 'devenv')} stack ${p.paint(1, event.stack)} (project ${event.project}, branch ${event.branch}, owner ${event.owner}) on ${event.endpoint}`);
+        write(
+          `${p.paint(1, 'devenv')} stack ${p.paint(1, event.stack)} (project ${event.project}, branch ${event.branch}, owner ${event.owner}) on ${event.endpoint}`,
+        );
         return;
       case 'warning': {
-        const where = event.warning.file ? `${event.warning.file}${event.warning.line ? `:${event.warning.line}` : ''}: ` : '';
+        const where = event.warning.file
+          ? `${event.warning.file}${event.warning.line ? `:${event.warning.line}` : ''}: `
+          : '';
         write(`${p.paint(33, 'warning')} ${where}${event.warning.message}`);
         return;
       }
@@ -43,7 +47,8 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         for (const step of event.steps) write(`${p.paint(2, 'plan')}    ${step}`);
         return;
       case 'image.pulling':
-        if (options.verbose || !event.progress.id) write(`${label(event.service)}  pulling ${event.image}: ${event.progress.status}`);
+        if (options.verbose || !event.progress.id)
+          write(`${label(event.service)}  pulling ${event.image}: ${event.progress.status}`);
         return;
       case 'image.building':
         if (options.verbose) write(`${label(event.service)}  build: ${event.progress.status}`);
@@ -71,10 +76,14 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         write(`${label(event.service)}  ${event.type.slice('container.'.length)} ${event.container}`);
         return;
       case 'health.changed':
-        write(`${label(event.service)}  ${event.health === 'probing' ? `waiting: ${event.detail ?? ''}` : `health ${event.health}`}`);
+        write(
+          `${label(event.service)}  ${event.health === 'probing' ? `waiting: ${event.detail ?? ''}` : `health ${event.health}`}`,
+        );
         return;
       case 'service.ready':
-        write(`${label(event.service)}  ${p.paint(32, 'ready')} in ${seconds(event.durationMs)} (${event.probe})${event.ports.length ? `  ${formatPorts(event.ports)}` : ''}`);
+        write(
+          `${label(event.service)}  ${p.paint(32, 'ready')} in ${seconds(event.durationMs)} (${event.probe})${event.ports.length ? `  ${formatPorts(event.ports)}` : ''}`,
+        );
         return;
       case 'service.failed':
         write(`${label(event.service)}  ${p.paint(31, 'failed')}: ${event.reason}`);
@@ -88,7 +97,9 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         return;
       }
       case 'stack.removed':
-        write(`${p.paint(32, '✔')} stack ${event.stack} removed: ${event.containers} containers, ${event.networks} networks, ${event.volumes} volumes (${seconds(event.durationMs)})`);
+        write(
+          `${p.paint(32, '✔')} stack ${event.stack} removed: ${event.containers} containers, ${event.networks} networks, ${event.volumes} volumes (${seconds(event.durationMs)})`,
+        );
         return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);

@@ -3,7 +3,14 @@ import { redactEnv, redactKnownValues, redactUrlPasswords } from '../../../src/c
 
 describe('redaction', () => {
   it('masks secret-looking names and URL passwords', () => {
-    expect(redactEnv({ POSTGRES_PASSWORD: 'pass', API_TOKEN: 't0k3n', DATABASE_URL: 'postgresql://user:pass@127.0.0.1:5/db', LOG_LEVEL: 'debug' })).toEqual({
+    expect(
+      redactEnv({
+        POSTGRES_PASSWORD: 'pass',
+        API_TOKEN: 't0k3n',
+        DATABASE_URL: 'postgresql://user:pass@127.0.0.1:5/db',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toEqual({
       POSTGRES_PASSWORD: '****',
       API_TOKEN: '****',
       DATABASE_URL: 'postgresql://user:****@127.0.0.1:5/db',
@@ -12,7 +19,9 @@ describe('redaction', () => {
   });
 
   it('masks known secret values inside free text', () => {
-    expect(redactKnownValues('connecting with s3cr3t-value now', ['s3cr3t-value'])).toBe('connecting with **** now');
+    expect(redactKnownValues('connecting with s3cr3t-value now', ['s3cr3t-value'])).toBe(
+      'connecting with **** now',
+    );
     expect(redactUrlPasswords('redis://:hunter22@redis:6379')).toBe('redis://:****@redis:6379');
   });
 });

@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { ComposeProject, ServiceSpec } from '../../../src/core/compose/model.js';
 import { hostEnvironment, rewriteValue } from '../../../src/core/env/host-env.js';
 
-function service(name: string, environment: Record<string, string | null>, dependsOn: string[] = []): ServiceSpec {
+function service(
+  name: string,
+  environment: Record<string, string | null>,
+  dependsOn: string[] = [],
+): ServiceSpec {
   return {
     name,
     environment,
     ports: [],
     expose: [],
     volumes: [],
-    dependsOn: Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_started' as const, required: true, restart: false }])),
+    dependsOn: Object.fromEntries(
+      dependsOn.map((d) => [d, { condition: 'service_started' as const, required: true, restart: false }]),
+    ),
     labels: {},
     networks: { default: { aliases: [] } },
     profiles: [],
@@ -28,7 +34,9 @@ const published = {
 describe('host environment', () => {
   it('rewrites service:port inside URLs to the published loopback address', () => {
     const input = { publishedHost: '127.0.0.1', published };
-    expect(rewriteValue('postgresql://user:pass@postgres:5432/myapp_dev', input)).toBe('postgresql://user:pass@127.0.0.1:49153/myapp_dev');
+    expect(rewriteValue('postgresql://user:pass@postgres:5432/myapp_dev', input)).toBe(
+      'postgresql://user:pass@127.0.0.1:49153/myapp_dev',
+    );
     expect(rewriteValue('redis://redis:6379', input)).toBe('redis://127.0.0.1:49154');
     expect(rewriteValue('redis://redis', input)).toBe('redis://127.0.0.1:49154');
     expect(rewriteValue('postgres:5432,redis:6379', input)).toBe('127.0.0.1:49153,127.0.0.1:49154');
@@ -47,8 +55,22 @@ describe('host environment', () => {
       workingDir: '/p',
       files: ['/p/compose.yaml'],
       services: {
-        app: service('app', { DATABASE_URL: 'postgresql://user:pass@postgres:5432/myapp_dev', REDIS_URL: 'redis://redis:6379', LOG_LEVEL: 'debug', UNSET: null }, ['postgres', 'redis']),
-        postgres: service('postgres', { POSTGRES_USER: 'user', POSTGRES_PASSWORD: 'pass', POSTGRES_DB: 'myapp_dev', LOG_LEVEL: 'info' }),
+        app: service(
+          'app',
+          {
+            DATABASE_URL: 'postgresql://user:pass@postgres:5432/myapp_dev',
+            REDIS_URL: 'redis://redis:6379',
+            LOG_LEVEL: 'debug',
+            UNSET: null,
+          },
+          ['postgres', 'redis'],
+        ),
+        postgres: service('postgres', {
+          POSTGRES_USER: 'user',
+          POSTGRES_PASSWORD: 'pass',
+          POSTGRES_DB: 'myapp_dev',
+          LOG_LEVEL: 'info',
+        }),
         redis: service('redis', {}),
       },
       networks: {},
@@ -57,7 +79,12 @@ describe('host environment', () => {
       configs: {},
       extensions: {},
     };
-    const env = hostEnvironment({ project, publishedHost: '127.0.0.1', published, extra: { DEVENV_STACK: 's' } });
+    const env = hostEnvironment({
+      project,
+      publishedHost: '127.0.0.1',
+      published,
+      extra: { DEVENV_STACK: 's' },
+    });
     expect(env).toEqual({
       DATABASE_URL: 'postgresql://user:pass@127.0.0.1:49153/myapp_dev',
       REDIS_URL: 'redis://127.0.0.1:49154',
@@ -77,7 +104,14 @@ describe('host environment', () => {
 
   it('rewrites KEY_HOST=service with its KEY_PORT', () => {
     const project: ComposeProject = {
-      name: 'p', workingDir: '/p', files: [], networks: {}, volumes: {}, secrets: {}, configs: {}, extensions: {},
+      name: 'p',
+      workingDir: '/p',
+      files: [],
+      networks: {},
+      volumes: {},
+      secrets: {},
+      configs: {},
+      extensions: {},
       services: { app: service('app', { DB_HOST: 'postgres', DB_PORT: '5432' }) },
     };
     const env = hostEnvironment({ project, publishedHost: '127.0.0.1', published, extra: {} });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dependentsOf, findCycle, startLevels, withDependencies } from '../../../src/core/graph/dependency-graph.js';
+import {
+  dependentsOf,
+  findCycle,
+  startLevels,
+  withDependencies,
+} from '../../../src/core/graph/dependency-graph.js';
 
 const seed = { app: ['postgres', 'redis'], postgres: [], redis: [] };
 

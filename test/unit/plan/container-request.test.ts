@@ -12,7 +12,13 @@ const postgres: ServiceSpec = {
   expose: ['9187'],
   volumes: [
     { type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data', readOnly: false },
-    { type: 'bind', source: '/p/init', target: '/docker-entrypoint-initdb.d', readOnly: true, createHostPath: true },
+    {
+      type: 'bind',
+      source: '/p/init',
+      target: '/docker-entrypoint-initdb.d',
+      readOnly: true,
+      createHostPath: true,
+    },
     { type: 'tmpfs', target: '/tmp', sizeBytes: 1024 },
   ],
   dependsOn: {},
@@ -39,7 +45,14 @@ const project: ComposeProject = {
   extensions: {},
 };
 
-const base = { stack: 's1', project, service: postgres, image: 'postgres:15', stackLabels: { 'dev.devenv.stack': 's1' }, ports: DEFAULT_PORT_POLICY };
+const base = {
+  stack: 's1',
+  project,
+  service: postgres,
+  image: 'postgres:15',
+  stackLabels: { 'dev.devenv.stack': 's1' },
+  ports: DEFAULT_PORT_POLICY,
+};
 
 describe('container request planning', () => {
   it('maps a service to a per-stack, labelled container on loopback', () => {
@@ -48,7 +61,12 @@ describe('container request planning', () => {
       name: 's1-postgres-1',
       image: 'postgres:15',
       env: { POSTGRES_USER: 'user', POSTGRES_PASSWORD: 'pass', POSTGRES_DB: 'myapp_dev' },
-      labels: { team: 'core', 'dev.devenv.stack': 's1', 'dev.devenv.service': 'postgres', 'dev.devenv.stop-timeout': '2' },
+      labels: {
+        team: 'core',
+        'dev.devenv.stack': 's1',
+        'dev.devenv.service': 'postgres',
+        'dev.devenv.stop-timeout': '2',
+      },
       ports: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
       expose: ['9187/tcp'],
       networks: [{ network: 's1_default', aliases: ['postgres', 'db'] }],
@@ -62,7 +80,13 @@ describe('container request planning', () => {
       { type: 'bind', source: '/p/init', target: '/docker-entrypoint-initdb.d', readOnly: true },
       { type: 'tmpfs', target: '/tmp', sizeBytes: 1024 },
     ]);
-    expect(plan.volumes).toEqual([{ name: 's1_pgdata', external: false, labels: { 'dev.devenv.stack': 's1', 'dev.devenv.volume': 'pgdata' } }]);
+    expect(plan.volumes).toEqual([
+      {
+        name: 's1_pgdata',
+        external: false,
+        labels: { 'dev.devenv.stack': 's1', 'dev.devenv.volume': 'pgdata' },
+      },
+    ]);
     expect(plan.notes).toEqual([
       'postgres: port 5432/tcp: host port 5432 left to the engine (use --fixed-ports to keep it)',
       'postgres: container_name "fixed-name" is renamed per stack so stacks never collide',
@@ -72,20 +96,50 @@ describe('container request planning', () => {
   it('gives image VOLUMEs named, labelled volumes instead of anonymous ones', () => {
     const plain = { ...postgres, volumes: [] };
     const plan = planContainer({ ...base, service: plain, imageVolumes: ['/var/lib/postgresql/data'] });
-    expect(plan.request.mounts).toEqual([{ type: 'volume', source: 's1_postgres-var-lib-postgresql-data', target: '/var/lib/postgresql/data', readOnly: false }]);
+    expect(plan.request.mounts).toEqual([
+      {
+        type: 'volume',
+        source: 's1_postgres-var-lib-postgresql-data',
+        target: '/var/lib/postgresql/data',
+        readOnly: false,
+      },
+    ]);
     expect(plan.volumes[0]?.labels['dev.devenv.volume']).toBe('postgres:/var/lib/postgresql/data');
   });
 
   it('honours stop_grace_period, init: false and restart policies', () => {
-    const plan = planContainer({ ...base, service: { ...postgres, stopGracePeriodMs: 30_000, init: false, restart: 'on-failure:3' }, imageVolumes: [] });
-    expect(plan.request).toMatchObject({ stopTimeoutSeconds: 30, init: false, restartPolicy: 'on-failure', restartMaxRetries: 3 });
+    const plan = planContainer({
+      ...base,
+      service: { ...postgres, stopGracePeriodMs: 30_000, init: false, restart: 'on-failure:3' },
+      imageVolumes: [],
+    });
+    expect(plan.request).toMatchObject({
+      stopTimeoutSeconds: 30,
+      init: false,
+      restartPolicy: 'on-failure',
+      restartMaxRetries: 3,
+    });
   });
 
   it('changes the config hash when the service or the image changes, not when only the creation time does', () => {
     const a = planContainer({ ...base, imageVolumes: [] }).request;
-    const later = planContainer({ ...base, imageVolumes: [], stackLabels: { ...base.stackLabels, 'dev.devenv.created': '2030-01-01' } }).request;
-    const changed = planContainer({ ...base, service: { ...postgres, environment: { POSTGRES_USER: 'other' } }, imageVolumes: [] }).request;
+    const later = planContainer({
+      ...base,
+      imageVolumes: [],
+      stackLabels: { ...base.stackLabels, 'dev.devenv.created': '2030-01-01' },
+    }).request;
+    const changed = planContainer({
+      ...base,
+      service: { ...postgres, environment: { POSTGRES_USER: 'other' } },
+      imageVolumes: [],
+    }).request;
+    const otherFiles = planContainer({
+      ...base,
+      imageVolumes: [],
+      stackLabels: { ...base.stackLabels, 'dev.devenv.compose-files': '/p/compose.yaml,/p/override.yaml' },
+    }).request;
     expect(configHash(a, 'sha256:1')).toBe(configHash(later, 'sha256:1'));
+    expect(configHash(a, 'sha256:1')).toBe(configHash(otherFiles, 'sha256:1'));
     expect(configHash(a, 'sha256:1')).not.toBe(configHash(changed, 'sha256:1'));
     expect(configHash(a, 'sha256:1')).not.toBe(configHash(a, 'sha256:2'));
   });

@@ -4,12 +4,32 @@ import { imageFamily, readinessCheck } from '../../../src/core/plan/readiness.js
 
 function request(partial: Partial<ContainerRequest>): ContainerRequest {
   return {
-    name: 'c', image: 'i', env: {}, labels: {}, ports: [], expose: [], mounts: [], networks: [], init: true,
-    stopTimeoutSeconds: 2, restartPolicy: 'no', tty: false, openStdin: false, extraHosts: [], ...partial,
+    name: 'c',
+    image: 'i',
+    env: {},
+    labels: {},
+    ports: [],
+    expose: [],
+    mounts: [],
+    networks: [],
+    init: true,
+    stopTimeoutSeconds: 2,
+    restartPolicy: 'no',
+    tty: false,
+    openStdin: false,
+    extraHosts: [],
+    ...partial,
   };
 }
 const image = (healthcheck?: string[]): ImageInfo => ({
-  id: 'sha256:x', exposedPorts: [], volumes: [], entrypoint: [], cmd: [], env: {}, labels: {}, ...(healthcheck ? { healthcheck } : {}),
+  id: 'sha256:x',
+  exposedPorts: [],
+  volumes: [],
+  entrypoint: [],
+  cmd: [],
+  env: {},
+  labels: {},
+  ...(healthcheck ? { healthcheck } : {}),
 });
 const pg = { containerPort: 5432, protocol: 'tcp' as const, hostIp: '127.0.0.1' };
 
@@ -22,22 +42,51 @@ describe('readiness selection', () => {
   });
 
   it('prefers the template healthcheck, then the image one', () => {
-    expect(readinessCheck(request({ healthcheck: { test: ['CMD', 'true'] }, ports: [pg] }), image(['CMD', 'x']), 'postgres:15')).toEqual({
-      kind: 'healthcheck', test: ['CMD', 'true'], source: 'template',
+    expect(
+      readinessCheck(
+        request({ healthcheck: { test: ['CMD', 'true'] }, ports: [pg] }),
+        image(['CMD', 'x']),
+        'postgres:15',
+      ),
+    ).toEqual({
+      kind: 'healthcheck',
+      test: ['CMD', 'true'],
+      source: 'template',
     });
-    expect(readinessCheck(request({ ports: [pg] }), image(['CMD-SHELL', 'x']), 'postgres:15')).toEqual({ kind: 'healthcheck', test: ['CMD-SHELL', 'x'], source: 'image' });
+    expect(readinessCheck(request({ ports: [pg] }), image(['CMD-SHELL', 'x']), 'postgres:15')).toEqual({
+      kind: 'healthcheck',
+      test: ['CMD-SHELL', 'x'],
+      source: 'image',
+    });
   });
 
   it('probes Postgres with a real connection as POSTGRES_USER', () => {
-    expect(readinessCheck(request({ ports: [pg], env: { POSTGRES_USER: 'user', POSTGRES_DB: 'db' } }), image(), 'postgres:15')).toEqual({
-      kind: 'postgres', containerPort: 5432, user: 'user', database: 'db',
+    expect(
+      readinessCheck(
+        request({ ports: [pg], env: { POSTGRES_USER: 'user', POSTGRES_DB: 'db' } }),
+        image(),
+        'postgres:15',
+      ),
+    ).toEqual({
+      kind: 'postgres',
+      containerPort: 5432,
+      user: 'user',
+      database: 'db',
     });
-    expect(readinessCheck(request({ ports: [pg], healthcheck: 'disabled' }), image(['CMD', 'x']), 'postgres:15')).toMatchObject({ kind: 'postgres', user: 'postgres', database: 'postgres' });
+    expect(
+      readinessCheck(request({ ports: [pg], healthcheck: 'disabled' }), image(['CMD', 'x']), 'postgres:15'),
+    ).toMatchObject({ kind: 'postgres', user: 'postgres', database: 'postgres' });
   });
 
   it('PINGs Redis, TCP-probes other published ports, else waits for running', () => {
-    expect(readinessCheck(request({ ports: [{ ...pg, containerPort: 6379 }] }), image(), 'redis:7')).toEqual({ kind: 'redis', containerPort: 6379 });
-    expect(readinessCheck(request({ ports: [{ ...pg, containerPort: 8080 }] }), image(), 'my/app')).toEqual({ kind: 'tcp', containerPort: 8080 });
+    expect(readinessCheck(request({ ports: [{ ...pg, containerPort: 6379 }] }), image(), 'redis:7')).toEqual({
+      kind: 'redis',
+      containerPort: 6379,
+    });
+    expect(readinessCheck(request({ ports: [{ ...pg, containerPort: 8080 }] }), image(), 'my/app')).toEqual({
+      kind: 'tcp',
+      containerPort: 8080,
+    });
     expect(readinessCheck(request({}), image(), 'my/worker')).toEqual({ kind: 'running' });
   });
 });

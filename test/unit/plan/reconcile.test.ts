@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerStatus } from '../../../src/contracts/engine.js';
 import { planText, reconcile } from '../../../src/core/plan/reconcile.js';
 
-function container(service: string, hash: string, state: ContainerStatus['state'] = 'running', exitCode?: number): ContainerStatus {
+function container(
+  service: string,
+  hash: string,
+  state: ContainerStatus['state'] = 'running',
+  exitCode?: number,
+): ContainerStatus {
   return {
     id: `id-${service}`,
     name: `s-${service}-1`,
@@ -41,8 +46,16 @@ describe('reconcile', () => {
 
   it('keeps unchanged services, recreates changed ones, removes services gone from the template', () => {
     const observed = {
-      containers: [container('app', 'old'), container('postgres', 'h-pg'), container('redis', 'h-redis', 'exited', 137), container('worker', 'h-w')],
-      networks: [{ id: 'n1', name: 's_default', labels: {} }, { id: 'n2', name: 's_backend', labels: {} }],
+      containers: [
+        container('app', 'old'),
+        container('postgres', 'h-pg'),
+        container('redis', 'h-redis', 'exited', 137),
+        container('worker', 'h-w'),
+      ],
+      networks: [
+        { id: 'n1', name: 's_default', labels: {} },
+        { id: 'n2', name: 's_backend', labels: {} },
+      ],
       volumes: [{ id: 'v1', name: 's_postgres-data', labels: {} }],
     };
     expect(planText(reconcile(desired, observed))).toEqual([
@@ -56,14 +69,20 @@ describe('reconcile', () => {
 
   it('keeps a one-shot service that completed', () => {
     const observed = { containers: [container('app', 'h-app', 'exited', 0)], networks: [], volumes: [] };
-    const steps = planText(reconcile({ services: [{ name: 'app', configHash: 'h-app' }], networks: [], volumes: [] }, observed));
+    const steps = planText(
+      reconcile({ services: [{ name: 'app', configHash: 'h-app' }], networks: [], volumes: [] }, observed),
+    );
     expect(steps).toEqual(['service:app KeepService s-app-1 (config unchanged, completed)']);
   });
 
   it('removes duplicate containers of one service', () => {
     const second = { ...container('app', 'h-app'), id: 'dup', name: 's-app-2' };
     const observed = { containers: [container('app', 'h-app'), second], networks: [], volumes: [] };
-    expect(planText(reconcile({ services: [{ name: 'app', configHash: 'h-app' }], networks: [], volumes: [] }, observed))).toEqual([
+    expect(
+      planText(
+        reconcile({ services: [{ name: 'app', configHash: 'h-app' }], networks: [], volumes: [] }, observed),
+      ),
+    ).toEqual([
       'service:app RemoveContainer s-app-2 (duplicate container)',
       'service:app KeepService s-app-1 (config unchanged, running)',
     ]);

@@ -24,13 +24,19 @@ describe('stack identity', () => {
   });
 
   it('bounds the length and keeps Docker name rules', () => {
-    const identity = stackIdentity({ project: 'A'.repeat(80), owner: 'Very.Long_User Name', branch: 'feature/JIRA-1234/some very long description!!' });
+    const identity = stackIdentity({
+      project: 'A'.repeat(80),
+      owner: 'Very.Long_User Name',
+      branch: 'feature/JIRA-1234/some very long description!!',
+    });
     expect(identity.name.length).toBeLessThanOrEqual(20 + 1 + 20 + 1 + 12 + 1 + 6);
     expect(identity.name).toMatch(/^[a-z0-9][a-z0-9_.-]*$/);
   });
 
   it('uses an explicit --stack name as given, sanitized', () => {
-    expect(stackIdentity({ project: 'p', owner: 'o', branch: 'b', explicitName: 'Preview/42' }).name).toBe('preview-42');
+    expect(stackIdentity({ project: 'p', owner: 'o', branch: 'b', explicitName: 'Preview/42' }).name).toBe(
+      'preview-42',
+    );
   });
 
   it('sanitizes name parts', () => {
