@@ -5,13 +5,38 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const ioModules = [
-  'node:fs', 'node:fs/promises', 'fs', 'fs/promises', 'node:child_process', 'child_process',
-  'node:net', 'net', 'node:http', 'http', 'node:os', 'os', 'node:process',
-  'dockerode', 'chokidar', 'execa', 'ink', 'react', 'vitest/node',
+  'node:fs',
+  'node:fs/promises',
+  'fs',
+  'fs/promises',
+  'node:child_process',
+  'child_process',
+  'node:net',
+  'net',
+  'node:http',
+  'http',
+  'node:os',
+  'os',
+  'node:process',
+  'dockerode',
+  'chokidar',
+  'execa',
+  'ink',
+  'react',
+  'vitest/node',
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'templates/**', 'test/fixtures/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'bench/results/**',
+      'templates/**',
+      'test/fixtures/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,13 +50,24 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'src/core is pure: do I/O in src/adapters.' })) }],
+      'no-restricted-imports': [
+        'error',
+        { paths: ioModules.map((name) => ({ name, message: 'src/core is pure: do I/O in src/adapters.' })) },
+      ],
     },
   },
   {
     files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['dockerode', 'chokidar', 'execa'].map((name) => ({ name, message: 'The UI renders events only.' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['dockerode', 'chokidar', 'execa'].map((name) => ({
+            name,
+            message: 'The UI renders events only.',
+          })),
+        },
+      ],
     },
   },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
