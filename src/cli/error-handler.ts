@@ -20,7 +20,10 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
         }),
       };
     }
-    const lines = [`Error: ${error.location ? `${formatLocation(error.location)}: ` : ''}${error.message}`];
+    // Messages about a template usually name file:line themselves; add the location only when they do not.
+    const where = error.location ? formatLocation(error.location) : undefined;
+    const named = error.location && error.message.includes(`${error.location.file}:${error.location.line ?? ''}`);
+    const lines = [`Error: ${where && !named ? `${where}: ` : ''}${error.message}`];
     for (const detail of error.details) lines.push(`  ${redactUrlPasswords(detail)}`);
     if (error.hint) lines.push(`What to do: ${error.hint}`);
     return { text: lines.join('\n'), exitCode: error.exitCode };

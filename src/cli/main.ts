@@ -53,6 +53,13 @@ function help(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `devenv ls | head`: a closed pipe ends the output quietly, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
   const stdout = write(process.stdout);
   const stderr = write(process.stderr);

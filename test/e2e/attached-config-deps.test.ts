@@ -1,0 +1,132 @@
+/**
+ * Attached `up` (logs until Ctrl-C, which detaches), `config`, fixed host
+ * ports, and depends_on conditions, driven through the CLI.
+ */
+import { createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { devenv, spawnDevenv } from '../support/cli.js';
+import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
+import { dataServicesCompose, tempProject, type TempProject } from '../support/projects.js';
+
+const prefix = runPrefix();
+const projects: TempProject[] = [];
+async function project(files: Record<string, string>): Promise<string> {
+  const created = await tempProject(files);
+  projects.push(created);
+  return created.dir;
+}
+
+afterAll(async () => {
+  await reapBranchPrefix(prefix);
+  await Promise.all(projects.map((p) => p.remove()));
+});
+
+describe('attached up', () => {
+  it('prints service logs after ready; Ctrl-C detaches, says how to stop, and leaves the stack running', async () => {
+    const branch = `${prefix}-attached`;
+    const dir = await project({ 'compose.yaml': dataServicesCompose });
+    const child = spawnDevenv(dir, ['up', '--branch', branch]);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (let i = 0; i < 400 && !/redis\s+\| .*Ready to accept connections/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(output).toMatch(/✔ stack .* ready in/);
+    expect(output).toMatch(/^redis\s+\| .*Ready to accept connections/m);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toContain(`keeps running; stop it with \`devenv down --branch ${branch}\``);
+    const left = await resourcesWhere(`dev.devenv.branch=${branch}`);
+    expect(left.containers.map((c) => c.State)).toEqual(['running', 'running']);
+    expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
+  });
+});
+
+describe('config', () => {
+  it('prints the resolved model in long syntax with the stack block', async () => {
+    const dir = await project({
+      'compose.yaml': 'version: "3.8"\nservices:\n  web:\n    image: ${WEB_IMAGE:-nginx:1}\n    ports: ["8080:80"]\n    environment: [A=1, B]\n    deploy:\n      replicas: 2\n',
+    });
+    const result = await devenv(dir, ['config', '--branch', `${prefix}-cfg`], { WEB_IMAGE: 'example/web:2' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('the `version` key is obsolete');
+    expect(result.stderr).toContain('deploy');
+    const config = parse(result.stdout) as Record<string, any>;
+    expect(config['services'].web.image).toBe('example/web:2');
+    expect(config['services'].web.ports).toEqual([{ target: 80, published: '8080', protocol: 'tcp' }]);
+    expect(config['services'].web.environment).toEqual({ A: '1', B: null });
+    expect(config['x-devenv'].branch).toBe(`${prefix}-cfg`);
+    expect(config['x-devenv'].labels['dev.devenv.stack']).toBe(config['x-devenv'].stack);
+    expect(config['x-devenv'].services.web.ports).toEqual([
+      { target: 80, protocol: 'tcp', host_ip: '127.0.0.1', published: 'auto', note: 'host port 8080 left to the engine (use --fixed-ports to keep it)' },
+    ]);
+    const json = await devenv(dir, ['config', '--json', '--fixed-ports', '--branch', `${prefix}-cfg`]);
+    expect(JSON.parse(json.stdout)['x-devenv'].services.web.ports[0].published).toBe('8080');
+  });
+});
+
+describe('fixed host ports', () => {
+  let blocker: Server | undefined;
+  afterAll(() => blocker?.close());
+
+  it('keeps the template port with --fixed-ports, and says clearly when it is taken', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    const dir = await project({ 'compose.yaml': `services:\n  cache:\n    image: \${REDIS_IMAGE:-redis:7}\n    ports: ["${taken}:6379"]\n` });
+    const branch = `${prefix}-fixed`;
+    const up = await devenv(dir, ['up', '-d', '--fixed-ports', '--branch', branch]);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toContain(String(taken));
+    expect(up.stderr).toMatch(/taken|in use|allocated/i);
+    expect(up.stderr).toContain('What to do:');
+    expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
+    expect(countOf(await resourcesWhere(`dev.devenv.branch=${branch}`))).toBe(0);
+
+    blocker.close();
+    blocker = undefined;
+    const free = await devenv(dir, ['up', '-d', '--fixed-ports', '--branch', branch]);
+    expect(free.exitCode, free.stderr).toBe(0);
+    const env = JSON.parse((await devenv(dir, ['env', '--json', '--branch', branch])).stdout) as Record<string, string>;
+    expect(env['CACHE_PORT']).toBe(String(taken));
+    expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
+  });
+});
+
+describe('depends_on conditions', () => {
+  it('runs a one-shot job to completion before the service that needs it, and gates on health', async () => {
+    const dir = await project({
+      'compose.yaml': `
+services:
+  db:
+    image: \${REDIS_IMAGE:-redis:7}
+    healthcheck:
+      test: ["CMD", "redis-cli", "ping"]
+      interval: 5s
+  migrate:
+    image: \${REDIS_IMAGE:-redis:7}
+    entrypoint: ["/bin/sh", "-c", "redis-cli -h db set schema v2 && echo migrated"]
+    depends_on:
+      db:
+        condition: service_healthy
+  app:
+    image: \${REDIS_IMAGE:-redis:7}
+    entrypoint: ["/bin/sh", "-c", "test \\"$$(redis-cli -h db get schema)\\" = v2 && echo schema-ok && exec sleep 600"]
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+`,
+    });
+    const branch = `${prefix}-deps`;
+    const up = await devenv(dir, ['up', '-d', '--json', '--branch', branch]);
+    expect(up.exitCode, up.stdout).toBe(0);
+    const events = up.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; service?: string });
+    const order = events.filter((e) => e.type === 'service.ready' || e.type === 'container.started').map((e) => `${e.type}:${e.service}`);
+    expect(order.indexOf('service.ready:db')).toBeLessThan(order.indexOf('container.started:migrate'));
+    expect(order.indexOf('service.ready:migrate')).toBeLessThan(order.indexOf('container.started:app'));
+    const logs = await devenv(dir, ['logs', '--branch', branch]);
+    expect(logs.stdout).toMatch(/^migrate\s+\| migrated$/m);
+    expect(logs.stdout).toMatch(/^app\s+\| schema-ok$/m);
+    expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
+  });
+});
