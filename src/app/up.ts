@@ -6,7 +6,6 @@
 import type { ContainerEngine, ContainerStatus, EngineInfo, PublishedPort } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
 import { DevenvError } from '../core/errors.js';
-import { findCycle } from '../core/graph/dependency-graph.js';
 import { planContainer, networkEngineName, type ContainerPlan } from '../core/plan/container-request.js';
 import { DEFAULT_PORT_POLICY, type PortPolicy } from '../core/plan/port-plan.js';
 import { readinessCheck, describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
@@ -93,13 +92,6 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   const target = await resolveStackTarget(ctx, options);
   const { project, identity } = target;
   options.onResolved?.(identity);
-  const cycle = findCycle(
-    Object.fromEntries(Object.values(project.services).map((s) => [s.name, Object.keys(s.dependsOn)])),
-  );
-  if (cycle)
-    throw new DevenvError('COMPOSE_CYCLE', `depends_on has a cycle: ${cycle.join(' -> ')}.`, {
-      hint: 'Remove one of these depends_on entries.',
-    });
   const { engine, info } = await ctx.engine();
   const serviceNames = Object.keys(project.services).sort();
   ctx.emit({

@@ -22,7 +22,8 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
     }
     // Messages about a template usually name file:line themselves; add the location only when they do not.
     const where = error.location ? formatLocation(error.location) : undefined;
-    const named = error.location && error.message.includes(`${error.location.file}:${error.location.line ?? ''}`);
+    const named =
+      error.location && error.message.includes(`${error.location.file}:${error.location.line ?? ''}`);
     const lines = [`Error: ${where && !named ? `${where}: ` : ''}${error.message}`];
     for (const detail of error.details) lines.push(`  ${redactUrlPasswords(detail)}`);
     if (error.hint) lines.push(`What to do: ${error.hint}`);

@@ -29,7 +29,8 @@ describe('attached up', () => {
     const child = spawnDevenv(dir, ['up', '--branch', branch]);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    for (let i = 0; i < 400 && !/redis\s+\| .*Ready to accept connections/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && !/redis\s+\| .*Ready to accept connections/.test(output); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(output).toMatch(/✔ stack .* ready in/);
     expect(output).toMatch(/^redis\s+\| .*Ready to accept connections/m);
     child.kill('SIGINT');
@@ -42,26 +43,45 @@ describe('attached up', () => {
   });
 });
 
+interface ResolvedConfigOutput {
+  services: Record<string, { image: string; ports: unknown[]; environment: Record<string, string | null> }>;
+  'x-devenv': {
+    stack: string;
+    branch: string;
+    labels: Record<string, string>;
+    services: Record<string, { ports: { published: string }[] }>;
+  };
+}
+
 describe('config', () => {
   it('prints the resolved model in long syntax with the stack block', async () => {
     const dir = await project({
-      'compose.yaml': 'version: "3.8"\nservices:\n  web:\n    image: ${WEB_IMAGE:-nginx:1}\n    ports: ["8080:80"]\n    environment: [A=1, B]\n    deploy:\n      replicas: 2\n',
+      'compose.yaml':
+        'version: "3.8"\nservices:\n  web:\n    image: ${WEB_IMAGE:-nginx:1}\n    ports: ["8080:80"]\n    environment: [A=1, B]\n    deploy:\n      replicas: 2\n',
     });
     const result = await devenv(dir, ['config', '--branch', `${prefix}-cfg`], { WEB_IMAGE: 'example/web:2' });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('the `version` key is obsolete');
     expect(result.stderr).toContain('deploy');
-    const config = parse(result.stdout) as Record<string, any>;
-    expect(config['services'].web.image).toBe('example/web:2');
-    expect(config['services'].web.ports).toEqual([{ target: 80, published: '8080', protocol: 'tcp' }]);
-    expect(config['services'].web.environment).toEqual({ A: '1', B: null });
+    const config = parse(result.stdout) as ResolvedConfigOutput;
+    const web = config.services.web!;
+    expect(web.image).toBe('example/web:2');
+    expect(web.ports).toEqual([{ target: 80, published: '8080', protocol: 'tcp' }]);
+    expect(web.environment).toEqual({ A: '1', B: null });
     expect(config['x-devenv'].branch).toBe(`${prefix}-cfg`);
     expect(config['x-devenv'].labels['dev.devenv.stack']).toBe(config['x-devenv'].stack);
-    expect(config['x-devenv'].services.web.ports).toEqual([
-      { target: 80, protocol: 'tcp', host_ip: '127.0.0.1', published: 'auto', note: 'host port 8080 left to the engine (use --fixed-ports to keep it)' },
+    expect(config['x-devenv'].services['web']?.ports).toEqual([
+      {
+        target: 80,
+        protocol: 'tcp',
+        host_ip: '127.0.0.1',
+        published: 'auto',
+        note: 'host port 8080 left to the engine (use --fixed-ports to keep it)',
+      },
     ]);
     const json = await devenv(dir, ['config', '--json', '--fixed-ports', '--branch', `${prefix}-cfg`]);
-    expect(JSON.parse(json.stdout)['x-devenv'].services.web.ports[0].published).toBe('8080');
+    const fixed = JSON.parse(json.stdout) as ResolvedConfigOutput;
+    expect(fixed['x-devenv'].services['web']?.ports[0]?.published).toBe('8080');
   });
 });
 
@@ -73,7 +93,9 @@ describe('fixed host ports', () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as { port: number }).port;
-    const dir = await project({ 'compose.yaml': `services:\n  cache:\n    image: \${REDIS_IMAGE:-redis:7}\n    ports: ["${taken}:6379"]\n` });
+    const dir = await project({
+      'compose.yaml': `services:\n  cache:\n    image: \${REDIS_IMAGE:-redis:7}\n    ports: ["${taken}:6379"]\n`,
+    });
     const branch = `${prefix}-fixed`;
     const up = await devenv(dir, ['up', '-d', '--fixed-ports', '--branch', branch]);
     expect(up.exitCode).toBe(1);
@@ -87,7 +109,10 @@ describe('fixed host ports', () => {
     blocker = undefined;
     const free = await devenv(dir, ['up', '-d', '--fixed-ports', '--branch', branch]);
     expect(free.exitCode, free.stderr).toBe(0);
-    const env = JSON.parse((await devenv(dir, ['env', '--json', '--branch', branch])).stdout) as Record<string, string>;
+    const env = JSON.parse((await devenv(dir, ['env', '--json', '--branch', branch])).stdout) as Record<
+      string,
+      string
+    >;
     expect(env['CACHE_PORT']).toBe(String(taken));
     expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
   });
@@ -120,8 +145,13 @@ services:
     const branch = `${prefix}-deps`;
     const up = await devenv(dir, ['up', '-d', '--json', '--branch', branch]);
     expect(up.exitCode, up.stdout).toBe(0);
-    const events = up.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; service?: string });
-    const order = events.filter((e) => e.type === 'service.ready' || e.type === 'container.started').map((e) => `${e.type}:${e.service}`);
+    const events = up.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; service?: string });
+    const order = events
+      .filter((e) => e.type === 'service.ready' || e.type === 'container.started')
+      .map((e) => `${e.type}:${e.service}`);
     expect(order.indexOf('service.ready:db')).toBeLessThan(order.indexOf('container.started:migrate'));
     expect(order.indexOf('service.ready:migrate')).toBeLessThan(order.indexOf('container.started:app'));
     const logs = await devenv(dir, ['logs', '--branch', branch]);

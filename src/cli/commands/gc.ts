@@ -1,7 +1,6 @@
 import { gc } from '../../app/gc.js';
-import { colorEnabled, palette } from '../../ui/colors.js';
-import { plainRenderer } from '../../ui/plain/plain-renderer.js';
 import { commonOptions, type Command } from '../command.js';
+import { eventRenderer } from '../event-renderer.js';
 
 export const gcCommand: Command = {
   name: 'gc',
@@ -10,14 +9,7 @@ export const gcCommand: Command = {
   options: { ...commonOptions, 'dry-run': { type: 'boolean' } },
   async run(ctx, io, parsed) {
     const json = parsed.values['json'] === true;
-    if (!json)
-      io.setRenderer(
-        plainRenderer({
-          write: io.stdout,
-          palette: palette(colorEnabled(ctx.env, io.isTTY)),
-          secrets: () => [],
-        }),
-      );
+    if (!json) io.setRenderer(eventRenderer(ctx, io, { json: false }));
     const dryRun = parsed.values['dry-run'] === true;
     const verdicts = await gc(ctx, { dryRun });
     if (json) io.stdout(JSON.stringify({ dryRun, stacks: verdicts }, null, 2));

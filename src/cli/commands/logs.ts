@@ -1,10 +1,8 @@
 import { stackLogs, type LogsOptions } from '../../app/stack-logs.js';
-import { resolveStackTarget } from '../../app/stack-target.js';
 import { DevenvError } from '../../core/errors.js';
-import { colorEnabled, palette } from '../../ui/colors.js';
-import { jsonRenderer } from '../../ui/json-renderer.js';
-import { plainRenderer } from '../../ui/plain/plain-renderer.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
+import { eventRenderer } from '../event-renderer.js';
+import { stackNameFor } from '../stack-name.js';
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -12,16 +10,8 @@ export const logsCommand: Command = {
   usage: 'devenv logs [SERVICE] [-f|--follow] [--tail N] [--json] [-f FILE]... [--branch B | --stack S]',
   options: { ...commonOptions, follow: { type: 'boolean' }, tail: { type: 'string' } },
   async run(ctx, io, parsed) {
-    const render = parsed.values['json']
-      ? jsonRenderer(io.stdout, () => [])
-      : plainRenderer({
-          write: io.stdout,
-          palette: palette(colorEnabled(ctx.env, io.isTTY)),
-          secrets: () => [],
-        });
-    io.setRenderer(render);
-    const options = stackOptions(parsed);
-    const stack = options.stack ?? (await resolveStackTarget(ctx, options)).identity.name;
+    io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
+    const stack = await stackNameFor(ctx, stackOptions(parsed));
     const logs: LogsOptions = { stack, follow: parsed.values['follow'] === true };
     const service = parsed.positionals[0];
     if (service !== undefined) logs.service = service;

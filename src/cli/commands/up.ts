@@ -5,11 +5,9 @@ import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { DevenvError } from '../../core/errors.js';
 import { secretValues } from '../../core/redact.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
-import { colorEnabled, palette } from '../../ui/colors.js';
-import { jsonRenderer } from '../../ui/json-renderer.js';
-import { plainRenderer } from '../../ui/plain/plain-renderer.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
+import { eventRenderer } from '../event-renderer.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
@@ -41,15 +39,13 @@ export const upCommand: Command = {
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
     const secrets: string[] = [];
-    const render = v['json']
-      ? jsonRenderer(io.stdout, () => secrets)
-      : plainRenderer({
-          write: io.stdout,
-          palette: palette(colorEnabled(ctx.env, io.isTTY)),
-          secrets: () => secrets,
-          verbose: v['verbose'] === true,
-        });
-    io.setRenderer(render);
+    io.setRenderer(
+      eventRenderer(ctx, io, {
+        json: v['json'] === true,
+        secrets: () => secrets,
+        verbose: v['verbose'] === true,
+      }),
+    );
     const detach = v['detach'] === true;
     const ephemeral = v['ephemeral'] === true;
     const options: UpOptions = {

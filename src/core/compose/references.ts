@@ -7,7 +7,7 @@ import { DevenvError } from '../errors.js';
 import type { KeyPath } from './key-path.js';
 import { formatProblem } from './located-error.js';
 import type { ComposeProject } from './model.js';
-import { findDependencyCycle } from './dependency-cycle.js';
+import { findCycle } from '../graph/dependency-graph.js';
 import { isMapping } from './normalize-context.js';
 import type { Locate } from './source-locator.js';
 
@@ -78,7 +78,7 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
   const graph = Object.fromEntries(
     Object.entries(project.services).map(([name, service]) => [name, Object.keys(service.dependsOn)]),
   );
-  const cycle = findDependencyCycle(graph);
+  const cycle = findCycle(graph);
   if (cycle) {
     const [first = '', second = ''] = cycle;
     const location = locate(memberPath(rawServices, first, 'depends_on', second));

@@ -4,7 +4,6 @@ import { parseDuration } from '../../../src/core/compose/duration.js';
 import { listOrDictToMap } from '../../../src/core/compose/list-or-dict.js';
 import { projectNameFromDirectory } from '../../../src/core/compose/project-name.js';
 import { splitShellWords } from '../../../src/core/compose/shell-words.js';
-import { findDependencyCycle } from '../../../src/core/compose/dependency-cycle.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -77,11 +76,3 @@ describe('projectNameFromDirectory', () => {
   });
 });
 
-describe('findDependencyCycle', () => {
-  it('returns the cycle path', () => {
-    expect(findDependencyCycle({ a: ['b'], b: ['c'], c: ['a'] })).toEqual(['a', 'b', 'c', 'a']);
-    expect(findDependencyCycle({ x: ['a'], a: ['b'], b: ['a'] })).toEqual(['a', 'b', 'a']);
-    expect(findDependencyCycle({ a: ['a'] })).toEqual(['a', 'a']);
-    expect(findDependencyCycle({ a: ['b', 'c'], b: ['c'], c: [] })).toBeUndefined();
-  });
-});

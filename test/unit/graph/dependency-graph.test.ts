@@ -24,6 +24,7 @@ describe('dependency graph', () => {
   it('names the cycle as a closed path', () => {
     expect(findCycle({ a: ['b'], b: ['c'], c: ['a'] })).toEqual(['a', 'b', 'c', 'a']);
     expect(findCycle({ a: ['a'] })).toEqual(['a', 'a']);
+    expect(findCycle({ x: ['a'], a: ['b'], b: ['a'] })).toEqual(['a', 'b', 'a']);
   });
 
   it('throws on a cycle when asked for levels', () => {
