@@ -55,7 +55,64 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }
+    | { type: 'error'; code: string; message: string; hint?: string }
+    // watch mode and test runs (see app/testing)
+    | { type: 'watcher.ready'; root: string; watched: number }
+    | { type: 'files.changed'; files: string[] }
+    | {
+        type: 'test.run.started';
+        runId: string;
+        trigger: TestTrigger;
+        selected: SelectedTestFile[];
+      }
+    | { type: 'test.file.result'; runId: string; result: TestFileResult }
+    | {
+        type: 'test.run.finished';
+        runId: string;
+        counts: TestCounts;
+        durationMs: number;
+        files: { file: string; state: TestState }[];
+      }
+    | { type: 'test.run.cancelled'; runId: string; reason: string }
   );
+
+/** Why a test run started: the changed files (or a user action) and the reason. */
+export interface TestTrigger {
+  files: string[];
+  reason: string;
+}
+
+export type TestKind = 'unit' | 'integration';
+export type TestState = 'pass' | 'fail' | 'skip';
+
+/** A test file selected for a run, with why: which change, by which rule or import chain. */
+export interface SelectedTestFile {
+  file: string;
+  kind: TestKind;
+  reasons: string[];
+}
+
+export interface TestFailure {
+  test: string;
+  message: string;
+  /** file:line of the failing assertion, when known. */
+  location?: string;
+}
+
+export interface TestFileResult {
+  file: string;
+  kind: TestKind;
+  state: TestState;
+  durationMs: number;
+  tests: TestCounts;
+  failures: TestFailure[];
+}
+
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 
 export type DevenvEventType = DevenvEvent['type'];
 

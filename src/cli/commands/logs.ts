@@ -7,8 +7,14 @@ import { stackNameFor } from '../stack-name.js';
 export const logsCommand: Command = {
   name: 'logs',
   summary: 'service logs, prefixed by service; -f follows',
-  usage: 'devenv logs [SERVICE] [-f|--follow] [--tail N] [--json] [-f FILE]... [--branch B | --stack S]',
-  options: { ...commonOptions, follow: { type: 'boolean' }, tail: { type: 'string' } },
+  usage: 'devenv logs [SERVICE] [-f|--follow] [--tail N] [--json] [--file FILE]... [--branch B | --stack S]',
+  // As in `docker compose logs -f`, -f here means --follow; name template files with --file.
+  options: {
+    ...commonOptions,
+    file: { type: 'string', multiple: true },
+    follow: { type: 'boolean', short: 'f' },
+    tail: { type: 'string' },
+  },
   async run(ctx, io, parsed) {
     io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
     const stack = await stackNameFor(ctx, stackOptions(parsed));
