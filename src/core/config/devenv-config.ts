@@ -1,0 +1,60 @@
+/**
+ * devenv.yaml: the project's own settings next to its compose file.
+ * (Parsing, defaults and the JSON Schema for editors live beside this model.)
+ *
+ * ```yaml
+ * compose: compose.yaml            # or a list; default: compose.yaml, compose.yml, docker-compose.y(a)ml
+ * tests:
+ *   unit: ["test/unit/**"]         # globs of test files per kind (defaults shown)
+ *   integration: ["test/integration/**"]
+ *   vitestConfig: vitest.config.ts # optional
+ * watch:
+ *   debounceMs: 75
+ *   ignore: ["dist/**"]           # besides .git, node_modules, build output and .gitignore
+ * triggers:                        # what imports cannot see
+ *   - { files: ["migrations/**", "seeds/**"], run: integration, action: rebuild-test-database }
+ *   - { files: ["compose.yaml"], run: integration, action: reconcile-stack }
+ *   - { files: ["test/fixtures/users.json"], run: ["test/integration/users.test.ts"] }
+ * database:                        # "migrate once, clone many" for integration tests
+ *   service: postgres
+ *   urlEnv: DATABASE_URL
+ *   migrate: npm run migrate       # run on the host with DATABASE_URL pointing at the scratch database
+ *   seed: npm run seed
+ *   inputs: ["migrations/**", "seeds/**"]   # hashed into the template key
+ * secrets: [STRIPE_KEY]            # names whose values are masked everywhere
+ * ```
+ */
+import type { TestKind } from '../../app/events.js';
+
+export type TriggerAction = 'rebuild-test-database' | 'reconcile-stack' | 'rerun';
+
+export interface TriggerRule {
+  files: string[];
+  /** A test kind, 'all', or explicit test files/globs. */
+  run: TestKind | 'all' | string[];
+  action?: TriggerAction;
+}
+
+export interface DevenvConfig {
+  /** Absolute path of devenv.yaml, when there is one. */
+  file?: string;
+  compose?: string[];
+  tests: {
+    unit: string[];
+    integration: string[];
+    vitestConfig?: string;
+  };
+  watch: {
+    debounceMs: number;
+    ignore: string[];
+  };
+  triggers: TriggerRule[];
+  database?: {
+    service: string;
+    urlEnv: string;
+    migrate?: string;
+    seed?: string;
+    inputs: string[];
+  };
+  secrets: string[];
+}
