@@ -28,7 +28,7 @@ const env = {
   CI: 'true',
 };
 const docker = new Docker();
-const devenvBin = `${root}bin/devenv.js`;
+const devenvBin = `${root}bin/devenv`;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

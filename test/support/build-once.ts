@@ -1,4 +1,4 @@
-// vitest globalSetup for CLI tests: compile src/ to dist/ once, so bin/devenv.js runs the code under test.
+// vitest globalSetup for CLI tests: compile src/ to dist/ once, so bin/devenv runs the code under test.
 import { execa } from 'execa';
 
 export default async function setup(): Promise<void> {

@@ -1,9 +1,9 @@
-/** Runs the real CLI (bin/devenv.js) as a user would, in a given project directory. */
+/** Runs the real CLI (bin/devenv) as a user would, in a given project directory. */
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const devenvBin = `${repoRoot}bin/devenv.js`;
+export const devenvBin = `${repoRoot}bin/devenv`;
 
 /** The stand-in images built by test/support/prepare-engine.sh, via the templates' interpolation. */
 export const standInImages = {
