@@ -45,22 +45,19 @@ export async function removeStack(
       ctx.emit({ type: 'container.removed', service, container: container.name });
     }),
   );
-  await Promise.all(
-    observed.networks.map(async (network) => {
+  // Networks and volumes are free once the containers are gone: remove both at once.
+  const removeVolumes = options.volumes ? observed.volumes : [];
+  await Promise.all([
+    ...observed.networks.map(async (network) => {
       await engine.removeNetwork(network.id);
       ctx.emit({ type: 'network.removed', network: network.name });
     }),
-  );
-  let volumes = 0;
-  if (options.volumes) {
-    await Promise.all(
-      observed.volumes.map(async (volume) => {
-        await engine.removeVolume(volume.name);
-        ctx.emit({ type: 'volume.removed', volume: volume.name });
-      }),
-    );
-    volumes = observed.volumes.length;
-  }
+    ...removeVolumes.map(async (volume) => {
+      await engine.removeVolume(volume.name);
+      ctx.emit({ type: 'volume.removed', volume: volume.name });
+    }),
+  ]);
+  const volumes = removeVolumes.length;
   const result = {
     stack: options.stack,
     containers: observed.containers.length,

@@ -12,8 +12,17 @@ export const CONNECT_TIMEOUT_MS = 250;
 export const REPLY_TIMEOUT_MS = 1000;
 
 /**
+ * How long a connection must stay open, with nothing received, to count as
+ * accepted. Docker's userland proxy accepts on the host port as soon as the
+ * container starts and closes the connection only when the service behind it
+ * refuses, so "connected" alone does not mean "a server is listening".
+ */
+export const SETTLE_MS = 100;
+
+/**
  * `judge` sees all bytes received so far: it returns true/false to decide,
- * or undefined to wait for more. Without `request`, connecting is the answer.
+ * or undefined to wait for more. Without `request`, the answer is: the
+ * connection is accepted and stays open for SETTLE_MS (or the server speaks first).
  */
 export function exchange(
   host: string,
@@ -48,7 +57,8 @@ export function exchange(
     });
     socket.connect({ host, port }, () => {
       if (request === undefined) {
-        finish(true);
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(true), SETTLE_MS);
         return;
       }
       clearTimeout(timer);

@@ -24,6 +24,25 @@ async function publishedPort(id: string, containerPort: number): Promise<number>
 }
 
 describe('host-side readiness probes', () => {
+  it("tcp probe is false when only the engine's port proxy answers, true once a server listens", async () => {
+    const id = await run.engine.createContainer(
+      run.container({
+        name: run.name('late-listener'),
+        image: 'devenv-test/redis:7',
+        entrypoint: ['/bin/sh', '-c'],
+        command: ['sleep 2; exec redis-server --protected-mode no'],
+        ports: [{ containerPort: 6379, protocol: 'tcp', hostIp: '127.0.0.1' }],
+        stopTimeoutSeconds: 1,
+      }),
+    );
+    await run.engine.startContainer(id);
+    const port = await publishedPort(id, 6379);
+    // The host port is published (and accepts) before anything listens inside.
+    expect(await tcpProbe(host, port)).toBe(false);
+    await waitFor('server listening', () => tcpProbe(host, port), 30_000, 100);
+    expect(await redisProbe(host, port)).toBe(true);
+  });
+
   it('postgres probe is false during init (socket-only temporary server) and true once TCP accepts connections', async () => {
     const id = await run.engine.createContainer(
       run.container({
