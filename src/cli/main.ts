@@ -16,7 +16,9 @@ import { gcCommand } from './commands/gc.js';
 import { logsCommand } from './commands/logs.js';
 import { lsCommand } from './commands/ls.js';
 import { reapCommand } from './commands/reap.js';
+import { testCommand } from './commands/test.js';
 import { upCommand } from './commands/up.js';
+import { watchCommand } from './commands/watch.js';
 import { renderError } from './error-handler.js';
 
 const commands: Command[] = [
@@ -28,6 +30,8 @@ const commands: Command[] = [
   logsCommand,
   gcCommand,
   reapCommand,
+  testCommand,
+  watchCommand,
 ];
 
 function version(): string {

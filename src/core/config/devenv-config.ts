@@ -43,6 +43,8 @@ export interface DevenvConfig {
     unit: string[];
     integration: string[];
     vitestConfig?: string;
+    /** True when devenv.yaml sets `tests.unit` or `tests.integration` (else vitest projects named unit/integration decide). */
+    explicit?: boolean;
   };
   watch: {
     debounceMs: number;

@@ -6,6 +6,7 @@ import type { DevenvEvent } from '../../app/events.js';
 import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatPorts } from '../format-ports.js';
+import { testEventLines } from './test-lines.js';
 
 export interface PlainRendererOptions {
   write: (line: string) => void;
@@ -103,6 +104,14 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);
+        return;
+      case 'watcher.ready':
+      case 'files.changed':
+      case 'test.run.started':
+      case 'test.file.result':
+      case 'test.run.finished':
+      case 'test.run.cancelled':
+        for (const line of testEventLines(event, p)) write(mask(line));
         return;
     }
   };

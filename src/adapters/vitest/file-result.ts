@@ -1,0 +1,50 @@
+/** vitest's reported test module -> devenv's per-file result. */
+import path from 'node:path';
+import type { TestModule } from 'vitest/node';
+import type { TestCounts, TestFailure, TestState } from '../../app/events.js';
+import type { RunnerFileResult } from '../../app/testing/test-runner.js';
+
+interface ErrorLike {
+  message?: string;
+  name?: string;
+  stacks?: { file: string; line: number }[];
+}
+
+function locationOf(error: ErrorLike, root: string, moduleFile: string): string | undefined {
+  const stacks = error.stacks ?? [];
+  const frame = stacks.find((entry) => entry.file === moduleFile) ?? stacks[0];
+  if (!frame) return undefined;
+  return `${path.relative(root, frame.file).split(path.sep).join('/')}:${frame.line}`;
+}
+
+function failureOf(test: string, error: ErrorLike, root: string, moduleFile: string): TestFailure {
+  const failure: TestFailure = {
+    test,
+    message: (error.message ?? error.name ?? 'failed').split('\n')[0] ?? '',
+  };
+  const location = locationOf(error, root, moduleFile);
+  if (location !== undefined) failure.location = location;
+  return failure;
+}
+
+export function fileResultOf(module: TestModule, root: string, file: string): RunnerFileResult {
+  const tests: TestCounts = { passed: 0, failed: 0, skipped: 0 };
+  const failures: TestFailure[] = [];
+  for (const test of module.children.allTests()) {
+    const result = test.result();
+    if (result.state === 'passed') tests.passed += 1;
+    else if (result.state === 'failed') {
+      tests.failed += 1;
+      const [first] = result.errors ?? [];
+      failures.push(failureOf(test.fullName, first ?? { message: 'failed' }, root, module.moduleId));
+    } else tests.skipped += 1;
+  }
+  // Errors outside any test: the file failed to import, a hook threw, ...
+  for (const error of module.errors()) failures.push(failureOf('(file)', error, root, module.moduleId));
+  const moduleState = module.state();
+  let state: TestState;
+  if (moduleState === 'failed' || failures.length > 0) state = 'fail';
+  else if (moduleState === 'skipped' || (tests.passed === 0 && tests.skipped > 0)) state = 'skip';
+  else state = 'pass';
+  return { file, state, durationMs: Math.round(module.diagnostic().duration), tests, failures };
+}

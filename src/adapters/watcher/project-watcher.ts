@@ -1,0 +1,97 @@
+/**
+ * Watches a project directory with chokidar and reports batches of changes:
+ * events are collected until the tree has been quiet for debounceMs, then
+ * folded per path (an editor's atomic save, unlink + add of one path, is one
+ * change). Leaves out .git, node_modules, build output (dist, build,
+ * coverage), what the project's .gitignore ignores, and extra globs.
+ */
+import { watch, type FSWatcher } from 'chokidar';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { coalesceFileEvents, type FileChange, type RawFileEvent } from '../../core/affected/file-events.js';
+import { ALWAYS_IGNORED, gitignoreMatcher } from '../../core/affected/gitignore.js';
+import { globMatcher } from '../../core/affected/glob.js';
+
+export interface ProjectWatcherOptions {
+  root: string;
+  debounceMs: number;
+  /** Extra globs to leave out (devenv.yaml watch.ignore), project-relative. */
+  ignore: readonly string[];
+  onBatch(changes: FileChange[]): void;
+  onError(error: Error): void;
+}
+
+export interface ProjectWatcher {
+  /** How many files and directories are watched. */
+  watched: number;
+  close(): Promise<void>;
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Project-relative POSIX path, or undefined outside the project. */
+export function relativePosix(root: string, file: string): string | undefined {
+  const relative = path.relative(root, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    return relative === '' ? '' : undefined;
+  return relative.split(path.sep).join('/');
+}
+
+/** Resolves when the initial scan is done: from then on, every edit is seen. */
+export async function watchProject(options: ProjectWatcherOptions): Promise<ProjectWatcher> {
+  const root = path.resolve(options.root);
+  const isGitignored = gitignoreMatcher(
+    [path.join(root, '.gitignore'), path.join(root, '.git', 'info', 'exclude')]
+      .map(readIfExists)
+      .filter((text): text is string => text !== undefined),
+  );
+  const isIgnoredGlob = globMatcher([...ALWAYS_IGNORED, ...options.ignore]);
+  const ignored = (file: string): boolean => {
+    const relative = relativePosix(root, file);
+    if (relative === undefined || relative === '') return false;
+    return isIgnoredGlob(relative) || isGitignored(relative);
+  };
+
+  let pending: RawFileEvent[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    const events = pending;
+    pending = [];
+    const changes = coalesceFileEvents(events);
+    if (changes.length > 0) options.onBatch(changes);
+  };
+  const record = (kind: RawFileEvent['kind']) => (file: string) => {
+    const relative = relativePosix(root, file);
+    if (relative === undefined || relative === '') return;
+    pending.push({ kind, path: relative });
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, options.debounceMs);
+  };
+
+  const watcher: FSWatcher = watch(root, { ignored, ignoreInitial: true, persistent: true });
+  watcher.on('add', record('add'));
+  watcher.on('change', record('change'));
+  watcher.on('unlink', record('unlink'));
+  watcher.on('error', (error) => options.onError(error instanceof Error ? error : new Error(String(error))));
+  await new Promise<void>((resolve, reject) => {
+    watcher.once('ready', resolve);
+    watcher.once('error', reject);
+  });
+  const watched = Object.values(watcher.getWatched()).reduce((sum, names) => sum + names.length, 0);
+  return {
+    watched,
+    async close() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending = [];
+      await watcher.close();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The app reloads too: carries out the Compose Specification's develop.watch
+ * rules for changed files (see core/develop for the plan). sync copies the
+ * files into the running container through the engine API (a tar stream; a
+ * deleted file is removed with `rm -rf`), sync+restart then restarts the
+ * container, rebuild runs `up` with a forced build (reconcile recreates only
+ * the services whose image changed). Files under one of the service's bind
+ * mounts are left to the app's own watcher.
+ */
+import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, posix } from 'node:path';
+import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
+import { packBuildContext } from '../adapters/docker/context-tar.js';
+import {
+  developPlanText,
+  developServices,
+  planDevelop,
+  type DevelopService,
+  type DevelopStep,
+  type FileCopy,
+} from '../core/develop/develop-plan.js';
+import { dockerignorePatterns } from '../core/develop/ignore-rules.js';
+import { watchRules } from '../core/develop/watch-rules.js';
+import { DevenvError } from '../core/errors.js';
+import { Labels } from '../core/stack/labels.js';
+import { stackIdentity } from '../core/stack/identity.js';
+import type { AppContext } from './context.js';
+import type { StackTarget } from './stack-target.js';
+import { up, type UpOptions } from './up.js';
+
+export interface DevelopSyncOptions {
+  /** The running stack (as `up` resolved it). */
+  target: StackTarget;
+  engine: ContainerEngine;
+  /** How `rebuild` calls `up` (default: this stack's branch, files and name, detached). */
+  upOptions?: UpOptions;
+  /** Replaces the rebuild (for callers that own `up`, e.g. the attached session). */
+  rebuild?: (services: string[]) => Promise<void>;
+}
+
+export interface DevelopSync {
+  /** The services with watch rules (empty: nothing to do for this project). */
+  readonly services: readonly string[];
+  /** Applies develop.watch to changed host paths (absolute; deleted files included). Calls run one after another. */
+  handle(changedFiles: string[]): Promise<void>;
+}
+
+const DEFAULT_STOP_SECONDS = 2;
+
+function defaultUpOptions(ctx: AppContext, target: StackTarget): UpOptions {
+  const { identity, project } = target;
+  const derived = stackIdentity({ project: identity.project, owner: ctx.host.user, branch: identity.branch });
+  return {
+    branch: identity.branch,
+    files: project.files,
+    ...(derived.name !== identity.name ? { stack: identity.name } : {}),
+  };
+}
+
+async function readDockerignores(target: StackTarget, services: string[]): Promise<Record<string, string[]>> {
+  const patterns: Record<string, string[]> = {};
+  for (const name of services) {
+    const context = target.project.services[name]?.build?.context;
+    if (!context) continue;
+    const text = await readFile(join(context, '.dockerignore'), 'utf8').catch(() => '');
+    patterns[name] = dockerignorePatterns(text);
+  }
+  return patterns;
+}
+
+/** Directories in the change list stand for every file below them (a directory copied or created at once). */
+async function expandDirectories(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  const visit = async (path: string): Promise<void> => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      files.push(path);
+      return;
+    }
+    for (const entry of await readdir(path)) if (entry !== '.git') await visit(join(path, entry));
+  };
+  for (const path of paths) await visit(path);
+  return files;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+async function runningContainer(
+  engine: ContainerEngine,
+  stack: string,
+  service: string,
+): Promise<ContainerStatus | undefined> {
+  const containers = await engine.listContainers({ [Labels.stack]: stack, [Labels.service]: service });
+  return containers.find((c) => c.state === 'running');
+}
+
+async function execOrFail(
+  engine: ContainerEngine,
+  id: string,
+  command: string[],
+  what: string,
+): Promise<void> {
+  const result = await engine.exec(id, command);
+  if (result.exitCode !== 0)
+    throw new DevenvError(
+      'ENGINE_ERROR',
+      `Could not ${what}: ${result.output.trim() || `exit ${result.exitCode}`}`,
+      {
+        hint: 'Check that the container has a shell toolset (mkdir, rm) and that the target path is writable.',
+      },
+    );
+}
+
+/** Copies one host file to a container path: packed from its own directory when the names agree, else renamed through a temp dir. */
+async function copyInto(engine: ContainerEngine, id: string, copy: FileCopy): Promise<void> {
+  const containerDir = posix.dirname(copy.containerPath);
+  const name = posix.basename(copy.containerPath);
+  let sourceDir = dirname(copy.hostPath);
+  let temp: string | undefined;
+  if (basename(copy.hostPath) !== name) {
+    temp = await mkdtemp(join(tmpdir(), 'devenv-sync-'));
+    await copyFile(copy.hostPath, join(temp, name));
+    sourceDir = temp;
+  }
+  try {
+    const put = () => engine.copyToContainer(id, containerDir, packBuildContext(sourceDir, [name]));
+    try {
+      await put();
+    } catch {
+      // The target directory does not exist yet in the container.
+      await execOrFail(engine, id, ['mkdir', '-p', containerDir], `create ${containerDir}`);
+      await put();
+    }
+  } finally {
+    if (temp) await rm(temp, { recursive: true, force: true });
+  }
+}
+
+export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions): DevelopSync {
+  const { target, engine } = options;
+  const { rules, problems } = watchRules(target.project);
+  for (const problem of problems)
+    ctx.emit({ type: 'warning', warning: { message: problem.message, path: problem.path } });
+  const names = [...new Set(rules.map((rule) => rule.service))].sort();
+  let services: Promise<DevelopService[]> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+
+  const syncService = async (step: Extract<DevelopStep, { copies: FileCopy[] }>): Promise<void> => {
+    const container = await runningContainer(engine, target.identity.name, step.service);
+    if (!container) {
+      ctx.emit({ type: 'info', message: `${step.service}: not running, nothing synced` });
+      return;
+    }
+    const deleted: string[] = [];
+    for (const copy of step.copies) {
+      if (await exists(copy.hostPath)) await copyInto(engine, container.id, copy);
+      else deleted.push(copy.containerPath);
+    }
+    if (deleted.length > 0)
+      await execOrFail(engine, container.id, ['rm', '-rf', '--', ...deleted], `delete ${deleted.join(', ')}`);
+    if (step.action === 'sync+restart') {
+      const stopSeconds = Number(container.labels[Labels.stopTimeout] ?? DEFAULT_STOP_SECONDS);
+      await engine.restartContainer(
+        container.id,
+        Number.isFinite(stopSeconds) ? stopSeconds : DEFAULT_STOP_SECONDS,
+      );
+      ctx.emit({ type: 'container.started', service: step.service, container: container.name });
+    }
+  };
+
+  const apply = async (changedFiles: string[]): Promise<void> => {
+    if (names.length === 0 || changedFiles.length === 0) return;
+    services ??= readDockerignores(target, names).then((patterns) =>
+      developServices(target.project, rules, patterns),
+    );
+    const steps = planDevelop(await services, await expandDirectories(changedFiles));
+    if (steps.length === 0) return;
+    for (const line of developPlanText(steps, target.project.workingDir))
+      ctx.emit({ type: 'info', message: `develop.watch ${line}` });
+    const rebuild = steps.flatMap((step) => (step.action === 'rebuild' ? [step.service] : []));
+    for (const step of steps)
+      if (step.action === 'sync' || step.action === 'sync+restart') await syncService(step);
+    if (rebuild.length > 0) {
+      if (options.rebuild) await options.rebuild(rebuild);
+      else await up(ctx, { ...(options.upOptions ?? defaultUpOptions(ctx, target)), forceBuild: true });
+    }
+  };
+
+  return {
+    services: names,
+    handle(changedFiles) {
+      const next = queue.then(() => apply(changedFiles));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}

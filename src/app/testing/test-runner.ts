@@ -1,0 +1,41 @@
+/**
+ * What the test session needs of a test runner (implemented by
+ * adapters/vitest with vitest's Node API, kept warm between runs).
+ * Paths are project-relative POSIX paths.
+ */
+import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
+import type { ImportChain } from '../../core/affected/select-tests.js';
+import type { TestCounts, TestFailure, TestState } from '../events.js';
+
+export interface RunnerFileResult {
+  file: string;
+  state: TestState;
+  durationMs: number;
+  tests: TestCounts;
+  failures: TestFailure[];
+}
+
+export interface RunnerRequest {
+  /** Each test file with the environment variables to inject for it (empty for unit tests). */
+  files: { file: string; env: Record<string, string> }[];
+  /** Called as each test file finishes. */
+  onFileResult(result: RunnerFileResult): void;
+}
+
+export interface TestRunner {
+  /** The project root the runner resolved (paths are relative to it). */
+  readonly root: string;
+  /** Every test file the runner's config includes, with its vitest project name (re-read each call). */
+  listTestFiles(): Promise<DiscoveredTestFile[]>;
+  /** Globs of files whose change affects every test: the runner's config and setup files. */
+  fullRunFiles(): string[];
+  /** Drops what the runner cached about changed files (call before importChains and run). */
+  invalidate(files: readonly string[]): void;
+  /** For each changed file, the given tests that import it, with the chain, from the runner's module graph. */
+  importChains(changed: readonly string[], tests: readonly string[]): Promise<Map<string, ImportChain[]>>;
+  /** Runs the files; resolves when the run ended or was cancelled. */
+  run(request: RunnerRequest): Promise<{ cancelled: boolean }>;
+  /** Cancels the run in progress (tests get a short grace period, then their workers are stopped). */
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}

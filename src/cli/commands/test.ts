@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { changedFilesSince } from '../../adapters/git/changed-files.js';
+import type { TestKind } from '../../app/events.js';
+import { runTestsOnce, type RunTestsOnceOptions } from '../../app/testing/test-session.js';
+import { DevenvError } from '../../core/errors.js';
+import { stackTestDatabase } from '../../app/testing/stack-test-database.js';
+import { commonOptions, stackOptions, type Command } from '../command.js';
+import { eventRenderer } from '../event-renderer.js';
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'run the tests once (unit on the host, integration against the stack); exit 1 on failures',
+  usage:
+    'devenv test [--unit | --integration | --all] [--changed [REF]] [FILES...] [--json] [-f FILE]... [--branch B | --stack S]',
+  options: {
+    ...commonOptions,
+    unit: { type: 'boolean' },
+    integration: { type: 'boolean' },
+    all: { type: 'boolean' },
+    changed: { type: 'boolean' },
+  },
+  async run(ctx, io, parsed) {
+    const v = parsed.values;
+    io.setRenderer(eventRenderer(ctx, io, { json: v['json'] === true }));
+    const chosen = (['unit', 'integration', 'all'] as const).filter((flag) => v[flag] === true);
+    if (chosen.length > 1)
+      throw new DevenvError('USAGE', `--${chosen.join(' and --')} exclude each other.`, {
+        hint: 'Pick one of --unit, --integration, --all.',
+      });
+    const kinds: TestKind[] =
+      chosen[0] === 'unit'
+        ? ['unit']
+        : chosen[0] === 'integration'
+          ? ['integration']
+          : ['unit', 'integration'];
+    const options: RunTestsOnceOptions = {
+      stack: stackOptions(parsed),
+      kinds,
+      // Asked for by name: a stack that is not running is an error; otherwise integration tests are skipped with a note.
+      missingStack: chosen.length > 0 ? 'error' : 'skip',
+      testDatabase: stackTestDatabase(ctx, stackOptions(parsed)),
+    };
+    let files = parsed.positionals;
+    if (v['changed'] === true) {
+      // `--changed REF`: parseArgs leaves REF as the first positional; a path that exists is a file instead.
+      const [first, ...rest] = files;
+      const ref = first !== undefined && !existsSync(path.resolve(ctx.cwd, first)) ? first : undefined;
+      if (ref !== undefined) files = rest;
+      const changed = await changedFilesSince(ctx.cwd, ref ?? 'HEAD');
+      options.changed = {
+        files: [...changed, ...files],
+        reason: `changed vs ${ref ?? 'HEAD'} (git, untracked included)`,
+      };
+    } else options.files = files;
+    const outcome = await runTestsOnce(ctx, options);
+    return outcome.counts.failed > 0 || outcome.files.some((file) => file.state === 'fail') ? 1 : 0;
+  },
+};

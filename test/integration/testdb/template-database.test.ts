@@ -1,0 +1,229 @@
+/**
+ * "Migrate once, clone many" against a real stack: the template is built by
+ * the project's own migrate and seed commands, each lease is a fresh copy,
+ * copies are isolated, a migration edit rebuilds, release and crashed runs
+ * leave nothing behind, and concurrent leases never share a database.
+ */
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTemplateDatabaseProvider,
+  type DatabaseSettings,
+} from '../../../src/app/testing/template-database.js';
+import type { TestDatabaseLease } from '../../../src/app/testing/test-database.js';
+import { DevenvError } from '../../../src/core/errors.js';
+import { copyName, hostTag } from '../../../src/core/testdb/database-names.js';
+import { reapBranchPrefix, runPrefix } from '../../support/engine-state.js';
+import { tempProject, type TempProject } from '../../support/projects.js';
+import { buildCli, query, upProject, type UpProject } from './template-stack.js';
+
+const prefix = runPrefix();
+const signal = new AbortController().signal;
+let project: TempProject;
+let stack: UpProject;
+const leases: TestDatabaseLease[] = [];
+
+const compose = `
+services:
+  postgres:
+    image: \${POSTGRES_IMAGE:-postgres:15}
+    environment:
+      POSTGRES_USER: user
+      POSTGRES_PASSWORD: pass
+      POSTGRES_DB: app_dev
+      DATABASE_URL: postgresql://user:pass@postgres:5432/app_dev
+    ports:
+      - "5432:5432"
+`;
+
+const settings: DatabaseSettings = {
+  service: 'postgres',
+  urlEnv: 'DATABASE_URL',
+  migrate:
+    'echo run >> migrate-runs.log && for f in migrations/*.sql; do psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 -f "$f" || exit 1; done',
+  seed: 'psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 -f seed/users.sql',
+  inputs: [],
+};
+
+async function migrateRuns(): Promise<number> {
+  const text = await readFile(join(project.dir, 'migrate-runs.log'), 'utf8').catch(() => '');
+  return text.split('\n').filter((line) => line === 'run').length;
+}
+
+/** The devenv databases in the stack's Postgres (through the maintenance database). */
+async function devenvDatabases(anyLease: TestDatabaseLease): Promise<string[]> {
+  const url = new URL(anyLease.env['DATABASE_URL']!);
+  url.pathname = '/postgres';
+  const names = await query(url.toString(), `SELECT datname FROM pg_database WHERE datname LIKE 'devenv%'`);
+  return names.split('\n').filter(Boolean).sort();
+}
+
+function databaseOf(lease: TestDatabaseLease): string {
+  return new URL(lease.env['DATABASE_URL']!).pathname.slice(1);
+}
+
+async function lease(provider: ReturnType<typeof createTemplateDatabaseProvider>, runId: string) {
+  const leased = await provider.lease(runId, signal);
+  leases.push(leased);
+  return leased;
+}
+
+beforeAll(async () => {
+  await buildCli();
+  project = await tempProject({ 'compose.yaml': compose }, 'devenv-testdb-');
+  stack = await upProject(project.dir, `${prefix}-testdb`);
+  await stack.write(
+    'migrations/001.sql',
+    'CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);\n',
+  );
+  await stack.write('seed/users.sql', "INSERT INTO users (name) VALUES ('ada'), ('grace');\n");
+});
+
+afterAll(async () => {
+  for (const leased of leases) await leased.release().catch(() => undefined);
+  await reapBranchPrefix(prefix);
+  await project?.remove();
+});
+
+describe('template database provider', () => {
+  const provider = () =>
+    createTemplateDatabaseProvider(stack.ctx, { target: stack.target, database: settings });
+  let shared: ReturnType<typeof provider>;
+
+  it('builds the template once and leases a fresh copy with the schema and seed rows', async () => {
+    shared = provider();
+    const first = await lease(shared, 'run-1');
+    expect(await migrateRuns()).toBe(1);
+    expect(shared.builds).toBe(1);
+    expect(databaseOf(first)).toMatch(/^devenv_run_[0-9a-f]{6}_\d+_[0-9a-z]+_[0-9a-f]+_run_1$/);
+    expect(await query(first.env['DATABASE_URL']!, 'SELECT name FROM users ORDER BY id')).toBe('ada\ngrace');
+    const databases = await devenvDatabases(first);
+    expect(databases.filter((name) => name.startsWith('devenv_tpl_'))).toHaveLength(1);
+  });
+
+  it('reuses the template while migrations and seeds are unchanged', async () => {
+    const second = await lease(shared, 'run-2');
+    expect(await migrateRuns()).toBe(1);
+    expect(shared.builds).toBe(1);
+    expect(await query(second.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+    // A new provider (another process) finds the same template by its key.
+    const other = provider();
+    const third = await lease(other, 'run-3');
+    expect(other.builds).toBe(0);
+    expect(await migrateRuns()).toBe(1);
+    expect(databaseOf(third)).not.toBe(databaseOf(second));
+  });
+
+  it('keeps writes in one copy out of every other copy', async () => {
+    const a = await lease(shared, 'writer');
+    const b = await lease(shared, 'reader');
+    await query(a.env['DATABASE_URL']!, "INSERT INTO users (name) VALUES ('linus')");
+    expect(await query(a.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('3');
+    expect(await query(b.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+    const c = await lease(shared, 'after-write');
+    expect(await query(c.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+  });
+
+  it('rebuilds after a migration edit and invalidate(), and drops the old template', async () => {
+    const before = await lease(shared, 'before-edit');
+    await stack.write('migrations/002.sql', 'ALTER TABLE users ADD COLUMN email text;\n');
+    shared.invalidate();
+    const after = await lease(shared, 'after-edit');
+    expect(await migrateRuns()).toBe(2);
+    expect(shared.builds).toBe(2);
+    expect(await query(after.env['DATABASE_URL']!, 'SELECT count(email) FROM users')).toBe('0');
+    await expect(query(before.env['DATABASE_URL']!, 'SELECT count(email) FROM users')).rejects.toThrow(
+      /column "email" does not exist/,
+    );
+    const templates = (await devenvDatabases(after)).filter((name) => name.startsWith('devenv_tpl_'));
+    expect(templates).toHaveLength(1);
+  });
+
+  it('drops the copy on release, and release twice is harmless', async () => {
+    const leased = await lease(shared, 'released');
+    const name = databaseOf(leased);
+    // An open connection (a test's pool left behind) does not block the drop.
+    const holder = execa('psql', [leased.env['DATABASE_URL']!, '-X', '-c', 'SELECT pg_sleep(120)'], {
+      reject: false,
+    });
+    const admin = new URL(leased.env['DATABASE_URL']!);
+    admin.pathname = '/postgres';
+    const connected = `SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}'`;
+    while ((await query(admin.toString(), connected)) === '0') await setTimeout(20);
+    expect(await devenvDatabases(leased)).toContain(name);
+    await leased.release();
+    expect((await holder).exitCode).not.toBe(0);
+    await leased.release();
+    expect(await devenvDatabases(leased)).not.toContain(name);
+  });
+
+  it('gives concurrent leases different databases, also while the template is being built', async () => {
+    await stack.write('migrations/003.sql', 'CREATE TABLE orders (id serial PRIMARY KEY);\n');
+    const [p1, p2] = [provider(), provider()];
+    const got = await Promise.all([
+      lease(p1, 'terminal-1'),
+      lease(p2, 'terminal-2'),
+      lease(p1, 'terminal-1b'),
+    ]);
+    const names = got.map(databaseOf);
+    expect(new Set(names).size).toBe(3);
+    for (const leased of got)
+      expect(await query(leased.env['DATABASE_URL']!, 'SELECT count(*) FROM orders')).toBe('0');
+    const databases = await devenvDatabases(got[0]!);
+    expect(databases.filter((name) => name.startsWith('devenv_tpl_'))).toHaveLength(1);
+    expect(databases.filter((name) => name.startsWith('devenv_tplb_'))).toEqual([]);
+  });
+
+  it('drops copies whose owner process is gone', async () => {
+    const leased = await lease(shared, 'probe');
+    const deadPid = 2 ** 22 + 12345; // above pid_max on Linux: never alive
+    const orphan = copyName(
+      { hostTag: hostTag(stack.ctx.host.hostname), pid: deadPid, createdAt: Date.now() },
+      'dead01',
+      'crashed',
+    );
+    const admin = new URL(leased.env['DATABASE_URL']!);
+    admin.pathname = '/postgres';
+    await query(admin.toString(), `CREATE DATABASE "${orphan}"`);
+    expect(await devenvDatabases(leased)).toContain(orphan);
+    await lease(provider(), 'after-crash');
+    expect(await devenvDatabases(leased)).not.toContain(orphan);
+  });
+
+  it('stops a build when the lease is cancelled, and leaves no scratch database', async () => {
+    const marker = join(project.dir, 'migrate-started');
+    const slow = createTemplateDatabaseProvider(stack.ctx, {
+      target: stack.target,
+      database: { ...settings, migrate: `touch ${marker} && sleep 60` },
+    });
+    const cancel = new AbortController();
+    const pending = slow.lease('cancelled', cancel.signal).catch((e: unknown) => e);
+    while (!existsSync(marker)) await setTimeout(20);
+    cancel.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(DevenvError);
+    expect((error as DevenvError).code).toBe('INTERRUPTED');
+    const leased = await lease(shared, 'after-cancel');
+    expect((await devenvDatabases(leased)).filter((name) => name.startsWith('devenv_tplb_'))).toEqual([]);
+  });
+
+  it('reports a failing migration with its output and leaves no half-built template', async () => {
+    await stack.write('migrations/004.sql', 'ALTER TABLE no_such_table ADD COLUMN x int;\n');
+    const failing = provider();
+    const error = await failing.lease('broken', signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DevenvError);
+    expect((error as DevenvError).message).toMatch(/migrate command failed/);
+    expect((error as DevenvError).details.join('\n')).toMatch(/no_such_table/);
+    await rm(join(project.dir, 'migrations/004.sql'));
+    shared.invalidate();
+    const runs = await migrateRuns();
+    const leased = await lease(shared, 'fixed');
+    expect(await migrateRuns()).toBe(runs); // 001-003 again: the template from before is still there
+    expect(await query(leased.env['DATABASE_URL']!, 'SELECT count(*) FROM orders')).toBe('0');
+    expect((await devenvDatabases(leased)).filter((name) => name.startsWith('devenv_tplb_'))).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseDevenvConfig } from '../../../src/core/config/parse-devenv-config.js';
+import { DevenvError } from '../../../src/core/errors.js';
+
+const schema = JSON.parse(
+  readFileSync(new URL('../../../schema/devenv.schema.json', import.meta.url), 'utf8'),
+) as object;
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+function parse(text: string) {
+  return parseDevenvConfig({ path: '/p/devenv.yaml', file: 'devenv.yaml', text });
+}
+
+function errorOf(text: string): DevenvError {
+  try {
+    parse(text);
+  } catch (error) {
+    if (error instanceof DevenvError) return error;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+const full = `
+compose: [compose.yaml, compose.dev.yaml]
+tests:
+  unit: "spec/unit/**"
+  integration: ["spec/it/**"]
+  vitestConfig: vitest.config.ts
+watch:
+  debounceMs: 50
+  ignore: ["tmp/**"]
+triggers:
+  - { files: ["test/fixtures/**"], run: ["test/integration/users.test.ts"] }
+  - { files: "schema.sql", run: integration, action: rebuild-test-database }
+  - { files: ["compose.yaml"], action: reconcile-stack }
+database:
+  service: postgres
+  migrate: npm run migrate
+secrets: [STRIPE_KEY]
+`;
+
+describe('parseDevenvConfig', () => {
+  it('applies the defaults to an empty file', () => {
+    expect(parse('')).toEqual({
+      file: '/p/devenv.yaml',
+      tests: { unit: ['test/unit/**'], integration: ['test/integration/**'] },
+      watch: { debounceMs: 75, ignore: [] },
+      triggers: [],
+      secrets: [],
+    });
+  });
+
+  it('reads every section, turning single strings into lists', () => {
+    expect(parse(full)).toEqual({
+      file: '/p/devenv.yaml',
+      compose: ['compose.yaml', 'compose.dev.yaml'],
+      tests: {
+        unit: ['spec/unit/**'],
+        integration: ['spec/it/**'],
+        vitestConfig: 'vitest.config.ts',
+        explicit: true,
+      },
+      watch: { debounceMs: 50, ignore: ['tmp/**'] },
+      triggers: [
+        { files: ['test/fixtures/**'], run: ['test/integration/users.test.ts'] },
+        { files: ['schema.sql'], run: 'integration', action: 'rebuild-test-database' },
+        { files: ['compose.yaml'], run: [], action: 'reconcile-stack' },
+      ],
+      database: {
+        service: 'postgres',
+        urlEnv: 'DATABASE_URL',
+        migrate: 'npm run migrate',
+        inputs: ['migrations/**', 'seed/**', 'seeds/**'],
+      },
+      secrets: ['STRIPE_KEY'],
+    });
+  });
+
+  it.each([
+    ['tests:\n  unit: 3\n', 'devenv.yaml:2 tests.unit: must be a glob or a list of them'],
+    [
+      'tets: {}\n',
+      'devenv.yaml:1 tets: unknown key "tets" (expected one of: compose, tests, watch, triggers, database, secrets)',
+    ],
+    [
+      'watch:\n  debounceMs: -1\n',
+      'devenv.yaml:2 watch.debounceMs: must be a whole number of milliseconds between 0 and 10000',
+    ],
+    [
+      'triggers:\n  - files: [a]\n    action: explode\n',
+      'devenv.yaml:3 triggers[0].action: must be one of: rebuild-test-database, reconcile-stack, rerun',
+    ],
+    [
+      'triggers:\n  - files: [a]\n',
+      'devenv.yaml:2 triggers[0]: a trigger needs `run:` (unit, integration, all or test files), `action:`, or both',
+    ],
+    [
+      'database:\n  urlEnv: X\n',
+      'devenv.yaml:1 database: needs `service:` (the compose service of the database)',
+    ],
+    ['secrets: [ok, "not ok"]\n', 'devenv.yaml:1 secrets[1]: "not ok" is not an environment variable name'],
+  ])('rejects %j with file:line and key', (text, message) => {
+    const error = errorOf(text);
+    expect(error.message).toBe(message);
+    expect(error.location?.file).toBe('devenv.yaml');
+  });
+
+  it('names the line of a YAML syntax error', () => {
+    expect(errorOf('tests:\n  unit: [a\n').message).toMatch(/^devenv\.yaml:\d+: invalid YAML/);
+  });
+
+  it('agrees with the JSON Schema shipped for editors', () => {
+    expect(validate(parseYaml(full))).toBe(true);
+    for (const text of [
+      'tests:\n  unit: 3\n',
+      'tets: {}\n',
+      'triggers:\n  - files: [a]\n',
+      'watch:\n  debounceMs: -1\n',
+    ]) {
+      expect(validate(parseYaml(text)), text).toBe(false);
+    }
+  });
+});
