@@ -25,7 +25,11 @@ export function stackTestDatabase(
       },
       invalidate() {
         // Before the first lease there is no cached key to drop.
-        if (provider) void provider.then((p) => p.invalidate(), () => undefined);
+        if (provider)
+          void provider.then(
+            (p) => p.invalidate(),
+            () => undefined,
+          );
       },
     };
   };
