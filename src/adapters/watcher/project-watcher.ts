@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { coalesceFileEvents, type FileChange, type RawFileEvent } from '../../core/affected/file-events.js';
 import { ALWAYS_IGNORED, gitignoreMatcher } from '../../core/affected/gitignore.js';
-import { globMatcher } from '../../core/affected/glob.js';
+import { globMatcher } from '../../core/glob/glob.js';
 
 export interface ProjectWatcherOptions {
   root: string;

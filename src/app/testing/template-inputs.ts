@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { globBase, globCovers } from '../../core/testdb/glob.js';
+import { globBase, globCovers } from '../../core/glob/glob-scope.js';
 import type { TemplateInputFile } from '../../core/testdb/template-key.js';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);

@@ -4,7 +4,7 @@
  * leading or inner `/` anchors the pattern at the root, otherwise it matches
  * at any depth; a matched directory hides everything under it.
  */
-import { globToRegExp, type PathMatcher } from './glob.js';
+import { globToRegExp, type PathMatcher } from '../glob/glob.js';
 
 interface IgnoreRule {
   negated: boolean;

@@ -10,7 +10,7 @@
  */
 import type { SelectedTestFile, TestKind } from '../../app/events.js';
 import type { TriggerAction, TriggerRule } from '../config/devenv-config.js';
-import { globMatcher } from './glob.js';
+import { globMatcher } from '../glob/glob.js';
 
 export interface TestFileInfo {
   /** Project-relative POSIX path. */

@@ -6,7 +6,7 @@
  */
 import type { TestKind } from '../../app/events.js';
 import type { DevenvConfig } from '../config/devenv-config.js';
-import { globMatcher } from './glob.js';
+import { globMatcher } from '../glob/glob.js';
 import type { TestFileInfo } from './select-tests.js';
 
 export interface DiscoveredTestFile {

@@ -4,7 +4,7 @@
  * the context), both with .dockerignore semantics; `.git`; and the temporary
  * and backup files editors write (Vim, Emacs, JetBrains), as Compose Watch does.
  */
-import { globCovers } from '../testdb/glob.js';
+import { globCovers } from '../glob/glob-scope.js';
 
 const editorTemporaryFile = [
   /^\..*\.sw[a-px]$/, // vim swap

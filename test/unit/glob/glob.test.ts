@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatcher, matchesGlob } from '../../../src/core/affected/glob.js';
+import { globMatcher, matchesGlob } from '../../../src/core/glob/glob.js';
 
 describe('glob', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globBase, globCovers, globMatches } from '../../../src/core/testdb/glob.js';
+import { globBase, globCovers, globMatches } from '../../../src/core/glob/glob-scope.js';
 
 describe('globs', () => {
   it('matches * within a segment, ** across directories, ? and classes', () => {
