@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Projects: unit (pure core, seconds), integration (real Docker engine), e2e (the CLI as a user runs it).
+// Projects: unit (pure core, seconds), ui (the ink dashboard, seconds), integration (real Docker engine), e2e (the CLI as a user runs it).
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'] } },
       {
         test: {
           name: 'integration',

@@ -43,6 +43,12 @@ export interface ServiceRuntime {
   service: string;
   containerId: string;
   ports: PublishedPort[];
+  /** The image reference the container runs (built images: devenv's tag). */
+  image: string;
+  /** Whether the image is built from the template's `build:` section. */
+  built: boolean;
+  /** How readiness is decided, to wait again after a restart. */
+  check: ReadinessCheck;
 }
 
 export interface UpResult {
@@ -246,6 +252,15 @@ async function removeByName(
   if (container) await engine.removeContainer(container.id, { force: true, volumes: false });
 }
 
+/** A service not started because one it depends on failed: a consequence, never the root cause. */
+class DependencyFailedError extends DevenvError {
+  constructor(service: string, dependency: string, cause: unknown) {
+    super('SERVICE_FAILED', `Service "${service}" was not started because "${dependency}" failed.`, {
+      cause,
+    });
+  }
+}
+
 interface Gate {
   started: Promise<void>;
   ready: Promise<void>;
@@ -293,12 +308,7 @@ async function runServices(
           try {
             await (spec.condition === 'service_started' ? gate.started : gate.ready);
           } catch (error) {
-            if (spec.required)
-              throw new DevenvError(
-                'SERVICE_FAILED',
-                `Service "${name}" was not started because "${dep}" failed.`,
-                { cause: error },
-              );
+            if (spec.required) throw new DependencyFailedError(name, dep, error);
           }
         }),
       );
@@ -363,7 +373,14 @@ async function runServices(
         probe: describeReadiness(servicePlan.check),
       });
       resolver.ready();
-      return { service: name, containerId, ports: status.ports };
+      return {
+        service: name,
+        containerId,
+        ports: status.ports,
+        image: request.image,
+        built: project.services[name]?.build !== undefined,
+        check: servicePlan.check,
+      };
     } catch (error) {
       resolver.fail(error);
       abort.abort();
@@ -375,10 +392,11 @@ async function runServices(
     const results = await Promise.allSettled([...plans.keys()].map(runOne));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Report the root cause: a service's own failure over "not started because ..." and interruptions.
-    const root =
-      failures.find((e) => e instanceof DevenvError && e.code === 'SERVICE_FAILED' && e.details.length > 0) ??
-      failures.find((e) => !(e instanceof DevenvError && e.code === 'INTERRUPTED')) ??
-      failures[0];
+    // The root cause: a service's own failure (its port taken, its healthcheck), not "x was not
+    // started because y failed" and not the interruptions that followed it.
+    const consequential = (e: unknown) =>
+      e instanceof DependencyFailedError || (e instanceof DevenvError && e.code === 'INTERRUPTED');
+    const root = failures.find((e) => !consequential(e)) ?? failures[0];
     if (ctx.signal.aborted)
       throw new DevenvError('INTERRUPTED', 'Interrupted; what was created carries the stack labels.', {
         hint: 'Run `devenv down` to remove it.',

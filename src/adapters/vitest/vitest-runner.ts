@@ -39,6 +39,9 @@ export async function startVitestRunner(options: VitestRunnerOptions): Promise<T
   const bridge: ReporterBridge = {};
   const reporter: Reporter = { onTestModuleEnd: (testModule) => bridge.onModuleEnd?.(testModule) };
   const output = lineWriter(options.log);
+  // Vitest's logger exits the process on SIGINT/SIGTERM; devenv owns its signals (Ctrl-C detaches).
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const vitest: Vitest = await module.createVitest(
     'test',
     {
@@ -51,6 +54,11 @@ export async function startVitestRunner(options: VitestRunnerOptions): Promise<T
     {},
     { stdout: output, stderr: output },
   );
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
   return new VitestRunner(vitest, bridge, options);
 }
 

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../app/context.js';
 import { removeStack } from '../../app/down.js';
+import { startSession, type SessionOptions } from '../../app/session.js';
+import type { StackOptions } from '../../app/stack-target.js';
+import { attachWatch, type WatchAttachment } from '../watch-attachment.js';
+import { resolveStackTarget } from '../../app/stack-target.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { DevenvError } from '../../core/errors.js';
 import { secretValues } from '../../core/redact.js';
@@ -8,6 +12,7 @@ import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
 import { eventRenderer } from '../event-renderer.js';
+import { colorEnabled } from '../../ui/colors.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
@@ -39,14 +44,18 @@ export const upCommand: Command = {
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
     const secrets: string[] = [];
-    io.setRenderer(
-      eventRenderer(ctx, io, {
-        json: v['json'] === true,
-        secrets: () => secrets,
-        verbose: v['verbose'] === true,
-      }),
-    );
+    const render = eventRenderer(ctx, io, {
+      json: v['json'] === true,
+      secrets: () => secrets,
+      verbose: v['verbose'] === true,
+    });
+    let watch: WatchAttachment | undefined;
+    io.setRenderer((event) => {
+      render(event);
+      watch?.onEvent(event);
+    });
     const detach = v['detach'] === true;
+    const watchWanted = !detach && v['no-watch'] !== true;
     const ephemeral = v['ephemeral'] === true;
     const options: UpOptions = {
       ...stackOptions(parsed),
@@ -67,6 +76,21 @@ export const upCommand: Command = {
         throw new DevenvError('USAGE', `--owner-pid expects a process id, not "${v['owner-pid']}".`);
       options.ownerPid = pid;
     }
+
+    const tui =
+      !detach &&
+      io.isTTY &&
+      process.stdin.isTTY === true &&
+      ctx.env['CI'] !== 'true' &&
+      v['no-tui'] !== true &&
+      v['json'] !== true;
+    if (tui)
+      return attachDashboard(ctx, io, options, {
+        secrets,
+        ephemeral,
+        flag: stackFlag(v),
+        watch: watchWanted ? stackOptions(parsed) : undefined,
+      });
 
     const startedSeconds = Math.floor(ctx.clock.now() / 1000);
     let stackName: string | undefined;
@@ -106,7 +130,11 @@ export const upCommand: Command = {
       return 0;
     }
 
-    // Attached: follow every service's logs until Ctrl-C / SIGTERM.
+    // Attached: watch (affected tests, develop.watch) and follow every service's logs until Ctrl-C / SIGTERM.
+    if (watchWanted) {
+      watch = await attachWatch(ctx, { stack: stackOptions(parsed), upOptions: options });
+      await watch.stackReady(result.target);
+    }
     const { engine } = await ctx.engine();
     const follow = result.services.map((service) =>
       engine
@@ -120,6 +148,7 @@ export const upCommand: Command = {
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     await Promise.race([Promise.all(follow), sleep(500)]);
+    await watch?.close();
     const stack = result.target.identity.name;
     if (ephemeral) {
       await removeStack(ctx, engine, { stack, volumes: true });
@@ -130,3 +159,135 @@ export const upCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Attached in a terminal: the ink dashboard shows everything from the first
+ * event of `up` on and sends its keys to an attached session. On q the stack
+ * keeps running (an ephemeral one is removed); on d it is removed. Errors of
+ * `up` show as a banner until q, then print as usual.
+ */
+async function attachDashboard(
+  ctx: AppContext,
+  io: CommandIO,
+  options: UpOptions,
+  how: { secrets: string[]; ephemeral: boolean; flag: string; watch: StackOptions | undefined },
+): Promise<number> {
+  const { secrets, ephemeral } = how;
+  const { eventHub } = await import('../../ui/ink/event-hub.js');
+  // React's production build (the development one costs several times the CPU and memory);
+  // NODE_ENV is restored at once: it is the user's, and compose files may interpolate it.
+  const nodeEnv = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  const { renderDashboard } = await import('../../ui/ink/render-dashboard.js').finally(() => {
+    if (nodeEnv === undefined) delete process.env['NODE_ENV'];
+    else process.env['NODE_ENV'] = nodeEnv;
+  });
+  const hub = eventHub();
+  let watch: WatchAttachment | undefined;
+  io.setRenderer((event) => {
+    hub.emit(event);
+    watch?.onEvent(event);
+  });
+  // The session's own signal: q must also stop an `up` still in progress.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const sessionCtx: AppContext = { ...ctx, signal: controller.signal };
+  let stackName: string | undefined;
+  options.onResolved = (identity) => (stackName = identity.name);
+  const sessionOptions: SessionOptions = { upOptions: options, since: Math.floor(ctx.clock.now() / 1000) };
+  const session = startSession(sessionCtx, sessionOptions);
+  // Watch mode warms up (watcher, vitest) while the stack comes up; the t/f/w keys reach it once it is there.
+  const watching = how.watch
+    ? attachWatch(sessionCtx, { stack: how.watch, upOptions: options }).then(
+        (attached) => {
+          watch = attached;
+          sessionOptions.tests = attached.tests;
+          return attached;
+        },
+        (error: unknown) => {
+          ctx.emit({
+            type: 'warning',
+            warning: { message: `watch mode is off: ${(error as Error).message}` },
+          });
+          return undefined;
+        },
+      )
+    : Promise.resolve(undefined);
+  ctx.signal.addEventListener('abort', () => session.end(), { once: true });
+  const dashboard = renderDashboard({
+    subscribe: hub.subscribe,
+    onIntent: (intent) => session.handle(intent),
+    secrets: { values: () => secrets },
+    color: colorEnabled(ctx.env, io.isTTY),
+    testsConfigured: how.watch !== undefined,
+    watching: () => watch?.tests.watching ?? false,
+    ephemeral,
+  });
+
+  let failure: unknown;
+  const running = (async () => {
+    try {
+      // Known secret values before anything prints (the template's, e.g. POSTGRES_PASSWORD).
+      const target = await resolveStackTarget(ctx, options).catch(() => undefined);
+      for (const service of Object.values(target?.project.services ?? {}))
+        secrets.push(...secretValues(service.environment));
+      const result = await up(sessionCtx, options);
+      for (const value of secretValues(result.env)) secrets.push(value);
+      session.attach(result);
+      await (await watching)?.stackReady(result.target);
+    } catch (error) {
+      failure = error;
+      if (!controller.signal.aborted) {
+        // "app was not started because redis failed": the banner names the root cause (redis's port taken).
+        let root = error;
+        while (root instanceof DevenvError && root.cause instanceof DevenvError) root = root.cause;
+        const outer = error instanceof Error && root !== error ? ` (${error.message})` : '';
+        if (root instanceof DevenvError)
+          ctx.emit({
+            type: 'error',
+            code: root.code,
+            message: `${root.message}${outer}`,
+            hint: root.hint ?? 'Press q to quit.',
+          });
+        else
+          ctx.emit({
+            type: 'error',
+            code: 'INTERNAL',
+            message: root instanceof Error ? root.message : String(root),
+            hint: 'This looks like a bug in devenv; press q, then report the message printed.',
+          });
+      }
+    }
+  })();
+
+  const end = await session.ended;
+  controller.abort();
+  await running;
+  await session.close();
+  await (await watching)?.close();
+  const stack = stackName;
+  let removal: unknown;
+  if (stack !== undefined && ((end.kind === 'down' && !end.removed) || (end.kind === 'quit' && ephemeral))) {
+    try {
+      const { engine } = await ctx.engine();
+      await removeStack(ctx, engine, { stack, volumes: true });
+    } catch (error) {
+      removal = error;
+    }
+  }
+  ctx.signal.removeEventListener('abort', onAbort);
+  await dashboard.stop();
+  io.setRenderer(() => undefined);
+  if (removal !== undefined) throw removal;
+  if (stack === undefined) {
+    if (failure !== undefined) throw failure;
+    return 0;
+  }
+  if (end.kind === 'down') io.stdout(`Stack ${stack} removed with its volumes.`);
+  else if (ephemeral) io.stdout(`Ephemeral stack ${stack} removed.`);
+  else io.stdout(`Detached. Stack ${stack} keeps running; stop it with \`devenv down${how.flag}\`.`);
+  if (failure !== undefined && !(failure instanceof DevenvError && failure.code === 'INTERRUPTED'))
+    throw failure;
+  return 0;
+}

@@ -1,0 +1,316 @@
+/**
+ * An attached session: what the ink dashboard's intents do. It follows the
+ * services' logs (as `log` events), notices crashed services and a vanished
+ * engine (and carries on when it is back), restarts and rebuilds services,
+ * delegates tests and watch mode to an optional TestController, and ends on
+ * quit or down. Everything it does is reported as events.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
+import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
+import { isDevenvError } from '../core/errors.js';
+import { Labels } from '../core/stack/labels.js';
+import type { AppContext } from './context.js';
+import { removeStack } from './down.js';
+import type { Intent } from './intents.js';
+import { logTail, waitUntilReady } from './readiness.js';
+import { stackHostEnv } from './stack-env.js';
+import type { TestController } from './testing/test-controller.js';
+import { up, type ServiceRuntime, type UpOptions, type UpResult } from './up.js';
+
+/** How a session ended; `down` says whether the stack was removed (not yet when `up` was still running). */
+export type SessionEnd = { kind: 'quit' } | { kind: 'down'; removed: boolean };
+
+export interface SessionOptions {
+  /** The options `up` ran with (rebuild runs it again with forceBuild). */
+  upOptions: UpOptions;
+  tests?: TestController;
+  /** Follow log lines from this time on (unix seconds). */
+  since: number;
+  /** How often to ask a vanished engine whether it is back. */
+  engineRetryMs?: number;
+}
+
+export interface AttachedSession {
+  handle(intent: Intent): Promise<void>;
+  /** The stack is up: follow its services. */
+  attach(result: UpResult): void;
+  /** Resolves on quit or down (down has removed the stack by then). */
+  readonly ended: Promise<SessionEnd>;
+  /** Ends the session as quit (Ctrl-C, SIGTERM) unless it already ended. */
+  end(): void;
+  /** Stops following logs. */
+  close(): Promise<void>;
+}
+
+interface Follower {
+  runtime: ServiceRuntime;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+function errorEvent(error: unknown): { code: string; message: string; hint?: string } {
+  if (isDevenvError(error))
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return {
+    code: 'INTERNAL',
+    message: error instanceof Error ? error.message : String(error),
+    hint: 'This looks like a bug in devenv; please report it with the steps that led here.',
+  };
+}
+
+function stopTimeoutSeconds(labels: Record<string, string>): number {
+  const value = Number(labels[Labels.stopTimeout]);
+  return Number.isFinite(value) && value >= 0 ? value : Math.ceil(DEFAULT_STOP_GRACE_MS / 1000);
+}
+
+export function startSession(ctx: AppContext, options: SessionOptions): AttachedSession {
+  const retryMs = options.engineRetryMs ?? 2000;
+  const lifetime = new AbortController();
+  const followers = new Map<string, Follower>();
+  /** Services being restarted or rebuilt on purpose: their log stream ending is expected. */
+  const busy = new Set<string>();
+  let result: UpResult | undefined;
+  let finish!: (end: SessionEnd) => void;
+  let finished = false;
+  const ended = new Promise<SessionEnd>((resolve) => (finish = resolve));
+  const end = (value: SessionEnd) => {
+    if (finished) return;
+    finished = true;
+    lifetime.abort();
+    finish(value);
+  };
+  // Restart and rebuild one at a time (a rebuild reconciles the whole stack).
+  let queue: Promise<void> = Promise.resolve();
+  const serialized = (work: () => Promise<void>) => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  let testsClosed: Promise<void> | undefined;
+  const closeTests = () => (testsClosed ??= options.tests?.close() ?? Promise.resolve());
+  const report = (error: unknown) => ctx.emit({ type: 'error', ...errorEvent(error) });
+
+  const engine = async (): Promise<ContainerEngine> => (await ctx.engine()).engine;
+
+  const follow = (runtime: ServiceRuntime, sinceSeconds: number) => {
+    followers.get(runtime.service)?.abort.abort();
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    lifetime.signal.addEventListener('abort', stop, { once: true });
+    const follower: Follower = { runtime, abort, done: Promise.resolve() };
+    follower.done = (async () => {
+      const docker = await engine();
+      await docker
+        .logs(runtime.containerId, { follow: true, since: sinceSeconds, signal: abort.signal }, (line) =>
+          ctx.emit({ type: 'log', service: runtime.service, stream: line.stream, line: line.text }),
+        )
+        .catch(() => undefined);
+      lifetime.signal.removeEventListener('abort', stop);
+      if (abort.signal.aborted || busy.has(runtime.service)) return;
+      await afterStreamEnded(runtime);
+    })().catch(report);
+    followers.set(runtime.service, follower);
+  };
+
+  /** A log stream ended by itself: the container stopped, or the engine went away. */
+  const afterStreamEnded = async (runtime: ServiceRuntime): Promise<void> => {
+    const docker = await engine();
+    let status: ContainerStatus | undefined;
+    try {
+      status = await docker.inspectContainer(runtime.containerId);
+    } catch (error) {
+      ctx.emit({ type: 'error', ...errorEvent(error) });
+      status = await waitForEngine(docker, runtime);
+      if (!status) return;
+      ctx.emit({ type: 'info', message: `engine answers again; following ${runtime.service}` });
+    }
+    if (lifetime.signal.aborted || busy.has(runtime.service)) return;
+    if (status?.state === 'running' || status?.state === 'restarting') {
+      follow(runtime, Math.floor(ctx.clock.now() / 1000));
+      return;
+    }
+    const reason = status
+      ? `its container ${status.state === 'exited' ? `exited with code ${status.exitCode ?? 'unknown'}` : `is ${status.state}`}`
+      : 'its container disappeared';
+    ctx.emit({
+      type: 'service.failed',
+      service: runtime.service,
+      reason,
+      logTail: status ? await logTail(docker, runtime.containerId, 10) : [],
+    });
+  };
+
+  const waitForEngine = async (
+    docker: ContainerEngine,
+    runtime: ServiceRuntime,
+  ): Promise<ContainerStatus | undefined> => {
+    while (!lifetime.signal.aborted) {
+      await sleep(retryMs, undefined, { signal: lifetime.signal }).catch(() => undefined);
+      if (lifetime.signal.aborted) return undefined;
+      try {
+        return await docker.inspectContainer(runtime.containerId);
+      } catch {
+        // still gone
+      }
+    }
+    return undefined;
+  };
+
+  const attach = (upResult: UpResult) => {
+    result = upResult;
+    for (const runtime of upResult.services) {
+      const current = followers.get(runtime.service);
+      if (current?.runtime.containerId === runtime.containerId && !current.abort.signal.aborted) continue;
+      follow(runtime, current ? Math.floor(ctx.clock.now() / 1000) : options.since);
+    }
+  };
+
+  const restart = async (service: string) => {
+    if (!result) {
+      ctx.emit({ type: 'info', message: `${service}: not started yet; wait until the stack is up` });
+      return;
+    }
+    const runtime = result.services.find((s) => s.service === service);
+    const docker = await engine();
+    const [container] = await docker.listContainers({
+      [Labels.stack]: result.target.identity.name,
+      [Labels.service]: service,
+    });
+    if (!container || !runtime) {
+      ctx.emit({ type: 'info', message: `${service}: no container found; press b to create it again` });
+      return;
+    }
+    busy.add(service);
+    try {
+      followers.get(service)?.abort.abort();
+      ctx.emit({ type: 'health.changed', service, health: 'starting', detail: 'restarting' });
+      await docker.restartContainer(container.id, stopTimeoutSeconds(container.labels));
+      ctx.emit({ type: 'container.stopped', service, container: container.name });
+      const startedAt = ctx.clock.now();
+      ctx.emit({ type: 'container.started', service, container: container.name });
+      const moved = { ...runtime, containerId: container.id };
+      follow(moved, Math.floor(startedAt / 1000));
+      const status = await waitUntilReady(ctx, {
+        engine: docker,
+        info: result.info,
+        service,
+        containerId: container.id,
+        check: runtime.check,
+        timeoutMs: options.upOptions.timeoutMs ?? 120_000,
+        signal: lifetime.signal,
+      });
+      ctx.emit({
+        type: 'service.ready',
+        service,
+        durationMs: ctx.clock.now() - startedAt,
+        ports: status.ports,
+        probe: 'restarted',
+      });
+      const before = result;
+      result = {
+        ...before,
+        services: before.services.map((s) => (s.service === service ? { ...moved, ports: status.ports } : s)),
+      };
+      if (JSON.stringify(runtime.ports) !== JSON.stringify(status.ports)) {
+        // Engine-chosen host ports change on restart: the host environment with them.
+        const env = stackHostEnv(result.target, result.info, result.services);
+        result = { ...result, env };
+        ctx.emit({ type: 'info', message: `${service}: new host ports; run eval "$(devenv env)" again` });
+        ctx.emit({ type: 'stack.ready', stack: result.target.identity.name, durationMs: 0, env });
+      }
+    } finally {
+      busy.delete(service);
+    }
+  };
+
+  const rebuild = async (service: string) => {
+    const runtime = result?.services.find((s) => s.service === service);
+    if (runtime && !runtime.built) {
+      ctx.emit({
+        type: 'info',
+        message: `${service} runs the image ${runtime.image} (no build: section); r restarts it`,
+      });
+      return;
+    }
+    ctx.emit({ type: 'info', message: `rebuilding ${service}; changed services are recreated` });
+    const previous = result;
+    for (const s of previous?.services ?? []) busy.add(s.service);
+    try {
+      const next = await up(ctx, { ...options.upOptions, forceBuild: true });
+      for (const s of next.services) busy.delete(s.service);
+      attach(next);
+    } finally {
+      for (const s of previous?.services ?? []) busy.delete(s.service);
+    }
+  };
+
+  const tests = (what: string, action: (controller: TestController) => Promise<void> | void) => {
+    if (!options.tests) {
+      ctx.emit({ type: 'info', message: `tests: not configured (${what})` });
+      return Promise.resolve();
+    }
+    return Promise.resolve(action(options.tests));
+  };
+
+  const handle = async (intent: Intent): Promise<void> => {
+    try {
+      switch (intent.type) {
+        case 'service.restart':
+          await serialized(() => restart(intent.service));
+          return;
+        case 'service.rebuild':
+          await serialized(() => rebuild(intent.service));
+          return;
+        case 'tests.runAll':
+          await tests('t', (c) => c.runAll());
+          return;
+        case 'tests.rerunFailed':
+          await tests('f', (c) => c.rerunFailed());
+          return;
+        case 'watch.toggle':
+          await tests('w', (c) => {
+            c.setWatching(!c.watching);
+            ctx.emit({ type: 'info', message: `watch ${c.watching ? 'on' : 'off'}` });
+          });
+          return;
+        case 'stack.down': {
+          if (!result) {
+            // `up` is still running: the caller stops it first, then removes what it created.
+            end({ kind: 'down', removed: false });
+            return;
+          }
+          lifetime.abort();
+          await Promise.all([...followers.values()].map((f) => f.done));
+          await closeTests();
+          try {
+            await removeStack(ctx, await engine(), { stack: result.target.identity.name, volumes: true });
+            end({ kind: 'down', removed: true });
+          } catch (error) {
+            report(error);
+            end({ kind: 'down', removed: false });
+          }
+          return;
+        }
+        case 'quit':
+          end({ kind: 'quit' });
+          return;
+      }
+    } catch (error) {
+      if (lifetime.signal.aborted && isDevenvError(error) && error.code === 'INTERRUPTED') return;
+      report(error);
+    }
+  };
+
+  return {
+    handle,
+    attach,
+    ended,
+    end: () => end({ kind: 'quit' }),
+    async close() {
+      lifetime.abort();
+      await Promise.all([...followers.values()].map((f) => f.done));
+      await closeTests();
+    },
+  };
+}

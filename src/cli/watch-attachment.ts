@@ -1,0 +1,68 @@
+/**
+ * Watch mode inside an attached `devenv up`: the test session (affected tests
+ * on every save, the UI's t/f/w keys), develop.watch syncing into services
+ * built from source, and a reconcile of the stack when the template changes.
+ * All three hang off the one file watcher of the test session, whose
+ * `files.changed` events this attachment taps.
+ */
+import { resolve } from 'node:path';
+import type { AppContext } from '../app/context.js';
+import { createDevelopSync, type DevelopSync } from '../app/develop-sync.js';
+import type { DevenvEvent } from '../app/events.js';
+import type { StackTarget } from '../app/stack-target.js';
+import { stackTestDatabase } from '../app/testing/stack-test-database.js';
+import { startTestSession, type TestSession } from '../app/testing/test-session.js';
+import { up, type UpOptions } from '../app/up.js';
+import type { StackOptions } from '../app/stack-target.js';
+
+export interface WatchAttachment {
+  tests: TestSession;
+  /** Feed every event of the stream here (it reacts to watcher.ready and files.changed). */
+  onEvent(event: DevenvEvent): void;
+  /** The stack is up: develop.watch rules of its services apply from now on. */
+  stackReady(target: StackTarget): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function attachWatch(
+  ctx: AppContext,
+  options: { stack: StackOptions; upOptions: UpOptions },
+): Promise<WatchAttachment> {
+  let root = ctx.cwd;
+  let develop: DevelopSync | undefined;
+  let syncing = Promise.resolve();
+  const report = (error: unknown) =>
+    ctx.emit({ type: 'warning', warning: { message: `develop.watch: ${(error as Error).message}` } });
+  const tests = await startTestSession(ctx, {
+    stack: options.stack,
+    testDatabase: stackTestDatabase(ctx, options.stack),
+    onReconcileStack: async () => {
+      await up(ctx, { ...options.upOptions, onResolved: undefined }).catch((error: unknown) =>
+        ctx.emit({
+          type: 'warning',
+          warning: { message: `reconcile after a template change: ${(error as Error).message}` },
+        }),
+      );
+    },
+  });
+  return {
+    tests,
+    onEvent(event) {
+      if (event.type === 'watcher.ready') root = event.root;
+      if (event.type === 'files.changed' && develop && develop.services.length > 0) {
+        const files = event.files.map((file) => resolve(root, file));
+        const sync = develop;
+        // One sync at a time, in the order of the changes.
+        syncing = syncing.then(() => sync.handle(files)).catch(report);
+      }
+    },
+    async stackReady(target) {
+      const { engine } = await ctx.engine();
+      develop = createDevelopSync(ctx, { target, engine, upOptions: options.upOptions });
+    },
+    async close() {
+      await tests.close();
+      await syncing;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * What the dashboard shows, derived from the event stream alone (log lines
+ * live in the LogBuffer beside it, outside React).
+ */
+import type { PublishedPort } from '../../contracts/engine.js';
+import type { SelectedTestFile, TestCounts, TestFailure, TestState, TestTrigger } from '../../app/events.js';
+
+export type ServicePhase =
+  'pending' | 'pulling' | 'building' | 'created' | 'starting' | 'ready' | 'failed' | 'stopped' | 'removed';
+
+export type ImageState = 'pulling' | 'building' | 'local' | 'pulled' | 'built';
+
+export interface ServiceRow {
+  name: string;
+  image?: string;
+  imageState?: ImageState;
+  container?: string;
+  phase: ServicePhase;
+  /** Last health reported ("starting", "healthy", "probing", ...). */
+  health?: string;
+  healthDetail?: string;
+  /** How long the last start took to become ready. */
+  readyMs?: number;
+  ports: PublishedPort[];
+  /** Event time of the last start (or of the first sight of a kept container). */
+  startedAt?: number;
+  /** Starts after the first one in this session. */
+  restarts: number;
+  failure?: { reason: string; logTail: string[] };
+}
+
+export interface LayerProgress {
+  status: string;
+  current?: number;
+  total?: number;
+}
+
+/** An image pull or build in progress; removed when the image is ready. */
+export interface Transfer {
+  service: string;
+  kind: 'pull' | 'build';
+  image: string;
+  status: string;
+  /** Pulls: per-layer byte progress. */
+  layers: Record<string, LayerProgress>;
+  /** Builds: "Step 3/7" */
+  step?: { current: number; total: number };
+}
+
+export interface FailureView extends TestFailure {
+  file: string;
+}
+
+export interface TestRunView {
+  runId: string;
+  trigger: TestTrigger;
+  selected: SelectedTestFile[];
+  startedAt: number;
+  state: 'running' | 'passed' | 'failed' | 'cancelled';
+  counts: TestCounts;
+  durationMs?: number;
+  files: { file: string; state: TestState }[];
+  failures: FailureView[];
+  cancelReason?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  finishedAt: number;
+  state: TestRunView['state'];
+  counts: TestCounts;
+  durationMs?: number;
+}
+
+export interface Banner {
+  code: string;
+  message: string;
+  hint?: string;
+  /** The service whose failure this is, when it is one. */
+  service?: string;
+  time: number;
+}
+
+export interface Notice {
+  level: 'info' | 'warning';
+  message: string;
+  time: number;
+}
+
+export interface DashboardState {
+  environment: string;
+  stack?: string;
+  project?: string;
+  branch?: string;
+  owner?: string;
+  endpoint?: string;
+  /** Set by watcher.ready; the session may override (w). */
+  watching: boolean;
+  watched?: number;
+  services: ServiceRow[];
+  transfers: Transfer[];
+  tests: { current?: TestRunView; history: RunSummary[] };
+  /** The host environment (`devenv env`), secrets masked. */
+  env?: Record<string, string>;
+  stackReadyMs?: number;
+  banner?: Banner;
+  notices: Notice[];
+}
+
+export const HISTORY_LENGTH = 5;
+export const NOTICE_LENGTH = 5;
+
+export function initialDashboardState(environment = 'dev'): DashboardState {
+  return { environment, watching: false, services: [], transfers: [], tests: { history: [] }, notices: [] };
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import { isBusy, reduceEvents } from '../../src/ui/ink/dashboard-reducer.js';
+import { initialDashboardState } from '../../src/ui/ink/dashboard-state.js';
+import { SECRET, T0, ev, mask, port, readyStack, resolved, stateOf } from './fixtures.js';
+
+describe('dashboard reducer', () => {
+  it('lists the services of the resolved stack, pending, with the header fields', () => {
+    const state = stateOf([resolved]);
+    expect(state).toMatchObject({
+      project: 'shop',
+      branch: 'main',
+      stack: 'shop-main-alice-3f2a1c',
+      environment: 'dev',
+    });
+    expect(state.services.map((s) => [s.name, s.phase])).toEqual([
+      ['app', 'pending'],
+      ['postgres', 'pending'],
+      ['redis', 'pending'],
+    ]);
+    expect(isBusy(state)).toBe(false);
+  });
+
+  it('tracks a pull per layer and drops the transfer when the image is ready', () => {
+    const pulling = stateOf([
+      resolved,
+      ev({
+        type: 'image.pulling',
+        service: 'redis',
+        image: 'redis:7',
+        progress: { id: 'a', status: 'Downloading', current: 5, total: 10 },
+      }),
+      ev({
+        type: 'image.pulling',
+        service: 'redis',
+        image: 'redis:7',
+        progress: { id: 'b', status: 'Pull complete' },
+      }),
+    ]);
+    expect(pulling.transfers).toEqual([
+      {
+        service: 'redis',
+        kind: 'pull',
+        image: 'redis:7',
+        status: 'Pull complete',
+        layers: { a: { status: 'Downloading', current: 5, total: 10 }, b: { status: 'Pull complete' } },
+      },
+    ]);
+    expect(pulling.services.find((s) => s.name === 'redis')?.phase).toBe('pulling');
+    expect(isBusy(pulling)).toBe(true);
+    const ready = stateOf(
+      [ev({ type: 'image.ready', service: 'redis', image: 'redis:7', source: 'pulled', durationMs: 5 })],
+      pulling,
+    );
+    expect(ready.transfers).toEqual([]);
+    expect(ready.services.find((s) => s.name === 'redis')).toMatchObject({
+      imageState: 'pulled',
+      phase: 'pending',
+    });
+  });
+
+  it('reads build steps from the build output', () => {
+    const state = stateOf([
+      resolved,
+      ev({
+        type: 'image.building',
+        service: 'app',
+        image: 'app',
+        progress: { status: 'Step 3/7 : RUN npm ci' },
+      }),
+      ev({
+        type: 'image.building',
+        service: 'app',
+        image: 'app',
+        progress: { status: ' ---> Running in 1234' },
+      }),
+    ]);
+    expect(state.transfers[0]).toMatchObject({
+      kind: 'build',
+      step: { current: 3, total: 7 },
+      status: '---> Running in 1234',
+    });
+  });
+
+  it('marks services ready with ports and the time it took, and counts restarts', () => {
+    const state = stateOf(readyStack);
+    const postgres = state.services.find((s) => s.name === 'postgres')!;
+    expect(postgres).toMatchObject({
+      phase: 'ready',
+      readyMs: 1200,
+      ports: [port(49153, 5432)],
+      restarts: 0,
+      startedAt: T0 + 1000,
+    });
+    const restarted = stateOf(
+      [
+        ev({ type: 'health.changed', service: 'postgres', health: 'starting', detail: 'restarting' }, 5000),
+        ev({ type: 'container.stopped', service: 'postgres', container: 'shop-postgres-1' }, 5100),
+        ev({ type: 'container.started', service: 'postgres', container: 'shop-postgres-1' }, 5200),
+      ],
+      state,
+    );
+    expect(restarted.services.find((s) => s.name === 'postgres')).toMatchObject({
+      phase: 'starting',
+      restarts: 1,
+      startedAt: T0 + 5200,
+    });
+    expect(isBusy(restarted)).toBe(true);
+  });
+
+  it('shows a failed service with its reason and a banner, log tail masked; ready clears the banner', () => {
+    const failed = stateOf([
+      ...readyStack,
+      ev(
+        {
+          type: 'service.failed',
+          service: 'app',
+          reason: 'its container exited with code 1',
+          logTail: [`token ${SECRET}`],
+        },
+        9000,
+      ),
+    ]);
+    expect(failed.services.find((s) => s.name === 'app')).toMatchObject({
+      phase: 'failed',
+      failure: { reason: 'its container exited with code 1', logTail: ['token ****'] },
+    });
+    expect(failed.banner).toMatchObject({ code: 'SERVICE_FAILED', service: 'app' });
+    const ready = stateOf(
+      [ev({ type: 'service.ready', service: 'app', durationMs: 1, ports: [], probe: 'tcp' })],
+      failed,
+    );
+    expect(ready.banner).toBeUndefined();
+    expect(ready.services.find((s) => s.name === 'app')?.failure).toBeUndefined();
+  });
+
+  it('keeps an engine-unreachable banner until the engine shows signs of life', () => {
+    const gone = stateOf([
+      ev({ type: 'error', code: 'ENGINE_UNREACHABLE', message: 'No engine', hint: 'Start Docker' }),
+    ]);
+    expect(gone.banner).toMatchObject({ message: 'No engine', hint: 'Start Docker' });
+    expect(stateOf([ev({ type: 'info', message: 'x' })], gone).banner).toBeDefined();
+    expect(
+      stateOf([ev({ type: 'log', service: 'app', stream: 'stdout', line: 'hi' })], gone).banner,
+    ).toBeUndefined();
+  });
+
+  it('masks the environment: secret names, URL passwords, declared names, known values', () => {
+    const { env } = stateOf(readyStack);
+    expect(env).toEqual({
+      API_ENDPOINT: 'https://x/****',
+      DATABASE_URL: 'postgresql://user:****@127.0.0.1:49153/myapp_dev',
+      POSTGRES_PASSWORD: '****',
+      REDIS_URL: 'redis://127.0.0.1:49154',
+      STRIPE_KEY: '****',
+    });
+  });
+
+  it('follows a test run: trigger, per-file results, failures, and a bounded history', () => {
+    const run = (n: number, failed: number) => [
+      ev(
+        {
+          type: 'test.run.started',
+          runId: `r${n}`,
+          trigger: { files: ['src/db.ts'], reason: 'changed' },
+          selected: [{ file: 'test/db.test.ts', kind: 'unit', reasons: ['imports src/db.ts'] }],
+        },
+        n * 1000,
+      ),
+      ev({
+        type: 'test.file.result',
+        runId: `r${n}`,
+        result: {
+          file: 'test/db.test.ts',
+          kind: 'unit',
+          state: failed ? 'fail' : 'pass',
+          durationMs: 10,
+          tests: { passed: 3, failed, skipped: 1 },
+          failures: failed
+            ? [
+                {
+                  test: 'connects',
+                  message: `expected ${SECRET}\nsecond line`,
+                  location: 'test/db.test.ts:12',
+                },
+              ]
+            : [],
+        },
+      }),
+      ev(
+        {
+          type: 'test.run.finished',
+          runId: `r${n}`,
+          counts: { passed: 3, failed, skipped: 1 },
+          durationMs: 250,
+          files: [{ file: 'test/db.test.ts', state: failed ? 'fail' : 'pass' }],
+        },
+        n * 1000 + 250,
+      ),
+    ];
+    const running = stateOf(run(1, 1).slice(0, 2));
+    expect(running.tests.current).toMatchObject({
+      state: 'running',
+      counts: { passed: 3, failed: 1, skipped: 1 },
+    });
+    expect(running.tests.current?.failures).toEqual([
+      {
+        test: 'connects',
+        message: 'expected ****\nsecond line',
+        location: 'test/db.test.ts:12',
+        file: 'test/db.test.ts',
+      },
+    ]);
+    const many = stateOf([1, 2, 3, 4, 5, 6, 7].flatMap((n) => run(n, n % 2)));
+    expect(many.tests.history.map((h) => [h.runId, h.state])).toEqual([
+      ['r3', 'failed'],
+      ['r4', 'passed'],
+      ['r5', 'failed'],
+      ['r6', 'passed'],
+      ['r7', 'failed'],
+    ]);
+    const cancelled = stateOf(
+      [run(8, 0)[0]!, ev({ type: 'test.run.cancelled', runId: 'r8', reason: 'files changed' })],
+      many,
+    );
+    expect(cancelled.tests.current).toMatchObject({ state: 'cancelled', cancelReason: 'files changed' });
+  });
+
+  it('turns watch on when the watcher is ready, and ignores log lines', () => {
+    const state = reduceEvents(
+      initialDashboardState(),
+      [ev({ type: 'watcher.ready', root: '/p', watched: 12 })],
+      mask,
+    );
+    expect(state.watching).toBe(true);
+    expect(stateOf([ev({ type: 'log', service: 'a', stream: 'stdout', line: 'x' })], state)).toBe(state);
+  });
+});
