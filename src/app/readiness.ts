@@ -109,6 +109,7 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
     ]);
   };
   for (;;) {
+    const round = ctx.clock.now();
     if (request.signal.aborted)
       throw new DevenvError('INTERRUPTED', `Interrupted while waiting for "${service}".`);
     const status = await engine.inspectContainer(containerId);
@@ -131,6 +132,8 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
         status.healthLog.slice(-3),
       );
     }
-    await sleep(POLL_INTERVAL_MS, undefined, { signal: request.signal }).catch(() => undefined);
+    // A steady cadence: a slow probe (an exec'd healthcheck takes ~100 ms) is not followed by a full pause.
+    const pause = Math.max(0, POLL_INTERVAL_MS - (ctx.clock.now() - round));
+    await sleep(pause, undefined, { signal: request.signal }).catch(() => undefined);
   }
 }

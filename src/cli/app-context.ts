@@ -3,7 +3,6 @@ import type { AppContext, Clock } from '../app/context.js';
 import { emitterFor } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
-import { DockerEngine } from '../adapters/docker/docker-engine.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
 import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
@@ -30,6 +29,8 @@ export function createAppContext(options: {
     engine() {
       if (!connection) {
         connection = (async () => {
+          // dockerode loads only when a command needs the engine (not for config, --version).
+          const { DockerEngine } = await import('../adapters/docker/docker-engine.js');
           const engine: ContainerEngine = await DockerEngine.connect(options.env);
           return { engine, info: await engine.info() };
         })();

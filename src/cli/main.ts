@@ -9,37 +9,29 @@ import type { DevenvEvent } from '../app/events.js';
 import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
 import type { Command, CommandIO } from './command.js';
-import { configCommand } from './commands/config.js';
-import { downCommand } from './commands/down.js';
-import { envCommand } from './commands/env.js';
-import { gcCommand } from './commands/gc.js';
-import { logsCommand } from './commands/logs.js';
-import { lsCommand } from './commands/ls.js';
-import { reapCommand } from './commands/reap.js';
-import { testCommand } from './commands/test.js';
-import { upCommand } from './commands/up.js';
-import { watchCommand } from './commands/watch.js';
 import { renderError } from './error-handler.js';
 
-const commands: Command[] = [
-  upCommand,
-  downCommand,
-  lsCommand,
-  envCommand,
-  configCommand,
-  logsCommand,
-  gcCommand,
-  reapCommand,
-  testCommand,
-  watchCommand,
-];
+/** Commands load on use: `devenv ls` does not pay for the test runner or the terminal UI. */
+const commands: Record<string, () => Promise<Command>> = {
+  up: async () => (await import('./commands/up.js')).upCommand,
+  down: async () => (await import('./commands/down.js')).downCommand,
+  ls: async () => (await import('./commands/ls.js')).lsCommand,
+  env: async () => (await import('./commands/env.js')).envCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
+  logs: async () => (await import('./commands/logs.js')).logsCommand,
+  gc: async () => (await import('./commands/gc.js')).gcCommand,
+  test: async () => (await import('./commands/test.js')).testCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
+  __reap: async () => (await import('./commands/reap.js')).reapCommand,
+};
 
 function version(): string {
   const require = createRequire(import.meta.url);
   return (require('../../package.json') as { version: string }).version;
 }
 
-function help(): string {
+async function help(): Promise<string> {
+  const loaded = await Promise.all(Object.values(commands).map((load) => load()));
   const lines = [
     'devenv: isolated, health-gated dev stacks from a compose template',
     '',
@@ -47,7 +39,7 @@ function help(): string {
     '',
     'Commands:',
   ];
-  for (const command of commands.filter((c) => !c.hidden))
+  for (const command of loaded.filter((c) => !c.hidden))
     lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
   lines.push(
     '',
@@ -69,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   const stderr = write(process.stderr);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    stdout(help());
+    stdout(await help());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
@@ -77,8 +69,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const json = rest.includes('--json');
-  const command = commands.find((c) => c.name === name);
   try {
+    const command = Object.hasOwn(commands, name) ? await commands[name]?.() : undefined;
     if (!command)
       throw new DevenvError('USAGE', `Unknown command "${name}".`, {
         hint: 'Run `devenv --help` for the list of commands.',

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.js';
 import { removeStack } from '../../app/down.js';
 import { startSession, type SessionOptions } from '../../app/session.js';
 import type { StackOptions } from '../../app/stack-target.js';
-import { attachWatch, type WatchAttachment } from '../watch-attachment.js';
+import type { WatchAttachment } from '../watch-attachment.js';
 import { resolveStackTarget } from '../../app/stack-target.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { DevenvError } from '../../core/errors.js';
@@ -132,6 +132,7 @@ export const upCommand: Command = {
 
     // Attached: watch (affected tests, develop.watch) and follow every service's logs until Ctrl-C / SIGTERM.
     if (watchWanted) {
+      const { attachWatch } = await import('../watch-attachment.js');
       watch = await attachWatch(ctx, { stack: stackOptions(parsed), upOptions: options });
       await watch.stackReady(result.target);
     }
@@ -199,20 +200,22 @@ async function attachDashboard(
   const session = startSession(sessionCtx, sessionOptions);
   // Watch mode warms up (watcher, vitest) while the stack comes up; the t/f/w keys reach it once it is there.
   const watching = how.watch
-    ? attachWatch(sessionCtx, { stack: how.watch, upOptions: options }).then(
-        (attached) => {
-          watch = attached;
-          sessionOptions.tests = attached.tests;
-          return attached;
-        },
-        (error: unknown) => {
-          ctx.emit({
-            type: 'warning',
-            warning: { message: `watch mode is off: ${(error as Error).message}` },
-          });
-          return undefined;
-        },
-      )
+    ? import('../watch-attachment.js')
+        .then(({ attachWatch }) => attachWatch(sessionCtx, { stack: how.watch!, upOptions: options }))
+        .then(
+          (attached) => {
+            watch = attached;
+            sessionOptions.tests = attached.tests;
+            return attached;
+          },
+          (error: unknown) => {
+            ctx.emit({
+              type: 'warning',
+              warning: { message: `watch mode is off: ${(error as Error).message}` },
+            });
+            return undefined;
+          },
+        )
     : Promise.resolve(undefined);
   ctx.signal.addEventListener('abort', () => session.end(), { once: true });
   const dashboard = renderDashboard({
