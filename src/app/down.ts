@@ -58,6 +58,12 @@ export async function removeStack(
     }),
   ]);
   const volumes = removeVolumes.length;
+  // Images devenv built for this stack are tagged per stack: leaving them would pile up tags.
+  const images = await engine.listImages({ [Labels.stack]: options.stack });
+  for (const image of images) {
+    await engine.removeImage(image.name).catch(() => undefined);
+    ctx.emit({ type: 'image.removed', image: image.name });
+  }
   const result = {
     stack: options.stack,
     containers: observed.containers.length,

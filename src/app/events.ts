@@ -32,6 +32,7 @@ export type DevenvEvent = EventBase &
         source: 'local' | 'pulled' | 'built';
         durationMs: number;
       }
+    | { type: 'image.removed'; image: string }
     | { type: 'network.created'; network: string }
     | { type: 'network.removed'; network: string }
     | { type: 'volume.created'; volume: string }

@@ -18,6 +18,8 @@ export interface PreparedImage {
 export interface ImageOptions {
   /** Rebuild `build:` services even when their image exists. */
   forceBuild: boolean;
+  /** The stack's labels: images devenv builds carry them, so `down` and `gc` find and remove them. */
+  labels: Record<string, string>;
 }
 
 async function prepareService(
@@ -49,7 +51,7 @@ async function prepareService(
         dockerfile: build.dockerfile,
         tag,
         args: build.args,
-        labels: build.labels,
+        labels: { ...build.labels, ...options.labels },
         ...(build.target !== undefined ? { target: build.target } : {}),
       },
       (progress) => ctx.emit({ type: 'image.building', service: service.name, image: tag, progress }),

@@ -87,6 +87,12 @@ function wantedNetworks(
     });
 }
 
+/** Built images carry the stack's identity labels (not the volatile ones, so rebuilds stay cached). */
+function imageLabels(labels: Record<string, string>): Record<string, string> {
+  const keep = [Labels.stack, Labels.project, Labels.branch, Labels.owner, Labels.ephemeral];
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => (keep as string[]).includes(key)));
+}
+
 function completionWanted(project: ComposeProject, service: string): boolean {
   return Object.values(project.services).some(
     (other) => other.dependsOn[service]?.condition === 'service_completed_successfully',
@@ -134,6 +140,7 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
 
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
     forceBuild: options.forceBuild ?? false,
+    labels: imageLabels(labels),
   });
   const plans = new Map<string, ServicePlan>();
   for (const name of serviceNames) {

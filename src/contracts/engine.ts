@@ -168,6 +168,11 @@ export interface ContainerEngine {
     signal?: AbortSignal,
   ): Promise<string>;
 
+  /** Images whose labels match (name: the first repo:tag, else the id). */
+  listImages(selector: LabelSelector): Promise<ResourceSummary[]>;
+  /** Removes an image tag or id; missing images are not an error. */
+  removeImage(nameOrId: string): Promise<void>;
+
   listNetworks(selector: LabelSelector): Promise<ResourceSummary[]>;
   createNetwork(
     name: string,

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { countOf, reapBranchPrefix, runPrefix, stackResources } from '../support/engine-state.js';
+import { countOf, docker, reapBranchPrefix, runPrefix, stackResources } from '../support/engine-state.js';
 import { exampleProject, type TempProject } from '../support/projects.js';
 
 const prefix = runPrefix();
@@ -116,8 +116,17 @@ describe('the seed stack', () => {
     const before = await stackResources(stack);
     expect(before.containers).toHaveLength(3);
     expect(before.volumes.length).toBeGreaterThanOrEqual(1);
+    const built = await docker.listImages({
+      filters: JSON.stringify({ label: [`dev.devenv.stack=${stack}`] }),
+    });
+    expect(built.map((i) => i.RepoTags)).toEqual([[`devenv-${stack}-app:latest`]]);
     const down = await devenv(project.dir, ['down', '--volumes', '--branch', branch]);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(countOf(await stackResources(stack))).toBe(0);
+    // The app image devenv built for this stack goes too (tags are per stack).
+    const images = await docker.listImages({
+      filters: JSON.stringify({ label: [`dev.devenv.stack=${stack}`] }),
+    });
+    expect(images).toEqual([]);
   });
 });

@@ -72,4 +72,16 @@ export async function reapBranchPrefix(prefix: string): Promise<void> {
           .catch(() => undefined),
       ),
   );
+  // Images devenv built for these stacks (labelled like the rest).
+  const images = await docker.listImages({ filters: JSON.stringify({ label: ['dev.devenv.stack'] }) });
+  await Promise.all(
+    images
+      .filter((i) => mine(i.Labels ?? undefined))
+      .map((i) =>
+        docker
+          .getImage(i.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+  );
 }

@@ -148,6 +148,29 @@ export class DockerEngine implements ContainerEngine {
 
   // ---- images ----
 
+  async listImages(selector: LabelSelector): Promise<ResourceSummary[]> {
+    try {
+      const images = await this.docker.listImages({ filters: { label: labelFilter(selector) } });
+      return images.map((image) => ({
+        id: image.Id,
+        name: image.RepoTags?.find((tag) => tag !== '<none>:<none>') ?? image.Id,
+        labels: image.Labels ?? {},
+        createdAt: new Date(image.Created * 1000).toISOString(),
+      }));
+    } catch (error) {
+      throw this.fail(error, 'list images');
+    }
+  }
+
+  async removeImage(nameOrId: string): Promise<void> {
+    try {
+      await this.docker.getImage(nameOrId).remove();
+    } catch (error) {
+      if (engineStatus(error) === 404) return;
+      throw this.fail(error, `remove image ${nameOrId}`);
+    }
+  }
+
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     let image: Dockerode.ImageInspectInfo;
     try {

@@ -57,6 +57,9 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'image.ready':
         write(`${label(event.service)}  image ${event.image} ${event.source} (${seconds(event.durationMs)})`);
         return;
+      case 'image.removed':
+        write(`image   ${event.image} removed`);
+        return;
       case 'network.created':
         write(`network ${event.network} created`);
         return;
