@@ -34,7 +34,7 @@ export interface UpOptions extends StackOptions {
   /** Start new Postgres volumes from a cached initialized data directory (default true). */
   dataCache?: boolean;
   /** Told the stack identity as soon as it is known (before anything is created). */
-  onResolved?: (identity: StackTarget['identity']) => void;
+  onResolved?: (identity: StackTarget['identity'], target: StackTarget) => void;
   /** Started container ids are reported here as soon as they exist (for log following). */
   onContainerStarted?: (service: string, containerId: string) => void;
 }
@@ -103,7 +103,7 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   const started = ctx.clock.now();
   const target = await resolveStackTarget(ctx, options);
   const { project, identity } = target;
-  options.onResolved?.(identity);
+  options.onResolved?.(identity, target);
   const { engine, info } = await ctx.engine();
   const serviceNames = Object.keys(project.services).sort();
   ctx.emit({

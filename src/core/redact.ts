@@ -33,7 +33,12 @@ export function redactEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, redactValue(key, value)]));
 }
 
-/** Values in an environment that are secret by their name, to mask wherever they show up. */
-export function secretValues(env: Record<string, string | null | undefined>): string[] {
-  return Object.entries(env).flatMap(([key, value]) => (value && looksSecret(key) ? [value] : []));
+/** Values in an environment that are secret by their name (or declared secret), to mask wherever they show up. */
+export function secretValues(
+  env: Record<string, string | null | undefined>,
+  declared: readonly string[] = [],
+): string[] {
+  return Object.entries(env).flatMap(([key, value]) =>
+    value && (looksSecret(key) || declared.includes(key)) ? [value] : [],
+  );
 }

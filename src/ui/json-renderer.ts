@@ -9,7 +9,16 @@ export function jsonRenderer(
   return (event) => {
     let safe: DevenvEvent = event;
     if (event.type === 'log') safe = { ...event, line: redactKnownValues(event.line, secrets()) };
-    else if (event.type === 'stack.ready') safe = { ...event, env: redactEnv(event.env) };
+    else if (event.type === 'stack.ready')
+      safe = {
+        ...event,
+        env: Object.fromEntries(
+          Object.entries(redactEnv(event.env)).map(([key, value]) => [
+            key,
+            redactKnownValues(value, secrets()),
+          ]),
+        ),
+      };
     else if (event.type === 'service.failed')
       safe = { ...event, logTail: event.logTail.map((l) => redactKnownValues(l, secrets())) };
     write(JSON.stringify(safe));

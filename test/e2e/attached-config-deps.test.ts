@@ -160,3 +160,33 @@ services:
     expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
   });
 });
+
+describe('secrets', () => {
+  it('masks values declared secret in devenv.yaml and secret-looking ones in every output', async () => {
+    const dir = await project({
+      'devenv.yaml': 'secrets: [SIGNING_SEED]\n',
+      'compose.yaml': `services:
+  worker:
+    image: \${REDIS_IMAGE:-redis:7}
+    environment:
+      SIGNING_SEED: seed-7f3a9c1e
+      DB_PASSWORD: pw-88d2e6b4
+    entrypoint: ["/bin/sh", "-c", "echo using $$SIGNING_SEED and $$DB_PASSWORD; exec sleep 600"]
+`,
+    });
+    const branch = `${prefix}-secrets`;
+    const up = await devenv(dir, ['up', '-d', '--branch', branch]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const json = await devenv(dir, ['up', '-d', '--json', '--branch', branch]);
+    const logs = await devenv(dir, ['logs', '--branch', branch]);
+    expect(logs.stdout).toContain('worker | using **** and ****');
+    for (const output of [up.stdout, up.stderr, json.stdout, logs.stdout]) {
+      expect(output).not.toContain('seed-7f3a9c1e');
+      expect(output).not.toContain('pw-88d2e6b4');
+    }
+    // `devenv env` is the one place values are printed in full: it exists to export them.
+    const env = await devenv(dir, ['env', '--json', '--branch', branch]);
+    expect(JSON.parse(env.stdout)).toMatchObject({ SIGNING_SEED: 'seed-7f3a9c1e' });
+    expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
+  });
+});

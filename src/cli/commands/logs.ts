@@ -3,6 +3,7 @@ import { DevenvError } from '../../core/errors.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
 import { stackNameFor } from '../stack-name.js';
+import { templateSecrets } from '../template-secrets.js';
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -16,7 +17,8 @@ export const logsCommand: Command = {
     tail: { type: 'string' },
   },
   async run(ctx, io, parsed) {
-    io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
+    const secrets = await templateSecrets(ctx, stackOptions(parsed));
+    io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true, secrets: () => secrets }));
     const stack = await stackNameFor(ctx, stackOptions(parsed));
     const logs: LogsOptions = { stack, follow: parsed.values['follow'] === true };
     const service = parsed.positionals[0];

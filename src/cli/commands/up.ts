@@ -4,10 +4,10 @@ import { removeStack } from '../../app/down.js';
 import { startSession, type SessionOptions } from '../../app/session.js';
 import type { StackOptions } from '../../app/stack-target.js';
 import type { WatchAttachment } from '../watch-attachment.js';
-import { resolveStackTarget } from '../../app/stack-target.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { DevenvError } from '../../core/errors.js';
 import { secretValues } from '../../core/redact.js';
+import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
@@ -44,6 +44,8 @@ export const upCommand: Command = {
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
     const secrets: string[] = [];
+    // devenv.yaml `secrets:` names whose values are masked everywhere, besides secret-looking names.
+    const declared = loadDevenvConfig(ctx.cwd).secrets;
     const render = eventRenderer(ctx, io, {
       json: v['json'] === true,
       secrets: () => secrets,
@@ -87,6 +89,7 @@ export const upCommand: Command = {
     if (tui)
       return attachDashboard(ctx, io, options, {
         secrets,
+        declared,
         ephemeral,
         flag: stackFlag(v),
         watch: watchWanted ? stackOptions(parsed) : undefined,
@@ -94,7 +97,12 @@ export const upCommand: Command = {
 
     const startedSeconds = Math.floor(ctx.clock.now() / 1000);
     let stackName: string | undefined;
-    options.onResolved = (identity) => (stackName = identity.name);
+    options.onResolved = (identity, target) => {
+      stackName = identity.name;
+      // Known before anything prints: the template's secret values.
+      for (const service of Object.values(target.project.services))
+        secrets.push(...secretValues(service.environment, declared));
+    };
     let result: UpResult;
     try {
       result = await up(ctx, options);
@@ -106,9 +114,7 @@ export const upCommand: Command = {
       }
       throw error;
     }
-    for (const value of secretValues(result.env)) secrets.push(value);
-    for (const service of Object.values(result.target.project.services))
-      secrets.push(...secretValues(service.environment));
+    for (const value of secretValues(result.env, declared)) secrets.push(value);
 
     if (detach) {
       if (!v['json'])
@@ -171,7 +177,13 @@ async function attachDashboard(
   ctx: AppContext,
   io: CommandIO,
   options: UpOptions,
-  how: { secrets: string[]; ephemeral: boolean; flag: string; watch: StackOptions | undefined },
+  how: {
+    secrets: string[];
+    declared: readonly string[];
+    ephemeral: boolean;
+    flag: string;
+    watch: StackOptions | undefined;
+  },
 ): Promise<number> {
   const { secrets, ephemeral } = how;
   const { eventHub } = await import('../../ui/ink/event-hub.js');
@@ -195,7 +207,11 @@ async function attachDashboard(
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const sessionCtx: AppContext = { ...ctx, signal: controller.signal };
   let stackName: string | undefined;
-  options.onResolved = (identity) => (stackName = identity.name);
+  options.onResolved = (identity, target) => {
+    stackName = identity.name;
+    for (const service of Object.values(target.project.services))
+      secrets.push(...secretValues(service.environment, how.declared));
+  };
   const sessionOptions: SessionOptions = { upOptions: options, since: Math.floor(ctx.clock.now() / 1000) };
   const session = startSession(sessionCtx, sessionOptions);
   // Watch mode warms up (watcher, vitest) while the stack comes up; the t/f/w keys reach it once it is there.
@@ -221,7 +237,7 @@ async function attachDashboard(
   const dashboard = renderDashboard({
     subscribe: hub.subscribe,
     onIntent: (intent) => session.handle(intent),
-    secrets: { values: () => secrets },
+    secrets: { values: () => secrets, names: how.declared },
     color: colorEnabled(ctx.env, io.isTTY),
     testsConfigured: how.watch !== undefined,
     watching: () => watch?.tests.watching ?? false,
@@ -231,12 +247,8 @@ async function attachDashboard(
   let failure: unknown;
   const running = (async () => {
     try {
-      // Known secret values before anything prints (the template's, e.g. POSTGRES_PASSWORD).
-      const target = await resolveStackTarget(ctx, options).catch(() => undefined);
-      for (const service of Object.values(target?.project.services ?? {}))
-        secrets.push(...secretValues(service.environment));
       const result = await up(sessionCtx, options);
-      for (const value of secretValues(result.env)) secrets.push(value);
+      for (const value of secretValues(result.env, how.declared)) secrets.push(value);
       session.attach(result);
       await (await watching)?.stackReady(result.target);
     } catch (error) {

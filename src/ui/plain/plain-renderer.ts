@@ -96,7 +96,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'stack.ready': {
         write(`${p.paint(32, '✔')} stack ${event.stack} ready in ${seconds(event.durationMs)}`);
         for (const [key, value] of Object.entries(event.env).sort(([a], [b]) => a.localeCompare(b))) {
-          write(`  ${key}=${redactValue(key, value)}`);
+          write(`  ${key}=${mask(redactValue(key, value))}`);
         }
         return;
       }
