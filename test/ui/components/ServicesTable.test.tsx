@@ -46,6 +46,28 @@ describe('ServicesTable', () => {
     expect(frame).toMatch(/app +… +waiting +·/);
   });
 
+  it('shows image references whole, never a local stand-in as if it were the official image', () => {
+    const frame = table([
+      resolved,
+      ev({
+        type: 'image.ready',
+        service: 'postgres',
+        image: 'devenv-test/postgres:15',
+        source: 'local',
+        durationMs: 1,
+      }),
+      ev({
+        type: 'image.ready',
+        service: 'redis',
+        image: 'registry.example.com:5000/team/redis:7',
+        source: 'local',
+        durationMs: 1,
+      }),
+    ]);
+    expect(frame).toMatch(/postgres +devenv-test\/postgres:15 /);
+    expect(frame).toMatch(/redis +team\/redis:7 /);
+  });
+
   it('makes a failed service stand out with its reason and last log line', () => {
     const frame = table([
       ...readyStack,

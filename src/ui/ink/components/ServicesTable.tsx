@@ -56,7 +56,9 @@ function shortImage(image: string | undefined, stack: string | undefined): strin
   if (!image) return '…';
   // devenv's own tag for a built image: devenv-<stack>-<service>:latest
   if (stack && image.startsWith(`devenv-${stack}-`)) return `build ${image.slice(`devenv-${stack}-`.length)}`;
-  return image.split('/').pop() ?? image;
+  // Only a registry host is dropped (ghcr.io/org/app -> org/app): devenv-test/postgres:15 must never read as postgres:15.
+  const [first, ...rest] = image.split('/');
+  return rest.length > 0 && first !== undefined && /[.:]|^localhost$/.test(first) ? rest.join('/') : image;
 }
 
 function imageCell(row: ServiceRow, transfer: Transfer | undefined, stack: string | undefined): string {
