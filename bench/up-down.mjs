@@ -75,7 +75,8 @@ const scenarios = [
     file: 'compose.yaml',
     services: 3,
     needHealth: false,
-    downArgs: { devenv: [], compose: [] },
+    // -v for both: compose's plain `down` leaves the images' anonymous volumes behind.
+    downArgs: { devenv: ['--volumes'], compose: ['-v'] },
   },
 ];
 

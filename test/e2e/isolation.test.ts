@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await docker
     .getContainer(decoyId)
-    .remove({ force: true })
+    .remove({ force: true, v: true })
     .catch(() => undefined);
   await reapBranchPrefix(prefix);
   await project.remove();
