@@ -133,6 +133,28 @@ describe('dashboard reducer', () => {
     expect(ready.services.find((s) => s.name === 'app')?.failure).toBeUndefined();
   });
 
+  it('stops the spinners of services up never brought up when it fails', () => {
+    const state = stateOf([
+      resolved,
+      ev({ type: 'container.started', service: 'redis', container: 'r' }),
+      ev({
+        type: 'service.ready',
+        service: 'redis',
+        durationMs: 100,
+        ports: [],
+        probe: 'redis answers PING',
+      }),
+      ev({ type: 'container.started', service: 'postgres', container: 'p' }),
+      ev({ type: 'error', code: 'PORT_TAKEN', message: 'Host port 127.0.0.1:5432 is already taken' }),
+    ]);
+    expect(state.services.map((s) => [s.name, s.phase])).toEqual([
+      ['app', 'stopped'],
+      ['postgres', 'stopped'],
+      ['redis', 'ready'],
+    ]);
+    expect(isBusy(state)).toBe(false);
+  });
+
   it('keeps an engine-unreachable banner until the engine shows signs of life', () => {
     const gone = stateOf([
       ev({ type: 'error', code: 'ENGINE_UNREACHABLE', message: 'No engine', hint: 'Start Docker' }),

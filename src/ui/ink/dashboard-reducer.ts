@@ -82,6 +82,8 @@ function started(row: ServiceRow, time: number, container: string): ServiceRow {
   };
 }
 
+const UNFINISHED = new Set<ServiceRow['phase']>(['pending', 'pulling', 'building', 'created', 'starting']);
+
 export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: ReduceContext): DashboardState {
   if (state.banner?.code === 'ENGINE_UNREACHABLE' && ENGINE_EVIDENCE.has(event.type)) {
     const { banner: _banner, ...rest } = state;
@@ -245,6 +247,14 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
     case 'error':
       return {
         ...state,
+        // `up` ended with an error: services it had not brought up yet stop spinning. (An engine that
+        // went away is different: what was starting may go on when it is back.)
+        services:
+          event.code === 'ENGINE_UNREACHABLE'
+            ? state.services
+            : state.services.map((row) =>
+                UNFINISHED.has(row.phase) ? { ...row, phase: 'stopped', health: 'not started' } : row,
+              ),
         banner: {
           code: event.code,
           message: mask.maskText(event.message),
