@@ -11,7 +11,7 @@ import { createDevelopSync, type DevelopSync } from '../app/develop-sync.js';
 import type { DevenvEvent } from '../app/events.js';
 import type { StackTarget } from '../app/stack-target.js';
 import { stackTestDatabase } from '../app/testing/stack-test-database.js';
-import { startTestSession, type TestSession } from '../app/testing/test-session.js';
+import { startTestSession, type TestSession, type TestSessionOptions } from '../app/testing/test-session.js';
 import { up, type UpOptions } from '../app/up.js';
 import type { StackOptions } from '../app/stack-target.js';
 
@@ -26,7 +26,11 @@ export interface WatchAttachment {
 
 export async function attachWatch(
   ctx: AppContext,
-  options: { stack: StackOptions; upOptions: UpOptions },
+  options: {
+    stack: StackOptions;
+    upOptions: UpOptions;
+    session?: Pick<TestSessionOptions, 'runAllOnStart' | 'debounceMs'>;
+  },
 ): Promise<WatchAttachment> {
   let root = ctx.cwd;
   let develop: DevelopSync | undefined;
@@ -34,6 +38,7 @@ export async function attachWatch(
   const report = (error: unknown) =>
     ctx.emit({ type: 'warning', warning: { message: `develop.watch: ${(error as Error).message}` } });
   const tests = await startTestSession(ctx, {
+    ...options.session,
     stack: options.stack,
     testDatabase: stackTestDatabase(ctx, options.stack),
     onReconcileStack: async () => {

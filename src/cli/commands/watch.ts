@@ -1,5 +1,7 @@
-import { startTestSession } from '../../app/testing/test-session.js';
-import { stackTestDatabase } from '../../app/testing/stack-test-database.js';
+import type { AppContext } from '../../app/context.js';
+import { observeStack } from '../../app/observe.js';
+import { resolveStackTarget, type StackOptions, type StackTarget } from '../../app/stack-target.js';
+import { attachWatch, type WatchAttachment } from '../watch-attachment.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
 import { eventRenderer } from '../event-renderer.js';
@@ -15,19 +17,31 @@ export const watchCommand: Command = {
   },
   async run(ctx, io, parsed) {
     const v = parsed.values;
-    io.setRenderer(eventRenderer(ctx, io, { json: v['json'] === true }));
-    const debounce = typeof v['debounce'] === 'string' ? v['debounce'] : undefined;
-    const session = await startTestSession(ctx, {
-      stack: stackOptions(parsed),
-      runAllOnStart: v['run-all'] === true,
-      testDatabase: stackTestDatabase(ctx, stackOptions(parsed)),
-      ...(debounce === undefined ? {} : { debounceMs: debounceMs(debounce) }),
+    const render = eventRenderer(ctx, io, { json: v['json'] === true });
+    const attached: { watch?: WatchAttachment } = {};
+    io.setRenderer((event) => {
+      render(event);
+      attached.watch?.onEvent(event);
     });
+    const debounce = typeof v['debounce'] === 'string' ? v['debounce'] : undefined;
+    const stack = stackOptions(parsed);
+    // The same watch as an attached `up` (tests, develop.watch, reconcile on a template change), without logs.
+    const watch = await attachWatch(ctx, {
+      stack,
+      upOptions: { ...stack },
+      session: {
+        runAllOnStart: v['run-all'] === true,
+        ...(debounce === undefined ? {} : { debounceMs: debounceMs(debounce) }),
+      },
+    });
+    attached.watch = watch;
+    const target = await runningStack(ctx, stack);
+    if (target) await watch.stackReady(target);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    await session.close();
+    await watch.close();
     return 0;
   },
 };
@@ -36,4 +50,16 @@ function debounceMs(text: string): number {
   if (/^\d+$/.test(text)) return Number(text);
   if (/^\d+ms$/.test(text)) return Number(text.slice(0, -2));
   return Math.round(parseDurationSeconds(text, '--debounce') * 1000);
+}
+
+/** The project's stack when it is running (develop.watch syncs into it); none without a template or engine. */
+async function runningStack(ctx: AppContext, stack: StackOptions): Promise<StackTarget | undefined> {
+  try {
+    const target = await resolveStackTarget(ctx, stack);
+    const { engine } = await ctx.engine();
+    const observed = await observeStack(engine, target.identity.name);
+    return observed.containers.length > 0 ? target : undefined;
+  } catch {
+    return undefined;
+  }
 }
