@@ -4,18 +4,19 @@
  * template database and reruns the integration tests on a fresh copy that has
  * the new schema.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevenvEvent } from '../../src/app/events.js';
-import { devenv, repoRoot, spawnDevenv } from '../support/cli.js';
+import { devenv, spawnDevenv } from '../support/cli.js';
+import { vitestProject, type TempProject } from '../support/projects.js';
 import { reapBranchPrefix, runPrefix } from '../support/engine-state.js';
 import { EventLog } from '../support/event-log.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-watchdb`;
+let project: TempProject;
 let dir: string;
 let child: ResultPromise | undefined;
 
@@ -48,12 +49,8 @@ test('runs on a fresh copy with the migrated schema and the seed rows', () => {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'devenv-watchdb-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  project = await vitestProject(files, 'devenv-watchdb-');
+  dir = project.dir;
   const up = await devenv(dir, ['up', '-d', '--branch', branch]);
   expect(up.exitCode, up.stdout + up.stderr).toBe(0);
 });
@@ -62,7 +59,7 @@ afterAll(async () => {
   child?.kill('SIGINT');
   await child;
   await reapBranchPrefix(prefix);
-  await rm(dir, { recursive: true, force: true });
+  await project.remove();
 });
 
 function resultsOf(events: DevenvEvent[]): string[] {

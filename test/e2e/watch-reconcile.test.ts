@@ -3,17 +3,18 @@
  * reconciles the stack (only the changed service is recreated), then the
  * integration tests rerun against it.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devenv, repoRoot, spawnDevenv } from '../support/cli.js';
+import { devenv, spawnDevenv } from '../support/cli.js';
+import { vitestProject, type TempProject } from '../support/projects.js';
 import { reapBranchPrefix, runPrefix } from '../support/engine-state.js';
 import { EventLog } from '../support/event-log.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-reconcile`;
+let project: TempProject;
 let dir: string;
 let child: ResultPromise | undefined;
 
@@ -27,15 +28,16 @@ const compose = (level: string) => `services:
 `;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'devenv-reconcile-'));
-  await mkdir(join(dir, 'test/integration'), { recursive: true });
-  await writeFile(join(dir, 'package.json'), '{ "name": "reconcile", "private": true, "type": "module" }\n');
-  await writeFile(join(dir, 'compose.yaml'), compose('one'));
-  await writeFile(
-    join(dir, 'test/integration/level.test.ts'),
-    "import { expect, test } from 'vitest';\ntest('sees the stack', () => { expect(process.env.CACHE_URL).toMatch(/^redis:\\/\\/127\\.0\\.0\\.1:\\d+$/); expect(process.env.LEVEL).toBe('two'); });\n",
+  project = await vitestProject(
+    {
+      'package.json': '{ "name": "reconcile", "private": true, "type": "module" }\n',
+      'compose.yaml': compose('one'),
+      'test/integration/level.test.ts':
+        "import { expect, test } from 'vitest';\ntest('sees the stack', () => { expect(process.env.CACHE_URL).toMatch(/^redis:\\/\\/127\\.0\\.0\\.1:\\d+$/); expect(process.env.LEVEL).toBe('two'); });\n",
+    },
+    'devenv-reconcile-',
   );
-  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  dir = project.dir;
   const up = await devenv(dir, ['up', '-d', '--branch', branch]);
   expect(up.exitCode, up.stdout + up.stderr).toBe(0);
 });
@@ -44,7 +46,7 @@ afterAll(async () => {
   child?.kill('SIGINT');
   await child;
   await reapBranchPrefix(prefix);
-  await rm(dir, { recursive: true, force: true });
+  await project.remove();
 });
 
 describe('watch and the compose template', () => {

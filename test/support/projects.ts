@@ -1,7 +1,7 @@
 /** Temp project directories for CLI tests: the example template copied, or a given compose file. */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot } from './cli.js';
 
 export interface TempProject {
@@ -14,8 +14,18 @@ export async function tempProject(
   prefix = 'devenv-e2e-',
 ): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A temp project whose tests run with vitest: the repo's node_modules linked in. */
+export async function vitestProject(files: Record<string, string>, prefix: string): Promise<TempProject> {
+  const project = await tempProject(files, prefix);
+  await symlink(join(repoRoot, 'node_modules'), join(project.dir, 'node_modules'));
+  return project;
 }
 
 export async function exampleProject(): Promise<TempProject> {

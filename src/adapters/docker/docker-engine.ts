@@ -148,6 +148,16 @@ export class DockerEngine implements ContainerEngine {
 
   // ---- images ----
 
+  /** Runs a removal; a resource already gone (404) is not an error. */
+  private async removeIfPresent(remove: () => Promise<unknown>, action: string): Promise<void> {
+    try {
+      await remove();
+    } catch (error) {
+      if (engineStatus(error) === 404) return;
+      throw this.fail(error, action);
+    }
+  }
+
   async listImages(selector: LabelSelector): Promise<ResourceSummary[]> {
     try {
       const images = await this.docker.listImages({ filters: { label: labelFilter(selector) } });
@@ -163,12 +173,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async removeImage(nameOrId: string): Promise<void> {
-    try {
-      await this.docker.getImage(nameOrId).remove();
-    } catch (error) {
-      if (engineStatus(error) === 404) return;
-      throw this.fail(error, `remove image ${nameOrId}`);
-    }
+    await this.removeIfPresent(() => this.docker.getImage(nameOrId).remove(), `remove image ${nameOrId}`);
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
@@ -375,12 +380,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async removeNetwork(nameOrId: string): Promise<void> {
-    try {
-      await this.docker.getNetwork(nameOrId).remove();
-    } catch (error) {
-      if (engineStatus(error) === 404) return;
-      throw this.fail(error, `remove network ${nameOrId}`);
-    }
+    await this.removeIfPresent(() => this.docker.getNetwork(nameOrId).remove(), `remove network ${nameOrId}`);
   }
 
   // ---- volumes ----
@@ -413,12 +413,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async removeVolume(name: string): Promise<void> {
-    try {
-      await this.docker.getVolume(name).remove();
-    } catch (error) {
-      if (engineStatus(error) === 404) return;
-      throw this.fail(error, `remove volume ${name}`);
-    }
+    await this.removeIfPresent(() => this.docker.getVolume(name).remove(), `remove volume ${name}`);
   }
 
   // ---- containers ----
