@@ -39,6 +39,7 @@ export async function attachWatch(
     ctx.emit({ type: 'warning', warning: { message: `develop.watch: ${(error as Error).message}` } });
   const tests = await startTestSession(ctx, {
     ...options.session,
+    runnerHost: 'worker',
     stack: options.stack,
     testDatabase: stackTestDatabase(ctx, options.stack),
     onReconcileStack: async () => {

@@ -21,6 +21,7 @@ import { DevenvError, isDevenvError } from '../../core/errors.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { watchProject, type ProjectWatcher } from '../../adapters/watcher/project-watcher.js';
 import { startVitestRunner } from '../../adapters/vitest/vitest-runner.js';
+import { startVitestRunnerProcess } from '../../adapters/vitest/runner-process.js';
 import type { AppContext } from '../context.js';
 import type {
   SelectedTestFile,
@@ -60,6 +61,12 @@ export interface TestSessionOptions {
   missingStack?: 'skip' | 'error';
   /** The test runner; default vitest's Node API, started in ctx.cwd. */
   runner?: TestRunner;
+  /**
+   * Where the default runner keeps vitest: 'worker', one long-lived child
+   * process (watch sessions, so the dashboard's process stays small), or
+   * 'in-process' (one-off runs; no process to start). Default 'in-process'.
+   */
+  runnerHost?: 'worker' | 'in-process';
   /** How long a cancelled run's tests may take to stop before their workers are ended. */
   cancelGraceMs?: number;
 }
@@ -466,13 +473,16 @@ class Session implements TestSession {
 
 async function openSession(ctx: AppContext, options: TestSessionOptions): Promise<Session> {
   const config = options.config ?? loadDevenvConfig(ctx.cwd);
+  const runnerOptions = {
+    root: ctx.cwd,
+    ...(config.tests.vitestConfig === undefined ? {} : { configFile: config.tests.vitestConfig }),
+    ...(options.cancelGraceMs === undefined ? {} : { cancelGraceMs: options.cancelGraceMs }),
+  };
   const runner =
     options.runner ??
-    (await startVitestRunner({
-      root: ctx.cwd,
-      ...(config.tests.vitestConfig === undefined ? {} : { configFile: config.tests.vitestConfig }),
-      ...(options.cancelGraceMs === undefined ? {} : { cancelGraceMs: options.cancelGraceMs }),
-    }));
+    (options.runnerHost === 'worker'
+      ? await startVitestRunnerProcess(runnerOptions)
+      : await startVitestRunner(runnerOptions));
   const session = new Session(ctx, runner, config, options);
   try {
     await session.init();

@@ -1,0 +1,230 @@
+/**
+ * The TestRunner in a child process: the warm Vitest instance (config,
+ * transforms, module graph: some 60 MB) lives in one long-lived worker, so
+ * the process that draws the dashboard stays small, and vitest's loading
+ * runs beside `up` instead of blocking its event loop. Calls go over IPC;
+ * file results stream back as they finish. A worker that dies is replaced
+ * on the next call (and re-globs the test files first), so a crash in the
+ * test tooling costs one run, not the session. In a project with no test
+ * files the worker is let go after the listing and forked again when a
+ * listing is next asked for (a file was added).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { DevenvError } from '../../core/errors.js';
+import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
+import type { ImportChain } from '../../core/affected/select-tests.js';
+import type { RunnerFileResult, RunnerRequest, TestRunner } from '../../app/testing/test-runner.js';
+import type {
+  FromWorker,
+  ToWorker,
+  WireError,
+  WorkerCalls,
+  WorkerMethod,
+  WorkerOptions,
+} from './runner-protocol.js';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./runner-worker.js', import.meta.url));
+const CLOSE_TIMEOUT_MS = 5000;
+
+export interface RunnerProcessOptions extends WorkerOptions {
+  /** The worker's own output (vitest's logs, stray prints), line by line. */
+  log?: (line: string) => void;
+}
+
+function toError(error: WireError): Error {
+  if (error.code === undefined) return new Error(error.message);
+  return new DevenvError(error.code, error.message, {
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.details === undefined ? {} : { details: error.details }),
+  });
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  onFileResult?: (result: RunnerFileResult) => void;
+}
+
+/** One forked worker, from `start` until it exits. */
+class Worker {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  exited = false;
+  readonly ready: Promise<{ root: string; fullRunFiles: string[] }>;
+
+  constructor(
+    private readonly child: ChildProcess,
+    options: RunnerProcessOptions,
+  ) {
+    const { log, ...workerOptions } = options;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => log?.(line));
+    }
+    this.ready = new Promise((resolve, reject) => {
+      child.on('message', (message: FromWorker) => {
+        switch (message.kind) {
+          case 'ready':
+            resolve({ root: message.root, fullRunFiles: message.fullRunFiles });
+            return;
+          case 'start-failed':
+            reject(toError(message.error));
+            return;
+          case 'log':
+            log?.(message.line);
+            return;
+          case 'file-result':
+            this.pending.get(message.id)?.onFileResult?.(message.result);
+            return;
+          case 'result':
+            this.pending.get(message.id)?.resolve(message.value);
+            this.pending.delete(message.id);
+            return;
+          case 'failure':
+            this.pending.get(message.id)?.reject(toError(message.error));
+            this.pending.delete(message.id);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        this.exited = true;
+        const error = new Error(
+          `the test worker ended (${signal ?? `exit code ${code ?? '?'}`}); the next run starts a new one`,
+        );
+        reject(error);
+        for (const call of this.pending.values()) call.reject(error);
+        this.pending.clear();
+      });
+    });
+    this.ready.catch(() => undefined);
+    this.post({ kind: 'start', options: workerOptions });
+  }
+
+  post(message: ToWorker): void {
+    if (!this.exited && this.child.connected) this.child.send(message);
+  }
+
+  call<M extends WorkerMethod>(
+    method: M,
+    args: WorkerCalls[M]['args'],
+    onFileResult?: (result: RunnerFileResult) => void,
+  ): Promise<WorkerCalls[M]['result']> {
+    if (this.exited) return Promise.reject(new Error('the test worker has ended'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        ...(onFileResult ? { onFileResult } : {}),
+      });
+      this.post({ kind: 'call', id, method, args } as ToWorker);
+    });
+  }
+
+  /** Asks the worker to close its vitest; kills it if that takes too long. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
+    await this.call('close', []).catch(() => undefined);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function forkWorker(options: RunnerProcessOptions): Worker {
+  const child = fork(WORKER_ENTRY, [], {
+    cwd: options.root,
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Not devenv's own node flags (--inspect, profilers): the worker is a plain node.
+    execArgv: [],
+  });
+  return new Worker(child, options);
+}
+
+class ProcessRunner implements TestRunner {
+  private fullRun: string[];
+  /** A replacement worker that has not listed the test files yet. */
+  private needsListing = false;
+
+  constructor(
+    private worker: Worker,
+    readonly root: string,
+    fullRunFiles: string[],
+    private readonly options: RunnerProcessOptions,
+  ) {
+    this.fullRun = fullRunFiles;
+  }
+
+  /** The worker, forked again if it died or was let go. */
+  private async spawned(): Promise<Worker> {
+    if (this.worker.exited) {
+      this.worker = forkWorker(this.options);
+      this.needsListing = true;
+    }
+    await this.worker.ready;
+    return this.worker;
+  }
+
+  /** A worker that knows the test files (a new one lists them first). */
+  private async live(): Promise<Worker> {
+    const worker = await this.spawned();
+    if (this.needsListing) await this.listTestFiles();
+    return worker;
+  }
+
+  async listTestFiles(): Promise<DiscoveredTestFile[]> {
+    const worker = await this.spawned();
+    const { files, fullRunFiles } = await worker.call('listTestFiles', []);
+    this.needsListing = false;
+    this.fullRun = fullRunFiles;
+    // A project without tests does not keep vitest's memory around: the next listing (a file added) forks again.
+    if (files.length === 0) await worker.close();
+    return files;
+  }
+
+  fullRunFiles(): string[] {
+    return this.fullRun;
+  }
+
+  invalidate(files: readonly string[]): void {
+    // A replacement worker starts with nothing cached: nothing to drop.
+    this.worker.post({ kind: 'invalidate', files: [...files] });
+  }
+
+  async importChains(
+    changed: readonly string[],
+    tests: readonly string[],
+  ): Promise<Map<string, ImportChain[]>> {
+    if (tests.length === 0) return new Map();
+    return (await this.live()).call('importChains', [[...changed], [...tests]]);
+  }
+
+  async run(request: RunnerRequest): Promise<{ cancelled: boolean }> {
+    if (request.files.length === 0) return { cancelled: false };
+    const worker = await this.live();
+    return worker.call('run', [request.files], request.onFileResult);
+  }
+
+  async cancel(): Promise<void> {
+    if (this.worker.exited) return;
+    await this.worker.call('cancel', []).catch(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.worker.close();
+  }
+}
+
+/** Forks the test worker and waits until its vitest is loaded. */
+export async function startVitestRunnerProcess(options: RunnerProcessOptions): Promise<TestRunner> {
+  const worker = forkWorker(options);
+  try {
+    const { root, fullRunFiles } = await worker.ready;
+    return new ProcessRunner(worker, root, fullRunFiles, options);
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
+}
