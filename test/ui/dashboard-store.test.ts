@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDashboardStore } from '../../src/ui/ink/dashboard-store.js';
 import { SECRET, ev, mask, readyStack } from './fixtures.js';
 
@@ -21,6 +21,45 @@ describe('dashboard store', () => {
     store.flush();
     expect(notified).toBe(1);
     store.close();
+  });
+
+  describe('during a flood of lines', () => {
+    afterEach(() => void vi.useRealTimers());
+    const lines = (store: ReturnType<typeof createDashboardStore>, count: number) => {
+      for (let i = 0; i < count; i++)
+        store.push(ev({ type: 'log', service: 'app', stream: 'stdout', line: `line ${i}` }));
+    };
+
+    it('repaints new lines at the flood pace, and any other event at the normal pace', () => {
+      vi.useFakeTimers();
+      const store = createDashboardStore({ mask, flushMs: 80, floodFlushMs: 250 });
+      let notified = 0;
+      store.subscribe(() => (notified += 1));
+      lines(store, 5);
+      vi.advanceTimersByTime(80);
+      expect(notified).toBe(1); // a trickle: the normal pace
+      lines(store, 500);
+      vi.advanceTimersByTime(80);
+      expect(notified).toBe(2); // the flood is noticed within this interval; its lines show now
+      lines(store, 500);
+      vi.advanceTimersByTime(200);
+      expect(notified).toBe(2); // flooding: lines alone wait for the slower pace
+      vi.advanceTimersByTime(50);
+      expect(notified).toBe(3);
+      lines(store, 500);
+      vi.advanceTimersByTime(10);
+      store.push(readyStack[0]!);
+      vi.advanceTimersByTime(80);
+      expect(notified).toBe(4); // a service event does not wait for the flood pace
+      expect(store.getSnapshot().state.services).not.toHaveLength(0);
+      lines(store, 3);
+      vi.advanceTimersByTime(250);
+      expect(notified).toBe(5);
+      lines(store, 3);
+      vi.advanceTimersByTime(80);
+      expect(notified).toBe(6); // the flood is over: back to the normal pace
+      store.close();
+    });
   });
 
   it('masks secrets in log lines before keeping them, even when escape codes split them', () => {
