@@ -3,67 +3,30 @@
  * the example project; the test reads the screen (capture-pane) and presses
  * keys as a user would, and checks the engine independently.
  */
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { devenv, devenvBin, standInImages } from '../support/cli.js';
+import { devenv } from '../support/cli.js';
 import { docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
 import { exampleProject, type TempProject } from '../support/projects.js';
+import { EXITED, tmuxServer, type TerminalSize } from '../support/tmux-dashboard.js';
 
 const prefix = runPrefix();
-const socket = `devenv-e2e-${prefix}`;
+const terminal = tmuxServer(`devenv-e2e-${prefix}`);
 const projects: TempProject[] = [];
 
 afterAll(async () => {
-  await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+  await terminal.kill();
   await reapBranchPrefix(prefix);
   await Promise.all(projects.map((p) => p.remove()));
 });
 
-const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args]);
-const screen = async (session: string) =>
-  String((await tmux('capture-pane', '-p', '-J', '-t', session)).stdout);
+const { waitForScreen } = terminal;
 
-/** Polls the screen until it matches (the dashboard redraws on its own schedule); fails with the last screen. */
-async function waitForScreen(
-  session: string,
-  predicate: (text: string) => boolean,
-  what: string,
-): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 1200; i++) {
-    text = await screen(session);
-    if (predicate(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`screen never showed ${what}:\n${text}`);
-}
-
-/** Starts `devenv up` attached in a fresh tmux session of the given size, with an explicit environment. */
-async function startDashboard(branch: string, size: { columns: number; rows: number }) {
+/** Starts `devenv up` attached on a copy of the example project in a fresh tmux session of the given size. */
+async function startDashboard(branch: string, size: TerminalSize) {
   const project = await exampleProject();
   projects.push(project);
   const session = branch;
-  const env = Object.entries({
-    ...standInImages,
-    TERM: 'xterm-256color',
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? '/root',
-  })
-    .map(([key, value]) => `${key}='${value}'`)
-    .join(' ');
-  // env -i: no CI, NO_COLOR or DOCKER_* leaking in from the test runner; the pane stays after devenv exits.
-  const command = `cd '${project.dir}' && env -i ${env} '${process.execPath}' '${devenvBin}' up --branch ${branch}; echo "devenv exited: $?"; sleep 600`;
-  await tmux(
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    String(size.columns),
-    '-y',
-    String(size.rows),
-    command,
-  );
+  await terminal.start({ session, dir: project.dir, args: ['up', '--branch', branch], size });
   return { session, dir: project.dir };
 }
 
@@ -91,9 +54,9 @@ describe('terminal UI (tmux)', () => {
     expect(text).not.toMatch(/:pass@/);
 
     const before = await containerOf(branch, 'postgres');
-    await tmux('send-keys', '-t', session, 'j');
+    await terminal.sendKeys(session, 'j');
     await waitForScreen(session, (t) => serviceLine(t, 'postgres').startsWith('›'), 'postgres selected');
-    await tmux('send-keys', '-t', session, 'r');
+    await terminal.sendKeys(session, 'r');
     text = await waitForScreen(
       session,
       (t) => /✔ ready .* 1\s*$/.test(serviceLine(t, 'postgres')),
@@ -104,8 +67,8 @@ describe('terminal UI (tmux)', () => {
     expect(after.State.StartedAt).not.toBe(before.State.StartedAt);
     expect(serviceLine(text, 'redis')).toMatch(/ 0\s*$/);
 
-    await tmux('send-keys', '-t', session, 'q');
-    text = await waitForScreen(session, (t) => t.includes('devenv exited:'), 'devenv exiting');
+    await terminal.sendKeys(session, 'q');
+    text = await waitForScreen(session, (t) => t.includes(EXITED), 'devenv exiting');
     expect(text).toContain('devenv exited: 0');
     expect(text).toContain(`keeps running; stop it with \`devenv down --branch ${branch}\``);
     const left = await resourcesWhere(`dev.devenv.branch=${branch}`);
@@ -121,16 +84,16 @@ describe('terminal UI (tmux)', () => {
     expect(Math.max(...lines.map((l) => [...l.trimEnd()].length))).toBeLessThanOrEqual(80);
     expect(serviceLine(text, 'postgres')).toMatch(/127\.0\.0\.1:\d+ -> 5432/);
     expect(text).toContain('q quit');
-    await tmux('send-keys', '-t', session, '?');
+    await terminal.sendKeys(session, '?');
     await waitForScreen(
       session,
       (t) => t.includes('Keys') && t.includes('rerun failed tests'),
       'the help overlay',
     );
-    await tmux('send-keys', '-t', session, 'Escape');
+    await terminal.sendKeys(session, 'Escape');
     await waitForScreen(session, (t) => t.includes('─ logs:'), 'the logs pane again');
-    await tmux('send-keys', '-t', session, 'C-c');
-    const end = await waitForScreen(session, (t) => t.includes('devenv exited:'), 'devenv exiting');
+    await terminal.sendKeys(session, 'C-c');
+    const end = await waitForScreen(session, (t) => t.includes(EXITED), 'devenv exiting');
     expect(end).toContain('devenv exited: 0');
     expect(end).toContain('keeps running');
     expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
