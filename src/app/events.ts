@@ -56,6 +56,7 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }
+    | { type: 'engine.reconnected'; service: string }
     | { type: 'error'; code: string; message: string; hint?: string }
     // watch mode and test runs (see app/testing)
     | { type: 'watcher.ready'; root: string; watched: number }

@@ -123,7 +123,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
       ctx.emit({ type: 'error', ...errorEvent(error) });
       status = await waitForEngine(docker, runtime);
       if (!status) return;
-      ctx.emit({ type: 'info', message: `engine answers again; following ${runtime.service}` });
+      ctx.emit({ type: 'engine.reconnected', service: runtime.service });
     }
     if (lifetime.signal.aborted || busy.has(runtime.service)) return;
     if (status?.state === 'running' || status?.state === 'restarting') {

@@ -164,6 +164,10 @@ describe('dashboard reducer', () => {
     expect(
       stateOf([ev({ type: 'log', service: 'app', stream: 'stdout', line: 'hi' })], gone).banner,
     ).toBeUndefined();
+    // A reconnect is evidence too, with a notice, even when no service logs anything after it.
+    const back = stateOf([ev({ type: 'engine.reconnected', service: 'redis' })], gone);
+    expect(back.banner).toBeUndefined();
+    expect(back.notices.at(-1)).toMatchObject({ message: 'engine answers again; following redis' });
   });
 
   it('masks the environment: secret names, URL passwords, declared names, known values', () => {

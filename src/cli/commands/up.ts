@@ -142,20 +142,17 @@ export const upCommand: Command = {
       watch = await attachWatch(ctx, { stack: stackOptions(parsed), upOptions: options });
       await watch.stackReady(result.target);
     }
-    const { engine } = await ctx.engine();
-    const follow = result.services.map((service) =>
-      engine
-        .logs(service.containerId, { follow: true, since: startedSeconds, signal: ctx.signal }, (line) =>
-          ctx.emit({ type: 'log', service: service.service, stream: line.stream, line: line.text }),
-        )
-        .catch(() => undefined),
-    );
+    // The dashboard's session without the dashboard: logs followed, a crashed service reported,
+    // and a vanished engine waited for (logs followed again when it is back).
+    const session = startSession(ctx, { upOptions: options, since: startedSeconds });
+    session.attach(result);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    await Promise.race([Promise.all(follow), sleep(500)]);
+    await Promise.race([session.close(), sleep(500)]);
     await watch?.close();
+    const { engine } = await ctx.engine();
     const stack = result.target.identity.name;
     if (ephemeral) {
       await removeStack(ctx, engine, { stack, volumes: true });

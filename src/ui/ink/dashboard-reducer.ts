@@ -28,6 +28,7 @@ const ENGINE_EVIDENCE = new Set<DevenvEvent['type']>([
   'health.changed',
   'service.ready',
   'stack.ready',
+  'engine.reconnected',
 ]);
 
 function newRow(name: string): ServiceRow {
@@ -104,6 +105,8 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
         services,
       };
     }
+    case 'engine.reconnected':
+      return notice(state, 'info', `engine answers again; following ${event.service}`, event.time);
     case 'warning':
       return notice(state, 'warning', event.warning.message, event.time);
     case 'info':

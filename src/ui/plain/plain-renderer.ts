@@ -41,6 +41,9 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         write(`${p.paint(33, 'warning')} ${where}${event.warning.message}`);
         return;
       }
+      case 'engine.reconnected':
+        write(`${p.paint(2, 'note')}    engine answers again; following ${event.service}`);
+        return;
       case 'info':
         write(`${p.paint(2, 'note')}    ${event.message}`);
         return;
@@ -107,6 +110,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);
+        return;
+      case 'error':
+        // While attached (the engine went away, a restart failed); errors that end a command print on their own.
+        write(`${p.paint(31, 'error')}   ${mask(event.message)}`);
+        if (event.hint) write(`        ${mask(event.hint)}`);
         return;
       case 'watcher.ready':
       case 'files.changed':
