@@ -1,4 +1,4 @@
-/** ANSI colours honouring NO_COLOR and FORCE_COLOR. */
+/** ANSI colours honouring NO_COLOR, FORCE_COLOR and TERM=dumb. */
 export interface Palette {
   enabled: boolean;
   paint(code: number, text: string): string;
@@ -11,7 +11,7 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   const force = env['FORCE_COLOR'];
   if (force !== undefined) return force !== '0' && force !== 'false';
-  return isTTY;
+  return isTTY && env['TERM'] !== 'dumb';
 }
 
 export function palette(enabled: boolean): Palette {
