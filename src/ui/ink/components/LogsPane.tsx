@@ -51,8 +51,11 @@ export function LogsPane({ logs, services, service, search, scroll, width, heigh
     .filter(Boolean)
     .join(' · ');
   const textWidth = Math.max(1, width - (prefixWidth > 0 ? prefixWidth + 3 : 0));
-  const line = (entry: LogEntry) => (
-    <Text key={entry.seq} wrap="truncate">
+  // Keyed by row, not by line: as the tail moves, each row's Text (and its
+  // layout node) is kept and only its text changes, instead of a mount and an
+  // unmount per line per frame.
+  const line = (entry: LogEntry, row: number) => (
+    <Text key={row} wrap="truncate">
       {prefixWidth > 0 ? (
         <Text color={tone(serviceColor(entry.service))}>{`${entry.service.padEnd(prefixWidth)} | `}</Text>
       ) : null}
