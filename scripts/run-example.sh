@@ -11,4 +11,4 @@ if [ "${DEVENV_OFFICIAL_IMAGES:-}" != 1 ]; then
   export POSTGRES_IMAGE=devenv-test/postgres:15 REDIS_IMAGE=devenv-test/redis:7 NODE_IMAGE=devenv-test/node:20
 fi
 cd templates/example
-exec node "$root/bin/devenv" up "$@"
+exec "$root/bin/devenv" up "$@"
