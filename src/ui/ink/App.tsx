@@ -19,6 +19,7 @@ import { StatusLine } from './components/StatusLine.js';
 import { TestsPanel } from './components/TestsPanel.js';
 import { isBusy } from './dashboard-reducer.js';
 import type { DashboardStore } from './dashboard-store.js';
+import { nextUptimeChange } from './uptime-clock.js';
 import { handleKey, initialView, type KeyPress, type ViewState } from './keymap.js';
 import { computeLayout } from './layout.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
@@ -39,7 +40,8 @@ export interface AppProps {
 }
 
 const systemNow = () => Date.now();
-export const IDLE_TICK_MS = 5000;
+/** Idle with nothing whose uptime shows. */
+const QUIET_TICK_MS = 60_000;
 
 export function App(props: AppProps) {
   const { store, onIntent, testsConfigured, ephemeral } = props;
@@ -47,8 +49,13 @@ export function App(props: AppProps) {
   const { state } = snapshot;
   const size = useTerminalSize(props.size);
   const busy = isBusy(state);
-  // Spinners turn while something moves; otherwise uptimes advance every few seconds (idle CPU stays near zero).
-  const { now, frame } = useTicker(busy ? 120 : IDLE_TICK_MS, props.now ?? systemNow);
+  // Spinners turn while something moves; otherwise a frame only when a shown uptime changes (idle CPU stays near zero).
+  const clock = props.now ?? systemNow;
+  const uptimes = state.services.flatMap((row) =>
+    (row.phase === 'ready' || row.phase === 'starting') && row.startedAt !== undefined ? [row.startedAt] : [],
+  );
+  const idleMs = nextUptimeChange(uptimes, clock()) ?? QUIET_TICK_MS;
+  const { now, frame } = useTicker(busy ? 120 : idleMs, clock);
   const [view, setView] = useState<ViewState>(initialView);
   const viewRef = useRef(view);
 

@@ -9,11 +9,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
-/** 42s, 5m12s, 3h04m, 2d03h */
+/** 42s, 5m, 3h04m, 2d03h: seconds only in the first minute, as `docker ps` shows it. */
 export function formatUptime(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 86400)
     return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(seconds / 86400)}d${String(Math.floor((seconds % 86400) / 3600)).padStart(2, '0')}h`;

@@ -23,9 +23,9 @@ describe('ServicesTable', () => {
   it('shows ready services with build state, time to ready, ports, uptime and restarts', () => {
     expect(table(readyStack, 1).split('\n')).toEqual([
       '  SERVICE  IMAGE                           STATE    HEALTH       PORTS                   UPTIME RST',
-      '  app      built ✔ app:latest              running  ✔ ready 0.4s 127.0.0.1:49155 -> 8080 1m02s  0',
-      '› postgres postgres:15                     running  ✔ ready 1.2s 127.0.0.1:49153 -> 5432 1m04s  0',
-      '  redis    redis:7                         running  ✔ ready 0.3s 127.0.0.1:49154 -> 6379 1m04s  0',
+      '  app      built ✔ app:latest              running  ✔ ready 0.4s 127.0.0.1:49155 -> 8080 1m     0',
+      '› postgres postgres:15                     running  ✔ ready 1.2s 127.0.0.1:49153 -> 5432 1m     0',
+      '  redis    redis:7                         running  ✔ ready 0.3s 127.0.0.1:49154 -> 6379 1m     0',
     ]);
   });
 
@@ -41,7 +41,7 @@ describe('ServicesTable', () => {
       ev({ type: 'container.started', service: 'postgres', container: 'p' }),
       ev({ type: 'health.changed', service: 'postgres', health: 'probing', detail: 'postgres accepts' }),
     ]);
-    expect(frame).toMatch(/postgres +… +starting +⠋ probing +- +1m05s +0/);
+    expect(frame).toMatch(/postgres +… +starting +⠋ probing +- +1m +0/);
     expect(frame).toMatch(/redis +pulling redis:7 +pulling +⠋ starting/);
     expect(frame).toMatch(/app +… +waiting +·/);
   });
