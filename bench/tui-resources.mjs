@@ -6,7 +6,8 @@
 // devenv runs as installed (bin/devenv with its shebang's node flags).
 //
 //   npm run build && node bench/tui-resources.mjs [--idle 60] [--flood 10] [--rate 10000]
-//   DEVENV_BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile
+//   DEVENV_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile (node is then
+//   run explicitly, with the shebang's flags plus these)
 import { execFileSync, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ const bin = join(root, 'bin/devenv');
 const { values } = parseArgs({
   options: {
     idle: { type: 'string', default: '60' },
+    // Seconds between "all services ready" and the idle measurement.
+    settle: { type: 'string', default: '2' },
     flood: { type: 'string', default: '10' },
     rate: { type: 'string', default: '10000' },
   },
@@ -140,8 +143,10 @@ async function keyLatency(count) {
     const target = i % 2 === 0 ? 'redis' : 'flood';
     const started = performance.now();
     tmux('send-keys', '-t', session, i % 2 === 0 ? 'j' : 'k');
+    // Poll every 5 ms: a tight loop of tmux calls would take the CPU devenv needs (2 cores here).
     while (!new RegExp(`^› ${target} `, 'm').test(screen())) {
       if (performance.now() - started > 5000) throw new Error('key not answered within 5 s');
+      await sleep(5);
     }
     times.push(performance.now() - started);
     await sleep(150);
@@ -155,8 +160,13 @@ const pct = (cpu) => `${(cpu * 100).toFixed(1)}%`;
 
 try {
   // An explicit environment (no CI, NO_COLOR).
-  const nodeOptions = process.env.DEVENV_BENCH_NODE_OPTIONS ?? '';
-  const env = `TERM=xterm-256color PATH='${process.env.PATH}' HOME='${process.env.HOME ?? '/root'}' NODE_OPTIONS='${nodeOptions}'`;
+  const env = `TERM=xterm-256color PATH='${process.env.PATH}' HOME='${process.env.HOME ?? '/root'}'`;
+  const extraArgs = process.env.DEVENV_BENCH_NODE_ARGS;
+  const shebangFlags = readFileSync(bin, 'utf8')
+    .split('\n')[0]
+    .replace(/^.*\bnode\b/, '')
+    .trim();
+  const command = extraArgs ? `'${process.execPath}' ${shebangFlags} ${extraArgs} '${bin}'` : `'${bin}'`;
   tmux(
     'new-session',
     '-d',
@@ -166,14 +176,14 @@ try {
     '120',
     '-y',
     '40',
-    `cd '${dir}' && env -i ${env} '${bin}' up --branch ${branch}; sleep 600`,
+    `cd '${dir}' && env -i ${env} ${command} up --branch ${branch}; sleep 600`,
   );
   await waitFor((t) => (t.match(/✔ (ready|healthy) \d/g) ?? []).length === 2, 'both services ready');
-  await sleep(2000);
+  await sleep(Number(values.settle) * 1000);
   const pid = devenvPid();
   const worker = workerPid(pid);
   console.log(
-    `devenv pid ${pid}; idle ${idleSeconds} s, then ${rate} lines/s for ${floodSeconds} s (2 cores here: ${execFileSync('nproc', { encoding: 'utf8' }).trim()})`,
+    `devenv pid ${pid}; idle ${idleSeconds} s from ${values.settle} s after ready, then ${rate} lines/s for ${floodSeconds} s (2 cores here: ${execFileSync('nproc', { encoding: 'utf8' }).trim()})`,
   );
 
   const idle = await measure(pid, worker, idleSeconds);

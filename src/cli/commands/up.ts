@@ -5,6 +5,7 @@ import { startSession, type SessionOptions } from '../../app/session.js';
 import type { StackOptions } from '../../app/stack-target.js';
 import type { WatchAttachment } from '../watch-attachment.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
+import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import { DevenvError } from '../../core/errors.js';
 import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
@@ -144,6 +145,7 @@ export const upCommand: Command = {
     }
     // The dashboard's session without the dashboard: logs followed, a crashed service reported,
     // and a vanished engine waited for (logs followed again when it is back).
+    tuneHeapForLongLivedProcess();
     const session = startSession(ctx, { upOptions: options, since: startedSeconds });
     session.attach(result);
     await new Promise<void>((resolve) => {
@@ -183,6 +185,7 @@ async function attachDashboard(
   },
 ): Promise<number> {
   const { secrets, ephemeral } = how;
+  tuneHeapForLongLivedProcess();
   const { eventHub } = await import('../../ui/ink/event-hub.js');
   // React's production build (the development one costs several times the CPU and memory);
   // NODE_ENV is restored at once: it is the user's, and compose files may interpolate it.

@@ -1,3 +1,4 @@
+import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import type { AppContext } from '../../app/context.js';
 import { observeStack } from '../../app/observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from '../../app/stack-target.js';
@@ -17,6 +18,7 @@ export const watchCommand: Command = {
   },
   async run(ctx, io, parsed) {
     const v = parsed.values;
+    tuneHeapForLongLivedProcess();
     const render = eventRenderer(ctx, io, { json: v['json'] === true });
     const attached: { watch?: WatchAttachment } = {};
     io.setRenderer((event) => {

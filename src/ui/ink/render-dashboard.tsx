@@ -68,7 +68,7 @@ export function renderDashboard(options: DashboardOptions): DashboardHandle {
         interactive={stdin.isTTY === true}
       />
     </ThemeProvider>,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 20 },
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
   // Before ink's own resize handler: a clean screen, so a smaller terminal leaves no stale rows.
   const onResize = () => {
