@@ -3,6 +3,7 @@
  * the event stream, and a lazily connected engine. No module-level state.
  */
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
+import type { HostPorts } from '../contracts/host-ports.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export interface Clock {
@@ -36,6 +37,8 @@ export interface AppContext {
     read(name: string): NodeJS.ReadableStream;
     write(name: string, data: NodeJS.ReadableStream): Promise<void>;
   };
+  /** Free host ports on this machine (devenv picks automatic ports for local engines). */
+  hostPorts: HostPorts;
   /** Content hash of host files or directories (for cache keys). */
   contentHash(paths: readonly string[]): Promise<string>;
   /** Aborted on Ctrl-C / SIGTERM. */

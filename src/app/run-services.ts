@@ -7,7 +7,9 @@
  */
 import type { ContainerEngine, ContainerStatus, EngineInfo, PublishedPort } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
-import { DevenvError } from '../core/errors.js';
+import { DevenvError, isDevenvError } from '../core/errors.js';
+import { hostPortsArePinnable } from '../core/plan/port-plan.js';
+import { pinHostPorts } from './host-port-pinning.js';
 import type { ContainerPlan } from '../core/plan/container-request.js';
 import type { PostgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
 import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
@@ -88,6 +90,56 @@ export async function runServices(
     resolvers.set(name, { started, ready, fail: (e) => (failStarted(e), failReady(e)) });
   }
 
+  const pinnable = hostPortsArePinnable(info.publishedHost);
+  /**
+   * Creates and starts a service's container, with the host ports devenv chose
+   * (local engines; its previous ports while free). A chosen port taken in
+   * the moment before the engine bound it: chosen again, at most twice.
+   */
+  const createAndStart = async (
+    name: string,
+    servicePlan: ServicePlan,
+    previousPorts: readonly PublishedPort[],
+  ): Promise<string> => {
+    const avoid = new Set<number>();
+    for (let attempt = 1; ; attempt++) {
+      const { request, chosen } = pinnable
+        ? await pinHostPorts(servicePlan.plan.request, previousPorts, ctx.hostPorts, avoid)
+        : { request: servicePlan.plan.request, chosen: [] };
+      const containerId = await engine.createContainer(request);
+      ctx.emit({ type: 'container.created', service: name, container: request.name });
+      if (servicePlan.dataCache && attempt === 1) {
+        const outcome = await seedPostgresData(ctx, {
+          engine,
+          info,
+          service: name,
+          request,
+          imageId: servicePlan.imageId,
+          candidate: servicePlan.dataCache,
+          containerId,
+          timeoutMs: options.timeoutMs ?? 120_000,
+        });
+        if (outcome !== 'skipped') {
+          ctx.emit({
+            type: 'info',
+            message: `${name}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)`,
+          });
+        }
+      }
+      try {
+        await engine.startContainer(containerId);
+        ctx.emit({ type: 'container.started', service: name, container: request.name });
+        return containerId;
+      } catch (error) {
+        const retry = isDevenvError(error) && error.code === 'PORT_TAKEN' && chosen.length > 0 && attempt < 3;
+        if (!retry) throw error;
+        for (const port of chosen) avoid.add(port);
+        await engine.removeContainer(containerId, { force: true, volumes: false });
+        ctx.emit({ type: 'container.removed', service: name, container: request.name });
+      }
+    }
+  };
+
   const runOne = async (name: string): Promise<ServiceRuntime> => {
     const servicePlan = plans.get(name)!;
     const resolver = resolvers.get(name)!;
@@ -122,28 +174,7 @@ export async function runServices(
           await engine.removeContainer(existing.id, { force: true, volumes: false });
           ctx.emit({ type: 'container.removed', service: name, container: existing.name });
         }
-        containerId = await engine.createContainer(request);
-        ctx.emit({ type: 'container.created', service: name, container: request.name });
-        if (servicePlan.dataCache) {
-          const outcome = await seedPostgresData(ctx, {
-            engine,
-            info,
-            service: name,
-            request,
-            imageId: servicePlan.imageId,
-            candidate: servicePlan.dataCache,
-            containerId,
-            timeoutMs: options.timeoutMs ?? 120_000,
-          });
-          if (outcome !== 'skipped') {
-            ctx.emit({
-              type: 'info',
-              message: `${name}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)`,
-            });
-          }
-        }
-        await engine.startContainer(containerId);
-        ctx.emit({ type: 'container.started', service: name, container: request.name });
+        containerId = await createAndStart(name, servicePlan, existing?.ports ?? []);
       }
       options.onContainerStarted?.(name, containerId);
       resolver.started();

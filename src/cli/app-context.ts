@@ -6,6 +6,7 @@ import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
 import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
+import { hostPorts } from '../adapters/host/free-port.js';
 import { contentHash } from '../adapters/fs/directory-hash.js';
 import { join } from 'node:path';
 
@@ -40,5 +41,6 @@ export function createAppContext(options: {
     gitBranch: currentBranch,
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
+    hostPorts,
   };
 }

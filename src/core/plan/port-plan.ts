@@ -3,7 +3,7 @@
  * port the engine chooses, so two stacks never collide; fixed host ports only
  * when the user asks for them.
  */
-import type { PortBinding } from '../../contracts/engine.js';
+import type { PortBinding, PublishedPort } from '../../contracts/engine.js';
 import type { PortSpec } from '../compose/model.js';
 
 export interface PortPolicy {
@@ -38,4 +38,41 @@ export function planPort(port: PortSpec, policy: PortPolicy): PlannedPort {
   const binding: PortBinding = { containerPort: port.target, protocol: port.protocol, hostIp };
   if (hostPort !== undefined) binding.hostPort = hostPort;
   return notes.length > 0 ? { binding, note: notes.join('; ') } : { binding };
+}
+
+/**
+ * Whether devenv chooses automatic host ports itself: only when ports are
+ * published on this machine (a local engine), where it can see which are
+ * free. A port the engine chooses is chosen again at every start, so a
+ * restarted service would move; a port devenv chose stays for the container's life.
+ */
+export function hostPortsArePinnable(publishedHost: string): boolean {
+  return publishedHost === '127.0.0.1' || publishedHost === '::1' || publishedHost === 'localhost';
+}
+
+export interface PortToPin {
+  /** Index in the request's port bindings. */
+  index: number;
+  binding: PortBinding;
+  /** The host port the service's previous container had for this binding: kept across a recreate. */
+  previous?: number;
+}
+
+/** The bindings left to the engine (no fixed host port), each with its previous host port if any. */
+export function portsToPin(
+  bindings: readonly PortBinding[],
+  previous: readonly PublishedPort[],
+): PortToPin[] {
+  const pins: PortToPin[] = [];
+  bindings.forEach((binding, index) => {
+    if (binding.hostPort !== undefined && binding.hostPort !== '') return;
+    const before = previous.find(
+      (port) =>
+        port.containerPort === binding.containerPort &&
+        port.protocol === binding.protocol &&
+        port.hostIp === binding.hostIp,
+    );
+    pins.push(before ? { index, binding, previous: before.hostPort } : { index, binding });
+  });
+  return pins;
 }
