@@ -93,7 +93,9 @@ const tools = {
       await composeReady(id, s.services, s.needHealth);
     },
     down: (s, id) => run('docker-compose', ['-p', id, '-f', s.file, 'down', ...s.downArgs.compose], s.dir),
-    cleanup: (s, id) => run('docker-compose', ['-p', id, '-f', s.file, 'down', '-v'], s.dir),
+    // --rmi local: the image compose built under this project's name goes too (layers are shared).
+    cleanup: (s, id) =>
+      run('docker-compose', ['-p', id, '-f', s.file, 'down', '-v', '--rmi', 'local'], s.dir),
   },
 };
 
@@ -112,6 +114,12 @@ async function main() {
       await run('docker-compose', ['-p', 'benchwarmup', 'build'], scenario.dir);
     }
     const times = { devenv: { up: [], down: [] }, compose: { up: [], down: [] } };
+    const warmupDone = () =>
+      scenario.file === 'compose.yaml'
+        ? run('docker-compose', ['-p', 'benchwarmup', 'down', '--rmi', 'local'], scenario.dir).catch(
+            () => undefined,
+          )
+        : Promise.resolve();
     for (let i = 0; i < RUNS; i++) {
       for (const name of i % 2 === 0 ? ['devenv', 'compose'] : ['compose', 'devenv']) {
         const tool = tools[name];
@@ -131,6 +139,7 @@ async function main() {
       samples: times,
     };
     results.push(row);
+    await warmupDone();
     const fmt = (n) => `${n.toFixed(2)} s`;
     console.log(scenario.name);
     console.log(
