@@ -19,7 +19,7 @@ export const DEFAULT_COMPOSE_FILES = [
   'docker-compose.yaml',
 ];
 
-const NOT_FOUND_HINT = 'run devenv init, or pass -f FILE';
+const NOT_FOUND_HINT = 'run devenv init, or pass -f FILE (or set COMPOSE_FILE)';
 
 function isFile(file: string): boolean {
   try {
@@ -70,16 +70,45 @@ function overrideFileFor(file: string): string | undefined {
 }
 
 /**
- * Absolute paths of the compose files, in merge order: explicit -f files
- * (relative to dir), else devenv.yaml's `compose:`, else the first of
- * compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml (with its
- * `.override` file when present, as compose does).
+ * COMPOSE_FILE, as compose reads it: from the shell, else from the .env in
+ * dir; a list split on COMPOSE_PATH_SEPARATOR (default ":", ";" on Windows).
  */
-export function findComposeFiles(dir: string, explicitFiles?: string[]): string[] {
+function composeFileVariable(dir: string, env: Record<string, string | undefined>): string[] | undefined {
+  let value = env['COMPOSE_FILE'];
+  let separator = env['COMPOSE_PATH_SEPARATOR'];
+  const dotenvPath = path.join(dir, '.env');
+  if ((value === undefined || separator === undefined) && isFile(dotenvPath)) {
+    const dotenv = parseDotenv(readFileSync(dotenvPath, 'utf8'), {
+      file: '.env',
+      lookup: (name) => env[name],
+      precedence: 'lookup',
+    });
+    value ??= dotenv['COMPOSE_FILE'];
+    separator ??= dotenv['COMPOSE_PATH_SEPARATOR'];
+  }
+  if (value === undefined || value.trim() === '') return undefined;
+  return value
+    .split(separator || (process.platform === 'win32' ? ';' : ':'))
+    .map((file) => file.trim())
+    .filter((file) => file !== '')
+    .map((file) => path.resolve(dir, file));
+}
+
+/**
+ * Absolute paths of the compose files, in merge order: explicit -f files
+ * (relative to dir), else COMPOSE_FILE (shell or .env), else devenv.yaml's
+ * `compose:`, else the first of compose.yaml, compose.yml, docker-compose.yml,
+ * docker-compose.yaml (with its `.override` file when present, as compose does).
+ */
+export function findComposeFiles(
+  dir: string,
+  explicitFiles?: string[],
+  env: Record<string, string | undefined> = {},
+): string[] {
   const named =
     explicitFiles && explicitFiles.length > 0
       ? explicitFiles.map((file) => path.resolve(dir, file))
-      : devenvConfigFiles(dir);
+      : (composeFileVariable(dir, env) ?? devenvConfigFiles(dir));
   if (named) {
     const missing = named.find((file) => !isFile(file));
     if (missing !== undefined) {
@@ -135,7 +164,7 @@ function readTextIfExists(file: string): string | undefined {
  */
 export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompose {
   const cwd = path.resolve(options.cwd);
-  const files = findComposeFiles(cwd, options.files);
+  const files = findComposeFiles(cwd, options.files, options.env);
   const workingDir = path.dirname(files[0] ?? path.join(cwd, DEFAULT_COMPOSE_FILES[0] ?? 'compose.yaml'));
 
   const shell: Record<string, string> = {};

@@ -19,9 +19,13 @@ export interface ProjectTests extends TestClassification {
 }
 
 /** The project's compose files (project-relative), or none when it has no compose file. */
-export function projectComposeFiles(root: string, explicitFiles?: string[]): string[] {
+export function projectComposeFiles(
+  root: string,
+  explicitFiles?: string[],
+  env: Record<string, string | undefined> = {},
+): string[] {
   try {
-    return findComposeFiles(root, explicitFiles).map((file) =>
+    return findComposeFiles(root, explicitFiles, env).map((file) =>
       path.relative(root, file).split(path.sep).join('/'),
     );
   } catch (error) {

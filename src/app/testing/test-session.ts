@@ -144,7 +144,7 @@ class Session implements TestSession {
   }
 
   async init(): Promise<void> {
-    const composeFiles = projectComposeFiles(this.root, this.options.stack?.files);
+    const composeFiles = projectComposeFiles(this.root, this.options.stack?.files, this.ctx.env);
     this.project = await discoverProjectTests(this.runner, this.config, composeFiles);
     if (this.project.unclassified.length > 0) {
       const how =

@@ -27,7 +27,19 @@ export interface NormalizeOptions {
   activeProfiles: readonly string[];
 }
 
+/** As compose: COMPOSE_PROJECT_NAME (shell or .env), else the top-level `name:`, else the directory's name. */
 function projectName(context: NormalizeContext, raw: Record<string, unknown>): string {
+  const fromEnvironment = context.environment['COMPOSE_PROJECT_NAME'];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    if (!PROJECT_NAME.test(fromEnvironment)) {
+      throw invalidAt(
+        context,
+        [],
+        `invalid project name "${fromEnvironment}" in COMPOSE_PROJECT_NAME: use lowercase letters, digits, "_" and "-", starting with a letter or digit`,
+      );
+    }
+    return fromEnvironment;
+  }
   if (typeof raw.name === 'string' && raw.name !== '') {
     if (!PROJECT_NAME.test(raw.name)) {
       throw invalidAt(

@@ -33,6 +33,30 @@ describe('findComposeFiles', () => {
     ]);
   });
 
+  it('takes COMPOSE_FILE from the shell, else from .env, over devenv.yaml; -f over both', () => {
+    write('compose.yaml', 'services: {}\n');
+    write('base.yaml', 'services: {}\n');
+    write('ci.yaml', 'services: {}\n');
+    write('devenv.yaml', 'compose: compose.yaml\n');
+    expect(findComposeFiles(dir, [], { COMPOSE_FILE: 'base.yaml:ci.yaml' })).toEqual([
+      path.join(dir, 'base.yaml'),
+      path.join(dir, 'ci.yaml'),
+    ]);
+    expect(findComposeFiles(dir, [], { COMPOSE_FILE: 'base.yaml,ci.yaml', COMPOSE_PATH_SEPARATOR: ',' })).toEqual([
+      path.join(dir, 'base.yaml'),
+      path.join(dir, 'ci.yaml'),
+    ]);
+    write('.env', 'COMPOSE_FILE=ci.yaml\n');
+    expect(findComposeFiles(dir, [], {})).toEqual([path.join(dir, 'ci.yaml')]);
+    expect(findComposeFiles(dir, [], { COMPOSE_FILE: 'base.yaml' })).toEqual([path.join(dir, 'base.yaml')]);
+    expect(findComposeFiles(dir, ['compose.yaml'], { COMPOSE_FILE: 'base.yaml' })).toEqual([
+      path.join(dir, 'compose.yaml'),
+    ]);
+    const error = errorOf(() => findComposeFiles(dir, [], { COMPOSE_FILE: 'missing.yaml' }));
+    expect(error.code).toBe('COMPOSE_NOT_FOUND');
+    expect(error.message).toContain('missing.yaml');
+  });
+
   it('uses devenv.yaml compose: (string or list)', () => {
     write('compose.yaml', 'services: {}\n');
     write('stack/base.yaml', 'services: {}\n');
@@ -58,7 +82,7 @@ describe('findComposeFiles', () => {
   it('fails with a hint when there is no compose file', () => {
     const error = errorOf(() => findComposeFiles(dir));
     expect(error.code).toBe('COMPOSE_NOT_FOUND');
-    expect(error.hint).toBe('run devenv init, or pass -f FILE');
+    expect(error.hint).toBe('run devenv init, or pass -f FILE (or set COMPOSE_FILE)');
   });
 });
 

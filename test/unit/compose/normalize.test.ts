@@ -334,6 +334,18 @@ describe('project name', () => {
     ).toBe('webapp_2');
   });
 
+  it('takes COMPOSE_PROJECT_NAME (shell or .env) over the top-level name, as compose does', () => {
+    const environment = { COMPOSE_PROJECT_NAME: 'fromenv' };
+    expect(resolveText('name: shop\nservices:\n  a:\n    image: x\n', { environment }).project.name).toBe(
+      'fromenv',
+    );
+    expect(resolveText('services: {}\n', { environment: { COMPOSE_PROJECT_NAME: '' } }).project.name).toBe(
+      'myproject',
+    );
+    const error = errorOf(() => resolveText('services: {}\n', { environment: { COMPOSE_PROJECT_NAME: 'My Shop' } }));
+    expect(error.message).toContain('invalid project name "My Shop" in COMPOSE_PROJECT_NAME');
+  });
+
   it('rejects an invalid top-level name', () => {
     const error = errorOf(() => resolveText('name: My Shop\nservices: {}\n'));
     expect(error.code).toBe('COMPOSE_INVALID');
