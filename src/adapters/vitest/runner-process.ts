@@ -207,6 +207,12 @@ class ProcessRunner implements TestRunner {
     return worker.call('run', [request.files], request.onFileResult);
   }
 
+  /** A new worker (its vitest reads the config again) on the next call; the old one is closed now. */
+  async reload(): Promise<void> {
+    await this.worker.close();
+    this.needsListing = true;
+  }
+
   async cancel(): Promise<void> {
     if (this.worker.exited) return;
     await this.worker.call('cancel', []).catch(() => undefined);

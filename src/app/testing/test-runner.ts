@@ -35,6 +35,11 @@ export interface TestRunner {
   importChains(changed: readonly string[], tests: readonly string[]): Promise<Map<string, ImportChain[]>>;
   /** Runs the files; resolves when the run ended or was cancelled. */
   run(request: RunnerRequest): Promise<{ cancelled: boolean }>;
+  /**
+   * Starts over with the runner's config read again (its config file
+   * changed). Optional: a runner without it keeps the config it started with.
+   */
+  reload?(): Promise<void>;
   /** Cancels the run in progress (tests get a short grace period, then their workers are stopped). */
   cancel(): Promise<void>;
   close(): Promise<void>;

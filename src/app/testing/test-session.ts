@@ -18,6 +18,7 @@ import {
   type TriggeredAction,
 } from '../../core/affected/select-tests.js';
 import { DevenvError, isDevenvError } from '../../core/errors.js';
+import { isRunnerConfig } from '../../core/affected/runner-config.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { watchProject, type ProjectWatcher } from '../../adapters/watcher/project-watcher.js';
 import { startVitestRunner } from '../../adapters/vitest/vitest-runner.js';
@@ -224,8 +225,12 @@ class Session implements TestSession {
     const selected = new Map<string, SelectedTestFile>();
     let actions: TriggeredAction[] = [];
     if (changed.length > 0) {
-      this.runner.invalidate(changed);
-      if ([...pending.changes.values()].some((kind) => kind !== 'changed')) {
+      const reload =
+        this.runner.reload !== undefined &&
+        changed.some((file) => isRunnerConfig(file, this.config.tests.vitestConfig));
+      if (reload) await this.runner.reload?.();
+      else this.runner.invalidate(changed);
+      if (reload || [...pending.changes.values()].some((kind) => kind !== 'changed')) {
         const composeFiles = this.project.composeFiles;
         this.project = await discoverProjectTests(this.runner, this.config, composeFiles);
       }
