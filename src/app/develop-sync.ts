@@ -161,14 +161,25 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     }
     if (deleted.length > 0)
       await execOrFail(engine, container.id, ['rm', '-rf', '--', ...deleted], `delete ${deleted.join(', ')}`);
-    if (step.action === 'sync+restart') {
-      const stopSeconds = Number(container.labels[Labels.stopTimeout] ?? DEFAULT_STOP_SECONDS);
-      await engine.restartContainer(
-        container.id,
-        Number.isFinite(stopSeconds) ? stopSeconds : DEFAULT_STOP_SECONDS,
-      );
-      ctx.emit({ type: 'container.started', service: step.service, container: container.name });
-    }
+    if (step.action === 'sync+restart') await restart(step.service, container);
+  };
+
+  const restart = async (
+    service: string,
+    container: { id: string; name: string; labels: Record<string, string> },
+  ): Promise<void> => {
+    const stopSeconds = Number(container.labels[Labels.stopTimeout] ?? DEFAULT_STOP_SECONDS);
+    await engine.restartContainer(
+      container.id,
+      Number.isFinite(stopSeconds) ? stopSeconds : DEFAULT_STOP_SECONDS,
+    );
+    ctx.emit({ type: 'container.started', service, container: container.name });
+  };
+
+  const restartService = async (service: string): Promise<void> => {
+    const container = await runningContainer(engine, target.identity.name, service);
+    if (!container) ctx.emit({ type: 'info', message: `${service}: not running, nothing restarted` });
+    else await restart(service, container);
   };
 
   const apply = async (changedFiles: string[]): Promise<void> => {
@@ -181,8 +192,10 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     for (const line of developPlanText(steps, target.project.workingDir))
       ctx.emit({ type: 'info', message: `develop.watch ${line}` });
     const rebuild = steps.flatMap((step) => (step.action === 'rebuild' ? [step.service] : []));
-    for (const step of steps)
+    for (const step of steps) {
       if (step.action === 'sync' || step.action === 'sync+restart') await syncService(step);
+      else if (step.action === 'restart') await restartService(step.service);
+    }
     if (rebuild.length > 0) {
       if (options.rebuild) await options.rebuild(rebuild);
       else await up(ctx, { ...(options.upOptions ?? defaultUpOptions(ctx, target)), forceBuild: true });

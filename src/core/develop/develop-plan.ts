@@ -26,6 +26,7 @@ export interface FileCopy {
 export type DevelopStep =
   | { service: string; action: 'rebuild'; files: string[] }
   | { service: string; action: 'sync' | 'sync+restart'; copies: FileCopy[] }
+  | { service: string; action: 'restart'; files: string[] }
   | { service: string; action: 'skip'; files: string[]; reason: string };
 
 /** `child` is `parent` or below it (host paths). */
@@ -80,7 +81,8 @@ function matchRule(service: DevelopService, rule: WatchRule, file: string): Rule
 
 /**
  * One step per affected service, in service order. Rebuild wins over sync (the
- * new image has every file); sync+restart restarts once after all copies; a
+ * new image has every file); sync+restart restarts once after all copies, and
+ * a restart rule with syncs makes it sync+restart; a
  * file under one of the service's bind mounts is already in the container.
  */
 export function planDevelop(services: readonly DevelopService[], changed: readonly string[]): DevelopStep[] {
@@ -120,8 +122,16 @@ export function planDevelop(services: readonly DevelopService[], changed: readon
       seen.add(key);
       copies.push({ hostPath: match.file, containerPath: match.containerPath });
     }
-    const restart = matches.some((match) => match.rule.action === 'sync+restart');
-    steps.push({ service: service.name, action: restart ? 'sync+restart' : 'sync', copies });
+    const restart = matches.some(
+      (match) => match.rule.action === 'sync+restart' || match.rule.action === 'restart',
+    );
+    if (copies.length === 0)
+      steps.push({
+        service: service.name,
+        action: 'restart',
+        files: [...new Set(matches.map((m) => m.file))],
+      });
+    else steps.push({ service: service.name, action: restart ? 'sync+restart' : 'sync', copies });
   }
   return steps;
 }
@@ -132,7 +142,8 @@ export function developPlanText(steps: readonly DevelopStep[], projectDir: strin
   return steps.map((step) => {
     switch (step.action) {
       case 'rebuild':
-        return `${step.service}: rebuild (${step.files.map(show).join(', ')})`;
+      case 'restart':
+        return `${step.service}: ${step.action} (${step.files.map(show).join(', ')})`;
       case 'skip':
         return `${step.service}: skip ${step.files.map(show).join(', ')} (${step.reason})`;
       default:

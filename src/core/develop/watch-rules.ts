@@ -1,14 +1,14 @@
 /**
  * The Compose Specification's `develop.watch` rules, read from the raw
- * `develop:` section of each service: action (sync, rebuild, sync+restart),
- * path (relative to the project directory), target (container path, for the
- * sync actions) and ignore (patterns relative to path, .dockerignore syntax).
+ * `develop:` section of each service: action (sync, rebuild, sync+restart,
+ * restart), path (relative to the project directory), target (container
+ * path, for the sync actions) and ignore (patterns relative to path, .dockerignore syntax).
  * As in Compose Watch, only services built from source (`build:`) are watched.
  */
 import { isAbsolute, posix, resolve } from 'node:path';
 import type { ComposeProject, ServiceSpec } from '../compose/model.js';
 
-export type WatchAction = 'sync' | 'rebuild' | 'sync+restart';
+export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart';
 
 export interface WatchRule {
   service: string;
@@ -28,8 +28,8 @@ export interface WatchRuleProblem {
   message: string;
 }
 
-const ACTIONS: readonly string[] = ['sync', 'rebuild', 'sync+restart'];
-const KNOWN_UNSUPPORTED: readonly string[] = ['restart', 'sync+exec'];
+const ACTIONS: readonly string[] = ['sync', 'rebuild', 'sync+restart', 'restart'];
+const KNOWN_UNSUPPORTED: readonly string[] = ['sync+exec'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,8 +64,8 @@ function serviceRules(
     const ignore = raw['ignore'] ?? [];
     if (typeof action !== 'string' || !ACTIONS.includes(action)) {
       const why = KNOWN_UNSUPPORTED.includes(String(action))
-        ? `action "${String(action)}" is not supported by devenv yet (sync, rebuild, sync+restart); rule ignored`
-        : `action must be one of sync, rebuild, sync+restart (got ${JSON.stringify(action)}); rule ignored`;
+        ? `action "${String(action)}" is not supported by devenv yet (sync, rebuild, sync+restart, restart); rule ignored`
+        : `action must be one of sync, rebuild, sync+restart, restart (got ${JSON.stringify(action)}); rule ignored`;
       return problem(`${here}.action`, why);
     }
     if (typeof path !== 'string' || path === '')
@@ -78,7 +78,7 @@ function serviceRules(
       path: isAbsolute(path) ? resolve(path) : resolve(workingDir, path),
       ignore: ignore as string[],
     };
-    if (action !== 'rebuild') {
+    if (action === 'sync' || action === 'sync+restart') {
       if (typeof target !== 'string' || !posix.isAbsolute(target))
         return problem(`${here}.target`, `action ${action} needs an absolute container target; rule ignored`);
       rule.target = posix.normalize(target);

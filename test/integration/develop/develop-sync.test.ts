@@ -35,6 +35,8 @@ services:
           target: /etc/web
         - action: rebuild
           path: ./web/VERSION
+        - action: restart
+          path: ./web/restart.flag
   bound:
     build: ./web
     command: ["sleep", "infinity"]
@@ -132,6 +134,17 @@ describe('develop.watch', () => {
     expect(after.state).toBe('running');
     expect(after.startedAt).not.toBe(before.startedAt);
     expect(await cat('web', '/etc/web/web.conf')).toEqual({ exitCode: 0, output: 'level=debug\n' });
+  });
+
+  it('restart restarts the container and copies nothing', async () => {
+    const before = await container('web');
+    const flag = await write('web/restart.flag', 'now\n');
+    await sync.handle([flag]);
+    const after = await container('web');
+    expect(after.id).toBe(before.id);
+    expect(after.state).toBe('running');
+    expect(after.startedAt).not.toBe(before.startedAt);
+    expect((await cat('web', '/app/restart.flag')).exitCode).not.toBe(0);
   });
 
   it('leaves a service alone when a bind mount already covers the changed path', async () => {

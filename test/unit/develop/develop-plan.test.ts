@@ -22,6 +22,8 @@ services:
           target: /app/.env
         - action: rebuild
           path: ./web/package.json
+        - action: restart
+          path: ./web/restart.conf
   app:
     build: .
     volumes:
@@ -46,6 +48,12 @@ describe('develop plan', () => {
       'app: skip web/src/index.js, web/src/lib/a.js (bind-mounted: the container already sees it)',
       'web: sync web/src/index.js -> /app/src/index.js, web/src/lib/a.js -> /app/src/lib/a.js',
     ]);
+  });
+
+  it('restarts for a restart rule (no target), and syncs then restarts when a sync changed too', () => {
+    expect(plan(['web/restart.conf'])).toEqual(['web: restart (web/restart.conf)']);
+    expect(plan(['web/restart.conf', 'web/app.env'])).toEqual(['web: sync+restart web/app.env -> /app/.env']);
+    expect(plan(['web/restart.conf', 'web/package.json'])).toEqual(['web: rebuild (web/package.json)']);
   });
 
   it('maps a rule on a single file to its target, even under another name', () => {
