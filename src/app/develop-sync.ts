@@ -44,6 +44,8 @@ export interface DevelopSync {
   readonly services: readonly string[];
   /** Applies develop.watch to changed host paths (absolute; deleted files included). Calls run one after another. */
   handle(changedFiles: string[]): Promise<void>;
+  /** Copies what the `initial_sync: true` rules cover into their running services (no restart). */
+  initialSync(): Promise<void>;
 }
 
 const DEFAULT_STOP_SECONDS = 2;
@@ -202,8 +204,34 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     }
   };
 
+  const initialSync = async (): Promise<void> => {
+    const initial = rules.filter((rule) => rule.initialSync);
+    if (initial.length === 0) return;
+    const serviceNames = [...new Set(initial.map((rule) => rule.service))];
+    const patterns = await readDockerignores(target, serviceNames);
+    // Copies only: the service was just started with its image's files.
+    const syncRules = initial.map((rule) => ({ ...rule, action: 'sync' as const }));
+    const steps = planDevelop(
+      developServices(target.project, syncRules, patterns),
+      await expandDirectories(syncRules.map((rule) => rule.path)),
+    );
+    for (const step of steps) {
+      if (step.action !== 'sync') continue;
+      ctx.emit({
+        type: 'info',
+        message: `develop.watch ${step.service}: initial sync of ${step.copies.length} file${step.copies.length === 1 ? '' : 's'}`,
+      });
+      await syncService(step);
+    }
+  };
+
   return {
     services: names,
+    initialSync() {
+      const next = queue.then(initialSync);
+      queue = next.catch(() => undefined);
+      return next;
+    },
     handle(changedFiles) {
       const next = queue.then(() => apply(changedFiles));
       queue = next.catch(() => undefined);

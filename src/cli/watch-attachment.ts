@@ -65,6 +65,8 @@ export async function attachWatch(
     async stackReady(target) {
       const { engine } = await ctx.engine();
       develop = createDevelopSync(ctx, { target, engine, upOptions: options.upOptions });
+      const initial = develop;
+      syncing = syncing.then(() => initial.initialSync()).catch(report);
     },
     async close() {
       await tests.close();

@@ -19,6 +19,8 @@ export interface WatchRule {
   target?: string;
   /** Patterns relative to `path`, .dockerignore syntax (`!` re-includes, the last match wins). */
   ignore: string[];
+  /** `initial_sync: true` (sync actions): copy everything under path once the service runs. */
+  initialSync?: boolean;
 }
 
 export interface WatchRuleProblem {
@@ -82,6 +84,7 @@ function serviceRules(
       if (typeof target !== 'string' || !posix.isAbsolute(target))
         return problem(`${here}.target`, `action ${action} needs an absolute container target; rule ignored`);
       rule.target = posix.normalize(target);
+      if (raw['initial_sync'] === true) rule.initialSync = true;
     }
     rules.push(rule);
   });

@@ -37,6 +37,10 @@ services:
           path: ./web/VERSION
         - action: restart
           path: ./web/restart.flag
+        - action: sync+restart
+          path: ./web/assets
+          target: /app/assets
+          initial_sync: true
   bound:
     build: ./web
     command: ["sleep", "infinity"]
@@ -134,6 +138,17 @@ describe('develop.watch', () => {
     expect(after.state).toBe('running');
     expect(after.startedAt).not.toBe(before.startedAt);
     expect(await cat('web', '/etc/web/web.conf')).toEqual({ exitCode: 0, output: 'level=debug\n' });
+  });
+
+  it('initial_sync copies what its rule covers into the running service, without a restart', async () => {
+    await write('web/assets/logo.txt', 'logo\n');
+    await write('web/assets/css/site.css', 'body {}\n');
+    const before = await container('web');
+    expect((await cat('web', '/app/assets/logo.txt')).exitCode).not.toBe(0);
+    await sync.initialSync();
+    expect(await cat('web', '/app/assets/logo.txt')).toEqual({ exitCode: 0, output: 'logo\n' });
+    expect(await cat('web', '/app/assets/css/site.css')).toEqual({ exitCode: 0, output: 'body {}\n' });
+    expect((await container('web')).startedAt).toBe(before.startedAt);
   });
 
   it('restart restarts the container and copies nothing', async () => {

@@ -3,7 +3,7 @@ import { watchRules } from '../../../src/core/develop/watch-rules.js';
 import { resolveText, WORKING_DIR } from '../compose/resolve-text.js';
 
 describe('develop.watch rules', () => {
-  it('reads sync, rebuild and sync+restart rules with paths resolved against the project directory', () => {
+  it('reads sync, rebuild, sync+restart and restart rules with paths resolved against the project directory', () => {
     const { project } = resolveText(`
 services:
   web:
@@ -19,6 +19,10 @@ services:
         - action: sync+restart
           path: ./web/nginx.conf
           target: /etc/nginx/nginx.conf
+          initial_sync: true
+        - action: restart
+          path: ./web/reload.flag
+          initial_sync: true
 `);
     expect(watchRules(project)).toEqual({
       rules: [
@@ -36,7 +40,10 @@ services:
           path: `${WORKING_DIR}/web/nginx.conf`,
           target: '/etc/nginx/nginx.conf',
           ignore: [],
+          initialSync: true,
         },
+        // initial_sync only means something for the sync actions.
+        { service: 'web', action: 'restart', path: `${WORKING_DIR}/web/reload.flag`, ignore: [] },
       ],
       problems: [],
     });
