@@ -192,6 +192,7 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
     workingDir,
     environment,
     readEnvFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
+    readComposeFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
     activeProfiles: profiles,
   });
 }

@@ -5,6 +5,8 @@
  * the caller's (see adapters/fs/compose-files.ts).
  */
 import { posix } from 'node:path';
+import { resolveExtends, type ExtendsDocument } from './extends.js';
+import { resolveIncludes } from './include.js';
 import { interpolateTree } from './interpolate.js';
 import { mergeComposeFiles } from './merge.js';
 import type { ComposeWarning, ResolvedCompose } from './model.js';
@@ -23,6 +25,8 @@ export interface ComposeInput {
   environment: Record<string, string>;
   /** Text of an env_file at an absolute path, or undefined when it does not exist. */
   readEnvFile: (absPath: string) => string | undefined;
+  /** Text of another compose file (`extends: {file}`), or undefined when it does not exist. */
+  readComposeFile?: (absPath: string) => string | undefined;
   activeProfiles: string[];
 }
 
@@ -33,9 +37,9 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
     Object.hasOwn(input.environment, name) ? input.environment[name] : undefined;
   const unset = new Set<string>();
 
-  const docs = input.files.map((file) => {
-    const path = posix.resolve(workingDir, file.path);
-    const doc = parseSourceDocument({ path, file: displayPath(workingDir, path), text: file.text });
+  /** Parsed, interpolated and validated against the schema. */
+  const prepare = (path: string, text: string) => {
+    const doc = parseSourceDocument({ path, file: displayPath(workingDir, path), text });
     const site = { file: doc.file, lineOf: (keyPath: readonly (string | number)[]) => lineOf(doc, keyPath) };
     const value = interpolateTree(doc.value, lookup, site, {
       onUnset: (name) => {
@@ -48,6 +52,26 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
       },
     });
     validateComposeSchema(doc, value);
+    return { ...doc, value };
+  };
+  const others = new Map<string, ExtendsDocument | undefined>();
+  const asExtends = (doc: ReturnType<typeof prepare>): ExtendsDocument => ({
+    path: doc.path,
+    file: doc.file,
+    value: doc.value,
+    lineOf: (keyPath) => lineOf(doc, keyPath),
+  });
+  const load = (absPath: string): ExtendsDocument | undefined => {
+    if (!others.has(absPath)) {
+      const text = input.readComposeFile?.(absPath);
+      others.set(absPath, text === undefined ? undefined : asExtends(prepare(absPath, text)));
+    }
+    return others.get(absPath);
+  };
+
+  const docs = input.files.map((file) => {
+    const doc = prepare(posix.resolve(workingDir, file.path), file.text);
+    const value = doc.value;
     if (value !== null && typeof value === 'object' && 'version' in value) {
       warnings.push({
         message: 'the `version` key is obsolete and ignored',
@@ -56,7 +80,8 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
         path: 'version',
       });
     }
-    return { ...doc, value };
+    const withExtends = { ...asExtends(doc), value: resolveExtends(asExtends(doc), load) };
+    return { ...doc, value: resolveIncludes(withExtends, load) };
   });
 
   const merged = mergeComposeFiles(docs);

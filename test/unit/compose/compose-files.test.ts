@@ -134,3 +134,17 @@ describe('loadComposeFromDisk', () => {
     );
   });
 });
+
+describe('loadComposeFromDisk with extends and include', () => {
+  it('reads the other files from disk', () => {
+    write('common/base.yaml', 'services:\n  node:\n    image: node:20\n    build: ./app\n');
+    write('db/compose.yaml', 'services:\n  db:\n    image: postgres:15\n');
+    write(
+      'compose.yaml',
+      'include: [db/compose.yaml]\nservices:\n  web:\n    extends: {file: common/base.yaml, service: node}\n',
+    );
+    const { project } = loadComposeFromDisk({ cwd: dir, env: {} });
+    expect(Object.keys(project.services).sort()).toEqual(['db', 'web']);
+    expect(project.services['web']!.build?.context).toBe(path.join(dir, 'common/app'));
+  });
+});

@@ -170,11 +170,11 @@ describe('warnings', () => {
       'networks:',
       '  n:',
       '    ipam: {driver: default}',
-      'include:',
-      '  - other.yaml',
+      'models:',
+      '  llm: {model: ai/smollm2}',
     ].join('\n');
     expect(resolveText(text).warnings.map((w) => `${w.line}: ${w.message}`)).toEqual([
-      '10: include is not supported by devenv and is ignored',
+      '10: models is not supported by devenv and is ignored',
       '6: services.app.network_mode is not supported by devenv and is ignored',
       '5: services.app.build.cache_from is not supported by devenv and is ignored',
       '9: networks.n.ipam is not supported by devenv and is ignored',

@@ -7,7 +7,11 @@ export const WORKING_DIR = '/home/dev/My Project';
 
 export function resolveTexts(
   files: Record<string, string>,
-  options: Partial<Omit<ComposeInput, 'files'>> & { envFiles?: Record<string, string> } = {},
+  options: Partial<Omit<ComposeInput, 'files'>> & {
+    envFiles?: Record<string, string>;
+    /** Other compose files by absolute path (extends: {file}). */
+    composeFiles?: Record<string, string>;
+  } = {},
 ): ResolvedCompose {
   const envFiles = options.envFiles ?? {};
   return resolveCompose({
@@ -16,6 +20,7 @@ export function resolveTexts(
     environment: options.environment ?? {},
     readEnvFile: options.readEnvFile ?? ((absPath) => envFiles[absPath]),
     activeProfiles: options.activeProfiles ?? [],
+    readComposeFile: options.readComposeFile ?? ((absPath) => options.composeFiles?.[absPath]),
   });
 }
 

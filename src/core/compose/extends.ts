@@ -1,0 +1,135 @@
+/**
+ * A service's `extends` (Compose Specification, 05-services.md): the service
+ * named (in the same file, or in `file:` relative to this file) is resolved
+ * first, recursively, then this service is merged over it with the same rules
+ * as merging compose files. Relative paths a base service brings from another
+ * file (build context, env_file, label_file, bind-mount sources) are made
+ * absolute from that file's directory, as compose does, so they keep
+ * pointing where that file meant.
+ */
+import { posix } from 'node:path';
+import type { DevenvError } from '../errors.js';
+import { formatKeyPath, type KeyPath } from './key-path.js';
+import { locatedError } from './located-error.js';
+import { mergeComposeFiles } from './merge.js';
+
+type Mapping = Record<string, unknown>;
+
+/** A compose file as extends reads it: interpolated value, with its line numbers. */
+export interface ExtendsDocument {
+  /** Absolute path. */
+  path: string;
+  /** As shown in messages. */
+  file: string;
+  value: unknown;
+  lineOf(path: KeyPath): number | undefined;
+}
+
+export function isMapping(value: unknown): value is Mapping {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function at(doc: ExtendsDocument, path: KeyPath, what: string, code: 'COMPOSE_REFERENCE' | 'COMPOSE_CYCLE' = 'COMPOSE_REFERENCE'): DevenvError {
+  const line = doc.lineOf(path);
+  return locatedError(code, { file: doc.file, ...(line === undefined ? {} : { line }), path: formatKeyPath(path) }, what);
+}
+
+export const absolute = (dir: string, path: string) => (posix.isAbsolute(path) ? path : posix.resolve(dir, path));
+
+/** A bind mount's source in short syntax starts with . / or ~; anything else is a named volume. */
+function rebaseVolume(entry: unknown, dir: string): unknown {
+  if (typeof entry === 'string') {
+    const colon = entry.indexOf(':');
+    const source = colon < 0 ? entry : entry.slice(0, colon);
+    if (!source.startsWith('.')) return entry;
+    return `${absolute(dir, source)}${colon < 0 ? '' : entry.slice(colon)}`;
+  }
+  if (isMapping(entry) && entry.type === 'bind' && typeof entry.source === 'string')
+    return { ...entry, source: absolute(dir, entry.source) };
+  return entry;
+}
+
+function rebaseFileList(value: unknown, dir: string): unknown {
+  const one = (item: unknown) =>
+    typeof item === 'string'
+      ? absolute(dir, item)
+      : isMapping(item) && typeof item.path === 'string'
+        ? { ...item, path: absolute(dir, item.path) }
+        : item;
+  return Array.isArray(value) ? value.map(one) : one(value);
+}
+
+/** A service's relative paths (build, env_file, label_file, bind sources), made absolute from dir. */
+export function rebaseServicePaths(service: Mapping, dir: string): Mapping {
+  const out: Mapping = { ...service };
+  if (typeof out.build === 'string') out.build = absolute(dir, out.build);
+  else if (isMapping(out.build)) out.build = { ...out.build, context: absolute(dir, String(out.build.context ?? '.')) };
+  if (out.env_file !== undefined) out.env_file = rebaseFileList(out.env_file, dir);
+  if (out.label_file !== undefined) out.label_file = rebaseFileList(out.label_file, dir);
+  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((entry) => rebaseVolume(entry, dir));
+  return out;
+}
+
+function mergeService(base: Mapping, own: Mapping): Mapping {
+  const layer = (service: Mapping) => ({
+    value: { services: { service } },
+    resetPaths: [],
+    overridePaths: new Set<string>(),
+  });
+  const merged = mergeComposeFiles([layer(base), layer(own)]);
+  return (merged.services as Mapping).service as Mapping;
+}
+
+/**
+ * The document's services with every `extends` carried out. `load` returns
+ * another compose file (absolute path), parsed and interpolated, or undefined
+ * when it does not exist.
+ */
+export function resolveExtends(
+  doc: ExtendsDocument,
+  load: (absPath: string) => ExtendsDocument | undefined,
+): unknown {
+  if (!isMapping(doc.value) || !isMapping(doc.value.services)) return doc.value;
+  if (!Object.values(doc.value.services).some((service) => isMapping(service) && 'extends' in service))
+    return doc.value;
+
+  const resolveService = (from: ExtendsDocument, name: string, chain: readonly string[]): Mapping => {
+    const services = isMapping(from.value) && isMapping(from.value.services) ? from.value.services : {};
+    const service = services[name];
+    if (!isMapping(service)) throw new Error(`no service "${name}"`);
+    if (service.extends === undefined) return service;
+    const here: KeyPath = ['services', name, 'extends'];
+    const ref = typeof service.extends === 'string' ? { service: service.extends } : (service.extends as Mapping);
+    const baseName = String(ref.service ?? '');
+    const key = `${from.path}#${name}`;
+    if (chain.includes(key)) {
+      const cycle = [...chain.slice(chain.indexOf(key)), key].map((entry) => entry.split('#')[1]).join(' -> ');
+      throw at(from, here, `extends makes a cycle: ${cycle}`, 'COMPOSE_CYCLE');
+    }
+    let baseDoc = from;
+    if (typeof ref.file === 'string') {
+      const path = absolute(posix.dirname(from.path), ref.file);
+      const loaded = load(path);
+      if (!loaded) throw at(from, [...here, 'file'], `extends file ${ref.file} not found (looked at ${path})`);
+      baseDoc = loaded;
+    }
+    let base: Mapping;
+    try {
+      base = resolveService(baseDoc, baseName, [...chain, key]);
+    } catch (error) {
+      if (error instanceof Error && error.message === `no service "${baseName}"`) {
+        const where = baseDoc === from ? 'this file' : baseDoc.file;
+        throw at(from, here, `extends service "${baseName}", which ${where} does not define`);
+      }
+      throw error;
+    }
+    if (baseDoc.path !== from.path) base = rebaseServicePaths(base, posix.dirname(baseDoc.path));
+    const { extends: _extends, ...own } = service;
+    return mergeService(base, own);
+  };
+
+  const services: Mapping = {};
+  for (const [name, service] of Object.entries(doc.value.services))
+    services[name] = isMapping(service) && 'extends' in service ? resolveService(doc, name, []) : service;
+  return { ...doc.value, services };
+}
