@@ -6,12 +6,10 @@
 import type { AppContext } from '../app/context.js';
 import { resolveStackTarget, type StackOptions } from '../app/stack-target.js';
 import { loadDevenvConfig } from '../adapters/fs/devenv-config-file.js';
-import { secretValues } from '../core/redact.js';
+import { projectSecretValues } from '../core/redact.js';
 
 export async function templateSecrets(ctx: AppContext, options: StackOptions): Promise<string[]> {
   const declared = loadDevenvConfig(ctx.cwd).secrets;
   const target = await resolveStackTarget(ctx, options).catch(() => undefined);
-  return Object.values(target?.project.services ?? {}).flatMap((service) =>
-    secretValues(service.environment, declared),
-  );
+  return target ? projectSecretValues(target.project, declared) : [];
 }

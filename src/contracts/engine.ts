@@ -54,6 +54,13 @@ export interface PortBinding {
   hostPort?: string;
 }
 
+export interface FileRequest {
+  /** Absolute path in the container; missing directories are created. */
+  path: string;
+  content: string;
+  mode: number;
+}
+
 export type MountRequest =
   | { type: 'volume'; source: string; target: string; readOnly: boolean; noCopy?: boolean }
   | { type: 'bind'; source: string; target: string; readOnly: boolean }
@@ -87,6 +94,8 @@ export interface ContainerRequest {
   /** Extra exposed ports ("8080/tcp"), unpublished. */
   expose: string[];
   mounts: MountRequest[];
+  /** Files copied into the container before it starts (secrets and configs given by value). */
+  files?: FileRequest[];
   networks: NetworkAttachment[];
   /** undefined: the image's own; 'disabled': none. */
   healthcheck?: HealthcheckRequest | 'disabled';

@@ -2,6 +2,8 @@
  * Secret redaction for everything devenv prints: values of variables whose
  * names look secret, passwords inside URLs, and values declared secret.
  */
+import type { ComposeProject } from './compose/model.js';
+
 const SECRET_NAME = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|credential|auth)/i;
 
 export const MASK = '****';
@@ -41,4 +43,21 @@ export function secretValues(
   return Object.entries(env).flatMap(([key, value]) =>
     value && (looksSecret(key) || declared.includes(key)) ? [value] : [],
   );
+}
+
+/**
+ * Every secret value a template brings: secret-looking (or declared) service
+ * environment values, and the values of `environment:` secrets.
+ */
+export function projectSecretValues(
+  project: Pick<ComposeProject, 'services' | 'secrets'>,
+  declared: readonly string[] = [],
+): string[] {
+  const fromServices = Object.values(project.services).flatMap((service) =>
+    secretValues(service.environment, declared),
+  );
+  const fromSecrets = Object.values(project.secrets).flatMap((spec) =>
+    'value' in spec && spec.value !== '' ? [spec.value] : [],
+  );
+  return [...fromServices, ...fromSecrets];
 }

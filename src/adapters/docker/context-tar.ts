@@ -113,3 +113,26 @@ async function* entries(contextDir: string, paths: readonly string[]): AsyncGene
 export function packBuildContext(contextDir: string, paths: readonly string[]): Readable {
   return Readable.from(entries(contextDir, paths), { objectMode: false });
 }
+
+/** A tar of in-memory files at absolute container paths (their directories included), owner 0:0. */
+export function packFiles(files: readonly { path: string; content: string; mode: number }[]): Readable {
+  const mtime = Date.now() / 1000;
+  const chunks: Buffer[] = [];
+  const dirs = new Set<string>();
+  for (const file of files) {
+    const parts = file.path.replace(/^\/+/, '').split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (dirs.has(dir)) continue;
+      dirs.add(dir);
+      chunks.push(...entryHeaders({ name: `${dir}/`, mode: 0o755, size: 0, mtime, type: '5' }));
+    }
+    const body = Buffer.from(file.content, 'utf8');
+    chunks.push(
+      ...entryHeaders({ name: parts.join('/'), mode: file.mode, size: body.length, mtime, type: '0' }),
+    );
+    chunks.push(body, padding(body.length));
+  }
+  chunks.push(Buffer.alloc(block * 2));
+  return Readable.from([Buffer.concat(chunks)]);
+}

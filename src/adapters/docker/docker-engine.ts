@@ -23,7 +23,7 @@ import type {
 import { DevenvError } from '../../core/errors.js';
 import { listBuildContext } from './build-context.js';
 import { connectDocker, type DockerEndpoint } from './connect.js';
-import { packBuildContext } from './context-tar.js';
+import { packBuildContext, packFiles } from './context-tar.js';
 import { createOptions } from './container-spec.js';
 import { containerStatus } from './container-status.js';
 import {
@@ -446,6 +446,15 @@ export class DockerEngine implements ContainerEngine {
       } catch (error) {
         await this.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
         throw this.fail(error, `connect container ${request.name} to network ${attachment.network}`);
+      }
+    }
+    if (request.files && request.files.length > 0) {
+      try {
+        // Before the first start, so the process finds them; the tar creates missing directories.
+        await this.docker.getContainer(id).putArchive(packFiles(request.files), { path: '/' });
+      } catch (error) {
+        await this.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
+        throw this.fail(error, `copy secrets and configs into container ${request.name}`);
       }
     }
     return id;

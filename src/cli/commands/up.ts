@@ -7,7 +7,7 @@ import type { WatchAttachment } from '../watch-attachment.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import { DevenvError } from '../../core/errors.js';
-import { secretValues } from '../../core/redact.js';
+import { projectSecretValues, secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
@@ -101,8 +101,7 @@ export const upCommand: Command = {
     options.onResolved = (identity, target) => {
       stackName = identity.name;
       // Known before anything prints: the template's secret values.
-      for (const service of Object.values(target.project.services))
-        secrets.push(...secretValues(service.environment, declared));
+      secrets.push(...projectSecretValues(target.project, declared));
     };
     let result: UpResult;
     try {
@@ -209,8 +208,7 @@ async function attachDashboard(
   let stackName: string | undefined;
   options.onResolved = (identity, target) => {
     stackName = identity.name;
-    for (const service of Object.values(target.project.services))
-      secrets.push(...secretValues(service.environment, how.declared));
+    secrets.push(...projectSecretValues(target.project, how.declared));
   };
   const sessionOptions: SessionOptions = { upOptions: options, since: Math.floor(ctx.clock.now() / 1000) };
   const session = startSession(sessionCtx, sessionOptions);

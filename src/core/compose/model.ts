@@ -130,10 +130,19 @@ export interface VolumeSpec {
   labels: Record<string, string>;
 }
 
-export interface FileObjectSpec {
-  /** Absolute path of the file on the host. */
-  file: string;
-}
+/**
+ * A secret or config: a host file (bind-mounted read-only), or a value given
+ * by an environment variable or (configs) inline `content`, copied into the
+ * container before it starts. `value` of an environment secret is a secret:
+ * never printed (render-config shows the variable's name).
+ */
+export type FileObjectSpec =
+  | {
+      /** Absolute path of the file on the host. */
+      file: string;
+    }
+  | { environment: string; value: string }
+  | { content: string };
 
 /** A warning about the template: an obsolete or ignored key. Never silently dropped. */
 export interface ComposeWarning {

@@ -9,6 +9,16 @@ function duration(ms: number | undefined): string | undefined {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+/** An environment secret shows the variable it comes from, never its value. */
+function renderFileObjects(objects: ComposeProject['secrets']): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(objects).map(([name, spec]) => [
+      name,
+      'environment' in spec ? { environment: spec.environment } : spec,
+    ]),
+  );
+}
+
 function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(value).filter(([, inner]) => {
@@ -148,8 +158,8 @@ export function renderComposeConfig(project: ComposeProject): Record<string, unk
         }),
       ]),
     ),
-    secrets: project.secrets,
-    configs: project.configs,
+    secrets: renderFileObjects(project.secrets),
+    configs: renderFileObjects(project.configs),
     ...project.extensions,
   });
 }

@@ -1,6 +1,7 @@
 /** Top-level `networks:`, `volumes:`, `secrets:` and `configs:` -> their specs. */
 import { posix } from 'node:path';
 import { listOrDictToMap } from './list-or-dict.js';
+import { locatedError } from './located-error.js';
 import type { FileObjectSpec, NetworkSpec, VolumeSpec } from './model.js';
 import {
   invalidAt,
@@ -12,7 +13,7 @@ import {
 
 const NETWORK_KEYS = new Set(['name', 'external', 'driver', 'internal', 'labels']);
 const VOLUME_KEYS = new Set(['name', 'external', 'driver', 'labels']);
-const FILE_OBJECT_KEYS = new Set(['file', 'name']);
+const FILE_OBJECT_KEYS = new Set(['file', 'environment', 'content', 'name']);
 
 function entries(value: unknown): [string, Record<string, unknown>][] {
   if (!isMapping(value)) return [];
@@ -61,7 +62,11 @@ export function normalizeVolumes(context: NormalizeContext, value: unknown): Rec
   return out;
 }
 
-/** Secrets and configs: devenv supports the `file:` form, resolved to an absolute path. */
+/**
+ * Secrets and configs: `file:` (resolved to an absolute path), `environment:`
+ * (the variable's value from the shell or .env, read now) and, for configs,
+ * `content:`. `external` objects live in a swarm, which devenv does not use.
+ */
 export function normalizeFileObjects(
   context: NormalizeContext,
   kind: 'secrets' | 'configs',
@@ -69,15 +74,31 @@ export function normalizeFileObjects(
 ): Record<string, FileObjectSpec> {
   const out: Record<string, FileObjectSpec> = {};
   for (const [name, def] of entries(value)) {
-    if (typeof def.file !== 'string') {
+    warnUnknownKeys(context, [kind, name], def, FILE_OBJECT_KEYS);
+    if (typeof def.file === 'string') {
+      out[name] = { file: posix.resolve(context.workingDir, def.file) };
+    } else if (typeof def.environment === 'string') {
+      const variable = def.environment;
+      const found = context.environment[variable];
+      if (found === undefined) {
+        throw locatedError(
+          'COMPOSE_INVALID',
+          context.locate([kind, name, 'environment']),
+          `${kind}.${name} takes its value from ${variable}, which is not set`,
+          { hint: `set ${variable} in your shell or in the project's .env (kept out of git)` },
+        );
+      }
+      out[name] = { environment: variable, value: found };
+    } else if (kind === 'configs' && typeof def.content === 'string') {
+      out[name] = { content: def.content };
+    } else {
+      const forms = kind === 'configs' ? '"file:", "environment:" or "content:"' : '"file:" or "environment:"';
       throw invalidAt(
         context,
         [kind, name],
-        `${kind}.${name} has no "file:"; devenv supports only file-based ${kind} (not external, environment or content)`,
+        `${kind}.${name} needs ${forms}; devenv does not use external (swarm) ${kind}`,
       );
     }
-    warnUnknownKeys(context, [kind, name], def, FILE_OBJECT_KEYS);
-    out[name] = { file: posix.resolve(context.workingDir, def.file) };
   }
   return out;
 }

@@ -3,7 +3,12 @@
  * engine for: names and labels per stack, ports per the port policy, named
  * volumes per stack, an init process and a short stop grace period by default.
  */
-import type { ContainerRequest, HealthcheckRequest, MountRequest } from '../../contracts/engine.js';
+import type {
+  ContainerRequest,
+  FileRequest,
+  HealthcheckRequest,
+  MountRequest,
+} from '../../contracts/engine.js';
 import type { ComposeProject, HealthcheckSpec, ServiceSpec } from '../compose/model.js';
 import { Labels } from '../stack/labels.js';
 import { resourceNames } from '../stack/identity.js';
@@ -171,9 +176,16 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
   if (service.stopSignal) request.stopSignal = service.stopSignal;
   const healthcheck = healthcheckRequest(service.healthcheck);
   if (healthcheck) request.healthcheck = healthcheck;
-  for (const secret of [...service.secrets, ...service.configs]) {
-    const file = project.secrets[secret.source]?.file ?? project.configs[secret.source]?.file;
-    if (file) mounts.push({ type: 'bind', source: file, target: secret.target, readOnly: true });
+  const files: FileRequest[] = [];
+  const objects = [
+    ...service.secrets.map((use) => ({ use, spec: project.secrets[use.source] })),
+    ...service.configs.map((use) => ({ use, spec: project.configs[use.source] })),
+  ];
+  for (const { use, spec } of objects) {
+    if (!spec) continue;
+    if ('file' in spec) mounts.push({ type: 'bind', source: spec.file, target: use.target, readOnly: true });
+    else files.push({ path: use.target, content: 'value' in spec ? spec.value : spec.content, mode: 0o444 });
   }
+  if (files.length > 0) request.files = files;
   return { request, volumes, notes };
 }

@@ -236,6 +236,31 @@ describe('networks, volumes and containers', () => {
     else expect([126, 127]).toContain((missing as { exitCode: number }).exitCode);
   });
 
+  it('puts files given by value (secrets, configs) in place before the first start', async () => {
+    const id = await run.engine.createContainer(
+      run.container({
+        name: run.name('files'),
+        files: [
+          { path: '/run/secrets/api_token', content: 'tok-123', mode: 0o444 },
+          { path: '/etc/app/banner.txt', content: 'hello\nworld\n', mode: 0o444 },
+        ],
+        command: ['sh', '-c', 'cat /run/secrets/api_token > /tmp/seen-at-start; sleep 60'],
+      }),
+    );
+    await run.engine.startContainer(id);
+    await waitFor(
+      'the secret read at start',
+      async () => (await run.engine.exec(id, ['cat', '/tmp/seen-at-start'])).output === 'tok-123',
+    );
+    expect(await run.engine.exec(id, ['cat', '/etc/app/banner.txt'])).toEqual({
+      exitCode: 0,
+      output: 'hello\nworld\n',
+    });
+    expect((await run.engine.exec(id, ['stat', '-c', '%a %u', '/run/secrets/api_token'])).output.trim()).toBe(
+      '444 0',
+    );
+  });
+
   it('copies a directory out of one container and into another, keeping owners and modes', async () => {
     const volume = run.name('copy-src');
     await run.engine.createVolume(volume, run.labels);

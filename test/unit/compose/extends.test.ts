@@ -129,7 +129,7 @@ services:
       'volume data',
     ]);
     expect(Object.keys(project.volumes)).toEqual(['data']);
-    expect(project.secrets['dbpass']?.file).toBe(`${WORKING_DIR}/db/dbpass.txt`);
+    expect(project.secrets['dbpass']).toEqual({ file: `${WORKING_DIR}/db/dbpass.txt` });
   });
 
   it('reports a resource defined differently on both sides, a missing file and a cycle, at the include entry', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { errorOf, resolveText } from './resolve-text.js';
+import { renderComposeConfig } from '../../../src/core/compose/render-config.js';
+import { projectSecretValues } from '../../../src/core/redact.js';
+import { errorOf, resolveText, WORKING_DIR } from './resolve-text.js';
 
 const SEED = `version: '3.8'
 services:
@@ -279,11 +281,44 @@ describe('references', () => {
     );
   });
 
-  it('rejects secrets without a file', () => {
-    const error = errorOf(() => resolveText('services: {}\nsecrets:\n  token:\n    environment: TOKEN\n'));
-    expect(error.code).toBe('COMPOSE_INVALID');
-    expect(error.message).toBe(
-      'compose.yaml:3 secrets.token: secrets.token has no "file:"; devenv supports only file-based secrets (not external, environment or content)',
+  it('takes secrets from a file or a variable, configs also inline; names a missing variable with what to do', () => {
+    const text = [
+      'services:',
+      '  app:',
+      '    image: x',
+      '    secrets: [token, cert]',
+      '    configs: [{source: banner, target: /etc/banner}]',
+      'secrets:',
+      '  token:',
+      '    environment: API_TOKEN',
+      '  cert:',
+      '    file: ./cert.pem',
+      'configs:',
+      '  banner:',
+      '    content: hello',
+    ].join('\n');
+    const { project } = resolveText(text, { environment: { API_TOKEN: 's3cr3t-value' } });
+    expect(project.secrets).toEqual({
+      token: { environment: 'API_TOKEN', value: 's3cr3t-value' },
+      cert: { file: `${WORKING_DIR}/cert.pem` },
+    });
+    expect(project.configs).toEqual({ banner: { content: 'hello' } });
+    // Shown as the variable, never the value.
+    expect(JSON.stringify(renderComposeConfig(project))).not.toContain('s3cr3t-value');
+    expect(projectSecretValues(project)).toContain('s3cr3t-value');
+
+    const unset = errorOf(() => resolveText(text));
+    expect(unset.code).toBe('COMPOSE_INVALID');
+    expect(unset.message).toBe('compose.yaml:8 secrets.token.environment: secrets.token takes its value from API_TOKEN, which is not set');
+    expect(unset.hint).toBe("set API_TOKEN in your shell or in the project's .env (kept out of git)");
+  });
+
+  it('rejects external secrets and inline secret content', () => {
+    const external = errorOf(() => resolveText('services: {}\nsecrets:\n  token:\n    external: true\n'));
+    expect(external.message).toBe(
+      'compose.yaml:3 secrets.token: secrets.token needs "file:" or "environment:"; devenv does not use external (swarm) secrets',
     );
+    const inline = errorOf(() => resolveText('services: {}\nsecrets:\n  token:\n    content: x\n'));
+    expect(inline.code).toBe('COMPOSE_INVALID');
   });
 });
