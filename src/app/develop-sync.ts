@@ -164,6 +164,20 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     if (deleted.length > 0)
       await execOrFail(engine, container.id, ['rm', '-rf', '--', ...deleted], `delete ${deleted.join(', ')}`);
     if (step.action === 'sync+restart') await restart(step.service, container);
+    if (step.action === 'sync+exec') {
+      for (const command of step.commands) {
+        const result = await engine.exec(container.id, command);
+        if (result.exitCode !== 0) {
+          const tail = result.output.trim().split('\n').slice(-3).join(' | ');
+          ctx.emit({
+            type: 'warning',
+            warning: {
+              message: `develop.watch ${step.service}: \`${command.join(' ')}\` exited ${result.exitCode}${tail ? `: ${tail}` : ''}`,
+            },
+          });
+        }
+      }
+    }
   };
 
   const restart = async (
@@ -195,7 +209,8 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
       ctx.emit({ type: 'info', message: `develop.watch ${line}` });
     const rebuild = steps.flatMap((step) => (step.action === 'rebuild' ? [step.service] : []));
     for (const step of steps) {
-      if (step.action === 'sync' || step.action === 'sync+restart') await syncService(step);
+      if (step.action === 'sync' || step.action === 'sync+restart' || step.action === 'sync+exec')
+        await syncService(step);
       else if (step.action === 'restart') await restartService(step.service);
     }
     if (rebuild.length > 0) {
@@ -210,7 +225,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     const serviceNames = [...new Set(initial.map((rule) => rule.service))];
     const patterns = await readDockerignores(target, serviceNames);
     // Copies only: the service was just started with its image's files.
-    const syncRules = initial.map((rule) => ({ ...rule, action: 'sync' as const }));
+    const syncRules = initial.map(({ exec: _exec, ...rule }) => ({ ...rule, action: 'sync' as const }));
     const steps = planDevelop(
       developServices(target.project, syncRules, patterns),
       await expandDirectories(syncRules.map((rule) => rule.path)),

@@ -26,6 +26,7 @@ export interface FileCopy {
 export type DevelopStep =
   | { service: string; action: 'rebuild'; files: string[] }
   | { service: string; action: 'sync' | 'sync+restart'; copies: FileCopy[] }
+  | { service: string; action: 'sync+exec'; copies: FileCopy[]; commands: string[][] }
   | { service: string; action: 'restart'; files: string[] }
   | { service: string; action: 'skip'; files: string[]; reason: string };
 
@@ -131,7 +132,20 @@ export function planDevelop(services: readonly DevelopService[], changed: readon
         action: 'restart',
         files: [...new Set(matches.map((m) => m.file))],
       });
-    else steps.push({ service: service.name, action: restart ? 'sync+restart' : 'sync', copies });
+    else if (restart) steps.push({ service: service.name, action: 'sync+restart', copies });
+    else {
+      // Each sync+exec rule that matched runs its command once, after all copies.
+      const commands = [
+        ...new Map(
+          matches.flatMap((m) => (m.rule.exec ? [[JSON.stringify(m.rule.exec), m.rule.exec] as const] : [])),
+        ).values(),
+      ];
+      steps.push(
+        commands.length > 0
+          ? { service: service.name, action: 'sync+exec', copies, commands }
+          : { service: service.name, action: 'sync', copies },
+      );
+    }
   }
   return steps;
 }
@@ -146,6 +160,8 @@ export function developPlanText(steps: readonly DevelopStep[], projectDir: strin
         return `${step.service}: ${step.action} (${step.files.map(show).join(', ')})`;
       case 'skip':
         return `${step.service}: skip ${step.files.map(show).join(', ')} (${step.reason})`;
+      case 'sync+exec':
+        return `${step.service}: sync+exec ${step.copies.map((c) => `${show(c.hostPath)} -> ${c.containerPath}`).join(', ')}; then ${step.commands.map((c) => c.join(' ')).join('; ')}`;
       default:
         return `${step.service}: ${step.action} ${step.copies.map((c) => `${show(c.hostPath)} -> ${c.containerPath}`).join(', ')}`;
     }

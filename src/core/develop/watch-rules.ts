@@ -7,8 +7,9 @@
  */
 import { isAbsolute, posix, resolve } from 'node:path';
 import type { ComposeProject, ServiceSpec } from '../compose/model.js';
+import { splitShellWords } from '../compose/shell-words.js';
 
-export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart';
+export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
 
 export interface WatchRule {
   service: string;
@@ -21,6 +22,8 @@ export interface WatchRule {
   ignore: string[];
   /** `initial_sync: true` (sync actions): copy everything under path once the service runs. */
   initialSync?: boolean;
+  /** sync+exec: the command run in the container after the files are copied. */
+  exec?: string[];
 }
 
 export interface WatchRuleProblem {
@@ -30,8 +33,8 @@ export interface WatchRuleProblem {
   message: string;
 }
 
-const ACTIONS: readonly string[] = ['sync', 'rebuild', 'sync+restart', 'restart'];
-const KNOWN_UNSUPPORTED: readonly string[] = ['sync+exec'];
+const ACTIONS: readonly string[] = ['sync', 'rebuild', 'sync+restart', 'restart', 'sync+exec'];
+const KNOWN_UNSUPPORTED: readonly string[] = [];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66,8 +69,8 @@ function serviceRules(
     const ignore = raw['ignore'] ?? [];
     if (typeof action !== 'string' || !ACTIONS.includes(action)) {
       const why = KNOWN_UNSUPPORTED.includes(String(action))
-        ? `action "${String(action)}" is not supported by devenv yet (sync, rebuild, sync+restart, restart); rule ignored`
-        : `action must be one of sync, rebuild, sync+restart, restart (got ${JSON.stringify(action)}); rule ignored`;
+        ? `action "${String(action)}" is not supported by devenv yet (sync, rebuild, sync+restart, restart, sync+exec); rule ignored`
+        : `action must be one of sync, rebuild, sync+restart, restart, sync+exec (got ${JSON.stringify(action)}); rule ignored`;
       return problem(`${here}.action`, why);
     }
     if (typeof path !== 'string' || path === '')
@@ -80,11 +83,24 @@ function serviceRules(
       path: isAbsolute(path) ? resolve(path) : resolve(workingDir, path),
       ignore: ignore as string[],
     };
-    if (action === 'sync' || action === 'sync+restart') {
+    if (action === 'sync' || action === 'sync+restart' || action === 'sync+exec') {
       if (typeof target !== 'string' || !posix.isAbsolute(target))
         return problem(`${here}.target`, `action ${action} needs an absolute container target; rule ignored`);
       rule.target = posix.normalize(target);
       if (raw['initial_sync'] === true) rule.initialSync = true;
+    }
+    if (action === 'sync+exec') {
+      const exec = raw['exec'];
+      const command = isRecord(exec) ? exec['command'] : undefined;
+      const words =
+        typeof command === 'string'
+          ? splitShellWords(command)
+          : Array.isArray(command) && command.every((word) => typeof word === 'string')
+            ? (command as string[])
+            : [];
+      if (words.length === 0)
+        return problem(`${here}.exec.command`, 'action sync+exec needs exec.command; rule ignored');
+      rule.exec = words;
     }
     rules.push(rule);
   });

@@ -41,6 +41,11 @@ services:
           path: ./web/assets
           target: /app/assets
           initial_sync: true
+        - action: sync+exec
+          path: ./web/templates
+          target: /app/templates
+          exec:
+            command: ["sh", "-c", "ls /app/templates > /tmp/templates.list"]
   bound:
     build: ./web
     command: ["sleep", "infinity"]
@@ -148,6 +153,15 @@ describe('develop.watch', () => {
     await sync.initialSync();
     expect(await cat('web', '/app/assets/logo.txt')).toEqual({ exitCode: 0, output: 'logo\n' });
     expect(await cat('web', '/app/assets/css/site.css')).toEqual({ exitCode: 0, output: 'body {}\n' });
+    expect((await container('web')).startedAt).toBe(before.startedAt);
+  });
+
+  it('sync+exec copies, then runs its command in the container (no restart)', async () => {
+    const before = await container('web');
+    const page = await write('web/templates/page.html', '<p>hi</p>\n');
+    await sync.handle([page]);
+    expect(await cat('web', '/app/templates/page.html')).toEqual({ exitCode: 0, output: '<p>hi</p>\n' });
+    expect(await cat('web', '/tmp/templates.list')).toEqual({ exitCode: 0, output: 'page.html\n' });
     expect((await container('web')).startedAt).toBe(before.startedAt);
   });
 

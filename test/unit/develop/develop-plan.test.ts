@@ -24,6 +24,11 @@ services:
           path: ./web/package.json
         - action: restart
           path: ./web/restart.conf
+        - action: sync+exec
+          path: ./web/templates
+          target: /app/templates
+          exec:
+            command: kill -HUP 1
   app:
     build: .
     volumes:
@@ -54,6 +59,12 @@ describe('develop plan', () => {
     expect(plan(['web/restart.conf'])).toEqual(['web: restart (web/restart.conf)']);
     expect(plan(['web/restart.conf', 'web/app.env'])).toEqual(['web: sync+restart web/app.env -> /app/.env']);
     expect(plan(['web/restart.conf', 'web/package.json'])).toEqual(['web: rebuild (web/package.json)']);
+  });
+
+  it('runs a sync+exec command once after its copies', () => {
+    expect(plan(['web/templates/a.html', 'web/templates/b.html'])).toEqual([
+      'web: sync+exec web/templates/a.html -> /app/templates/a.html, web/templates/b.html -> /app/templates/b.html; then kill -HUP 1',
+    ]);
   });
 
   it('maps a rule on a single file to its target, even under another name', () => {

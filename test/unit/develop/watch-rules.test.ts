@@ -60,6 +60,7 @@ services:
           path: ./src
         - action: sync+exec
           path: ./conf
+          target: /etc/api
         - action: sync
           target: /app
         - action: rebuild
@@ -78,7 +79,7 @@ services:
     ]);
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'services.api.develop.watch[0].target: action sync needs an absolute container target; rule ignored',
-      'services.api.develop.watch[1].action: action "sync+exec" is not supported by devenv yet (sync, rebuild, sync+restart, restart); rule ignored',
+      'services.api.develop.watch[1].exec.command: action sync+exec needs exec.command; rule ignored',
       'services.api.develop.watch[2].path: path is required (relative to the project directory); rule ignored',
       'services.db.develop.watch: develop.watch is only followed for services built from source (`build:`); ignored',
     ]);
