@@ -99,6 +99,8 @@ export interface TestFailure {
   message: string;
   /** file:line of the failing assertion, when known. */
   location?: string;
+  /** The last lines the failing test printed (console.log/error), when it printed any. */
+  output?: string[];
 }
 
 export interface TestFileResult {

@@ -79,10 +79,10 @@ describe('devenv test', () => {
     ]);
   });
 
-  it('--changed runs what the git diff affects and exits 1 on a failure, naming file:line', async () => {
+  it('--changed runs what the git diff affects and exits 1 on a failure, naming file:line, with what the test printed', async () => {
     await writeFile(
       join(dir, 'src/math.ts'),
-      'export function add(a: number, b: number): number {\n  return a - b;\n}\n',
+      "export function add(a: number, b: number): number {\n  console.log('add called with', a, b);\n  return a - b;\n}\n",
     );
     const result = await devenv(dir, ['test', '--changed', '--json']);
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
@@ -93,12 +93,14 @@ describe('devenv test', () => {
         test: 'adds',
         message: 'expected -1 to be 5 // Object.is equality',
         location: 'test/unit/math.test.ts:5',
+        output: ['add called with 2 3'],
       },
     ]);
 
     const plain = await devenv(dir, ['test', '--changed', 'HEAD']);
     expect(plain.exitCode).toBe(1);
     expect(plain.stdout).toContain('FAIL    test/unit/math.test.ts');
+    expect(plain.stdout).toContain('│ add called with 2 3');
     await execa('git', ['checkout', '--', 'src/math.ts'], { cwd: dir });
   });
 

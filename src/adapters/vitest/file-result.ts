@@ -27,7 +27,23 @@ function failureOf(test: string, error: ErrorLike, root: string, moduleFile: str
   return failure;
 }
 
-export function fileResultOf(module: TestModule, root: string, file: string): RunnerFileResult {
+/** Lines of console output kept per failing test. */
+export const OUTPUT_LINES = 10;
+
+/** What tests printed, by vitest task id (a test's id, or the file's for output outside tests). */
+export type ConsoleByTask = ReadonlyMap<string, readonly string[]>;
+
+function outputOf(lines: readonly string[] | undefined): { output?: string[] } {
+  if (!lines || lines.length === 0) return {};
+  return { output: lines.slice(-OUTPUT_LINES) };
+}
+
+export function fileResultOf(
+  module: TestModule,
+  root: string,
+  file: string,
+  console: ConsoleByTask = new Map(),
+): RunnerFileResult {
   const tests: TestCounts = { passed: 0, failed: 0, skipped: 0 };
   const failures: TestFailure[] = [];
   for (const test of module.children.allTests()) {
@@ -36,11 +52,18 @@ export function fileResultOf(module: TestModule, root: string, file: string): Ru
     else if (result.state === 'failed') {
       tests.failed += 1;
       const [first] = result.errors ?? [];
-      failures.push(failureOf(test.fullName, first ?? { message: 'failed' }, root, module.moduleId));
+      failures.push({
+        ...failureOf(test.fullName, first ?? { message: 'failed' }, root, module.moduleId),
+        ...outputOf(console.get(test.id)),
+      });
     } else tests.skipped += 1;
   }
   // Errors outside any test: the file failed to import, a hook threw, ...
-  for (const error of module.errors()) failures.push(failureOf('(file)', error, root, module.moduleId));
+  for (const error of module.errors())
+    failures.push({
+      ...failureOf('(file)', error, root, module.moduleId),
+      ...outputOf(console.get(module.id)),
+    });
   const moduleState = module.state();
   let state: TestState;
   if (moduleState === 'failed' || failures.length > 0) state = 'fail';

@@ -12,7 +12,7 @@ import type { Reporter, TestModule, TestProject, TestSpecification, Vitest } fro
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
 import type { RunnerRequest, TestRunner } from '../../app/testing/test-runner.js';
-import { fileResultOf } from './file-result.js';
+import { fileResultOf, OUTPUT_LINES } from './file-result.js';
 import { loadVitestNode } from './load-vitest.js';
 
 export interface VitestRunnerOptions {
@@ -37,7 +37,10 @@ function lineWriter(log: ((line: string) => void) | undefined): Writable {
 export async function startVitestRunner(options: VitestRunnerOptions): Promise<TestRunner> {
   const { module } = await loadVitestNode(options.root);
   const bridge: ReporterBridge = {};
-  const reporter: Reporter = { onTestModuleEnd: (testModule) => bridge.onModuleEnd?.(testModule) };
+  const reporter: Reporter = {
+    onTestModuleEnd: (testModule) => bridge.onModuleEnd?.(testModule),
+    onUserConsoleLog: (log) => bridge.onConsole?.(log.taskId, log.content),
+  };
   const output = lineWriter(options.log);
   // Vitest's logger exits the process on SIGINT/SIGTERM; devenv owns its signals (Ctrl-C detaches).
   const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -65,6 +68,7 @@ export async function startVitestRunner(options: VitestRunnerOptions): Promise<T
 /** Where the reporter (created before the Vitest instance) sends finished test modules. */
 interface ReporterBridge {
   onModuleEnd?: (testModule: TestModule) => void;
+  onConsole?: (taskId: string | undefined, content: string) => void;
 }
 
 class VitestRunner implements TestRunner {
@@ -207,6 +211,14 @@ class VitestRunner implements TestRunner {
         );
 
     const reported = new Set<string>();
+    // What each test printed in this run (bounded: the last lines per test are all that is shown).
+    const printed = new Map<string, string[]>();
+    this.bridge.onConsole = (taskId, content) => {
+      if (taskId === undefined) return;
+      const lines = printed.get(taskId) ?? [];
+      lines.push(...content.replace(/\n$/, '').split('\n'));
+      printed.set(taskId, lines.slice(-OUTPUT_LINES));
+    };
     const run = async () => {
       for (const group of groups) {
         if (this.cancelled || group.length === 0) continue;
@@ -223,7 +235,7 @@ class VitestRunner implements TestRunner {
       const file = this.relative(testModule.moduleId);
       if (!byFile.has(file) || reported.has(file)) return;
       reported.add(file);
-      request.onFileResult(fileResultOf(testModule, this.root, file));
+      request.onFileResult(fileResultOf(testModule, this.root, file, printed));
     };
     this.bridge.onModuleEnd = reporterTarget;
     const running = run();
@@ -233,6 +245,7 @@ class VitestRunner implements TestRunner {
     } finally {
       if (this.running === running) this.running = undefined;
       this.bridge.onModuleEnd = undefined;
+      this.bridge.onConsole = undefined;
     }
     return { cancelled: this.cancelled };
   }

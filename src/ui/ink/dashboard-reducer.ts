@@ -2,6 +2,7 @@
  * The dashboard's pure reducer: events in, DashboardState out. Log lines are
  * not state (see LogBuffer); everything else a panel shows comes from here.
  */
+import { terminalSafe } from './terminal-text.js';
 import type { DevenvEvent } from '../../app/events.js';
 import {
   HISTORY_LENGTH,
@@ -300,7 +301,12 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
         files: [...run.files, { file: result.file, state: result.state }],
         failures: [
           ...run.failures,
-          ...result.failures.map((f) => ({ ...f, file: result.file, message: mask.maskText(f.message) })),
+          ...result.failures.map((f) => ({
+            ...f,
+            file: result.file,
+            message: mask.maskText(f.message),
+            ...(f.output ? { output: f.output.map((line) => terminalSafe(mask.maskText(line))) } : {}),
+          })),
         ],
       };
       return { ...state, tests: { ...state.tests, current: updated } };

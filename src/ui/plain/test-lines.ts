@@ -50,10 +50,12 @@ export function testEventLines(event: TestEvent, p: Palette): string[] {
       const lines = [
         `${mark}    ${result.file} (${result.tests.passed} passed, ${result.tests.failed} failed, ${result.tests.skipped} skipped; ${ms(result.durationMs)})`,
       ];
-      for (const failure of result.failures)
+      for (const failure of result.failures) {
         lines.push(
           `          ${p.paint(31, '✗')} ${failure.test}: ${failure.message}${failure.location ? ` (${failure.location})` : ''}`,
         );
+        for (const line of failure.output ?? []) lines.push(`            │ ${line}`);
+      }
       return lines;
     }
     case 'test.run.finished': {

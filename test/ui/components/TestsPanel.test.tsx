@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestsPanel } from '../../../src/ui/ink/components/TestsPanel.js';
 import type { DevenvEvent } from '../../../src/app/events.js';
-import { T0, ev, stateOf } from '../fixtures.js';
+import { SECRET, T0, ev, stateOf } from '../fixtures.js';
 import { frameOf } from './render.js';
 
 function panel(events: DevenvEvent[], configured = true, height = 8) {
@@ -79,6 +79,31 @@ describe('TestsPanel', () => {
         line.startsWith('history') ? expect.stringMatching(/^history: \d\d:\d\d:\d\d ✖ 4\/1\/2$/) : line,
       ) as string[],
     );
+  });
+
+  it('shows the last two lines a failing test printed, secrets masked', () => {
+    const printing = ev({
+      type: 'test.file.result',
+      runId: 'r1',
+      result: {
+        file: 'test/db.test.ts',
+        kind: 'integration',
+        state: 'fail',
+        durationMs: 100,
+        tests: { passed: 4, failed: 1, skipped: 2 },
+        failures: [
+          {
+            test: 'users > inserts',
+            message: 'expected 1 to be 2',
+            output: ['connecting', `password=${SECRET}`, 'inserted 0 rows'],
+          },
+        ],
+      },
+    });
+    const lines = panel([started, printing, finished], true, 12).split('\n');
+    expect(lines).toContain('    │ password=****');
+    expect(lines).toContain('    │ inserted 0 rows');
+    expect(lines.join('\n')).not.toContain('connecting');
   });
 
   it('keeps to its height', () => {

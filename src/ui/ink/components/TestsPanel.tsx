@@ -83,6 +83,13 @@ export function TestsPanel({ tests, configured, now, frame, width, height }: Tes
           {`    ${first}${second !== undefined ? ` ⏎ ${second}` : ''}`}
         </Text>,
       );
+      // The last two lines it printed, when it printed any.
+      for (const line of (failure.output ?? []).slice(-2))
+        failureLines.push(
+          <Text key={`f-${failureLines.length}`} dimColor wrap="truncate">
+            {`    │ ${line}`}
+          </Text>,
+        );
     }
     const history =
       tests.history.length > 0 ? (
