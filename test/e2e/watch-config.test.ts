@@ -19,6 +19,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'devenv-watch-config-'));
   await cp(join(repoRoot, 'test/fixtures/watch-project'), dir, { recursive: true });
   await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  // A nested .gitignore: its patterns apply under src/ only.
+  await writeFile(join(dir, 'src/.gitignore'), '*.generated.ts\n');
   child = spawnDevenv(dir, ['watch', '--json']);
   log = new EventLog(child);
   await log.until((e) => e.type === 'watcher.ready');
@@ -28,6 +30,23 @@ afterAll(async () => {
   child?.kill('SIGINT');
   await child;
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('devenv watch, nested .gitignore', () => {
+  it('leaves out what a .gitignore below the root ignores', async () => {
+    await writeFile(join(dir, 'src/api.generated.ts'), 'export {};\n');
+    await writeFile(join(dir, 'api.generated.ts'), 'export {};\n');
+    await writeFile(
+      join(dir, 'src/math.ts'),
+      'export function add(a: number, b: number): number {\n  return b + a;\n}\n',
+    );
+    // The batches may split; everything up to the one with src/math.ts is what the watcher saw.
+    const events = await log.until((e) => e.type === 'files.changed' && e.files.includes('src/math.ts'));
+    const changed = events.flatMap((e) => (e.type === 'files.changed' ? e.files : []));
+    expect(changed).toContain('api.generated.ts');
+    expect(changed).not.toContain('src/api.generated.ts');
+    await log.until((e) => e.type === 'test.run.finished');
+  });
 });
 
 describe('devenv watch, vitest config changed', () => {

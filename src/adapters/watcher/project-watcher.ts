@@ -9,7 +9,12 @@ import { watch, type FSWatcher } from 'chokidar';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { coalesceFileEvents, type FileChange, type RawFileEvent } from '../../core/affected/file-events.js';
-import { ALWAYS_IGNORED, gitignoreMatcher } from '../../core/affected/gitignore.js';
+import {
+  ALWAYS_IGNORED,
+  ignoredByLayers,
+  parseGitignore,
+  type GitignoreLayer,
+} from '../../core/affected/gitignore.js';
 import { globMatcher } from '../../core/glob/glob.js';
 
 export interface ProjectWatcherOptions {
@@ -46,11 +51,32 @@ export function relativePosix(root: string, file: string): string | undefined {
 /** Resolves when the initial scan is done: from then on, every edit is seen. */
 export async function watchProject(options: ProjectWatcherOptions): Promise<ProjectWatcher> {
   const root = path.resolve(options.root);
-  const isGitignored = gitignoreMatcher(
-    [path.join(root, '.gitignore'), path.join(root, '.git', 'info', 'exclude')]
+  // The root's .gitignore and .git/info/exclude, then each directory's own .gitignore, read the
+  // first time a path under that directory is asked about (chokidar asks as it scans).
+  const rootLayer: GitignoreLayer = {
+    scope: '',
+    rules: [path.join(root, '.gitignore'), path.join(root, '.git', 'info', 'exclude')]
       .map(readIfExists)
-      .filter((text): text is string => text !== undefined),
-  );
+      .filter((text): text is string => text !== undefined)
+      .flatMap(parseGitignore),
+  };
+  const nested = new Map<string, GitignoreLayer | undefined>();
+  const layerOf = (dir: string): GitignoreLayer | undefined => {
+    if (!nested.has(dir)) {
+      const text = readIfExists(path.join(root, dir, '.gitignore'));
+      nested.set(dir, text === undefined ? undefined : { scope: dir, rules: parseGitignore(text) });
+    }
+    return nested.get(dir);
+  };
+  const isGitignored = (relative: string): boolean => {
+    const layers = [rootLayer];
+    const parts = relative.split('/');
+    for (let depth = 1; depth < parts.length; depth++) {
+      const layer = layerOf(parts.slice(0, depth).join('/'));
+      if (layer) layers.push(layer);
+    }
+    return ignoredByLayers(layers, relative);
+  };
   const isIgnoredGlob = globMatcher([...ALWAYS_IGNORED, ...options.ignore]);
   const ignored = (file: string): boolean => {
     const relative = relativePosix(root, file);
@@ -70,6 +96,8 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
   const record = (kind: RawFileEvent['kind']) => (file: string) => {
     const relative = relativePosix(root, file);
     if (relative === undefined || relative === '') return;
+    // An edited nested .gitignore is read again on the next question about its directory.
+    if (relative.endsWith('/.gitignore')) nested.delete(relative.slice(0, -'/.gitignore'.length));
     pending.push({ kind, path: relative });
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, options.debounceMs);

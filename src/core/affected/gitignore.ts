@@ -6,7 +6,7 @@
  */
 import { globToRegExp, type PathMatcher } from '../glob/glob.js';
 
-interface IgnoreRule {
+export interface IgnoreRule {
   negated: boolean;
   expression: RegExp;
 }
@@ -32,15 +32,32 @@ export function parseGitignore(text: string): IgnoreRule[] {
     .filter((rule): rule is IgnoreRule => rule !== undefined);
 }
 
-/** A matcher for project-relative POSIX paths; the last matching rule decides. */
+/** A matcher for project-relative POSIX paths (root .gitignore texts); the last matching rule decides. */
 export function gitignoreMatcher(texts: readonly string[]): PathMatcher {
   const rules = texts.flatMap(parseGitignore);
   if (rules.length === 0) return () => false;
-  return (path) => {
-    let ignored = false;
-    for (const rule of rules) if (rule.expression.test(path)) ignored = !rule.negated;
-    return ignored;
-  };
+  return (path) => ignoredByLayers([{ scope: '', rules }], path);
+}
+
+/** The rules of one .gitignore, for paths under its directory (`scope`, project-relative; '' is the root). */
+export interface GitignoreLayer {
+  scope: string;
+  rules: readonly IgnoreRule[];
+}
+
+/**
+ * Whether layers of .gitignore files ignore a project-relative path: each
+ * layer matches the path relative to its own directory, from the root
+ * downwards, so a deeper file's rules win (the last match decides), as in git.
+ */
+export function ignoredByLayers(layers: readonly GitignoreLayer[], path: string): boolean {
+  let ignored = false;
+  for (const layer of layers) {
+    if (layer.scope !== '' && !path.startsWith(`${layer.scope}/`)) continue;
+    const relative = layer.scope === '' ? path : path.slice(layer.scope.length + 1);
+    for (const rule of layer.rules) if (rule.expression.test(relative)) ignored = !rule.negated;
+  }
+  return ignored;
 }
 
 /** Always left out of watching, whatever .gitignore says. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gitignoreMatcher } from '../../../src/core/affected/gitignore.js';
+import { gitignoreMatcher, ignoredByLayers, parseGitignore } from '../../../src/core/affected/gitignore.js';
 
 describe('gitignoreMatcher', () => {
   const ignored = gitignoreMatcher([
@@ -21,5 +21,31 @@ describe('gitignoreMatcher', () => {
     ['src/index.ts', false],
   ])('%s ignored: %s', (path, expected) => {
     expect(ignored(path)).toBe(expected);
+  });
+});
+
+describe('nested .gitignore files', () => {
+  const layers = [
+    { scope: '', rules: parseGitignore('*.log\n/tmp\n') },
+    { scope: 'web', rules: parseGitignore('!keep.log\ngenerated/\n/local.txt\n') },
+    { scope: 'web/deep', rules: parseGitignore('*.txt\n') },
+  ];
+  it('match paths relative to their own directory, the deeper file winning', () => {
+    const cases: Record<string, boolean> = {
+      'app.log': true,
+      'web/app.log': true,
+      'web/keep.log': false,
+      'web/generated/a.js': true,
+      'generated/a.js': false,
+      'web/local.txt': true,
+      'web/sub/local.txt': false,
+      'web/deep/notes.txt': true,
+      'notes.txt': false,
+      'tmp/x': true,
+      'web/tmp/x': false,
+    };
+    expect(
+      Object.fromEntries(Object.keys(cases).map((path) => [path, ignoredByLayers(layers, path)])),
+    ).toEqual(cases);
   });
 });
