@@ -165,8 +165,13 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
       await execOrFail(engine, container.id, ['rm', '-rf', '--', ...deleted], `delete ${deleted.join(', ')}`);
     if (step.action === 'sync+restart') await restart(step.service, container);
     if (step.action === 'sync+exec') {
-      for (const command of step.commands) {
-        const result = await engine.exec(container.id, command);
+      for (const run of step.commands) {
+        const { command } = run;
+        const result = await engine.exec(container.id, command, {
+          ...(run.user === undefined ? {} : { user: run.user }),
+          ...(run.workingDir === undefined ? {} : { workingDir: run.workingDir }),
+          ...(run.env === undefined ? {} : { env: run.env }),
+        });
         if (result.exitCode !== 0) {
           const tail = result.output.trim().split('\n').slice(-3).join(' | ');
           ctx.emit({

@@ -54,6 +54,13 @@ export interface PortBinding {
   hostPort?: string;
 }
 
+/** How a command runs in a container; each defaults to the container's own. */
+export interface ExecOptions {
+  user?: string;
+  workingDir?: string;
+  env?: Record<string, string>;
+}
+
 export interface FileRequest {
   /** Absolute path in the container; missing directories are created. */
   path: string;
@@ -205,7 +212,7 @@ export interface ContainerEngine {
   inspectContainer(id: string): Promise<ContainerStatus | undefined>;
   /** Streams log lines until the container stops (follow) or the signal aborts; resolves when done. */
   logs(id: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
-  exec(id: string, command: string[]): Promise<ExecResult>;
+  exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** A tar stream of `path` in the container (running or not; volumes included). */
   copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream>;
   /** Extracts a tar stream into directory `dir` of the container, keeping owners and modes. */

@@ -12,6 +12,7 @@ import type {
   ContainerRequest,
   ContainerStatus,
   EngineInfo,
+  ExecOptions,
   ExecResult,
   ImageInfo,
   LabelSelector,
@@ -636,12 +637,20 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async exec(id: string, command: string[]): Promise<ExecResult> {
+  async exec(id: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const action = `run \`${command.join(' ')}\` in container ${id}`;
     try {
-      const exec = await this.docker
-        .getContainer(id)
-        .exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: false });
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: command,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        ...(options.user === undefined ? {} : { User: options.user }),
+        ...(options.workingDir === undefined ? {} : { WorkingDir: options.workingDir }),
+        ...(options.env === undefined
+          ? {}
+          : { Env: Object.entries(options.env).map(([key, value]) => `${key}=${value}`) }),
+      });
       const stream = (await exec.start({ hijack: true, stdin: false })) as Readable;
       const decoder = new StringDecoder('utf8');
       let output = '';

@@ -7,7 +7,7 @@
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import type { ComposeProject } from '../compose/model.js';
 import { alwaysIgnored, ignoredBy } from './ignore-rules.js';
-import type { WatchRule } from './watch-rules.js';
+import type { WatchExec, WatchRule } from './watch-rules.js';
 
 export interface DevelopService {
   name: string;
@@ -26,7 +26,7 @@ export interface FileCopy {
 export type DevelopStep =
   | { service: string; action: 'rebuild'; files: string[] }
   | { service: string; action: 'sync' | 'sync+restart'; copies: FileCopy[] }
-  | { service: string; action: 'sync+exec'; copies: FileCopy[]; commands: string[][] }
+  | { service: string; action: 'sync+exec'; copies: FileCopy[]; commands: WatchExec[] }
   | { service: string; action: 'restart'; files: string[] }
   | { service: string; action: 'skip'; files: string[]; reason: string };
 
@@ -161,7 +161,7 @@ export function developPlanText(steps: readonly DevelopStep[], projectDir: strin
       case 'skip':
         return `${step.service}: skip ${step.files.map(show).join(', ')} (${step.reason})`;
       case 'sync+exec':
-        return `${step.service}: sync+exec ${step.copies.map((c) => `${show(c.hostPath)} -> ${c.containerPath}`).join(', ')}; then ${step.commands.map((c) => c.join(' ')).join('; ')}`;
+        return `${step.service}: sync+exec ${step.copies.map((c) => `${show(c.hostPath)} -> ${c.containerPath}`).join(', ')}; then ${step.commands.map((c) => c.command.join(' ')).join('; ')}`;
       default:
         return `${step.service}: ${step.action} ${step.copies.map((c) => `${show(c.hostPath)} -> ${c.containerPath}`).join(', ')}`;
     }

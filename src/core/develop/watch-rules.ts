@@ -7,6 +7,7 @@
  */
 import { isAbsolute, posix, resolve } from 'node:path';
 import type { ComposeProject, ServiceSpec } from '../compose/model.js';
+import { listOrDictToMap } from '../compose/list-or-dict.js';
 import { splitShellWords } from '../compose/shell-words.js';
 
 export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
@@ -22,8 +23,15 @@ export interface WatchRule {
   ignore: string[];
   /** `initial_sync: true` (sync actions): copy everything under path once the service runs. */
   initialSync?: boolean;
-  /** sync+exec: the command run in the container after the files are copied. */
-  exec?: string[];
+  /** sync+exec: what runs in the container after the files are copied. */
+  exec?: WatchExec;
+}
+
+export interface WatchExec {
+  command: string[];
+  user?: string;
+  workingDir?: string;
+  env?: Record<string, string>;
 }
 
 export interface WatchRuleProblem {
@@ -100,7 +108,17 @@ function serviceRules(
             : [];
       if (words.length === 0)
         return problem(`${here}.exec.command`, 'action sync+exec needs exec.command; rule ignored');
-      rule.exec = words;
+      const run: WatchExec = { command: words };
+      const details = isRecord(exec) ? exec : {};
+      if (typeof details['user'] === 'string') run.user = details['user'];
+      if (typeof details['working_dir'] === 'string') run.workingDir = details['working_dir'];
+      if (details['environment'] !== undefined) {
+        const env = listOrDictToMap(details['environment']);
+        run.env = Object.fromEntries(
+          Object.entries(env).flatMap(([key, value]) => (value === null ? [] : [[key, value]])),
+        );
+      }
+      rule.exec = run;
     }
     rules.push(rule);
   });

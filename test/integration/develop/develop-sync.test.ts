@@ -45,7 +45,14 @@ services:
           path: ./web/templates
           target: /app/templates
           exec:
-            command: ["sh", "-c", "ls /app/templates > /tmp/templates.list"]
+            command:
+              - sh
+              - -c
+              - ls > /tmp/templates.list; echo "$$WHO $$(id -un) $$(pwd)" > /tmp/exec.ctx
+            user: nobody
+            working_dir: /app/templates
+            environment:
+              WHO: devenv
   bound:
     build: ./web
     command: ["sleep", "infinity"]
@@ -156,12 +163,17 @@ describe('develop.watch', () => {
     expect((await container('web')).startedAt).toBe(before.startedAt);
   });
 
-  it('sync+exec copies, then runs its command in the container (no restart)', async () => {
+  it('sync+exec copies, then runs its command in the container as exec says (no restart)', async () => {
     const before = await container('web');
     const page = await write('web/templates/page.html', '<p>hi</p>\n');
     await sync.handle([page]);
     expect(await cat('web', '/app/templates/page.html')).toEqual({ exitCode: 0, output: '<p>hi</p>\n' });
     expect(await cat('web', '/tmp/templates.list')).toEqual({ exitCode: 0, output: 'page.html\n' });
+    // exec's user, working_dir and environment apply.
+    expect(await cat('web', '/tmp/exec.ctx')).toEqual({
+      exitCode: 0,
+      output: 'devenv nobody /app/templates\n',
+    });
     expect((await container('web')).startedAt).toBe(before.startedAt);
   });
 
