@@ -1,36 +1,27 @@
 /**
- * `devenv watch` when the vitest config changes: the runner starts over with
- * the new config (which tests exist), instead of rerunning
- * everything with the config it started with.
+ * `devenv watch` with a .gitignore below the project root, and when the
+ * vitest config changes: the runner starts over with the new config (which
+ * tests exist), instead of rerunning everything with the config it started with.
  */
-import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, spawnDevenv } from '../support/cli.js';
-import { EventLog } from '../support/event-log.js';
+import type { EventLog } from '../support/event-log.js';
+import { startWatchSession, type WatchSession } from '../support/watch-session.js';
 
+let session: WatchSession;
 let dir: string;
-let child: ResultPromise;
 let log: EventLog;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'devenv-watch-config-'));
-  await cp(join(repoRoot, 'test/fixtures/watch-project'), dir, { recursive: true });
-  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   // A nested .gitignore: its patterns apply under src/ only.
-  await writeFile(join(dir, 'src/.gitignore'), '*.generated.ts\n');
-  child = spawnDevenv(dir, ['watch', '--json']);
-  log = new EventLog(child);
-  await log.until((e) => e.type === 'watcher.ready');
+  session = await startWatchSession('devenv-watch-config-', (copy) =>
+    writeFile(join(copy, 'src/.gitignore'), '*.generated.ts\n'),
+  );
+  ({ dir, log } = session);
 });
 
-afterAll(async () => {
-  child?.kill('SIGINT');
-  await child;
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => session?.stop());
 
 describe('devenv watch, nested .gitignore', () => {
   it('leaves out what a .gitignore below the root ignores', async () => {

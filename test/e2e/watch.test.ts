@@ -4,14 +4,12 @@
  * watcher.ready first, and every assertion reads the JSON events; nothing
  * sleeps for correctness.
  */
-import { cp, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResultPromise } from 'execa';
-import { EventLog } from '../support/event-log.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevenvEvent } from '../../src/app/events.js';
-import { repoRoot, spawnDevenv } from '../support/cli.js';
+import type { EventLog } from '../support/event-log.js';
+import { startWatchSession, type WatchSession } from '../support/watch-session.js';
 
 type Event = DevenvEvent;
 
@@ -33,24 +31,16 @@ function resultsOf(events: Event[], runId: string): string[] {
 
 const isFinished = (e: Event) => e.type === 'test.run.finished';
 
+let session: WatchSession;
 let dir: string;
-let child: ResultPromise;
 let log: EventLog;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'devenv-watch-'));
-  await cp(join(repoRoot, 'test/fixtures/watch-project'), dir, { recursive: true });
-  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-  child = spawnDevenv(dir, ['watch', '--json']);
-  log = new EventLog(child);
-  await log.until((e) => e.type === 'watcher.ready');
+  session = await startWatchSession('devenv-watch-');
+  ({ dir, log } = session);
 });
 
-afterAll(async () => {
-  child?.kill('SIGINT');
-  await child;
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => session?.stop());
 
 describe('devenv watch', () => {
   it('reruns only the tests that import an edited source file', async () => {

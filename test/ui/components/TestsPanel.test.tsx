@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestsPanel } from '../../../src/ui/ink/components/TestsPanel.js';
-import type { DevenvEvent } from '../../../src/app/events.js';
+import type { DevenvEvent, TestFailure } from '../../../src/app/events.js';
 import { SECRET, T0, ev, stateOf } from '../fixtures.js';
 import { frameOf } from './render.js';
 
@@ -24,20 +24,22 @@ const started = ev({
   trigger: { files: ['src/db.ts'], reason: 'file changed' },
   selected: [{ file: 'test/db.test.ts', kind: 'integration', reasons: ['imports src/db.ts'] }],
 });
-const failedFile = ev({
-  type: 'test.file.result',
-  runId: 'r1',
-  result: {
-    file: 'test/db.test.ts',
-    kind: 'integration',
-    state: 'fail',
-    durationMs: 100,
-    tests: { passed: 4, failed: 1, skipped: 2 },
-    failures: [
-      { test: 'users > inserts', message: 'expected 1 to be 2\n  at line', location: 'test/db.test.ts:42' },
-    ],
-  },
-});
+const failedFileWith = (failures: TestFailure[]) =>
+  ev({
+    type: 'test.file.result',
+    runId: 'r1',
+    result: {
+      file: 'test/db.test.ts',
+      kind: 'integration',
+      state: 'fail',
+      durationMs: 100,
+      tests: { passed: 4, failed: 1, skipped: 2 },
+      failures,
+    },
+  });
+const failedFile = failedFileWith([
+  { test: 'users > inserts', message: 'expected 1 to be 2\n  at line', location: 'test/db.test.ts:42' },
+]);
 const finished = ev(
   {
     type: 'test.run.finished',
@@ -82,24 +84,13 @@ describe('TestsPanel', () => {
   });
 
   it('shows the last two lines a failing test printed, secrets masked', () => {
-    const printing = ev({
-      type: 'test.file.result',
-      runId: 'r1',
-      result: {
-        file: 'test/db.test.ts',
-        kind: 'integration',
-        state: 'fail',
-        durationMs: 100,
-        tests: { passed: 4, failed: 1, skipped: 2 },
-        failures: [
-          {
-            test: 'users > inserts',
-            message: 'expected 1 to be 2',
-            output: ['connecting', `password=${SECRET}`, 'inserted 0 rows'],
-          },
-        ],
+    const printing = failedFileWith([
+      {
+        test: 'users > inserts',
+        message: 'expected 1 to be 2',
+        output: ['connecting', `password=${SECRET}`, 'inserted 0 rows'],
       },
-    });
+    ]);
     const lines = panel([started, printing, finished], true, 12).split('\n');
     expect(lines).toContain('    │ password=****');
     expect(lines).toContain('    │ inserted 0 rows');
