@@ -38,7 +38,7 @@ function devenvConfigFiles(dir: string): string[] | undefined {
     config = parseYaml(readFileSync(configPath, 'utf8'));
   } catch (error) {
     throw new DevenvError(
-      'COMPOSE_YAML',
+      'CONFIG_YAML',
       `devenv.yaml: invalid YAML: ${(error as Error).message.split('\n')[0]}`,
       {
         location: { file: configPath },
@@ -52,7 +52,7 @@ function devenvConfigFiles(dir: string): string[] | undefined {
   const list = [compose].flat();
   if (list.length === 0 || !list.every((entry) => typeof entry === 'string')) {
     throw new DevenvError(
-      'COMPOSE_INVALID',
+      'CONFIG_INVALID',
       'devenv.yaml: `compose:` must be a file name or a list of file names',
       {
         location: { file: configPath, path: 'compose' },

@@ -5,7 +5,7 @@
 import { formatKeyPath, type KeyPath } from '../compose/key-path.js';
 import { locatedError } from '../compose/located-error.js';
 import { lineOf, parseSourceDocument, type SourceDocument } from '../compose/source-document.js';
-import type { DevenvError } from '../errors.js';
+import { DevenvError, isDevenvError } from '../errors.js';
 import { DATABASE_INPUTS } from '../affected/default-triggers.js';
 import type { DevenvConfig, TriggerAction, TriggerRule } from './devenv-config.js';
 
@@ -31,7 +31,7 @@ class Reader {
 
   fail(path: KeyPath, what: string): DevenvError {
     return locatedError(
-      'COMPOSE_INVALID',
+      'CONFIG_INVALID',
       { file: this.doc.file, line: lineOf(this.doc, path), path: formatKeyPath(path) },
       what,
       { hint: 'fix devenv.yaml at that line (its JSON Schema: schema/devenv.schema.json)' },
@@ -98,7 +98,18 @@ function parseTrigger(reader: Reader, value: unknown, path: KeyPath): TriggerRul
 
 /** Parses devenv.yaml; `file` is the name used in messages, `path` the absolute path. */
 export function parseDevenvConfig(source: { path: string; file: string; text: string }): DevenvConfig {
-  const doc = parseSourceDocument(source);
+  let doc: SourceDocument;
+  try {
+    doc = parseSourceDocument(source);
+  } catch (error) {
+    // The same YAML problem as in a compose file, under devenv.yaml's own code.
+    if (isDevenvError(error) && error.code === 'COMPOSE_YAML')
+      throw new DevenvError('CONFIG_YAML', error.message, {
+        ...(error.location ? { location: error.location } : {}),
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    throw error;
+  }
   const reader = new Reader(doc);
   const config = defaultDevenvConfig();
   config.file = source.path;

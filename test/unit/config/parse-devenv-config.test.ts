@@ -106,11 +106,15 @@ describe('parseDevenvConfig', () => {
   ])('rejects %j with file:line and key', (text, message) => {
     const error = errorOf(text);
     expect(error.message).toBe(message);
+    expect(error.code).toBe('CONFIG_INVALID');
     expect(error.location?.file).toBe('devenv.yaml');
   });
 
-  it('names the line of a YAML syntax error', () => {
-    expect(errorOf('tests:\n  unit: [a\n').message).toMatch(/^devenv\.yaml:\d+: invalid YAML/);
+  it("names the line of a YAML syntax error, under devenv.yaml's own code", () => {
+    const error = errorOf('tests:\n  unit: [a\n');
+    expect(error.message).toMatch(/^devenv\.yaml:\d+: invalid YAML/);
+    expect(error.code).toBe('CONFIG_YAML');
+    expect(error.hint).toBe('fix the YAML syntax at that line');
   });
 
   it('agrees with the JSON Schema shipped for editors', () => {
