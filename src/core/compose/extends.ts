@@ -8,67 +8,12 @@
  * pointing where that file meant.
  */
 import { posix } from 'node:path';
-import type { DevenvError } from '../errors.js';
-import { formatKeyPath, type KeyPath } from './key-path.js';
-import { locatedError } from './located-error.js';
+import type { KeyPath } from './key-path.js';
+import { absolute, at, rebaseServicePaths, type LinkedDocument } from './linked-file.js';
 import { mergeComposeFiles } from './merge.js';
+import { isMapping } from './normalize-context.js';
 
 type Mapping = Record<string, unknown>;
-
-/** A compose file as extends reads it: interpolated value, with its line numbers. */
-export interface ExtendsDocument {
-  /** Absolute path. */
-  path: string;
-  /** As shown in messages. */
-  file: string;
-  value: unknown;
-  lineOf(path: KeyPath): number | undefined;
-}
-
-export function isMapping(value: unknown): value is Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function at(doc: ExtendsDocument, path: KeyPath, what: string, code: 'COMPOSE_REFERENCE' | 'COMPOSE_CYCLE' = 'COMPOSE_REFERENCE'): DevenvError {
-  const line = doc.lineOf(path);
-  return locatedError(code, { file: doc.file, ...(line === undefined ? {} : { line }), path: formatKeyPath(path) }, what);
-}
-
-export const absolute = (dir: string, path: string) => (posix.isAbsolute(path) ? path : posix.resolve(dir, path));
-
-/** A bind mount's source in short syntax starts with . / or ~; anything else is a named volume. */
-function rebaseVolume(entry: unknown, dir: string): unknown {
-  if (typeof entry === 'string') {
-    const colon = entry.indexOf(':');
-    const source = colon < 0 ? entry : entry.slice(0, colon);
-    if (!source.startsWith('.')) return entry;
-    return `${absolute(dir, source)}${colon < 0 ? '' : entry.slice(colon)}`;
-  }
-  if (isMapping(entry) && entry.type === 'bind' && typeof entry.source === 'string')
-    return { ...entry, source: absolute(dir, entry.source) };
-  return entry;
-}
-
-function rebaseFileList(value: unknown, dir: string): unknown {
-  const one = (item: unknown) =>
-    typeof item === 'string'
-      ? absolute(dir, item)
-      : isMapping(item) && typeof item.path === 'string'
-        ? { ...item, path: absolute(dir, item.path) }
-        : item;
-  return Array.isArray(value) ? value.map(one) : one(value);
-}
-
-/** A service's relative paths (build, env_file, label_file, bind sources), made absolute from dir. */
-export function rebaseServicePaths(service: Mapping, dir: string): Mapping {
-  const out: Mapping = { ...service };
-  if (typeof out.build === 'string') out.build = absolute(dir, out.build);
-  else if (isMapping(out.build)) out.build = { ...out.build, context: absolute(dir, String(out.build.context ?? '.')) };
-  if (out.env_file !== undefined) out.env_file = rebaseFileList(out.env_file, dir);
-  if (out.label_file !== undefined) out.label_file = rebaseFileList(out.label_file, dir);
-  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((entry) => rebaseVolume(entry, dir));
-  return out;
-}
 
 function mergeService(base: Mapping, own: Mapping): Mapping {
   const layer = (service: Mapping) => ({
@@ -86,14 +31,14 @@ function mergeService(base: Mapping, own: Mapping): Mapping {
  * when it does not exist.
  */
 export function resolveExtends(
-  doc: ExtendsDocument,
-  load: (absPath: string) => ExtendsDocument | undefined,
+  doc: LinkedDocument,
+  load: (absPath: string) => LinkedDocument | undefined,
 ): unknown {
   if (!isMapping(doc.value) || !isMapping(doc.value.services)) return doc.value;
   if (!Object.values(doc.value.services).some((service) => isMapping(service) && 'extends' in service))
     return doc.value;
 
-  const resolveService = (from: ExtendsDocument, name: string, chain: readonly string[]): Mapping => {
+  const resolveService = (from: LinkedDocument, name: string, chain: readonly string[]): Mapping => {
     const services = isMapping(from.value) && isMapping(from.value.services) ? from.value.services : {};
     const service = services[name];
     if (!isMapping(service)) throw new Error(`no service "${name}"`);

@@ -8,7 +8,9 @@
  * both definitions are the same.
  */
 import { posix } from 'node:path';
-import { absolute, at, isMapping, rebaseServicePaths, resolveExtends, type ExtendsDocument } from './extends.js';
+import { resolveExtends } from './extends.js';
+import { absolute, at, rebaseServicePaths, type LinkedDocument } from './linked-file.js';
+import { isMapping } from './normalize-context.js';
 import { mergeComposeFiles } from './merge.js';
 
 type Mapping = Record<string, unknown>;
@@ -26,10 +28,10 @@ function rebaseFileObjects(objects: unknown, dir: string): unknown {
 
 /** The included application, its paths absolute. */
 function loadEntry(
-  doc: ExtendsDocument,
+  doc: LinkedDocument,
   index: number,
   entry: unknown,
-  load: (absPath: string) => ExtendsDocument | undefined,
+  load: (absPath: string) => LinkedDocument | undefined,
   chain: readonly string[],
 ): Mapping {
   const here = ['include', index];
@@ -67,8 +69,8 @@ function loadEntry(
 
 /** The document's value with its `include` entries added (and the key removed). */
 export function resolveIncludes(
-  doc: ExtendsDocument,
-  load: (absPath: string) => ExtendsDocument | undefined,
+  doc: LinkedDocument,
+  load: (absPath: string) => LinkedDocument | undefined,
   chain: readonly string[] = [],
 ): unknown {
   if (!isMapping(doc.value) || doc.value.include === undefined) return doc.value;

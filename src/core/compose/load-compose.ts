@@ -5,7 +5,8 @@
  * the caller's (see adapters/fs/compose-files.ts).
  */
 import { posix } from 'node:path';
-import { resolveExtends, type ExtendsDocument } from './extends.js';
+import { resolveExtends } from './extends.js';
+import type { LinkedDocument } from './linked-file.js';
 import { resolveIncludes } from './include.js';
 import { interpolateTree } from './interpolate.js';
 import { mergeComposeFiles } from './merge.js';
@@ -54,14 +55,14 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
     validateComposeSchema(doc, value);
     return { ...doc, value };
   };
-  const others = new Map<string, ExtendsDocument | undefined>();
-  const asExtends = (doc: ReturnType<typeof prepare>): ExtendsDocument => ({
+  const others = new Map<string, LinkedDocument | undefined>();
+  const asExtends = (doc: ReturnType<typeof prepare>): LinkedDocument => ({
     path: doc.path,
     file: doc.file,
     value: doc.value,
     lineOf: (keyPath) => lineOf(doc, keyPath),
   });
-  const load = (absPath: string): ExtendsDocument | undefined => {
+  const load = (absPath: string): LinkedDocument | undefined => {
     if (!others.has(absPath)) {
       const text = input.readComposeFile?.(absPath);
       others.set(absPath, text === undefined ? undefined : asExtends(prepare(absPath, text)));
