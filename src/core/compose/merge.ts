@@ -8,6 +8,7 @@
  */
 import { formatKeyPath, type KeyPath } from './key-path.js';
 import { listOrDictToMap } from './list-or-dict.js';
+import { isMapping } from './normalize-context.js';
 import { portMergeKey } from './ports-syntax.js';
 import { volumeTarget } from './volumes-syntax.js';
 
@@ -18,10 +19,6 @@ export interface MergeLayer {
 }
 
 type Mapping = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 const REPLACED = new Set(['command', 'entrypoint']);
 const AS_MAPPING = new Set(['environment', 'labels', 'annotations', 'sysctls']);

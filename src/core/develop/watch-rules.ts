@@ -8,6 +8,7 @@
 import { isAbsolute, posix, resolve } from 'node:path';
 import type { ComposeProject, ServiceSpec } from '../compose/model.js';
 import { listOrDictToMap } from '../compose/list-or-dict.js';
+import { isMapping } from '../compose/normalize-context.js';
 import { splitShellWords } from '../compose/shell-words.js';
 
 export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
@@ -44,17 +45,13 @@ export interface WatchRuleProblem {
 const ACTIONS: readonly string[] = ['sync', 'rebuild', 'sync+restart', 'restart', 'sync+exec'];
 const KNOWN_UNSUPPORTED: readonly string[] = [];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function serviceRules(
   service: ServiceSpec,
   workingDir: string,
 ): { rules: WatchRule[]; problems: WatchRuleProblem[] } {
   const rules: WatchRule[] = [];
   const problems: WatchRuleProblem[] = [];
-  if (!isRecord(service.develop)) return { rules, problems };
+  if (!isMapping(service.develop)) return { rules, problems };
   const watch = service.develop['watch'];
   if (watch === undefined || watch === null) return { rules, problems };
   const at = (suffix: string) => `services.${service.name}.develop.watch${suffix}`;
@@ -70,7 +67,7 @@ function serviceRules(
   }
   watch.forEach((raw: unknown, index) => {
     const here = `[${index}]`;
-    if (!isRecord(raw)) return problem(here, 'a watch rule must be a mapping with action and path');
+    if (!isMapping(raw)) return problem(here, 'a watch rule must be a mapping with action and path');
     const action = raw['action'];
     const path = raw['path'];
     const target = raw['target'];
@@ -99,7 +96,7 @@ function serviceRules(
     }
     if (action === 'sync+exec') {
       const exec = raw['exec'];
-      const command = isRecord(exec) ? exec['command'] : undefined;
+      const command = isMapping(exec) ? exec['command'] : undefined;
       const words =
         typeof command === 'string'
           ? splitShellWords(command)
@@ -109,7 +106,7 @@ function serviceRules(
       if (words.length === 0)
         return problem(`${here}.exec.command`, 'action sync+exec needs exec.command; rule ignored');
       const run: WatchExec = { command: words };
-      const details = isRecord(exec) ? exec : {};
+      const details = isMapping(exec) ? exec : {};
       if (typeof details['user'] === 'string') run.user = details['user'];
       if (typeof details['working_dir'] === 'string') run.workingDir = details['working_dir'];
       if (details['environment'] !== undefined) {
