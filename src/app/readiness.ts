@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEngine, ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
 import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
+import { reachableHost } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
 import { postgresProbe } from '../adapters/probes/postgres-probe.js';
 import { redisProbe } from '../adapters/probes/redis-probe.js';
@@ -50,8 +51,12 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Pro
 
 async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Promise<boolean> {
   const { check, info } = request;
-  const hostPort = (containerPort: number) =>
-    status.ports.find((port) => port.containerPort === containerPort && port.protocol === 'tcp')?.hostPort;
+  const published = (containerPort: number) =>
+    status.ports.find((port) => port.containerPort === containerPort && port.protocol === 'tcp');
+  const hostPort = (containerPort: number) => published(containerPort)?.hostPort;
+  // Probe the address the port is bound to (`--host-ip ::1` publishes on [::1] only).
+  const host = (containerPort: number) =>
+    reachableHost(info.publishedHost, published(containerPort)?.hostIp ?? '');
   switch (check.kind) {
     case 'healthcheck': {
       if (status.health === 'healthy') return true;
@@ -69,16 +74,22 @@ async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Pr
       return (
         port !== undefined &&
         status.state === 'running' &&
-        (await postgresProbe(info.publishedHost, port, { user: check.user, database: check.database }))
+        (await postgresProbe(host(check.containerPort), port, { user: check.user, database: check.database }))
       );
     }
     case 'redis': {
       const port = hostPort(check.containerPort);
-      return port !== undefined && status.state === 'running' && (await redisProbe(info.publishedHost, port));
+      return (
+        port !== undefined &&
+        status.state === 'running' &&
+        (await redisProbe(host(check.containerPort), port))
+      );
     }
     case 'tcp': {
       const port = hostPort(check.containerPort);
-      return port !== undefined && status.state === 'running' && (await tcpProbe(info.publishedHost, port));
+      return (
+        port !== undefined && status.state === 'running' && (await tcpProbe(host(check.containerPort), port))
+      );
     }
     case 'running':
       return status.state === 'running' || (status.state === 'exited' && status.exitCode === 0);

@@ -5,13 +5,13 @@
  * delegates tests and watch mode to an optional TestController, and ends on
  * quit or down. Everything it does is reported as events.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { isDevenvError } from '../core/errors.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
+import { engineBack, engineStaysPresent } from './engine-presence.js';
 import type { Intent } from './intents.js';
 import { logTail, waitUntilReady } from './readiness.js';
 import { stackHostEnv } from './stack-env.js';
@@ -47,7 +47,12 @@ interface Follower {
   runtime: ServiceRuntime;
   abort: AbortController;
   done: Promise<void>;
+  /** Its log stream ended (the container stopped or the engine went away). */
+  ended: boolean;
 }
+
+/** After the stack's longest grace period, how long an engine shutting down may still answer. */
+const ENGINE_EXIT_MARGIN_MS = 2000;
 
 function errorEvent(error: unknown): { code: string; message: string; hint?: string } {
   if (isDevenvError(error))
@@ -98,7 +103,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     const abort = new AbortController();
     const stop = () => abort.abort();
     lifetime.signal.addEventListener('abort', stop, { once: true });
-    const follower: Follower = { runtime, abort, done: Promise.resolve() };
+    const follower: Follower = { runtime, abort, done: Promise.resolve(), ended: false };
     follower.done = (async () => {
       const docker = await engine();
       await docker
@@ -106,11 +111,62 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
           ctx.emit({ type: 'log', service: runtime.service, stream: line.stream, line: line.text }),
         )
         .catch(() => undefined);
+      follower.ended = true;
       lifetime.signal.removeEventListener('abort', stop);
       if (abort.signal.aborted || busy.has(runtime.service)) return;
       await afterStreamEnded(runtime);
     })().catch(report);
     followers.set(runtime.service, follower);
+  };
+
+  /**
+   * The engine went away (its connection dropped, or it stopped the stack's services on its way
+   * down): said once for the whole stack, however many log streams noticed. When it answers
+   * again, `up` reconciles the stack (services the engine stopped are started again, by the plan)
+   * and every service is followed again.
+   */
+  let recovering: Promise<void> | undefined;
+  const engineGone = (cause: unknown): Promise<void> => {
+    recovering ??= recoverEngine(cause).finally(() => (recovering = undefined));
+    return recovering;
+  };
+  const recoverEngine = async (cause: unknown): Promise<void> => {
+    const docker = await engine();
+    const endpoint = result?.info.endpoint ?? 'the engine';
+    const said = cause === undefined ? undefined : errorEvent(cause).message;
+    ctx.emit({
+      type: 'error',
+      code: 'ENGINE_UNREACHABLE',
+      message: said ?? `The engine at ${endpoint} went away; it stopped the stack's services.`,
+      hint: 'devenv waits for it and starts the stopped services again when it is back (start it with `sudo systemctl start docker`, or Docker Desktop).',
+    });
+    if (!(await engineBack(docker, { retryMs, signal: lifetime.signal }))) return;
+    const followed = [...followers.keys()].sort();
+    ctx.emit({ type: 'engine.reconnected', service: followed.join(', ') });
+    if (!result || lifetime.signal.aborted) return;
+    await serialized(async () => {
+      const services = result?.services.map((s) => s.service) ?? [];
+      for (const service of services) busy.add(service);
+      try {
+        const { onResolved: _told, ...again } = options.upOptions;
+        const next = await up(ctx, again);
+        for (const service of services) busy.delete(service);
+        attach(next);
+      } catch (error) {
+        if (!lifetime.signal.aborted) report(error);
+      } finally {
+        for (const service of services) busy.delete(service);
+      }
+    });
+  };
+
+  /** The longest stop grace period among the stack's containers: how long an engine shutting down may take. */
+  const longestGraceMs = async (docker: ContainerEngine): Promise<number> => {
+    if (!result) return DEFAULT_STOP_GRACE_MS;
+    const containers = await docker
+      .listContainers({ [Labels.stack]: result.target.identity.name })
+      .catch(() => []);
+    return Math.max(DEFAULT_STOP_GRACE_MS, ...containers.map((c) => stopTimeoutSeconds(c.labels) * 1000));
   };
 
   /** A log stream ended by itself: the container stopped, or the engine went away. */
@@ -120,16 +176,29 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     try {
       status = await docker.inspectContainer(runtime.containerId);
     } catch (error) {
-      ctx.emit({ type: 'error', ...errorEvent(error) });
-      status = await waitForEngine(docker, runtime);
-      if (!status) return;
-      ctx.emit({ type: 'engine.reconnected', service: runtime.service });
+      await engineGone(error);
+      return;
     }
-    if (lifetime.signal.aborted || busy.has(runtime.service)) return;
+    if (lifetime.signal.aborted || busy.has(runtime.service) || recovering) return;
     if (status?.state === 'running' || status?.state === 'restarting') {
       follow(runtime, Math.floor(ctx.clock.now() / 1000));
       return;
     }
+    if (status?.state === 'exited' && status.exitCode === 0 && runtime.check.kind === 'completed') {
+      ctx.emit({ type: 'info', message: `${runtime.service}: completed` });
+      return;
+    }
+    // Stopped by an engine on its way down, or by itself? Judged once the engine stayed a while longer.
+    const presence = await engineStaysPresent(docker, {
+      settleMs: (await longestGraceMs(docker)) + ENGINE_EXIT_MARGIN_MS,
+      signal: lifetime.signal,
+      clock: ctx.clock,
+    });
+    if (presence === 'gone') {
+      await engineGone(undefined);
+      return;
+    }
+    if (presence === 'aborted' || busy.has(runtime.service) || recovering) return;
     const reason = status
       ? `its container ${status.state === 'exited' ? `exited with code ${status.exitCode ?? 'unknown'}` : `is ${status.state}`}`
       : 'its container disappeared';
@@ -141,27 +210,16 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     });
   };
 
-  const waitForEngine = async (
-    docker: ContainerEngine,
-    runtime: ServiceRuntime,
-  ): Promise<ContainerStatus | undefined> => {
-    while (!lifetime.signal.aborted) {
-      await sleep(retryMs, undefined, { signal: lifetime.signal }).catch(() => undefined);
-      if (lifetime.signal.aborted) return undefined;
-      try {
-        return await docker.inspectContainer(runtime.containerId);
-      } catch {
-        // still gone
-      }
-    }
-    return undefined;
-  };
-
   const attach = (upResult: UpResult) => {
     result = upResult;
     for (const runtime of upResult.services) {
       const current = followers.get(runtime.service);
-      if (current?.runtime.containerId === runtime.containerId && !current.abort.signal.aborted) continue;
+      if (
+        current?.runtime.containerId === runtime.containerId &&
+        !current.abort.signal.aborted &&
+        !current.ended
+      )
+        continue;
       follow(runtime, current ? Math.floor(ctx.clock.now() / 1000) : options.since);
     }
   };

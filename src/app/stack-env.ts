@@ -1,7 +1,21 @@
 /** The stack's host-side environment from the template and the ports the engine published. */
 import type { EngineInfo, PublishedPort } from '../contracts/engine.js';
 import { hostEnvironment } from '../core/env/host-env.js';
+import { reachableHost } from '../core/plan/port-plan.js';
 import type { StackTarget } from './stack-target.js';
+
+/**
+ * Where the host reaches the stack's ports: the engine's published host, or
+ * for a local engine the one specific address every port is bound to
+ * (`--host-ip ::1`: [::1], where 127.0.0.1 finds nothing).
+ */
+function boundHost(publishedHost: string, services: readonly { ports: PublishedPort[] }[]): string {
+  const reached = new Set(
+    services.flatMap((s) => s.ports.map((port) => reachableHost(publishedHost, port.hostIp))),
+  );
+  const [only] = reached;
+  return reached.size === 1 && only !== undefined ? only : publishedHost;
+}
 
 export function stackHostEnv(
   target: StackTarget,
@@ -15,7 +29,7 @@ export function stackHostEnv(
   }
   return hostEnvironment({
     project: target.project,
-    publishedHost: info.publishedHost,
+    publishedHost: boundHost(info.publishedHost, services),
     published,
     extra: {
       DEVENV_STACK: target.identity.name,

@@ -5,6 +5,8 @@
 import type { ResolvedCompose } from '../core/compose/model.js';
 import { stackIdentity, type StackIdentity } from '../core/stack/identity.js';
 import { loadComposeFromDisk } from '../adapters/fs/compose-files.js';
+import { loadDevenvConfig } from '../adapters/fs/devenv-config-file.js';
+import { projectSecretValues } from '../core/redact.js';
 import type { AppContext } from './context.js';
 
 export interface StackOptions {
@@ -25,6 +27,7 @@ function devenvVars(identity: StackIdentity): Record<string, string> {
 export async function resolveStackTarget(ctx: AppContext, options: StackOptions): Promise<StackTarget> {
   const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
   const owner = ctx.host.user;
+  const declaredSecrets = loadDevenvConfig(ctx.cwd).secrets;
   const load = (identity: StackIdentity) =>
     loadComposeFromDisk({
       cwd: ctx.cwd,
@@ -32,12 +35,15 @@ export async function resolveStackTarget(ctx: AppContext, options: StackOptions)
       env: ctx.env,
       extraVars: devenvVars(identity),
       profiles: options.profiles ?? [],
+      declaredSecrets,
+      onSecretValues: (values) => ctx.secrets.add(values),
     });
   // The project name can come from the template; the stack name comes from the project name.
   const provisional = stackIdentity({ project: 'devenv', owner, branch, explicitName: options.stack });
   const first = await load(provisional);
   const identity = stackIdentity({ project: first.project.name, owner, branch, explicitName: options.stack });
   const resolved = identity.name === provisional.name ? first : await load(identity);
+  ctx.secrets.add(projectSecretValues(resolved.project, declaredSecrets));
   return { ...resolved, identity };
 }
 

@@ -6,7 +6,13 @@
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
 import { planContainer, networkEngineName } from '../core/plan/container-request.js';
-import { DEFAULT_PORT_POLICY, type PortPolicy } from '../core/plan/port-plan.js';
+import {
+  DEFAULT_PORT_POLICY,
+  hostPortsArePinnable,
+  isWildcardHostIp,
+  type PortPolicy,
+} from '../core/plan/port-plan.js';
+import { DevenvError } from '../core/errors.js';
 import { readinessCheck, type ReadinessCheck } from '../core/plan/readiness.js';
 import { reconcile, planText } from '../core/plan/reconcile.js';
 import { postgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
@@ -84,6 +90,12 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   const { project, identity } = target;
   options.onResolved?.(identity, target);
   const { engine, info } = await ctx.engine();
+  const portPolicy: PortPolicy = {
+    hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,
+    fixedPorts: options.fixedPorts ?? false,
+  };
+  // Checked before anything is touched: a stack is never half-changed by a bad address.
+  await checkHostIp(ctx, info, portPolicy.hostIp);
   const serviceNames = Object.keys(project.services).sort();
   ctx.emit({
     type: 'stack.resolved',
@@ -112,10 +124,6 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
     lifetime,
     version: ctx.version,
   });
-  const portPolicy: PortPolicy = {
-    hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,
-    fixedPorts: options.fixedPorts ?? false,
-  };
 
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
     forceBuild: options.forceBuild ?? false,
@@ -157,6 +165,7 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
       services: [...plans.values()].map((p) => ({
         name: p.name,
         configHash: p.plan.request.labels[Labels.configHash] ?? '',
+        runsToCompletion: p.check.kind === 'completed',
       })),
       networks: networks.map((n) => n.name),
       volumes: volumes.map((v) => v.name),
@@ -227,6 +236,15 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
   const durationMs = ctx.clock.now() - started;
   ctx.emit({ type: 'stack.ready', stack: identity.name, durationMs, env });
   return { target, info, services: runtimes, env, durationMs };
+}
+
+/** With a local engine, ports are published on this machine: the address must be one of its own. */
+async function checkHostIp(ctx: AppContext, info: EngineInfo, hostIp: string): Promise<void> {
+  if (!hostPortsArePinnable(info.publishedHost) || isWildcardHostIp(hostIp)) return;
+  if (await ctx.hostPorts.isLocalAddress(hostIp)) return;
+  throw new DevenvError('USAGE', `The host IP ${hostIp} is not an address of this machine.`, {
+    hint: "Publish on 127.0.0.1 (the default), ::1, 0.0.0.0 (every interface) or one of this machine's addresses (`ip -brief address`). Nothing was changed.",
+  });
 }
 
 async function removeByName(

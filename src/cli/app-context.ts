@@ -2,6 +2,7 @@
 import type { AppContext, Clock } from '../app/context.js';
 import { emitterFor } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
+import { secretRegistry, type SecretRegistry } from '../core/secret-registry.js';
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
@@ -17,6 +18,8 @@ export function createAppContext(options: {
   version: string;
   signal: AbortSignal;
   sink: (event: DevenvEvent) => void;
+  /** The registry the CLI's output is masked with (a new one when not given). */
+  secrets?: SecretRegistry;
 }): AppContext {
   let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
   return {
@@ -26,6 +29,7 @@ export function createAppContext(options: {
     host: hostInfo(options.env),
     version: options.version,
     signal: options.signal,
+    secrets: options.secrets ?? secretRegistry(),
     emit: emitterFor(options.clock, options.sink),
     engine() {
       if (!connection) {

@@ -8,6 +8,8 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stdout without the secret mask: only for output whose job is the values (`devenv env`). */
+  stdoutUnmasked: (text: string) => void;
   isTTY: boolean;
   /** Routes events to the renderer the flags chose (plain or JSON). */
   setRenderer(render: (event: DevenvEvent) => void): void;

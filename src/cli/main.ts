@@ -10,6 +10,8 @@ import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
 import type { Command, CommandIO } from './command.js';
 import { renderError } from './error-handler.js';
+import { secretValues } from '../core/redact.js';
+import { secretRegistry } from '../core/secret-registry.js';
 
 /** Commands load on use: `devenv ls` does not pay for the test runner or the terminal UI. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -56,9 +58,14 @@ export async function main(argv: string[]): Promise<number> {
       throw error;
     });
   }
+  // Every line devenv prints passes through this one mask: secret values known so far (the
+  // shell's secret-looking variables now, the template's as soon as they are read) never show.
+  const secrets = secretRegistry(secretValues(process.env));
   const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
-  const stdout = write(process.stdout);
-  const stderr = write(process.stderr);
+  const masked = (stream: NodeJS.WriteStream) => (text: string) =>
+    void stream.write(`${secrets.mask(text)}\n`);
+  const stdout = masked(process.stdout);
+  const stderr = masked(process.stderr);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     stdout(await help());
@@ -98,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     const io: CommandIO = {
       stdout,
       stderr,
+      stdoutUnmasked: write(process.stdout),
       isTTY: process.stdout.isTTY === true,
       setRenderer: (r) => (render = r),
     };
@@ -108,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       version: version(),
       signal: controller.signal,
       sink: (event) => render(event),
+      secrets,
     });
     try {
       return await command.run(ctx, io, parsed);

@@ -3,10 +3,11 @@
  * names look secret, passwords inside URLs, and values declared secret.
  */
 import type { ComposeProject } from './compose/model.js';
+import { MASK, maskValues } from './secret-registry.js';
+
+export { MASK };
 
 const SECRET_NAME = /(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|credential|auth)/i;
-
-export const MASK = '****';
 
 export function looksSecret(name: string): boolean {
   return SECRET_NAME.test(name);
@@ -24,11 +25,10 @@ export function redactValue(name: string, value: string): string {
 
 /** Redacts known secret values wherever they appear in a line (log lines, messages). */
 export function redactKnownValues(text: string, secrets: readonly string[]): string {
-  let result = redactUrlPasswords(text);
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join(MASK);
-  }
-  return result;
+  return maskValues(
+    redactUrlPasswords(text),
+    [...secrets].sort((a, b) => b.length - a.length),
+  );
 }
 
 export function redactEnv(env: Record<string, string>): Record<string, string> {

@@ -10,6 +10,7 @@ import { DevenvError } from '../../core/errors.js';
 import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
 import type { ResolvedCompose } from '../../core/compose/model.js';
+import { secretValues } from '../../core/redact.js';
 
 /** Looked for, in this order, when neither -f nor devenv.yaml names the files. */
 export const DEFAULT_COMPOSE_FILES = [
@@ -142,6 +143,14 @@ export interface LoadComposeOptions {
   extraVars?: Record<string, string>;
   /** Active profiles; empty or undefined: COMPOSE_PROFILES from env (comma-separated), if set. */
   profiles?: string[];
+  /**
+   * Told secret values as soon as they are known, before anything can fail:
+   * the variables (shell and .env) whose names look secret or are declared
+   * secret, and those a compose file's `secrets:` take their values from.
+   */
+  onSecretValues?: (values: string[]) => void;
+  /** Variable names declared secret (devenv.yaml `secrets:`). */
+  declaredSecrets?: readonly string[];
 }
 
 function readTextIfExists(file: string): string | undefined {
@@ -178,6 +187,7 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
       ? {}
       : parseDotenv(dotenvText, { file: '.env', lookup: (name) => shell[name], precedence: 'lookup' });
   const environment = { ...dotenv, ...shell, ...(options.extraVars ?? {}) };
+  options.onSecretValues?.(secretValues(environment, options.declaredSecrets));
 
   const profiles =
     options.profiles && options.profiles.length > 0
@@ -194,5 +204,11 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
     readEnvFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
     readComposeFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
     activeProfiles: profiles,
+    ...(options.onSecretValues
+      ? {
+          onSecretVariables: (names: string[]) =>
+            options.onSecretValues?.(names.flatMap((name) => environment[name] ?? [])),
+        }
+      : {}),
   });
 }

@@ -7,6 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import type { HostPorts } from '../../contracts/host-ports.js';
+import { DevenvError } from '../../core/errors.js';
 
 /** Binds hostIp:port (0: any) and closes; resolves with the port bound, or undefined if it could not. */
 function bindOnce(hostIp: string, port: number, protocol: 'tcp' | 'udp'): Promise<number | undefined> {
@@ -38,10 +39,19 @@ export const hostPorts: HostPorts = {
   async isFree(hostIp, port, protocol) {
     return (await bindOnce(hostIp, port, protocol)) === port;
   },
+  async isLocalAddress(hostIp) {
+    return (await bindOnce(hostIp, 0, 'tcp')) !== undefined;
+  },
   async pick(hostIp, protocol) {
     const port = await bindOnce(hostIp, 0, protocol);
     if (port === undefined)
-      throw new Error(`cannot bind ${hostIp || '0.0.0.0'} on this machine to find a free port`);
+      throw new DevenvError(
+        'PORT_TAKEN',
+        `cannot bind ${hostIp || '0.0.0.0'} on this machine to find a free ${protocol} port`,
+        {
+          hint: 'Publish on an address of this machine (--host-ip, or the host IP in the template), or use --fixed-ports.',
+        },
+      );
     return port;
   },
 };

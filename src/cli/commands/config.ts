@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { showConfig, type ConfigOptions } from '../../app/show-config.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
+import { parseHostIp } from '../host-ip-flag.js';
 
 export const configCommand: Command = {
   name: 'config',
@@ -12,7 +13,7 @@ export const configCommand: Command = {
       ...stackOptions(parsed),
       fixedPorts: parsed.values['fixed-ports'] === true,
     };
-    if (typeof parsed.values['host-ip'] === 'string') options.hostIp = parsed.values['host-ip'];
+    if (typeof parsed.values['host-ip'] === 'string') options.hostIp = parseHostIp(parsed.values['host-ip']);
     const { config, warnings } = await showConfig(ctx, options);
     for (const warning of warnings) io.stderr(`warning: ${warning}`);
     io.stdout(

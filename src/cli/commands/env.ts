@@ -9,8 +9,9 @@ export const envCommand: Command = {
   options: commonOptions,
   async run(ctx, io, parsed) {
     const env = await stackEnvironment(ctx, stackOptions(parsed));
-    if (parsed.values['json']) io.stdout(JSON.stringify(env, null, 2));
-    else io.stdout(formatDotenv(env));
+    // Its job is the values: the one output that is not masked.
+    if (parsed.values['json']) io.stdoutUnmasked(JSON.stringify(env, null, 2));
+    else io.stdoutUnmasked(formatDotenv(env));
     return 0;
   },
 };

@@ -1,9 +1,9 @@
 import { stackLogs, type LogsOptions } from '../../app/stack-logs.js';
+import { resolveStackTarget } from '../../app/stack-target.js';
 import { DevenvError } from '../../core/errors.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
 import { stackNameFor } from '../stack-name.js';
-import { templateSecrets } from '../template-secrets.js';
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -17,9 +17,13 @@ export const logsCommand: Command = {
     tail: { type: 'string' },
   },
   async run(ctx, io, parsed) {
-    const secrets = await templateSecrets(ctx, stackOptions(parsed));
-    io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true, secrets: () => secrets }));
-    const stack = await stackNameFor(ctx, stackOptions(parsed));
+    io.setRenderer(
+      eventRenderer(ctx, io, { json: parsed.values['json'] === true, secrets: () => ctx.secrets.values() }),
+    );
+    // Resolving the template (when it can be) makes its secret values known to the mask.
+    if (typeof parsed.values['stack'] === 'string')
+      await resolveStackTarget(ctx, stackOptions(parsed)).catch(() => undefined);
+    const stack = await stackNameFor(ctx, stackOptions(parsed), { byLabels: true });
     const logs: LogsOptions = { stack, follow: parsed.values['follow'] === true };
     const service = parsed.positionals[0];
     if (service !== undefined) logs.service = service;

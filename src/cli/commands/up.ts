@@ -7,13 +7,16 @@ import type { WatchAttachment } from '../watch-attachment.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import { DevenvError } from '../../core/errors.js';
-import { projectSecretValues, secretValues } from '../../core/redact.js';
+import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
+import { parseHostIp } from '../host-ip-flag.js';
 import { eventRenderer } from '../event-renderer.js';
 import { colorEnabled } from '../../ui/colors.js';
+import { stackRunState } from '../../app/stack-run-state.js';
+import { detachedMessage } from '../detached-message.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
@@ -44,12 +47,11 @@ export const upCommand: Command = {
   },
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
-    const secrets: string[] = [];
     // devenv.yaml `secrets:` names whose values are masked everywhere, besides secret-looking names.
     const declared = loadDevenvConfig(ctx.cwd).secrets;
     const render = eventRenderer(ctx, io, {
       json: v['json'] === true,
-      secrets: () => secrets,
+      secrets: () => ctx.secrets.values(),
       verbose: v['verbose'] === true,
     });
     let watch: WatchAttachment | undefined;
@@ -67,7 +69,7 @@ export const upCommand: Command = {
       forceBuild: v['build'] === true,
       dataCache: v['no-data-cache'] !== true && ctx.env['DEVENV_NO_DATA_CACHE'] !== '1',
     };
-    if (typeof v['host-ip'] === 'string') options.hostIp = v['host-ip'];
+    if (typeof v['host-ip'] === 'string') options.hostIp = parseHostIp(v['host-ip']);
     if (typeof v['ttl'] === 'string') options.ttlSeconds = parseDurationSeconds(v['ttl'], '--ttl');
     else if (ephemeral) options.ttlSeconds = 4 * 3600;
     if (typeof v['timeout'] === 'string')
@@ -89,7 +91,6 @@ export const upCommand: Command = {
       v['json'] !== true;
     if (tui)
       return attachDashboard(ctx, io, options, {
-        secrets,
         declared,
         ephemeral,
         flag: stackFlag(v),
@@ -98,10 +99,8 @@ export const upCommand: Command = {
 
     const startedSeconds = Math.floor(ctx.clock.now() / 1000);
     let stackName: string | undefined;
-    options.onResolved = (identity, target) => {
+    options.onResolved = (identity) => {
       stackName = identity.name;
-      // Known before anything prints: the template's secret values.
-      secrets.push(...projectSecretValues(target.project, declared));
     };
     let result: UpResult;
     try {
@@ -114,7 +113,7 @@ export const upCommand: Command = {
       }
       throw error;
     }
-    for (const value of secretValues(result.env, declared)) secrets.push(value);
+    ctx.secrets.add(secretValues(result.env, declared));
 
     if (detach) {
       if (!v['json'])
@@ -147,10 +146,13 @@ export const upCommand: Command = {
     tuneHeapForLongLivedProcess();
     const session = startSession(ctx, { upOptions: options, since: startedSeconds });
     session.attach(result);
+    // Attached until Ctrl-C, even when every service has exited and no log stream is left open.
+    const attached = setInterval(() => undefined, 60_000);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    clearInterval(attached);
     await Promise.race([session.close(), sleep(500)]);
     await watch?.close();
     const { engine } = await ctx.engine();
@@ -159,7 +161,7 @@ export const upCommand: Command = {
       await removeStack(ctx, engine, { stack, volumes: true });
       io.stdout(`Ephemeral stack ${stack} removed.`);
     } else {
-      io.stdout(`Detached. Stack ${stack} keeps running; stop it with \`devenv down${stackFlag(v)}\`.`);
+      io.stdout(detachedMessage(stack, await stackRunState(ctx, stack), stackFlag(v)));
     }
     return 0;
   },
@@ -176,14 +178,13 @@ async function attachDashboard(
   io: CommandIO,
   options: UpOptions,
   how: {
-    secrets: string[];
     declared: readonly string[];
     ephemeral: boolean;
     flag: string;
     watch: StackOptions | undefined;
   },
 ): Promise<number> {
-  const { secrets, ephemeral } = how;
+  const { ephemeral } = how;
   tuneHeapForLongLivedProcess();
   const { eventHub } = await import('../../ui/ink/event-hub.js');
   // React's production build (the development one costs several times the CPU and memory);
@@ -206,9 +207,8 @@ async function attachDashboard(
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const sessionCtx: AppContext = { ...ctx, signal: controller.signal };
   let stackName: string | undefined;
-  options.onResolved = (identity, target) => {
+  options.onResolved = (identity) => {
     stackName = identity.name;
-    secrets.push(...projectSecretValues(target.project, how.declared));
   };
   const sessionOptions: SessionOptions = { upOptions: options, since: Math.floor(ctx.clock.now() / 1000) };
   const session = startSession(sessionCtx, sessionOptions);
@@ -235,7 +235,7 @@ async function attachDashboard(
   const dashboard = renderDashboard({
     subscribe: hub.subscribe,
     onIntent: (intent) => session.handle(intent),
-    secrets: { values: () => secrets, names: how.declared },
+    secrets: { values: () => ctx.secrets.values(), names: how.declared },
     color: colorEnabled(ctx.env, io.isTTY),
     testsConfigured: how.watch !== undefined,
     watching: () => watch?.tests.watching ?? false,
@@ -246,7 +246,7 @@ async function attachDashboard(
   const running = (async () => {
     try {
       const result = await up(sessionCtx, options);
-      for (const value of secretValues(result.env, how.declared)) secrets.push(value);
+      ctx.secrets.add(secretValues(result.env, how.declared));
       session.attach(result);
       await (await watching)?.stackReady(result.target);
     } catch (error) {
@@ -299,7 +299,7 @@ async function attachDashboard(
   }
   if (end.kind === 'down') io.stdout(`Stack ${stack} removed with its volumes.`);
   else if (ephemeral) io.stdout(`Ephemeral stack ${stack} removed.`);
-  else io.stdout(`Detached. Stack ${stack} keeps running; stop it with \`devenv down${how.flag}\`.`);
+  else io.stdout(detachedMessage(stack, await stackRunState(ctx, stack), how.flag));
   if (failure !== undefined && !(failure instanceof DevenvError && failure.code === 'INTERRUPTED'))
     throw failure;
   return 0;

@@ -29,6 +29,24 @@ export interface ComposeInput {
   /** Text of another compose file (`extends: {file}`), or undefined when it does not exist. */
   readComposeFile?: (absPath: string) => string | undefined;
   activeProfiles: string[];
+  /**
+   * Told the variables a file's top-level `secrets:` take their values from
+   * (`environment: VAR`), before anything is interpolated, so their values
+   * are masked even in errors about the file.
+   */
+  onSecretVariables?: (names: string[]) => void;
+}
+
+/** `secrets: {x: {environment: VAR}}` -> ["VAR"], read from a parsed, not yet interpolated file. */
+export function secretVariables(document: unknown): string[] {
+  if (document === null || typeof document !== 'object') return [];
+  const secrets = (document as Record<string, unknown>)['secrets'];
+  if (secrets === null || typeof secrets !== 'object') return [];
+  return Object.values(secrets as Record<string, unknown>).flatMap((spec) => {
+    const name =
+      spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>)['environment'] : undefined;
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 export function resolveCompose(input: ComposeInput): ResolvedCompose {
@@ -41,6 +59,7 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
   /** Parsed, interpolated and validated against the schema. */
   const prepare = (path: string, text: string) => {
     const doc = parseSourceDocument({ path, file: displayPath(workingDir, path), text });
+    input.onSecretVariables?.(secretVariables(doc.value));
     const site = { file: doc.file, lineOf: (keyPath: readonly (string | number)[]) => lineOf(doc, keyPath) };
     const value = interpolateTree(doc.value, lookup, site, {
       onUnset: (name) => {

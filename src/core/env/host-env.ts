@@ -8,6 +8,7 @@
 import type { PublishedPort } from '../../contracts/engine.js';
 import type { ComposeProject } from '../compose/model.js';
 import { startLevels } from '../graph/dependency-graph.js';
+import { hostInAddress } from '../plan/port-plan.js';
 
 export interface HostEnvInput {
   project: ComposeProject;
@@ -58,7 +59,7 @@ export function rewriteValue(
       new RegExp(`${before}${name}:(\\d+)${after}`, 'g'),
       (match, lead: string, port: string) => {
         const hostPort = hostPortFor(ports, Number(port));
-        return hostPort === undefined ? match : `${lead}${input.publishedHost}:${hostPort}`;
+        return hostPort === undefined ? match : `${lead}${hostInAddress(input.publishedHost)}:${hostPort}`;
       },
     );
     result = result.replace(
@@ -68,7 +69,7 @@ export function rewriteValue(
         const hostPort = defaultPort === undefined ? undefined : hostPortFor(ports, defaultPort);
         return hostPort === undefined
           ? match
-          : `${lead}${scheme}://${auth ?? ''}${input.publishedHost}:${hostPort}`;
+          : `${lead}${scheme}://${auth ?? ''}${hostInAddress(input.publishedHost)}:${hostPort}`;
       },
     );
   }

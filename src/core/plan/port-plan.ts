@@ -23,6 +23,11 @@ export interface PlannedPort {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
+/** 0.0.0.0, :: or empty: every interface. */
+export function isWildcardHostIp(hostIp: string): boolean {
+  return WILDCARDS.has(hostIp);
+}
+
 export function planPort(port: PortSpec, policy: PortPolicy): PlannedPort {
   const notes: string[] = [];
   let hostIp = policy.hostIp;
@@ -75,4 +80,19 @@ export function portsToPin(
     pins.push(before ? { index, binding, previous: before.hostPort } : { index, binding });
   });
   return pins;
+}
+
+/**
+ * The address this machine reaches a port at that the engine published on
+ * hostIp: for a local engine the bound address itself when it is a specific
+ * one (`--host-ip ::1` binds [::1] only), else the engine's published host.
+ */
+export function reachableHost(publishedHost: string, hostIp: string): string {
+  if (!hostPortsArePinnable(publishedHost) || WILDCARDS.has(hostIp)) return publishedHost;
+  return hostIp.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** A host as it goes before `:port` or into a URL: IPv6 addresses in brackets. */
+export function hostInAddress(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

@@ -10,6 +10,11 @@ import { Labels } from '../stack/labels.js';
 export interface DesiredService {
   name: string;
   configHash: string;
+  /**
+   * Meant to run to completion (a `service_completed_successfully` dependency names it):
+   * having exited with code 0 it is done. Any other service that exited is started again.
+   */
+  runsToCompletion?: boolean;
 }
 
 export interface DesiredStack {
@@ -82,7 +87,7 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
         container: container.name,
         reason: 'config unchanged, running',
       });
-    } else if (container.state === 'exited' && container.exitCode === 0) {
+    } else if (service.runsToCompletion && container.state === 'exited' && container.exitCode === 0) {
       steps.push({
         action: 'KeepService',
         service: service.name,

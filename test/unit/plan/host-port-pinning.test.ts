@@ -21,6 +21,7 @@ function machine(taken: number[], free: number[]): HostPorts {
   const queue = [...free];
   return {
     isFree: async (_ip, port) => !taken.includes(port),
+    isLocalAddress: async () => true,
     pick: async () => {
       const port = queue.shift();
       if (port === undefined) throw new Error('no more free ports in this fake');

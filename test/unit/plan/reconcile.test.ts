@@ -70,9 +70,27 @@ describe('reconcile', () => {
   it('keeps a one-shot service that completed', () => {
     const observed = { containers: [container('app', 'h-app', 'exited', 0)], networks: [], volumes: [] };
     const steps = planText(
-      reconcile({ services: [{ name: 'app', configHash: 'h-app' }], networks: [], volumes: [] }, observed),
+      reconcile(
+        {
+          services: [{ name: 'app', configHash: 'h-app', runsToCompletion: true }],
+          networks: [],
+          volumes: [],
+        },
+        observed,
+      ),
     );
     expect(steps).toEqual(['service:app KeepService s-app-1 (config unchanged, completed)']);
+  });
+
+  it('starts a long-running service again that exited with code 0 (redis on SIGTERM, an engine restart)', () => {
+    const observed = { containers: [container('redis', 'h-redis', 'exited', 0)], networks: [], volumes: [] };
+    const steps = planText(
+      reconcile(
+        { services: [{ name: 'redis', configHash: 'h-redis' }], networks: [], volumes: [] },
+        observed,
+      ),
+    );
+    expect(steps).toEqual(['service:redis StartService s-redis-1 (config unchanged, exited)']);
   });
 
   it('removes duplicate containers of one service', () => {
