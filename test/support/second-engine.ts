@@ -1,0 +1,72 @@
+/**
+ * A second, real Docker engine in its own network namespace (see
+ * second-engine.sh): tests stop and start it as a reboot or `systemctl
+ * restart docker` would, without touching the engine other tests share.
+ * devenv runs "on" that machine: in the namespace, with DOCKER_HOST at its socket.
+ */
+import Docker from 'dockerode';
+import { execa, type ResultPromise } from 'execa';
+import { cliEnv, devenvBin, repoRoot, type CliResult } from './cli.js';
+
+const script = `${repoRoot}test/support/second-engine.sh`;
+
+export interface SecondEngine {
+  readonly name: string;
+  readonly dockerHost: string;
+  /** dockerode on that engine, for checks independent of devenv. */
+  readonly docker: Docker;
+  start(): Promise<void>;
+  /** SIGTERM to dockerd, awaited: it stops its containers first, as on a reboot. */
+  stop(): Promise<void>;
+  /** Copies images from the main engine (once: the data root is kept between runs). */
+  load(...images: string[]): Promise<void>;
+  /** Stops the engine and removes its network namespace. */
+  remove(): Promise<void>;
+  devenv(cwd: string, args: string[], env?: Record<string, string>): Promise<CliResult>;
+  spawnDevenv(cwd: string, args: string[], env?: Record<string, string>): ResultPromise;
+}
+
+/** Whether this machine can run one (root, with ip and nsenter). */
+export function canRunSecondEngine(): boolean {
+  return process.getuid?.() === 0;
+}
+
+export function secondEngine(name: string): SecondEngine {
+  const socket = `/run/${name}.sock`;
+  const dockerHost = `unix://${socket}`;
+  const run = async (...args: string[]) => {
+    await execa('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  };
+  /** devenv as a process of that machine: in its network namespace, pointed at its socket. */
+  const onMachine = (args: string[]) =>
+    ['nsenter', [`--net=/var/run/netns/${name}`, process.execPath, devenvBin, ...args]] as const;
+  const options = (cwd: string, env: Record<string, string>) => ({
+    cwd,
+    env: cliEnv({ ...env, DOCKER_HOST: dockerHost }),
+    reject: false as const,
+  });
+  return {
+    name,
+    dockerHost,
+    docker: new Docker({ socketPath: socket }),
+    start: () => run('start', name),
+    stop: () => run('stop', name),
+    async load(...images) {
+      for (const image of images) await run('load', name, image);
+    },
+    remove: () => run('remove', name),
+    async devenv(cwd, args, env = {}) {
+      const [file, argv] = onMachine(args);
+      const result = await execa(file, argv, { ...options(cwd, env), timeout: 170_000 });
+      return {
+        exitCode: result.exitCode ?? -1,
+        stdout: String(result.stdout),
+        stderr: String(result.stderr),
+      };
+    },
+    spawnDevenv(cwd, args, env = {}) {
+      const [file, argv] = onMachine(args);
+      return execa(file, argv, { ...options(cwd, env), buffer: true });
+    },
+  };
+}
