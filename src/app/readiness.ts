@@ -51,7 +51,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Pro
 async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Promise<boolean> {
   const { check, info } = request;
   const hostPort = (containerPort: number) =>
-    status.ports.find((port) => port.containerPort === containerPort && port.protocol === 'tcp')?.hostPort;
+    'hostNetwork' in check && check.hostNetwork
+      ? containerPort
+      : status.ports.find((port) => port.containerPort === containerPort && port.protocol === 'tcp')
+          ?.hostPort;
   switch (check.kind) {
     case 'healthcheck': {
       if (status.health === 'healthy') return true;

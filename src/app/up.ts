@@ -5,7 +5,7 @@
  */
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
-import { planContainer, networkEngineName } from '../core/plan/container-request.js';
+import { namespaceProviders, planContainer, networkEngineName } from '../core/plan/container-request.js';
 import { DEFAULT_PORT_POLICY, type PortPolicy } from '../core/plan/port-plan.js';
 import { readinessCheck, type ReadinessCheck } from '../core/plan/readiness.js';
 import { reconcile, planText } from '../core/plan/reconcile.js';
@@ -157,6 +157,7 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
       services: [...plans.values()].map((p) => ({
         name: p.name,
         configHash: p.plan.request.labels[Labels.configHash] ?? '',
+        joins: namespaceProviders(project.services[p.name]!),
       })),
       networks: networks.map((n) => n.name),
       volumes: volumes.map((v) => v.name),
