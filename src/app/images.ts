@@ -10,6 +10,7 @@
 import type { ContainerEngine, ImageInfo } from '../contracts/engine.js';
 import type { ComposeProject, ServiceSpec } from '../core/compose/model.js';
 import { DevenvError } from '../core/errors.js';
+import { pullWanted } from '../core/plan/pull-decision.js';
 import { resourceNames } from '../core/stack/identity.js';
 import type { AppContext } from './context.js';
 
@@ -57,22 +58,8 @@ async function prepareService(
     if (!pulled) throw new DevenvError('IMAGE_PULL_FAILED', `Pulled ${ref} but the engine does not list it.`);
     return ready(ref, pulled, 'pulled');
   };
-  /** Whether the policy asks for a pull although `local` (the image on the engine, if any) could run. */
-  const pullWanted = (local: ImageInfo | undefined): boolean => {
-    switch (policy.policy) {
-      case 'always':
-        return true;
-      case 'never':
-      case 'build':
-        return false;
-      case 'missing':
-        return local === undefined;
-      case 'refresh': {
-        const last = local?.lastTaggedAt === undefined ? Number.NaN : Date.parse(local.lastTaggedAt);
-        return !(ctx.clock.now() < last + policy.everyMs);
-      }
-    }
-  };
+  const pullDue = (local: ImageInfo | undefined): boolean =>
+    pullWanted(service.pullPolicy, local, ctx.clock.now());
 
   if (service.build) {
     const tag = service.image ?? resourceNames.image(stack, service.name);
@@ -80,7 +67,7 @@ async function prepareService(
     const forceBuild = options.forceBuild || policy.policy === 'build';
     let existing = forceBuild ? undefined : await engine.inspectImage(tag);
     // A named image may come from a registry; when the pull fails it is built, as compose does.
-    if (!forceBuild && service.image !== undefined && pullWanted(existing)) {
+    if (!forceBuild && service.image !== undefined && pullDue(existing)) {
       try {
         return await pull(tag);
       } catch (error) {
@@ -130,7 +117,7 @@ async function prepareService(
       },
     );
   }
-  if (local && !pullWanted(local)) return ready(ref, local, 'local');
+  if (local && !pullDue(local)) return ready(ref, local, 'local');
   return pull(ref);
 }
 
