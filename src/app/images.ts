@@ -1,11 +1,16 @@
 /**
- * Images for a stack: the local image when present, otherwise pulled with
- * progress; `build:` services built through the engine's build API.
- * Independent images are prepared in parallel.
+ * Images for a stack, by each service's pull_policy as compose applies it:
+ * missing (the default) uses the local image when present and pulls
+ * otherwise; always pulls; never only uses the local image; daily, weekly
+ * and every_N pull when the local one was last pulled longer ago; `build:`
+ * services are built through the engine's build API when their image is
+ * missing (pull_policy build: every time). Independent images are prepared
+ * in parallel.
  */
 import type { ContainerEngine, ImageInfo } from '../contracts/engine.js';
 import type { ComposeProject, ServiceSpec } from '../core/compose/model.js';
 import { DevenvError } from '../core/errors.js';
+import { pullWanted } from '../core/plan/pull-decision.js';
 import { resourceNames } from '../core/stack/identity.js';
 import type { AppContext } from './context.js';
 
@@ -40,10 +45,40 @@ async function prepareService(
     });
     return { ref, info, source };
   };
+  const policy = service.pullPolicy ?? { policy: 'missing' };
+  const platform = service.platform !== undefined ? { platform: service.platform } : {};
+  const pull = async (ref: string): Promise<PreparedImage> => {
+    await engine.pullImage(
+      ref,
+      (progress) => ctx.emit({ type: 'image.pulling', service: service.name, image: ref, progress }),
+      ctx.signal,
+      platform,
+    );
+    const pulled = await engine.inspectImage(ref);
+    if (!pulled) throw new DevenvError('IMAGE_PULL_FAILED', `Pulled ${ref} but the engine does not list it.`);
+    return ready(ref, pulled, 'pulled');
+  };
+  const pullDue = (local: ImageInfo | undefined): boolean =>
+    pullWanted(service.pullPolicy, local, ctx.clock.now());
+
   if (service.build) {
     const tag = service.image ?? resourceNames.image(stack, service.name);
     const build = service.build;
-    const existing = options.forceBuild ? undefined : await engine.inspectImage(tag);
+    const forceBuild = options.forceBuild || policy.policy === 'build';
+    let existing = forceBuild ? undefined : await engine.inspectImage(tag);
+    // A named image may come from a registry; when the pull fails it is built, as compose does.
+    if (!forceBuild && service.image !== undefined && pullDue(existing)) {
+      try {
+        return await pull(tag);
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        ctx.emit({
+          type: 'info',
+          message: `${service.name}: could not pull ${tag} (pull_policy ${policy.policy === 'refresh' ? policy.written : policy.policy}); ${existing ? 'using the local image' : 'building it'}`,
+        });
+        existing ??= await engine.inspectImage(tag);
+      }
+    }
     if (existing) return ready(tag, existing, 'local');
     await engine.buildImage(
       {
@@ -53,6 +88,7 @@ async function prepareService(
         args: build.args,
         labels: { ...build.labels, ...options.labels },
         ...(build.target !== undefined ? { target: build.target } : {}),
+        ...platform,
       },
       (progress) => ctx.emit({ type: 'image.building', service: service.name, image: tag, progress }),
       ctx.signal,
@@ -72,15 +108,17 @@ async function prepareService(
     });
   }
   const local = await engine.inspectImage(ref);
-  if (local) return ready(ref, local, 'local');
-  await engine.pullImage(
-    ref,
-    (progress) => ctx.emit({ type: 'image.pulling', service: service.name, image: ref, progress }),
-    ctx.signal,
-  );
-  const pulled = await engine.inspectImage(ref);
-  if (!pulled) throw new DevenvError('IMAGE_PULL_FAILED', `Pulled ${ref} but the engine does not list it.`);
-  return ready(ref, pulled, 'pulled');
+  if (policy.policy === 'never' && !local) {
+    throw new DevenvError(
+      'IMAGE_NOT_FOUND',
+      `Image ${ref} for service "${service.name}" is not on the engine, and its pull_policy is "never".`,
+      {
+        hint: `Pull or build it yourself (\`docker pull ${ref}\`), or change pull_policy to "missing" so devenv pulls it.`,
+      },
+    );
+  }
+  if (local && !pullDue(local)) return ready(ref, local, 'local');
+  return pull(ref);
 }
 
 export async function prepareImages(

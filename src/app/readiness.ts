@@ -51,12 +51,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Pro
 
 async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Promise<boolean> {
   const { check, info } = request;
+  const hostNetwork = 'hostNetwork' in check && check.hostNetwork === true;
   const published = (containerPort: number) =>
     status.ports.find((port) => port.containerPort === containerPort && port.protocol === 'tcp');
-  const hostPort = (containerPort: number) => published(containerPort)?.hostPort;
+  // network_mode: host listens on the engine's host itself, on the container's port.
+  const hostPort = (containerPort: number) =>
+    hostNetwork ? containerPort : published(containerPort)?.hostPort;
   // Probe the address the port is bound to (`--host-ip ::1` publishes on [::1] only).
   const host = (containerPort: number) =>
-    reachableHost(info.publishedHost, published(containerPort)?.hostIp ?? '');
+    hostNetwork
+      ? info.publishedHost
+      : reachableHost(info.publishedHost, published(containerPort)?.hostIp ?? '');
   switch (check.kind) {
     case 'healthcheck': {
       if (status.health === 'healthy') return true;

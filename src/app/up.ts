@@ -5,7 +5,7 @@
  */
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
-import { planContainer, networkEngineName } from '../core/plan/container-request.js';
+import { namespaceProviders, planContainer, networkEngineName } from '../core/plan/container-request.js';
 import {
   DEFAULT_PORT_POLICY,
   hostPortsArePinnable,
@@ -166,6 +166,7 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
         name: p.name,
         configHash: p.plan.request.labels[Labels.configHash] ?? '',
         runsToCompletion: p.check.kind === 'completed',
+        joins: namespaceProviders(project.services[p.name]!),
       })),
       networks: networks.map((n) => n.name),
       volumes: volumes.map((v) => v.name),

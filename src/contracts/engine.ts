@@ -27,6 +27,8 @@ export interface ImageInfo {
   cmd: string[];
   env: Record<string, string>;
   labels: Record<string, string>;
+  /** When the image was last pulled or tagged here (ISO), when the engine knows. */
+  lastTaggedAt?: string;
 }
 
 export interface ProgressUpdate {
@@ -44,6 +46,13 @@ export interface BuildRequest {
   args: Record<string, string>;
   target?: string;
   labels: Record<string, string>;
+  /** OS/ARCH[/VARIANT] to build for. */
+  platform?: string;
+}
+
+export interface PullOptions {
+  /** OS/ARCH[/VARIANT] to pull. */
+  platform?: string;
 }
 
 export interface PortBinding {
@@ -82,6 +91,46 @@ export interface HealthcheckRequest {
   startIntervalMs?: number;
 }
 
+/**
+ * A network namespace other than the stack's networks: the host's, none, the
+ * engine's default bridge, or another container's (by name or id).
+ */
+export type NetworkMode = 'host' | 'none' | 'bridge' | `container:${string}`;
+
+export interface Ulimit {
+  name: string;
+  soft: number;
+  hard: number;
+}
+
+export interface DeviceMapping {
+  hostPath: string;
+  containerPath: string;
+  /** cgroup permissions, e.g. "rwm". */
+  permissions: string;
+}
+
+/** cgroup limits; each unset one is the engine's default (none). */
+export interface ResourceLimits {
+  memoryBytes?: number;
+  memoryReservationBytes?: number;
+  /** Memory plus swap; -1: unlimited swap. */
+  memorySwapBytes?: number;
+  /** CPUs, fractional (0.5: half a CPU). */
+  cpus?: number;
+  cpuShares?: number;
+  /** CPUs the container may run on ("0-2", "0,1"). */
+  cpuset?: string;
+  /** -1: unlimited. */
+  pidsLimit?: number;
+}
+
+export interface LogConfig {
+  /** undefined: the engine's default driver. */
+  driver?: string;
+  options: Record<string, string>;
+}
+
 export interface NetworkAttachment {
   network: string;
   aliases: string[];
@@ -114,6 +163,38 @@ export interface ContainerRequest {
   tty: boolean;
   openStdin: boolean;
   extraHosts: string[];
+  /** OS/ARCH[/VARIANT] the container runs as (engines with API 1.41+). */
+  platform?: string;
+  /** Set: the container joins this namespace instead of `networks` (which is then empty) and publishes nothing. */
+  networkMode?: NetworkMode;
+  /** tmpfs mounts: container path -> mount options ("" for none). */
+  tmpfs?: Record<string, string>;
+  ulimits?: Ulimit[];
+  capAdd?: string[];
+  capDrop?: string[];
+  sysctls?: Record<string, string>;
+  shmSizeBytes?: number;
+  /** OCI runtime name. */
+  runtime?: string;
+  devices?: DeviceMapping[];
+  securityOpt?: string[];
+  resources?: ResourceLimits;
+  oomScoreAdj?: number;
+  privileged?: boolean;
+  readOnlyRootfs?: boolean;
+  groupAdd?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** IPC namespace: "private", "shareable", "host", "none" or "container:NAME". */
+  ipcMode?: string;
+  /** PID namespace: "host" or "container:NAME". */
+  pidMode?: string;
+  usernsMode?: string;
+  domainname?: string;
+  macAddress?: string;
+  logging?: LogConfig;
+  storageOpt?: Record<string, string>;
 }
 
 export type ContainerRunState =
@@ -177,7 +258,12 @@ export interface ContainerEngine {
   info(): Promise<EngineInfo>;
 
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
-  pullImage(ref: string, onProgress: (update: ProgressUpdate) => void, signal?: AbortSignal): Promise<void>;
+  pullImage(
+    ref: string,
+    onProgress: (update: ProgressUpdate) => void,
+    signal?: AbortSignal,
+    options?: PullOptions,
+  ): Promise<void>;
   buildImage(
     request: BuildRequest,
     onProgress: (update: ProgressUpdate) => void,

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { devenv, spawnDevenv } from '../support/cli.js';
-import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
+import { countOf, docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
 import { dataServicesCompose, tempProject, type TempProject } from '../support/projects.js';
 
 const prefix = runPrefix();
@@ -82,6 +82,93 @@ describe('config', () => {
     const json = await devenv(dir, ['config', '--json', '--fixed-ports', '--branch', `${prefix}-cfg`]);
     const fixed = JSON.parse(json.stdout) as ResolvedConfigOutput;
     expect(fixed['x-devenv'].services['web']?.ports[0]?.published).toBe('8080');
+  });
+});
+
+describe('compose keys for the container', () => {
+  it('config shows them resolved, up -d applies them, a network_mode sidecar is ready through db', async () => {
+    const dir = await project({
+      'compose.yaml': `
+services:
+  db:
+    image: \${REDIS_IMAGE:-redis:7}
+    ports: ["6379"]
+    ulimits: {nofile: {soft: 1024, hard: 2048}}
+    cap_drop: [MKNOD]
+    deploy: {replicas: 1, resources: {limits: {memory: 256m, pids: 128}}}
+  sidecar:
+    image: \${REDIS_IMAGE:-redis:7}
+    entrypoint: ["/bin/sh", "-c", "exec sleep 600"]
+    network_mode: service:db
+    pull_policy: never
+    healthcheck:
+      test: ["CMD", "redis-cli", "-h", "127.0.0.1", "ping"]
+  offline:
+    image: \${REDIS_IMAGE:-redis:7}
+    entrypoint: ["sleep", "600"]
+    network_mode: none
+`,
+    });
+    const branch = `${prefix}-keys`;
+    const config = await devenv(dir, ['config', '--json', '--branch', branch]);
+    expect(config.exitCode, config.stderr).toBe(0);
+    expect(config.stderr).toContain('services.db.deploy.replicas is a Swarm setting');
+    const services = (JSON.parse(config.stdout) as { services: Record<string, Record<string, unknown>> })
+      .services;
+    expect(services.db).toMatchObject({
+      ulimits: { nofile: { soft: 1024, hard: 2048 } },
+      cap_drop: ['MKNOD'],
+      mem_limit: 268435456,
+      pids_limit: 128,
+    });
+    expect(services.sidecar).toMatchObject({
+      network_mode: 'service:db',
+      pull_policy: 'never',
+      depends_on: { db: { condition: 'service_started', required: true, restart: true } },
+    });
+
+    const up = await devenv(dir, ['up', '-d', '--branch', branch]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const { containers } = await resourcesWhere(`dev.devenv.branch=${branch}`);
+    const inspect = async (service: string) => {
+      const id = containers.find((c) => c.Labels['dev.devenv.service'] === service)?.Id ?? '';
+      return { id, raw: await docker.getContainer(id).inspect() };
+    };
+    const [db, sidecar, offline] = await Promise.all(['db', 'sidecar', 'offline'].map(inspect));
+    expect(db?.raw.HostConfig).toMatchObject({
+      Memory: 268435456,
+      PidsLimit: 128,
+      CapDrop: ['MKNOD'],
+      Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }],
+    });
+    // up -d returned, so the sidecar's healthcheck (redis-cli against 127.0.0.1, db's loopback) passed.
+    expect(sidecar?.raw.HostConfig.NetworkMode).toBe(`container:${db?.id}`);
+    expect(offline?.raw.HostConfig.NetworkMode).toBe('none');
+
+    const env = JSON.parse((await devenv(dir, ['env', '--json', '--branch', branch])).stdout) as Record<
+      string,
+      string
+    >;
+    expect(env['SIDECAR_PORT']).toBe(env['DB_PORT']);
+    const again = await devenv(dir, ['up', '-d', '--json', '--branch', branch]);
+    const plan = again.stdout
+      .split('\n')
+      .map((line) =>
+        line.startsWith('{') ? (JSON.parse(line) as { type: string; steps?: string[] }) : undefined,
+      )
+      .find((event) => event?.type === 'plan');
+    expect(plan?.steps?.every((step) => step.includes('KeepService'))).toBe(true);
+    expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
+  });
+
+  it('pull_policy never with a missing image is a clear error', async () => {
+    const dir = await project({
+      'compose.yaml': 'services:\n  app:\n    image: devenv-test/absent:0\n    pull_policy: never\n',
+    });
+    const up = await devenv(dir, ['up', '-d', '--branch', `${prefix}-never`]);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toContain('devenv-test/absent:0');
+    expect(up.stderr).toContain('pull_policy is "never"');
   });
 });
 

@@ -80,10 +80,61 @@ function exposedKeys(expose: string): string[] {
   return keys;
 }
 
+type HostConfig = NonNullable<Dockerode.ContainerCreateOptions['HostConfig']>;
+
+/** The runtime options of a request as HostConfig fields; only those the request sets. */
+export function runtimeHostConfig(request: ContainerRequest): Partial<HostConfig> {
+  const host: Partial<HostConfig> & { Sysctls?: Record<string, string> } = {};
+  if (request.tmpfs) host.Tmpfs = request.tmpfs;
+  if (request.ulimits) {
+    host.Ulimits = request.ulimits.map((limit) => ({ Name: limit.name, Soft: limit.soft, Hard: limit.hard }));
+  }
+  if (request.capAdd) host.CapAdd = request.capAdd;
+  if (request.capDrop) host.CapDrop = request.capDrop;
+  if (request.sysctls) host.Sysctls = request.sysctls;
+  if (request.shmSizeBytes !== undefined) host.ShmSize = request.shmSizeBytes;
+  if (request.runtime !== undefined) host.Runtime = request.runtime;
+  if (request.devices) {
+    host.Devices = request.devices.map((device) => ({
+      PathOnHost: device.hostPath,
+      PathInContainer: device.containerPath,
+      CgroupPermissions: device.permissions,
+    }));
+  }
+  if (request.securityOpt) host.SecurityOpt = request.securityOpt;
+  const resources = request.resources;
+  if (resources?.memoryBytes !== undefined) host.Memory = resources.memoryBytes;
+  if (resources?.memoryReservationBytes !== undefined)
+    host.MemoryReservation = resources.memoryReservationBytes;
+  if (resources?.memorySwapBytes !== undefined) host.MemorySwap = resources.memorySwapBytes;
+  if (resources?.cpus !== undefined) host.NanoCpus = Math.round(resources.cpus * 1e9);
+  if (resources?.cpuShares !== undefined) host.CpuShares = resources.cpuShares;
+  if (resources?.cpuset !== undefined) host.CpusetCpus = resources.cpuset;
+  if (resources?.pidsLimit !== undefined) host.PidsLimit = resources.pidsLimit;
+  if (request.oomScoreAdj !== undefined) host.OomScoreAdj = request.oomScoreAdj;
+  if (request.privileged !== undefined) host.Privileged = request.privileged;
+  if (request.readOnlyRootfs !== undefined) host.ReadonlyRootfs = request.readOnlyRootfs;
+  if (request.groupAdd) host.GroupAdd = request.groupAdd;
+  if (request.dns) host.Dns = request.dns;
+  if (request.dnsSearch) host.DnsSearch = request.dnsSearch;
+  if (request.dnsOptions) host.DnsOptions = request.dnsOptions;
+  if (request.ipcMode !== undefined) host.IpcMode = request.ipcMode;
+  if (request.pidMode !== undefined) host.PidMode = request.pidMode;
+  if (request.usernsMode !== undefined) host.UsernsMode = request.usernsMode;
+  if (request.logging) {
+    host.LogConfig = {
+      Type: request.logging.driver ?? '',
+      Config: request.logging.options,
+    } as HostConfig['LogConfig'];
+  }
+  if (request.storageOpt) host.StorageOpt = request.storageOpt;
+  return host;
+}
+
 export function createOptions(
   request: ContainerRequest,
   apiVersion: string,
-): Dockerode.ContainerCreateOptions {
+): Dockerode.ContainerCreateOptions & { platform?: string } {
   const exposedPorts: Record<string, object> = {};
   const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const port of request.ports) {
@@ -93,8 +144,9 @@ export function createOptions(
   }
   for (const expose of request.expose) for (const key of exposedKeys(expose)) exposedPorts[key] = {};
 
-  const [firstNetwork] = request.networks;
-  const options: Dockerode.ContainerCreateOptions = {
+  // With a network mode the container joins that namespace and none of the stack's networks.
+  const [firstNetwork] = request.networkMode === undefined ? request.networks : [];
+  const options: Dockerode.ContainerCreateOptions & { platform?: string } = {
     name: request.name,
     Image: request.image,
     Env: Object.entries(request.env).map(([key, value]) => `${key}=${value}`),
@@ -118,8 +170,13 @@ export function createOptions(
       },
       ExtraHosts: request.extraHosts.map(extraHost),
       ...(firstNetwork ? { NetworkMode: firstNetwork.network } : {}),
+      ...(request.networkMode !== undefined ? { NetworkMode: request.networkMode } : {}),
+      ...runtimeHostConfig(request),
     },
   };
+  // dockerode sends the create body's top-level keys as query parameters too: `platform` is one (API 1.41+).
+  if (request.platform !== undefined && apiAtLeast(apiVersion, '1.41')) options.platform = request.platform;
+  if (request.domainname !== undefined) options.Domainname = request.domainname;
   if (request.command !== undefined) options.Cmd = request.command;
   if (request.entrypoint !== undefined) options.Entrypoint = request.entrypoint;
   if (request.workingDir !== undefined) options.WorkingDir = request.workingDir;
@@ -128,9 +185,19 @@ export function createOptions(
   if (request.stopSignal !== undefined) options.StopSignal = request.stopSignal;
   if (request.healthcheck !== undefined)
     options.Healthcheck = healthcheckConfig(request.healthcheck, apiVersion);
+  // The MAC address moved to the endpoint in API 1.44 (Config.MacAddress is deprecated there).
+  const macOnEndpoint = firstNetwork !== undefined && apiAtLeast(apiVersion, '1.44');
+  if (request.macAddress !== undefined && !macOnEndpoint) {
+    (options as { MacAddress?: string }).MacAddress = request.macAddress;
+  }
   if (firstNetwork) {
     options.NetworkingConfig = {
-      EndpointsConfig: { [firstNetwork.network]: { Aliases: firstNetwork.aliases } },
+      EndpointsConfig: {
+        [firstNetwork.network]: {
+          Aliases: firstNetwork.aliases,
+          ...(request.macAddress !== undefined && macOnEndpoint ? { MacAddress: request.macAddress } : {}),
+        },
+      },
     };
   }
   return options;

@@ -19,6 +19,7 @@ import type {
   LogLine,
   LogOptions,
   ProgressUpdate,
+  PullOptions,
   ResourceSummary,
 } from '../../contracts/engine.js';
 import { DevenvError } from '../../core/errors.js';
@@ -199,6 +200,9 @@ export class DockerEngine implements ContainerEngine {
       labels: config.Labels ?? {},
     };
     if (config.Healthcheck?.Test) info.healthcheck = config.Healthcheck.Test;
+    const lastTagTime = (image as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime;
+    // The engine reports "0001-01-01T00:00:00Z" for an image never tagged here.
+    if (lastTagTime && !lastTagTime.startsWith('0001-')) info.lastTaggedAt = lastTagTime;
     return info;
   }
 
@@ -206,6 +210,7 @@ export class DockerEngine implements ContainerEngine {
     ref: string,
     onProgress: (update: ProgressUpdate) => void,
     signal?: AbortSignal,
+    options: PullOptions = {},
   ): Promise<void> {
     const pullFailed = (error: unknown, message: string): DevenvError => {
       if (isConnectionFailure(error)) return unreachableError(this.endpoint.endpoint, error);
@@ -216,7 +221,10 @@ export class DockerEngine implements ContainerEngine {
     };
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.docker.pull(ref, signal ? { abortSignal: signal } : {})) as NodeJS.ReadableStream;
+      stream = (await this.docker.pull(ref, {
+        ...(signal ? { abortSignal: signal } : {}),
+        ...(options.platform !== undefined ? { platform: options.platform } : {}),
+      })) as NodeJS.ReadableStream;
     } catch (error) {
       if (isAbort(error, signal))
         throw new DevenvError('INTERRUPTED', `Pull of ${ref} was interrupted.`, { cause: error });
@@ -286,6 +294,7 @@ export class DockerEngine implements ContainerEngine {
     // Only when given: docker-modem would otherwise send "abortSignal=" in the query.
     if (signal) options.abortSignal = signal;
     if (request.target) options.target = request.target;
+    if (request.platform) options.platform = request.platform;
 
     let stream: NodeJS.ReadableStream;
     try {

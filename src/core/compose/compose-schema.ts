@@ -65,6 +65,13 @@ function patch(schema: JsonObject): JsonObject {
     props[key] ??= {};
   }
   props.develop = { type: ['object', 'null'] };
+  // daily, weekly and every_<duration> came after the packaged enum; normalization checks the value.
+  props.pull_policy = { type: 'string' };
+  const resources = object(object(object(object(definitions.deployment).properties).resources).properties);
+  const limits = object(object(resources.limits).properties);
+  limits.memory = { type: ['string', 'integer'] };
+  limits.pids = { type: ['integer', 'string'] };
+  object(object(resources.reservations).properties).memory = { type: ['string', 'integer'] };
   props.stop_grace_period = { type: 'string', format: 'duration' };
   props.env_file = {
     oneOf: [

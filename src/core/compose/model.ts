@@ -53,10 +53,101 @@ export interface ServiceSpec {
   tty?: boolean;
   stdinOpen?: boolean;
   extraHosts: string[];
+  /** `pull_policy`; undefined: compose's default (pull when missing). */
+  pullPolicy?: PullPolicySpec;
+  /** `platform` ("linux/amd64"): images are pulled, built and run for it. */
+  platform?: string;
+  /**
+   * `network_mode` as written: host, none, bridge, service:NAME or container:NAME.
+   * When set the service joins no networks (`networks` is empty); service:NAME adds an
+   * implicit dependency on NAME.
+   */
+  networkMode?: string;
+  /** `tmpfs:` entries, as the engine's HostConfig.Tmpfs takes them: a path and its mount options. */
+  tmpfs?: TmpfsSpec[];
+  /** The container's kernel, cgroup, security and logging settings; absent when the template sets none. */
+  runtimeOptions?: RuntimeOptionsSpec;
   /** `x-` keys of the service. */
   extensions: Record<string, unknown>;
   /** `develop:` section, kept as written (used by watch mode). */
   develop?: unknown;
+}
+
+export type PullPolicySpec =
+  | { policy: 'always' | 'never' | 'missing' | 'build' }
+  /** daily, weekly, every_12h: pull when the local image was last pulled longer ago than this. */
+  | { policy: 'refresh'; written: string; everyMs: number };
+
+export interface TmpfsSpec {
+  /** Absolute path in the container. */
+  target: string;
+  /** Mount options as written after the colon ("size=64m,mode=1777"), when any. */
+  options?: string;
+}
+
+export interface UlimitSpec {
+  soft: number;
+  hard: number;
+}
+
+export interface DeviceSpec {
+  /** Host device path. */
+  source: string;
+  /** Path in the container (defaults to the host path). */
+  target: string;
+  /** cgroup permissions, e.g. "rwm". */
+  permissions: string;
+}
+
+export interface LoggingSpec {
+  driver?: string;
+  options: Record<string, string>;
+}
+
+/**
+ * Per-container settings compose applies on a single engine: resources
+ * (from the top-level keys or deploy.resources), capabilities, sysctls,
+ * security, DNS, namespaces and logging. Sizes are bytes; only keys the
+ * template sets are present.
+ */
+export interface RuntimeOptionsSpec {
+  ulimits?: Record<string, UlimitSpec>;
+  capAdd?: string[];
+  capDrop?: string[];
+  sysctls?: Record<string, string>;
+  shmSizeBytes?: number;
+  /** OCI runtime name (`runtime:`), e.g. "runc". */
+  runtime?: string;
+  devices?: DeviceSpec[];
+  securityOpt?: string[];
+  /** mem_limit or deploy.resources.limits.memory. */
+  memLimitBytes?: number;
+  /** mem_reservation or deploy.resources.reservations.memory. */
+  memReservationBytes?: number;
+  /** memswap_limit; -1: unlimited swap. */
+  memswapLimitBytes?: number;
+  /** cpus or deploy.resources.limits.cpus (CPUs, fractional). */
+  cpus?: number;
+  cpuShares?: number;
+  cpuset?: string;
+  /** pids_limit or deploy.resources.limits.pids; -1: unlimited. */
+  pidsLimit?: number;
+  oomScoreAdj?: number;
+  privileged?: boolean;
+  readOnly?: boolean;
+  groupAdd?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOpt?: string[];
+  /** As written; service:NAME is shared with that service's container (and depended on). */
+  ipc?: string;
+  /** As written; service:NAME is shared with that service's container (and depended on). */
+  pid?: string;
+  usernsMode?: string;
+  domainname?: string;
+  macAddress?: string;
+  logging?: LoggingSpec;
+  storageOpt?: Record<string, string>;
 }
 
 export interface BuildSpec {

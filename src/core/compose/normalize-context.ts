@@ -32,15 +32,20 @@ export function parseAt<T>(context: NormalizeContext, path: KeyPath, parse: () =
   }
 }
 
-/** "services.app.deploy is not supported by devenv and is ignored", at its line. */
-export function warnIgnored(context: NormalizeContext, path: KeyPath): void {
+/** A warning about the key at path, at its line. */
+export function warnAt(context: NormalizeContext, path: KeyPath, message: string): void {
   const location = context.locate(path);
   context.warn({
-    message: `${formatKeyPath(path)} is not supported by devenv and is ignored`,
+    message,
     file: location.file,
     ...(location.line !== undefined ? { line: location.line } : {}),
     path: formatKeyPath(path),
   });
+}
+
+/** "services.app.links is not supported by devenv and is ignored", at its line. */
+export function warnIgnored(context: NormalizeContext, path: KeyPath): void {
+  warnAt(context, path, `${formatKeyPath(path)} is not supported by devenv and is ignored`);
 }
 
 export function isMapping(value: unknown): value is Record<string, unknown> {

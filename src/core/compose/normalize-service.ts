@@ -2,7 +2,7 @@
 import { normalizeBuild } from './build-spec.js';
 import { normalizeFileRefs } from './file-refs.js';
 import { durationAt, normalizeHealthcheck } from './healthcheck.js';
-import type { KeyPath } from './key-path.js';
+import { formatKeyPath, type KeyPath } from './key-path.js';
 import { listOrDictToMap } from './list-or-dict.js';
 import type {
   DependsOnCondition,
@@ -10,6 +10,7 @@ import type {
   ServiceNetworkSpec,
   ServiceSpec,
   ServiceVolumeSpec,
+  TmpfsSpec,
 } from './model.js';
 import {
   asBoolean,
@@ -18,10 +19,13 @@ import {
   isMapping,
   parseAt,
   stringMap,
+  warnAt,
   warnUnknownKeys,
   type NormalizeContext,
 } from './normalize-context.js';
 import { parsePortEntry } from './ports-syntax.js';
+import { parsePullPolicy } from './pull-policy.js';
+import { normalizeRuntimeOptions, RUNTIME_OPTION_KEYS } from './runtime-options.js';
 import { resolveServiceEnvironment } from './service-environment.js';
 import { splitShellWords } from './shell-words.js';
 import { parseServiceVolume, parseTmpfsEntry } from './volumes-syntax.js';
@@ -57,6 +61,10 @@ export const SUPPORTED_SERVICE_KEYS: ReadonlySet<string> = new Set([
   'stdin_open',
   'extra_hosts',
   'develop',
+  'pull_policy',
+  'platform',
+  'network_mode',
+  ...RUNTIME_OPTION_KEYS,
 ]);
 
 const DEPENDS_ON_KEYS = new Set(['condition', 'required', 'restart']);
@@ -126,15 +134,100 @@ function volumes(
 ): ServiceVolumeSpec[] {
   const home = context.environment.HOME;
   const paths = { workingDir: context.workingDir, ...(home !== undefined ? { home } : {}) };
-  const out = (Array.isArray(service.volumes) ? service.volumes : []).map((entry, index) =>
+  return (Array.isArray(service.volumes) ? service.volumes : []).map((entry, index) =>
     parseAt(context, [...path, 'volumes', index], () => parseServiceVolume(entry, paths)),
   );
-  const tmpfs = service.tmpfs === undefined ? [] : [service.tmpfs].flat();
-  tmpfs.forEach((entry, index) => {
-    const entryPath = typeof service.tmpfs === 'string' ? [...path, 'tmpfs'] : [...path, 'tmpfs', index];
-    out.push(parseAt(context, entryPath, () => parseTmpfsEntry(String(entry))));
+}
+
+/** `tmpfs:` (a string or a list): "/path" or "/path:size=64m,mode=1777", options kept for the engine. */
+function tmpfs(context: NormalizeContext, path: KeyPath, value: unknown): TmpfsSpec[] {
+  if (value === undefined || value === null) return [];
+  return [value].flat().map((entry, index) => {
+    const text = String(entry);
+    // Checks the path and the size and mode options, with the key in the error.
+    parseAt(context, typeof value === 'string' ? path : [...path, index], () => parseTmpfsEntry(text));
+    const colon = text.indexOf(':');
+    if (colon < 0) return { target: text };
+    const options = text.slice(colon + 1);
+    return options === '' ? { target: text.slice(0, colon) } : { target: text.slice(0, colon), options };
   });
-  return out;
+}
+
+/** Keys the engine refuses beside a shared network namespace (network_mode service:/container:). */
+const SHARED_NETWORK_CONFLICTS = [
+  ['ports', 'publishes its ports'],
+  ['expose', 'exposes its ports'],
+  ['hostname', 'sets the hostname'],
+  ['dns', 'sets DNS servers'],
+  ['extra_hosts', 'sets extra hosts'],
+  ['mac_address', 'sets the MAC address'],
+] as const;
+
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isMapping(value)) return Object.keys(value).length > 0;
+  return true;
+}
+
+/** `network_mode`, checked against the keys that cannot go with it. */
+function networkMode(
+  context: NormalizeContext,
+  path: KeyPath,
+  service: Record<string, unknown>,
+): string | undefined {
+  const value = service.network_mode;
+  if (value === undefined || value === null) return undefined;
+  const at = [...path, 'network_mode'];
+  const mode = String(value);
+  const shared = /^(service|container):(.*)$/.exec(mode);
+  if (shared ? shared[2] === '' : !['host', 'none', 'bridge'].includes(mode)) {
+    throw invalidAt(
+      context,
+      at,
+      `invalid network_mode "${mode}": use host, none, bridge, service:NAME or container:NAME (networks: for the stack's networks)`,
+    );
+  }
+  if (service.networks !== undefined && service.networks !== null) {
+    throw invalidAt(
+      context,
+      [...path, 'networks'],
+      `"networks" and "network_mode" are mutually exclusive (a service with network_mode joins no networks); remove one of them`,
+    );
+  }
+  if (shared) {
+    for (const [key, what] of SHARED_NETWORK_CONFLICTS) {
+      if (isSet(service[key])) {
+        throw invalidAt(
+          context,
+          [...path, key],
+          `a service with network_mode "${mode}" shares that container's network and cannot have ${key} (the engine refuses a container that ${what} there); set it on ${shared[2]} instead`,
+        );
+      }
+    }
+  }
+  if (mode === 'host' && isSet(service.mac_address)) {
+    throw invalidAt(context, [...path, 'mac_address'], 'mac_address cannot be used with network_mode "host"');
+  }
+  if ((mode === 'host' || mode === 'none') && isSet(service.ports)) {
+    warnAt(
+      context,
+      [...path, 'ports'],
+      mode === 'host'
+        ? `${formatKeyPath([...path, 'ports'])} are not published with network_mode "host": the service listens on the host's own ports (devenv probes and reports those)`
+        : `${formatKeyPath([...path, 'ports'])} are not published with network_mode "none" (the service has no network)`,
+    );
+  }
+  return mode;
+}
+
+/** service:NAME in network_mode, ipc or pid: NAME starts first, as compose does. */
+function addImplicitDependencies(spec: ServiceSpec): void {
+  for (const mode of [spec.networkMode, spec.runtimeOptions?.ipc, spec.runtimeOptions?.pid]) {
+    if (mode === undefined || !mode.startsWith('service:')) continue;
+    const name = mode.slice('service:'.length);
+    spec.dependsOn[name] ??= { condition: 'service_started', required: true, restart: true };
+  }
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -159,7 +252,10 @@ export function normalizeService(context: NormalizeContext, name: string, raw: u
     volumes: volumes(context, path, service),
     dependsOn: dependsOn(context, [...path, 'depends_on'], service.depends_on),
     labels: stringMap(listOrDictToMap(service.labels)),
-    networks: networks(context, [...path, 'networks'], service.networks),
+    networks:
+      service.network_mode === undefined || service.network_mode === null
+        ? networks(context, [...path, 'networks'], service.networks)
+        : {},
     profiles: Array.isArray(service.profiles) ? service.profiles.map(String) : [],
     secrets: normalizeFileRefs(context, [...path, 'secrets'], 'secrets', service.secrets),
     configs: normalizeFileRefs(context, [...path, 'configs'], 'configs', service.configs),
@@ -202,5 +298,32 @@ export function normalizeService(context: NormalizeContext, name: string, raw: u
     if (value !== undefined) spec[field] = value;
   }
   if (service.develop !== undefined) spec.develop = service.develop;
+
+  const mode = networkMode(context, path, service);
+  if (mode !== undefined) spec.networkMode = mode;
+  if (typeof service.pull_policy === 'string') {
+    const written = service.pull_policy;
+    spec.pullPolicy = parseAt(context, [...path, 'pull_policy'], () => parsePullPolicy(written));
+    if (spec.pullPolicy.policy === 'build' && !spec.build) {
+      throw invalidAt(context, [...path, 'pull_policy'], 'pull_policy "build" needs a build section');
+    }
+  }
+  const platform = optionalString(service.platform);
+  if (platform !== undefined && platform !== '') {
+    if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_.]+)?$/i.test(platform)) {
+      throw invalidAt(context, [...path, 'platform'], `invalid platform "${platform}": use OS/ARCH[/VARIANT], e.g. linux/amd64`);
+    }
+    spec.platform = platform;
+  }
+  const tmpfsEntries = tmpfs(context, [...path, 'tmpfs'], service.tmpfs);
+  if (tmpfsEntries.length > 0) spec.tmpfs = tmpfsEntries;
+  const runtimeOptions = normalizeRuntimeOptions(context, path, service);
+  if (runtimeOptions) spec.runtimeOptions = runtimeOptions;
+  for (const key of ['ipc', 'pid'] as const) {
+    if (runtimeOptions?.[key] === 'service:') {
+      throw invalidAt(context, [...path, key], `invalid ${key} "service:": name the service, e.g. service:db`);
+    }
+  }
+  addImplicitDependencies(spec);
   return spec;
 }

@@ -27,8 +27,23 @@ function memberPath(rawServices: unknown, service: string, key: string, name: st
 export function checkReferences(project: ComposeProject, rawServices: unknown, locate: Locate): void {
   const problems: { path: KeyPath; what: string }[] = [];
   for (const [name, service] of Object.entries(project.services)) {
+    const shared = [
+      ['network_mode', service.networkMode],
+      ['ipc', service.runtimeOptions?.ipc],
+      ['pid', service.runtimeOptions?.pid],
+    ] as const;
+    const sharedReported = new Set<string>();
+    for (const [key, mode] of shared) {
+      const target = mode?.startsWith('service:') ? mode.slice('service:'.length) : undefined;
+      if (target === undefined || target in project.services || sharedReported.has(target)) continue;
+      sharedReported.add(target);
+      problems.push({
+        path: ['services', name, key],
+        what: `${key} "${mode}" refers to undefined service "${target}"`,
+      });
+    }
     for (const dependency of Object.keys(service.dependsOn)) {
-      if (!(dependency in project.services)) {
+      if (!(dependency in project.services) && !sharedReported.has(dependency)) {
         problems.push({
           path: memberPath(rawServices, name, 'depends_on', dependency),
           what: `service "${name}" depends on undefined service "${dependency}"`,

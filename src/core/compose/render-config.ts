@@ -2,7 +2,8 @@
  * The resolved model back in Compose Specification form (long syntax,
  * defaults applied), as `devenv config` prints it.
  */
-import type { ComposeProject, ServiceSpec, ServiceVolumeSpec } from './model.js';
+import type { ComposeProject, RuntimeOptionsSpec, ServiceSpec, ServiceVolumeSpec } from './model.js';
+import { pullPolicyText } from './pull-policy.js';
 
 function duration(ms: number | undefined): string | undefined {
   if (ms === undefined) return undefined;
@@ -55,6 +56,48 @@ function renderVolume(volume: ServiceVolumeSpec): Record<string, unknown> {
         tmpfs: compact({ size: volume.sizeBytes, mode: volume.mode }),
       });
   }
+}
+
+/**
+ * Runtime options in compose's keys, resolved: sizes in bytes, ulimits and
+ * devices in long syntax, deploy.resources folded into mem_limit, cpus,
+ * pids_limit and mem_reservation (what devenv applies).
+ */
+function renderRuntimeOptions(options: RuntimeOptionsSpec | undefined): Record<string, unknown> {
+  if (!options) return {};
+  return compact({
+    runtime: options.runtime,
+    privileged: options.privileged,
+    read_only: options.readOnly,
+    cap_add: options.capAdd,
+    cap_drop: options.capDrop,
+    security_opt: options.securityOpt,
+    group_add: options.groupAdd,
+    ulimits: options.ulimits,
+    sysctls: options.sysctls,
+    devices: options.devices?.map((device) => ({ ...device })),
+    shm_size: options.shmSizeBytes,
+    mem_limit: options.memLimitBytes,
+    mem_reservation: options.memReservationBytes,
+    memswap_limit: options.memswapLimitBytes,
+    cpus: options.cpus,
+    cpu_shares: options.cpuShares,
+    cpuset: options.cpuset,
+    pids_limit: options.pidsLimit,
+    oom_score_adj: options.oomScoreAdj,
+    dns: options.dns,
+    dns_search: options.dnsSearch,
+    dns_opt: options.dnsOpt,
+    ipc: options.ipc,
+    pid: options.pid,
+    userns_mode: options.usernsMode,
+    domainname: options.domainname,
+    mac_address: options.macAddress,
+    logging: options.logging
+      ? compact({ driver: options.logging.driver, options: options.logging.options })
+      : undefined,
+    storage_opt: options.storageOpt,
+  });
 }
 
 function renderService(service: ServiceSpec): Record<string, unknown> {
@@ -122,6 +165,13 @@ function renderService(service: ServiceSpec): Record<string, unknown> {
     tty: service.tty,
     stdin_open: service.stdinOpen,
     extra_hosts: service.extraHosts,
+    pull_policy: service.pullPolicy ? pullPolicyText(service.pullPolicy) : undefined,
+    platform: service.platform,
+    network_mode: service.networkMode,
+    tmpfs: service.tmpfs?.map((entry) =>
+      entry.options === undefined ? entry.target : `${entry.target}:${entry.options}`,
+    ),
+    ...renderRuntimeOptions(service.runtimeOptions),
     develop: service.develop,
     ...service.extensions,
   });

@@ -84,7 +84,51 @@ function serviceOrder(project: ComposeProject): string[] {
   return startLevels(graph).flat();
 }
 
-export function hostEnvironment(input: HostEnvInput): Record<string, string> {
+/**
+ * The ports each running service is reached at from the host: as published,
+ * except that a service on the host's network (network_mode: host) listens on
+ * its own ports of the engine's host, and one sharing another service's network
+ * (network_mode: service:NAME) is reached through NAME's published ports.
+ */
+export function reachablePorts(
+  project: ComposeProject,
+  publishedHost: string,
+  published: Record<string, PublishedPort[]>,
+): Record<string, PublishedPort[]> {
+  const out = { ...published };
+  for (const service of Object.values(project.services)) {
+    if (!(service.name in published)) continue;
+    if (service.networkMode === 'host') {
+      const own = [
+        ...service.ports.map((port) => ({ port: port.target, protocol: port.protocol })),
+        ...service.expose.flatMap((entry) => {
+          const match = /^(\d+)(?:\/(tcp|udp))?$/.exec(entry);
+          return match ? [{ port: Number(match[1]), protocol: (match[2] ?? 'tcp') as 'tcp' | 'udp' }] : [];
+        }),
+      ];
+      out[service.name] = own
+        .filter(
+          (entry, index) =>
+            own.findIndex((o) => o.port === entry.port && o.protocol === entry.protocol) === index,
+        )
+        .map((entry) => ({
+          containerPort: entry.port,
+          protocol: entry.protocol,
+          hostIp: publishedHost,
+          hostPort: entry.port,
+        }));
+    } else if (service.networkMode?.startsWith('service:')) {
+      out[service.name] = published[service.networkMode.slice('service:'.length)] ?? [];
+    }
+  }
+  return out;
+}
+
+export function hostEnvironment(hostInput: HostEnvInput): Record<string, string> {
+  const input: HostEnvInput = {
+    ...hostInput,
+    published: reachablePorts(hostInput.project, hostInput.publishedHost, hostInput.published),
+  };
   const env: Record<string, string> = {};
   for (const name of serviceOrder(input.project)) {
     const service = input.project.services[name];

@@ -8,8 +8,9 @@ import type {
   FileRequest,
   HealthcheckRequest,
   MountRequest,
+  NetworkMode,
 } from '../../contracts/engine.js';
-import type { ComposeProject, HealthcheckSpec, ServiceSpec } from '../compose/model.js';
+import type { ComposeProject, HealthcheckSpec, RuntimeOptionsSpec, ServiceSpec } from '../compose/model.js';
 import { Labels } from '../stack/labels.js';
 import { resourceNames } from '../stack/identity.js';
 import { planPort, type PortPolicy } from './port-plan.js';
@@ -79,6 +80,74 @@ function restartPolicy(
   return { restartPolicy: 'no' };
 }
 
+/** service:NAME (network_mode, ipc, pid) -> container:<NAME's container in this stack>; the rest as written. */
+export function sharedNamespace(stack: string, mode: string): string {
+  return mode.startsWith('service:')
+    ? `container:${resourceNames.container(stack, mode.slice('service:'.length))}`
+    : mode;
+}
+
+/** The services whose namespaces (network, IPC, PID) a service joins with service:NAME. */
+export function namespaceProviders(service: ServiceSpec): string[] {
+  const modes = [service.networkMode, service.runtimeOptions?.ipc, service.runtimeOptions?.pid];
+  const names = modes.flatMap((mode) =>
+    mode?.startsWith('service:') ? [mode.slice('service:'.length)] : [],
+  );
+  return [...new Set(names)];
+}
+
+/** The template's runtime options in the engine request's words; only those set. */
+function runtimeRequest(stack: string, options: RuntimeOptionsSpec | undefined): Partial<ContainerRequest> {
+  if (!options) return {};
+  const request: Partial<ContainerRequest> = {};
+  if (options.ulimits) {
+    request.ulimits = Object.entries(options.ulimits).map(([name, limit]) => ({ name, ...limit }));
+  }
+  if (options.devices) {
+    request.devices = options.devices.map((device) => ({
+      hostPath: device.source,
+      containerPath: device.target,
+      permissions: device.permissions,
+    }));
+  }
+  const resources: NonNullable<ContainerRequest['resources']> = {};
+  if (options.memLimitBytes !== undefined) resources.memoryBytes = options.memLimitBytes;
+  if (options.memReservationBytes !== undefined)
+    resources.memoryReservationBytes = options.memReservationBytes;
+  if (options.memswapLimitBytes !== undefined) resources.memorySwapBytes = options.memswapLimitBytes;
+  if (options.cpus !== undefined) resources.cpus = options.cpus;
+  if (options.cpuShares !== undefined) resources.cpuShares = options.cpuShares;
+  if (options.cpuset !== undefined) resources.cpuset = options.cpuset;
+  if (options.pidsLimit !== undefined) resources.pidsLimit = options.pidsLimit;
+  if (Object.keys(resources).length > 0) request.resources = resources;
+  if (options.ipc !== undefined) request.ipcMode = sharedNamespace(stack, options.ipc);
+  if (options.pid !== undefined) request.pidMode = sharedNamespace(stack, options.pid);
+  if (options.readOnly !== undefined) request.readOnlyRootfs = options.readOnly;
+  if (options.dnsOpt !== undefined) request.dnsOptions = options.dnsOpt;
+  if (options.logging) request.logging = { ...options.logging, options: { ...options.logging.options } };
+  const same = [
+    'capAdd',
+    'capDrop',
+    'sysctls',
+    'shmSizeBytes',
+    'runtime',
+    'securityOpt',
+    'oomScoreAdj',
+    'privileged',
+    'groupAdd',
+    'dns',
+    'dnsSearch',
+    'usernsMode',
+    'domainname',
+    'macAddress',
+    'storageOpt',
+  ] as const;
+  for (const key of same) {
+    if (options[key] !== undefined) Object.assign(request, { [key]: options[key] });
+  }
+  return request;
+}
+
 export function planContainer(input: ContainerPlanInput): ContainerPlan {
   const { stack, project, service } = input;
   const notes: string[] = [];
@@ -124,11 +193,24 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
     mounts.push({ type: 'volume', source: name, target, readOnly: false });
   }
 
-  const ports = service.ports.map((port) => {
+  const networkMode = service.networkMode
+    ? (sharedNamespace(stack, service.networkMode) as NetworkMode)
+    : undefined;
+  // Only a container with its own network namespace on a network of the engine publishes ports.
+  const publishes = networkMode === undefined || networkMode === 'bridge';
+  const ports = (publishes ? service.ports : []).map((port) => {
     const planned = planPort(port, input.ports);
     if (planned.note) notes.push(`${service.name}: port ${port.target}/${port.protocol}: ${planned.note}`);
     return planned.binding;
   });
+  // On the host's network the template's ports are the host's own: exposed, so readiness probes them.
+  const expose = service.expose.map((port) => (port.includes('/') ? port : `${port}/tcp`));
+  if (networkMode === 'host') {
+    for (const port of service.ports) {
+      const key = `${port.target}/${port.protocol}`;
+      if (!expose.includes(key)) expose.push(key);
+    }
+  }
 
   if (service.containerName) {
     notes.push(
@@ -155,7 +237,7 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
       [Labels.stopTimeout]: String(stopTimeoutSeconds),
     },
     ports,
-    expose: service.expose.map((port) => (port.includes('/') ? port : `${port}/tcp`)),
+    expose,
     mounts,
     networks: networkNames.map((network) => ({
       network: networkEngineName(project, stack, network),
@@ -167,7 +249,13 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
     tty: service.tty ?? false,
     openStdin: service.stdinOpen ?? false,
     extraHosts: service.extraHosts,
+    ...runtimeRequest(stack, service.runtimeOptions),
   };
+  if (networkMode !== undefined) request.networkMode = networkMode;
+  if (service.platform !== undefined) request.platform = service.platform;
+  if (service.tmpfs && service.tmpfs.length > 0) {
+    request.tmpfs = Object.fromEntries(service.tmpfs.map((entry) => [entry.target, entry.options ?? '']));
+  }
   if (service.command) request.command = service.command;
   if (service.entrypoint) request.entrypoint = service.entrypoint;
   if (service.workingDir) request.workingDir = service.workingDir;

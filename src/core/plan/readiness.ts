@@ -1,15 +1,19 @@
 /**
  * How devenv decides a service is ready. The template's healthcheck (or the
  * image's) wins; otherwise built-in probes for well-known images; otherwise a
- * published TCP port accepting; otherwise "running".
+ * published TCP port accepting; otherwise "running". A service on the host's
+ * network (network_mode: host) is probed on its own ports of the engine's host;
+ * one sharing another container's network, or with none, has no port of its
+ * own to probe.
  */
 import type { ContainerRequest, ImageInfo } from '../../contracts/engine.js';
 
+/** `hostNetwork`: the container port is a port of the engine's host (no publishing). */
 export type ReadinessCheck =
   | { kind: 'healthcheck'; test: string[]; source: 'template' | 'image' }
-  | { kind: 'postgres'; containerPort: number; user: string; database: string }
-  | { kind: 'redis'; containerPort: number }
-  | { kind: 'tcp'; containerPort: number }
+  | { kind: 'postgres'; containerPort: number; user: string; database: string; hostNetwork?: true }
+  | { kind: 'redis'; containerPort: number; hostNetwork?: true }
+  | { kind: 'tcp'; containerPort: number; hostNetwork?: true }
   | { kind: 'running' }
   | { kind: 'completed' };
 
@@ -34,15 +38,28 @@ export function readinessCheck(
   if (request.healthcheck !== 'disabled' && image?.healthcheck && image.healthcheck[0] !== 'NONE') {
     return { kind: 'healthcheck', test: image.healthcheck, source: 'image' };
   }
-  const tcpPorts = request.ports.filter((port) => port.protocol === 'tcp').map((port) => port.containerPort);
+  const hostNetwork = request.networkMode === 'host';
+  const tcpPorts = hostNetwork
+    ? request.expose.flatMap((entry) => {
+        const match = /^(\d+)\/tcp$/.exec(entry);
+        return match ? [Number(match[1])] : [];
+      })
+    : request.ports.filter((port) => port.protocol === 'tcp').map((port) => port.containerPort);
+  const where = hostNetwork ? { hostNetwork: true as const } : {};
   const family = imageFamily(templateImage);
   if (family === 'postgres' && tcpPorts.includes(5432)) {
     const user = request.env['POSTGRES_USER'] || 'postgres';
-    return { kind: 'postgres', containerPort: 5432, user, database: request.env['POSTGRES_DB'] || user };
+    return {
+      kind: 'postgres',
+      containerPort: 5432,
+      user,
+      database: request.env['POSTGRES_DB'] || user,
+      ...where,
+    };
   }
-  if (family === 'redis' && tcpPorts.includes(6379)) return { kind: 'redis', containerPort: 6379 };
+  if (family === 'redis' && tcpPorts.includes(6379)) return { kind: 'redis', containerPort: 6379, ...where };
   const first = tcpPorts[0];
-  if (first !== undefined) return { kind: 'tcp', containerPort: first };
+  if (first !== undefined) return { kind: 'tcp', containerPort: first, ...where };
   return { kind: 'running' };
 }
 
@@ -51,11 +68,11 @@ export function describeReadiness(check: ReadinessCheck): string {
     case 'healthcheck':
       return `${check.source} healthcheck`;
     case 'postgres':
-      return `postgres accepts connections on ${check.containerPort}`;
+      return `postgres accepts connections on ${check.containerPort}${check.hostNetwork ? ' (host network)' : ''}`;
     case 'redis':
-      return `redis answers PING on ${check.containerPort}`;
+      return `redis answers PING on ${check.containerPort}${check.hostNetwork ? ' (host network)' : ''}`;
     case 'tcp':
-      return `port ${check.containerPort} accepts connections`;
+      return `port ${check.containerPort} accepts connections${check.hostNetwork ? ' (host network)' : ''}`;
     case 'running':
       return 'container running';
     case 'completed':

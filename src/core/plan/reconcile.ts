@@ -15,6 +15,8 @@ export interface DesiredService {
    * having exited with code 0 it is done. Any other service that exited is started again.
    */
   runsToCompletion?: boolean;
+  /** Services whose network, IPC or PID namespace this one joins (network_mode: service:NAME, ...). */
+  joins?: string[];
 }
 
 export interface DesiredStack {
@@ -103,6 +105,7 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
       });
     }
   }
+  recreateJoiners(desired.services, steps);
   for (const [service, containers] of [...byService.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (wanted.has(service)) continue;
     for (const container of containers) {
@@ -120,6 +123,35 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
       steps.push({ action: 'RemoveNetwork', network, reason: 'no longer in the template' });
   }
   return steps;
+}
+
+/**
+ * A container that joined another's namespace stays in the old one when that
+ * container is created, recreated or started again: it is recreated too (after
+ * it, by its implicit dependency), transitively.
+ */
+function recreateJoiners(services: readonly DesiredService[], steps: PlanStep[]): void {
+  const stepOf = (name: string) =>
+    steps.find((step) => 'service' in step && step.service === name && step.action !== 'RemoveContainer');
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const service of services) {
+      const step = stepOf(service.name);
+      if (!step || (step.action !== 'KeepService' && step.action !== 'StartService')) continue;
+      const moved = (service.joins ?? []).find((provider) => {
+        const action = stepOf(provider)?.action;
+        return action === 'CreateService' || action === 'RecreateService' || action === 'StartService';
+      });
+      if (moved === undefined) continue;
+      steps[steps.indexOf(step)] = {
+        action: 'RecreateService',
+        service: service.name,
+        container: step.container,
+        reason: `it shares the namespace of ${moved}, which is ${stepOf(moved)?.action === 'StartService' ? 'started again' : 'new'}`,
+      };
+      changed = true;
+    }
+  }
 }
 
 /** One line a step: "service:postgres RecreateService myapp-main-postgres-1 (config changed ...)". */

@@ -134,28 +134,23 @@ describe('warnings', () => {
       '    deploy:',
       '      replicas: 2',
       '    cap_add: [NET_ADMIN]',
-      '    logging: {driver: json-file}',
+      '    cgroup_parent: /devenv',
       '    x-note: kept',
     ].join('\n');
     const { warnings, project } = resolveText(text);
     expect(warnings).toEqual([
       {
-        message: 'services.app.deploy is not supported by devenv and is ignored',
-        file: 'compose.yaml',
-        line: 4,
-        path: 'services.app.deploy',
-      },
-      {
-        message: 'services.app.cap_add is not supported by devenv and is ignored',
-        file: 'compose.yaml',
-        line: 6,
-        path: 'services.app.cap_add',
-      },
-      {
-        message: 'services.app.logging is not supported by devenv and is ignored',
+        message: 'services.app.cgroup_parent is not supported by devenv and is ignored',
         file: 'compose.yaml',
         line: 7,
-        path: 'services.app.logging',
+        path: 'services.app.cgroup_parent',
+      },
+      {
+        message:
+          'services.app.deploy.replicas is a Swarm setting; devenv runs one container per service and ignores it',
+        file: 'compose.yaml',
+        line: 5,
+        path: 'services.app.deploy.replicas',
       },
     ]);
     expect(project.services.app?.extensions).toEqual({ 'x-note': 'kept' });
@@ -168,7 +163,7 @@ describe('warnings', () => {
       '    build:',
       '      context: .',
       '      cache_from: [x]',
-      '    network_mode: host',
+      '    scale: 2',
       'networks:',
       '  n:',
       '    ipam: {driver: default}',
@@ -177,7 +172,7 @@ describe('warnings', () => {
     ].join('\n');
     expect(resolveText(text).warnings.map((w) => `${w.line}: ${w.message}`)).toEqual([
       '10: models is not supported by devenv and is ignored',
-      '6: services.app.network_mode is not supported by devenv and is ignored',
+      '6: services.app.scale is not supported by devenv and is ignored',
       '5: services.app.build.cache_from is not supported by devenv and is ignored',
       '9: networks.n.ipam is not supported by devenv and is ignored',
     ]);

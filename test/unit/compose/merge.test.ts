@@ -159,14 +159,14 @@ describe('override files through resolveCompose', () => {
   it('locates problems in the file that wrote them', () => {
     const { warnings } = resolveTexts({
       'compose.yaml': base,
-      'compose.override.yaml': 'services:\n  app:\n    privileged: true\n',
+      'compose.override.yaml': 'services:\n  app:\n    cgroup_parent: /devenv\n',
     });
     expect(warnings).toEqual([
       {
-        message: 'services.app.privileged is not supported by devenv and is ignored',
+        message: 'services.app.cgroup_parent is not supported by devenv and is ignored',
         file: 'compose.override.yaml',
         line: 3,
-        path: 'services.app.privileged',
+        path: 'services.app.cgroup_parent',
       },
     ]);
   });

@@ -212,10 +212,13 @@ describe('labels, extra_hosts, tmpfs', () => {
     ]);
   });
 
-  it('adds tmpfs entries to the volumes', () => {
-    expect(service('image: x\nvolumes: ["/data"]\ntmpfs: /run').volumes).toEqual([
-      { type: 'volume', target: '/data', readOnly: false },
-      { type: 'tmpfs', target: '/run' },
+  it('keeps tmpfs entries (a string or a list) apart from the volumes, with their mount options', () => {
+    const single = service('image: x\nvolumes: ["/data"]\ntmpfs: /run');
+    expect(single.volumes).toEqual([{ type: 'volume', target: '/data', readOnly: false }]);
+    expect(single.tmpfs).toEqual([{ target: '/run' }]);
+    expect(service('image: x\ntmpfs: ["/run:size=64m,mode=1777,noexec", /tmp]').tmpfs).toEqual([
+      { target: '/run', options: 'size=64m,mode=1777,noexec' },
+      { target: '/tmp' },
     ]);
   });
 });
