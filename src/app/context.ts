@@ -4,6 +4,7 @@
  */
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { HostPorts } from '../contracts/host-ports.js';
+import type { StackLock } from '../contracts/stack-lock.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export interface Clock {
@@ -41,6 +42,8 @@ export interface AppContext {
   hostPorts: HostPorts;
   /** Content hash of host files or directories (for cache keys). */
   contentHash(paths: readonly string[]): Promise<string>;
+  /** One change to a stack at a time, across devenv processes (see app/stack-lock.ts). */
+  stackLock: StackLock;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

@@ -7,6 +7,7 @@ import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { observeStack } from './observe.js';
+import { withStackLock } from './stack-lock.js';
 
 function stopTimeout(labels: Record<string, string>): number {
   const value = Number(labels[Labels.stopTimeout]);
@@ -16,6 +17,8 @@ function stopTimeout(labels: Record<string, string>): number {
 export interface DownOptions {
   stack: string;
   volumes: boolean;
+  /** How long to wait for another devenv process changing the stack (default: DEVENV_LOCK_WAIT); 0 tries once. */
+  lockWaitMs?: number;
 }
 
 export interface DownResult {
@@ -26,7 +29,18 @@ export interface DownResult {
   durationMs: number;
 }
 
+/** Removes the stack under its lock (STACK_BUSY when another process keeps changing it). */
 export async function removeStack(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  options: DownOptions,
+): Promise<DownResult> {
+  return withStackLock(ctx, options.stack, () => removeLocked(ctx, engine, options), {
+    ...(options.lockWaitMs !== undefined ? { waitMs: options.lockWaitMs } : {}),
+  });
+}
+
+async function removeLocked(
   ctx: AppContext,
   engine: ContainerEngine,
   options: DownOptions,
@@ -46,6 +60,7 @@ export async function removeStack(
     }),
   );
   // Networks and volumes are free once the containers are gone: remove both at once.
+  // Networks by id: two with the same name (left by two processes at once) make the name ambiguous.
   const removeVolumes = options.volumes ? observed.volumes : [];
   await Promise.all([
     ...observed.networks.map(async (network) => {

@@ -3,6 +3,7 @@
  * process is gone. Only stacks carrying devenv's ephemeral label qualify;
  * nothing without devenv's labels is ever looked at.
  */
+import { isDevenvError } from '../core/errors.js';
 import { expiryReason } from '../core/stack/expiry.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
@@ -29,8 +30,17 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
     const reason = expiryReason(summary.lease, expiry);
     return reason ? [{ stack: summary.stack, reason }] : [];
   });
-  if (!options.dryRun) {
-    for (const verdict of verdicts) await removeStack(ctx, engine, { stack: verdict.stack, volumes: true });
+  if (options.dryRun) return verdicts;
+  const removed: GcVerdict[] = [];
+  for (const verdict of verdicts) {
+    try {
+      // A stack another devenv process is changing right now is not garbage: the next gc decides.
+      await removeStack(ctx, engine, { stack: verdict.stack, volumes: true, lockWaitMs: 0 });
+      removed.push(verdict);
+    } catch (error) {
+      if (!isDevenvError(error) || error.code !== 'STACK_BUSY') throw error;
+      ctx.emit({ type: 'info', message: `${verdict.stack}: skipped, ${error.message}` });
+    }
   }
-  return verdicts;
+  return removed;
 }

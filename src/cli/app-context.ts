@@ -8,6 +8,7 @@ import { hostInfo } from '../adapters/host/host-info.js';
 import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
 import { hostPorts } from '../adapters/host/free-port.js';
 import { contentHash } from '../adapters/fs/directory-hash.js';
+import { fileStackLock } from '../adapters/fs/stack-lock-file.js';
 import { join } from 'node:path';
 
 export function createAppContext(options: {
@@ -18,12 +19,13 @@ export function createAppContext(options: {
   signal: AbortSignal;
   sink: (event: DevenvEvent) => void;
 }): AppContext {
+  const host = hostInfo(options.env);
   let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
   return {
     cwd: options.cwd,
     env: options.env,
     clock: options.clock,
-    host: hostInfo(options.env),
+    host,
     version: options.version,
     signal: options.signal,
     emit: emitterFor(options.clock, options.sink),
@@ -42,5 +44,10 @@ export function createAppContext(options: {
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
     hostPorts,
+    stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), {
+      pid: host.pid,
+      host: host.hostname,
+      isProcessAlive: host.isProcessAlive,
+    }),
   };
 }

@@ -142,6 +142,8 @@ export interface ContainerStatus {
   createdAt: string;
   startedAt?: string;
   restartCount: number;
+  /** Ids of the networks the container is attached to, when the engine reports them. */
+  networkIds?: string[];
 }
 
 export interface ResourceSummary {
