@@ -6,6 +6,7 @@ import type { ContainerEngine } from '../contracts/engine.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
+import { removeImageLeftovers } from './image-gc.js';
 import { observeStack } from './observe.js';
 import { withStackLock } from './stack-lock.js';
 
@@ -79,6 +80,8 @@ async function removeLocked(
     await engine.removeImage(image.name).catch(() => undefined);
     ctx.emit({ type: 'image.removed', image: image.name });
   }
+  // And what builds for this stack left when they were interrupted (untagged layers, named by their records).
+  await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: new Set(), stack: options.stack });
   const result = {
     stack: options.stack,
     containers: observed.containers.length,

@@ -67,10 +67,16 @@ function wantedNetworks(
     });
 }
 
-/** Built images carry the stack's identity labels (not the volatile ones, so rebuilds stay cached). */
+/**
+ * Built images carry the stack label alone. The classic builder (dockerd 20.10) applies build
+ * labels as one LABEL step per label after the Dockerfile's last step, so with several labels a
+ * build killed between those steps left an image with `dev.devenv.branch` and no stack label,
+ * which neither `down` nor `gc` could attribute. One label is one step: an image devenv builds
+ * has the stack label or, like the layers before it, is named by the build's record (app/images.ts).
+ */
 function imageLabels(labels: Record<string, string>): Record<string, string> {
-  const keep = [Labels.stack, Labels.project, Labels.branch, Labels.owner, Labels.ephemeral];
-  return Object.fromEntries(Object.entries(labels).filter(([key]) => (keep as string[]).includes(key)));
+  const stack = labels[Labels.stack];
+  return stack === undefined ? {} : { [Labels.stack]: stack };
 }
 
 function completionWanted(project: ComposeProject, service: string): boolean {

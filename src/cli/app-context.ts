@@ -9,6 +9,7 @@ import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
 import { hostPorts } from '../adapters/host/free-port.js';
 import { contentHash } from '../adapters/fs/directory-hash.js';
 import { fileStackLock } from '../adapters/fs/stack-lock-file.js';
+import { fileBuildJournal } from '../adapters/fs/build-journal-file.js';
 import { join } from 'node:path';
 
 export function createAppContext(options: {
@@ -20,6 +21,7 @@ export function createAppContext(options: {
   sink: (event: DevenvEvent) => void;
 }): AppContext {
   const host = hostInfo(options.env);
+  const self = { pid: host.pid, host: host.hostname, isProcessAlive: host.isProcessAlive };
   let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
   return {
     cwd: options.cwd,
@@ -44,10 +46,7 @@ export function createAppContext(options: {
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
     hostPorts,
-    stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), {
-      pid: host.pid,
-      host: host.hostname,
-      isProcessAlive: host.isProcessAlive,
-    }),
+    stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
+    builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
   };
 }

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LockAttempt, LockHolder, StackLock } from '../../contracts/stack-lock.js';
 import { DevenvError } from '../../core/errors.js';
+import { processStartTime } from '../host/process-start.js';
 
 interface LockContent extends LockHolder {
   /** The holder's process start time (clock ticks since boot), where the OS tells it. */
@@ -45,17 +46,6 @@ export interface FileStackLockOptions {
   breakerStaleMs?: number;
   /** An unreadable lock file older than this is stale (a lock is never written in place, so only damage makes one). */
   unreadableStaleMs?: number;
-}
-
-/** A process's start time in clock ticks since boot (Linux /proc), to tell a reused pid from its first owner. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 function parse(text: string): LockContent | undefined {

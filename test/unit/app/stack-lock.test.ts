@@ -18,6 +18,7 @@ function context(
     signal,
     clock: { now: () => 0 },
     stackLock: lock,
+    builds: { list: () => Promise.resolve([]), remove: () => Promise.resolve() },
     emit: (event: Omit<DevenvEvent, 'time'>) => events.push({ ...event, time: 0 } as DevenvEvent),
   } as unknown as AppContext;
   return { ctx, events };
