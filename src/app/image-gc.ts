@@ -9,7 +9,12 @@
  */
 import type { ContainerEngine, ImageSummary } from '../contracts/engine.js';
 import { isDevenvError } from '../core/errors.js';
-import { imageLeftovers, type ImageNode, type ImageVerdict } from '../core/plan/image-leftovers.js';
+import {
+  imageLeftovers,
+  LABELLED_IMAGE_GRACE_MS,
+  type ImageNode,
+  type ImageVerdict,
+} from '../core/plan/image-leftovers.js';
 import type { AppContext } from './context.js';
 import { withStackLock } from './stack-lock.js';
 
@@ -52,6 +57,9 @@ export async function removeImageLeftovers(
     images: images.map(node),
     builds,
     liveStacks: options.liveStacks,
+    now: ctx.clock.now(),
+    // down removes its own stack's images at once; gc waits until labelled ones have settled.
+    graceMs: options.stack !== undefined ? 0 : LABELLED_IMAGE_GRACE_MS,
     ...(options.stack !== undefined ? { stack: options.stack } : {}),
   });
   const finished = builds.filter((b) => b.over && (options.stack === undefined || b.stack === options.stack));

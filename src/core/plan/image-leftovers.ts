@@ -8,9 +8,10 @@
  *   untagged child of the last recorded image, created after the build
  *   began). Only records whose build is over (failed, or its process gone).
  * - Images with the stack label of a stack that has nothing left on the
- *   engine and is not being built or changed.
+ *   engine and is not being built or changed, older than a grace period.
  * - Images with devenv's labels but no stack label (a build that was killed
- *   between the builder's label steps), when no build is running.
+ *   between the builder's label steps), when no build is running, older
+ *   than a grace period.
  * Never: tagged images named in no rule, images with children outside the
  * verdicts (parents of something still wanted), images without devenv labels
  * that no build record names.
@@ -50,7 +51,17 @@ export interface LeftoverInput {
   liveStacks: ReadonlySet<string>;
   /** Only these stacks (down); every stack when undefined (gc). */
   stack?: string;
+  /** Now (ms since the epoch) and how old an image found by its labels alone must be (gc). */
+  now: number;
+  graceMs: number;
 }
+
+/**
+ * gc spares images found by labels alone for this long after they were created: another user's
+ * `up` (whose locks and build records live in their own state directory) may have built one a
+ * moment ago and be about to create its containers.
+ */
+export const LABELLED_IMAGE_GRACE_MS = 10 * 60_000;
 
 const bare = (id: string) => id.replace(/^sha256:/, '');
 
@@ -96,17 +107,21 @@ export function imageLeftovers(input: LeftoverInput): ImageVerdict[] {
   }
 
   const building = new Set(input.builds.filter((b) => !b.over).map((b) => b.stack));
+  const settled = (image: ImageNode) => {
+    const created = Date.parse(image.createdAt ?? '');
+    return Number.isFinite(created) && input.now - created >= input.graceMs;
+  };
   for (const image of images) {
     const stack = image.labels[Labels.stack];
     if (stack === undefined || !inScope(stack)) continue;
-    if (input.liveStacks.has(stack) || building.has(stack)) continue;
+    if (input.liveStacks.has(stack) || building.has(stack) || !settled(image)) continue;
     add(image, `built for stack ${stack}, which has nothing left on the engine`, stack);
   }
 
   if (input.stack === undefined) {
     const liveBuilds = input.builds.filter((b) => !b.over);
     for (const image of images) {
-      if (image.labels[Labels.stack] !== undefined || !untagged(image)) continue;
+      if (image.labels[Labels.stack] !== undefined || !untagged(image) || !settled(image)) continue;
       if (!Object.keys(image.labels).some((key) => key.startsWith(LABEL_PREFIX))) continue;
       // A build running now passes through such images (label steps): leave what may be its own.
       if (liveBuilds.some((b) => notBefore(image.createdAt, b.startedAt))) continue;

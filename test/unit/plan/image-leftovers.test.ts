@@ -15,6 +15,8 @@ function image(id: string, parentId?: string, extra: Partial<ImageNode> = {}): I
   };
 }
 
+/** gc an hour after the images were made, with a 10-minute grace. */
+const clock = { now: Date.parse(at(3600)), graceMs: 600_000 };
 const short = (id: string) => id.padEnd(64, '0').slice(0, 12);
 
 // base <- a1 <- a2 (recorded by the build) <- a3 (committed after the client died: not recorded)
@@ -38,6 +40,7 @@ describe('imageLeftovers', () => {
       images: [base, a1, a2, a3, decoy],
       builds: [build(true)],
       liveStacks: new Set(),
+      ...clock,
     });
     expect(ids(verdicts)).toEqual(['a300', 'a200', 'a100']);
     expect(verdicts.every((v) => v.stack === 's1')).toBe(true);
@@ -45,7 +48,7 @@ describe('imageLeftovers', () => {
 
   it('a build still running: nothing of it', () => {
     expect(
-      imageLeftovers({ images: [base, a1, a2, a3], builds: [build(false)], liveStacks: new Set() }),
+      imageLeftovers({ images: [base, a1, a2, a3], builds: [build(false)], liveStacks: new Set(), ...clock }),
     ).toEqual([]);
   });
 
@@ -54,7 +57,12 @@ describe('imageLeftovers', () => {
     const child = image('c1', 'a1', { tags: ['someone/else:1'] });
     expect(
       ids(
-        imageLeftovers({ images: [base, a1, tagged, child], builds: [build(true)], liveStacks: new Set() }),
+        imageLeftovers({
+          images: [base, a1, tagged, child],
+          builds: [build(true)],
+          liveStacks: new Set(),
+          ...clock,
+        }),
       ),
     ).toEqual([]);
   });
@@ -62,26 +70,32 @@ describe('imageLeftovers', () => {
   it('not an unrecorded child created before the build began', () => {
     const old = image('0d', 'a2', { createdAt: at(-10) });
     expect(
-      ids(imageLeftovers({ images: [a1, a2, old], builds: [build(true)], liveStacks: new Set() })),
+      ids(imageLeftovers({ images: [a1, a2, old], builds: [build(true)], liveStacks: new Set(), ...clock })),
     ).toEqual([]);
   });
 
   it('images of a stack with nothing left, unless the stack is live or being built', () => {
     const built = image('f1', 'a2', { tags: ['devenv-s1-app:latest'], labels: { 'dev.devenv.stack': 's1' } });
     const other = image('f2', 'a2', { tags: ['devenv-s2-app:latest'], labels: { 'dev.devenv.stack': 's2' } });
-    const verdicts = imageLeftovers({ images: [a2, built, other], builds: [], liveStacks: new Set(['s2']) });
+    const verdicts = imageLeftovers({
+      images: [a2, built, other],
+      builds: [],
+      liveStacks: new Set(['s2']),
+      ...clock,
+    });
     expect(ids(verdicts)).toEqual(['f100']);
     const building = imageLeftovers({
       images: [a2, built],
       builds: [{ ...build(false), stack: 's1' }],
       liveStacks: new Set(),
+      ...clock,
     });
     expect(building).toEqual([]);
   });
 
   it('images labelled by devenv without a stack label (a build killed between label steps), when no build runs', () => {
     const partial = image('9a', 'a2', { labels: { 'dev.devenv.branch': 'feature' } });
-    const input = { images: [a2, partial], liveStacks: new Set<string>() };
+    const input = { images: [a2, partial], liveStacks: new Set<string>(), ...clock };
     expect(ids(imageLeftovers({ ...input, builds: [] }))).toEqual(['9a00']);
     expect(imageLeftovers({ ...input, builds: [build(false, [])] })).toEqual([]);
   });
@@ -91,14 +105,21 @@ describe('imageLeftovers', () => {
       images: [base, a1, a2, decoy],
       builds: [build(true), { ...build(true, [short('dec0')]), id: 'b2', stack: 's2' }],
       liveStacks: new Set(),
+      ...clock,
       stack: 's2',
     });
     expect(ids(verdicts)).toEqual(['dec0']);
   });
 
   it('never an unlabelled image no record names', () => {
-    expect(imageLeftovers({ images: [base, decoy], builds: [build(true)], liveStacks: new Set() })).toEqual(
-      [],
-    );
+    expect(
+      imageLeftovers({ images: [base, decoy], builds: [build(true)], liveStacks: new Set(), ...clock }),
+    ).toEqual([]);
+  });
+
+  it('gc spares images found by labels alone while they are fresh (another user may be about to use one)', () => {
+    const built = image('f1', 'a2', { tags: ['devenv-s1-app:latest'], labels: { 'dev.devenv.stack': 's1' } });
+    const fresh = { now: Date.parse(at(60)), graceMs: 600_000 };
+    expect(imageLeftovers({ images: [a2, built], builds: [], liveStacks: new Set(), ...fresh })).toEqual([]);
   });
 });
