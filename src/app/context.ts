@@ -5,6 +5,8 @@
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { HostPorts } from '../contracts/host-ports.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
+import type { StackLock } from '../contracts/stack-lock.js';
+import type { BuildJournal } from '../contracts/build-journal.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export interface Clock {
@@ -44,6 +46,10 @@ export interface AppContext {
   contentHash(paths: readonly string[]): Promise<string>;
   /** Secret values known to this process; everything printed is masked with it. */
   secrets: SecretRegistry;
+  /** One change to a stack at a time, across devenv processes (see app/stack-lock.ts). */
+  stackLock: StackLock;
+  /** Image builds in progress on this machine, so gc and down find what an interrupted one left. */
+  builds: BuildJournal;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

@@ -6,7 +6,9 @@ import type { ContainerEngine } from '../contracts/engine.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
+import { removeImageLeftovers } from './image-gc.js';
 import { observeStack } from './observe.js';
+import { withStackLock } from './stack-lock.js';
 
 function stopTimeout(labels: Record<string, string>): number {
   const value = Number(labels[Labels.stopTimeout]);
@@ -16,6 +18,8 @@ function stopTimeout(labels: Record<string, string>): number {
 export interface DownOptions {
   stack: string;
   volumes: boolean;
+  /** How long to wait for another devenv process changing the stack (default: DEVENV_LOCK_WAIT); 0 tries once. */
+  lockWaitMs?: number;
 }
 
 export interface DownResult {
@@ -26,7 +30,18 @@ export interface DownResult {
   durationMs: number;
 }
 
+/** Removes the stack under its lock (STACK_BUSY when another process keeps changing it). */
 export async function removeStack(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  options: DownOptions,
+): Promise<DownResult> {
+  return withStackLock(ctx, options.stack, () => removeLocked(ctx, engine, options), {
+    ...(options.lockWaitMs !== undefined ? { waitMs: options.lockWaitMs } : {}),
+  });
+}
+
+async function removeLocked(
   ctx: AppContext,
   engine: ContainerEngine,
   options: DownOptions,
@@ -46,6 +61,7 @@ export async function removeStack(
     }),
   );
   // Networks and volumes are free once the containers are gone: remove both at once.
+  // Networks by id: two with the same name (left by two processes at once) make the name ambiguous.
   const removeVolumes = options.volumes ? observed.volumes : [];
   await Promise.all([
     ...observed.networks.map(async (network) => {
@@ -64,6 +80,8 @@ export async function removeStack(
     await engine.removeImage(image.name).catch(() => undefined);
     ctx.emit({ type: 'image.removed', image: image.name });
   }
+  // And what builds for this stack left when they were interrupted (untagged layers, named by their records).
+  await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: new Set(), stack: options.stack });
   const result = {
     stack: options.stack,
     containers: observed.containers.length,

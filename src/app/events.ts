@@ -23,6 +23,8 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'warning'; warning: ComposeWarning }
     | { type: 'plan'; steps: string[] }
+    /** Another devenv process is changing the stack: this one waits for it. */
+    | { type: 'stack.waiting'; stack: string; pid: number; host: string; since: string }
     | { type: 'image.pulling'; service: string; image: string; progress: ProgressUpdate }
     | { type: 'image.building'; service: string; image: string; progress: ProgressUpdate }
     | {

@@ -1,11 +1,13 @@
 /**
  * `devenv gc`: remove ephemeral stacks whose TTL ran out or whose owner
- * process is gone. Only stacks carrying devenv's ephemeral label qualify;
+ * process is gone, then the images devenv left (app/image-gc.ts). Only stacks carrying devenv's ephemeral label qualify;
  * nothing without devenv's labels is ever looked at.
  */
+import { isDevenvError } from '../core/errors.js';
 import { expiryReason } from '../core/stack/expiry.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
+import { removeImageLeftovers } from './image-gc.js';
 import { collectStacks } from './list-stacks.js';
 
 export interface GcOptions {
@@ -29,8 +31,27 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
     const reason = expiryReason(summary.lease, expiry);
     return reason ? [{ stack: summary.stack, reason }] : [];
   });
-  if (!options.dryRun) {
-    for (const verdict of verdicts) await removeStack(ctx, engine, { stack: verdict.stack, volumes: true });
+  if (options.dryRun) {
+    const going = new Set(verdicts.map((v) => v.stack));
+    await removeImageLeftovers(ctx, engine, {
+      dryRun: true,
+      liveStacks: new Set(stacks.map((s) => s.stack).filter((stack) => !going.has(stack))),
+    });
+    return verdicts;
   }
-  return verdicts;
+  const removed: GcVerdict[] = [];
+  for (const verdict of verdicts) {
+    try {
+      // A stack another devenv process is changing right now is not garbage: the next gc decides.
+      await removeStack(ctx, engine, { stack: verdict.stack, volumes: true, lockWaitMs: 0 });
+      removed.push(verdict);
+    } catch (error) {
+      if (!isDevenvError(error) || error.code !== 'STACK_BUSY') throw error;
+      ctx.emit({ type: 'info', message: `${verdict.stack}: skipped, ${error.message}` });
+    }
+  }
+  // Then images: those interrupted builds left, and those of stacks with nothing else left.
+  const live = new Set((await collectStacks(ctx, engine)).map((s) => s.stack));
+  await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: live });
+  return removed;
 }

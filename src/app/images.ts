@@ -80,19 +80,28 @@ async function prepareService(
       }
     }
     if (existing) return ready(tag, existing, 'local');
-    await engine.buildImage(
-      {
-        contextDir: build.context,
-        dockerfile: build.dockerfile,
-        tag,
-        args: build.args,
-        labels: { ...build.labels, ...options.labels },
-        ...(build.target !== undefined ? { target: build.target } : {}),
-        ...platform,
-      },
-      (progress) => ctx.emit({ type: 'image.building', service: service.name, image: tag, progress }),
-      ctx.signal,
-    );
+    // Recorded while it runs: what a build interrupted (even by kill -9) committed is found by gc and down.
+    const record = await ctx.builds.begin(stack, tag);
+    let built = false;
+    try {
+      await engine.buildImage(
+        {
+          contextDir: build.context,
+          dockerfile: build.dockerfile,
+          tag,
+          args: build.args,
+          labels: { ...build.labels, ...options.labels },
+          ...(build.target !== undefined ? { target: build.target } : {}),
+          ...platform,
+        },
+        (progress) => ctx.emit({ type: 'image.building', service: service.name, image: tag, progress }),
+        ctx.signal,
+        (imageId) => record.committed(imageId),
+      );
+      built = true;
+    } finally {
+      await (built ? record.succeeded() : record.failed()).catch(() => undefined);
+    }
     const info = await engine.inspectImage(tag);
     if (!info)
       throw new DevenvError(

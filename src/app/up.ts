@@ -14,7 +14,7 @@ import {
 } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
 import { readinessCheck, type ReadinessCheck } from '../core/plan/readiness.js';
-import { reconcile, planText } from '../core/plan/reconcile.js';
+import { reconcile, planText, type PlanStep } from '../core/plan/reconcile.js';
 import { postgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
 import { configHash } from '../core/stack/config-hash.js';
 import { Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
@@ -24,6 +24,7 @@ import { observeStack } from './observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from './stack-target.js';
 import { stackHostEnv } from './stack-env.js';
 import { runServices, type ServicePlan, type ServiceRuntime } from './run-services.js';
+import { withStackLock } from './stack-lock.js';
 
 export interface UpOptions extends StackOptions {
   fixedPorts?: boolean;
@@ -72,10 +73,16 @@ function wantedNetworks(
     });
 }
 
-/** Built images carry the stack's identity labels (not the volatile ones, so rebuilds stay cached). */
+/**
+ * Built images carry the stack label alone. The classic builder (dockerd 20.10) applies build
+ * labels as one LABEL step per label after the Dockerfile's last step, so with several labels a
+ * build killed between those steps left an image with `dev.devenv.branch` and no stack label,
+ * which neither `down` nor `gc` could attribute. One label is one step: an image devenv builds
+ * has the stack label or, like the layers before it, is named by the build's record (app/images.ts).
+ */
 function imageLabels(labels: Record<string, string>): Record<string, string> {
-  const keep = [Labels.stack, Labels.project, Labels.branch, Labels.owner, Labels.ephemeral];
-  return Object.fromEntries(Object.entries(labels).filter(([key]) => (keep as string[]).includes(key)));
+  const stack = labels[Labels.stack];
+  return stack === undefined ? {} : { [Labels.stack]: stack };
 }
 
 function completionWanted(project: ComposeProject, service: string): boolean {
@@ -107,7 +114,24 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
     endpoint: info.endpoint,
   });
   for (const warning of target.warnings) ctx.emit({ type: 'warning', warning });
+  // Observe, build and change under the stack's lock: a second `up` of the same stack waits for this one.
+  return withStackLock(ctx, identity.name, () =>
+    changeStack(ctx, options, target, engine, info, portPolicy, started),
+  );
+}
 
+/** Builds images, reconciles and waits until ready; the caller holds the stack's lock. */
+async function changeStack(
+  ctx: AppContext,
+  options: UpOptions,
+  target: StackTarget,
+  engine: ContainerEngine,
+  info: EngineInfo,
+  portPolicy: PortPolicy,
+  started: number,
+): Promise<UpResult> {
+  const { project, identity } = target;
+  const serviceNames = Object.keys(project.services).sort();
   const lifetime: StackLifetime = options.ephemeral
     ? {
         ephemeral: true,
@@ -220,19 +244,13 @@ export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult>
     ),
   ]);
 
+  // Duplicate networks (same name, left by two processes at once) go before any container is
+  // created by that name; their containers were removed above. By id: the name is ambiguous.
+  await removeNetworks(ctx, engine, steps, true);
+
   const runtimes = await runServices(ctx, engine, info, project, plans, steps, observed.containers, options);
 
-  await Promise.all(
-    steps.flatMap((step) =>
-      step.action === 'RemoveNetwork'
-        ? [
-            engine
-              .removeNetwork(step.network)
-              .then(() => ctx.emit({ type: 'network.removed', network: step.network })),
-          ]
-        : [],
-    ),
-  );
+  await removeNetworks(ctx, engine, steps, false);
   const env = stackHostEnv(target, info, runtimes);
   const durationMs = ctx.clock.now() - started;
   ctx.emit({ type: 'stack.ready', stack: identity.name, durationMs, env });
@@ -255,4 +273,23 @@ async function removeByName(
 ): Promise<void> {
   const container = containers.find((c) => c.name === name);
   if (container) await engine.removeContainer(container.id, { force: true, volumes: false });
+}
+
+async function removeNetworks(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  steps: PlanStep[],
+  duplicates: boolean,
+): Promise<void> {
+  await Promise.all(
+    steps.flatMap((step) =>
+      step.action === 'RemoveNetwork' && (step.duplicate === true) === duplicates
+        ? [
+            engine
+              .removeNetwork(step.id)
+              .then(() => ctx.emit({ type: 'network.removed', network: step.network })),
+          ]
+        : [],
+    ),
+  );
 }

@@ -9,6 +9,8 @@ import { hostInfo } from '../adapters/host/host-info.js';
 import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
 import { hostPorts } from '../adapters/host/free-port.js';
 import { contentHash } from '../adapters/fs/directory-hash.js';
+import { fileStackLock } from '../adapters/fs/stack-lock-file.js';
+import { fileBuildJournal } from '../adapters/fs/build-journal-file.js';
 import { join } from 'node:path';
 
 export function createAppContext(options: {
@@ -21,12 +23,14 @@ export function createAppContext(options: {
   /** The registry the CLI's output is masked with (a new one when not given). */
   secrets?: SecretRegistry;
 }): AppContext {
+  const host = hostInfo(options.env);
+  const self = { pid: host.pid, host: host.hostname, isProcessAlive: host.isProcessAlive };
   let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
   return {
     cwd: options.cwd,
     env: options.env,
     clock: options.clock,
-    host: hostInfo(options.env),
+    host,
     version: options.version,
     signal: options.signal,
     secrets: options.secrets ?? secretRegistry(),
@@ -46,5 +50,7 @@ export function createAppContext(options: {
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
     hostPorts,
+    stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
+    builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
   };
 }

@@ -223,6 +223,8 @@ export interface ContainerStatus {
   createdAt: string;
   startedAt?: string;
   restartCount: number;
+  /** Ids of the networks the container is attached to, when the engine reports them. */
+  networkIds?: string[];
 }
 
 export interface ResourceSummary {
@@ -230,6 +232,13 @@ export interface ResourceSummary {
   name: string;
   labels: Record<string, string>;
   createdAt?: string;
+}
+
+export interface ImageSummary extends ResourceSummary {
+  /** repo:tag names; empty for dangling and intermediate images. */
+  tags: string[];
+  /** The image it was built on (intermediate images of the classic builder form chains). */
+  parentId?: string;
 }
 
 export interface LogLine {
@@ -264,14 +273,19 @@ export interface ContainerEngine {
     signal?: AbortSignal,
     options?: PullOptions,
   ): Promise<void>;
+  /** `onCommitted`: each image the build commits for a step (not cached steps, not base images). */
   buildImage(
     request: BuildRequest,
     onProgress: (update: ProgressUpdate) => void,
     signal?: AbortSignal,
+    onCommitted?: (imageId: string) => void,
   ): Promise<string>;
 
-  /** Images whose labels match (name: the first repo:tag, else the id). */
-  listImages(selector: LabelSelector): Promise<ResourceSummary[]>;
+  /**
+   * Images whose labels match (name: the first repo:tag, else the id); an empty selector: all.
+   * `all` includes intermediate images (parents of other images).
+   */
+  listImages(selector: LabelSelector, options?: { all?: boolean }): Promise<ImageSummary[]>;
   /** Removes an image tag or id; missing images are not an error. */
   removeImage(nameOrId: string): Promise<void>;
 

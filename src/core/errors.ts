@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'SERVICE_FAILED'
   | 'SERVICE_NOT_FOUND'
   | 'STACK_NOT_FOUND'
+  | 'STACK_BUSY'
   | 'USAGE'
   | 'INTERRUPTED';
 

@@ -72,11 +72,20 @@ export async function reapBranchPrefix(prefix: string): Promise<void> {
           .catch(() => undefined),
       ),
   );
-  // Images devenv built for these stacks (labelled like the rest).
+  // Images devenv built for these stacks: they carry the stack label only (older ones the branch too).
+  const stacks = new Set(
+    [
+      ...all.containers.map((c) => c.Labels),
+      ...all.networks.map((n) => n.Labels),
+      ...all.volumes.map((v) => v.Labels),
+    ]
+      .filter((labels) => mine(labels ?? undefined))
+      .map((labels) => labels?.['dev.devenv.stack'] ?? ''),
+  );
   const images = await docker.listImages({ filters: JSON.stringify({ label: ['dev.devenv.stack'] }) });
   await Promise.all(
     images
-      .filter((i) => mine(i.Labels ?? undefined))
+      .filter((i) => mine(i.Labels ?? undefined) || stacks.has(i.Labels?.['dev.devenv.stack'] ?? ''))
       .map((i) =>
         docker
           .getImage(i.Id)

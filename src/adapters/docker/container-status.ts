@@ -58,6 +58,10 @@ export function containerStatus(inspect: Dockerode.ContainerInspectInfo): Contai
     createdAt: inspect.Created,
     restartCount: inspect.RestartCount ?? 0,
   };
+  const networkIds = Object.values(inspect.NetworkSettings.Networks ?? {})
+    .map((network) => network.NetworkID)
+    .filter((id): id is string => typeof id === 'string' && id !== '');
+  if (networkIds.length > 0) status.networkIds = networkIds;
   if (runState === 'exited' || runState === 'dead') status.exitCode = state.ExitCode;
   if (state.StartedAt && state.StartedAt !== zeroTime) status.startedAt = state.StartedAt;
   return status;

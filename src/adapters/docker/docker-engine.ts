@@ -15,6 +15,7 @@ import type {
   ExecOptions,
   ExecResult,
   ImageInfo,
+  ImageSummary,
   LabelSelector,
   LogLine,
   LogOptions,
@@ -160,15 +161,24 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async listImages(selector: LabelSelector): Promise<ResourceSummary[]> {
+  async listImages(selector: LabelSelector, options: { all?: boolean } = {}): Promise<ImageSummary[]> {
     try {
-      const images = await this.docker.listImages({ filters: { label: labelFilter(selector) } });
-      return images.map((image) => ({
-        id: image.Id,
-        name: image.RepoTags?.find((tag) => tag !== '<none>:<none>') ?? image.Id,
-        labels: image.Labels ?? {},
-        createdAt: new Date(image.Created * 1000).toISOString(),
-      }));
+      const images = await this.docker.listImages({
+        all: options.all ?? false,
+        filters: { label: labelFilter(selector) },
+      });
+      return images.map((image) => {
+        const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+        const summary: ImageSummary = {
+          id: image.Id,
+          name: tags[0] ?? image.Id,
+          tags,
+          labels: image.Labels ?? {},
+          createdAt: new Date(image.Created * 1000).toISOString(),
+        };
+        if (image.ParentId) summary.parentId = image.ParentId;
+        return summary;
+      });
     } catch (error) {
       throw this.fail(error, 'list images');
     }
@@ -259,6 +269,7 @@ export class DockerEngine implements ContainerEngine {
     request: BuildRequest,
     onProgress: (update: ProgressUpdate) => void,
     signal?: AbortSignal,
+    onCommitted?: (imageId: string) => void,
   ): Promise<string> {
     const dockerfile = (
       isAbsolute(request.dockerfile) ? relative(request.contextDir, request.dockerfile) : request.dockerfile
@@ -316,6 +327,23 @@ export class DockerEngine implements ContainerEngine {
       lastLines.push(line);
       if (lastLines.length > buildErrorTailLines) lastLines.shift();
     };
+    // The classic builder reports each step as "Step n/m : INSTR", then " ---> Using cache" for a
+    // cached one, then " ---> <id>" for the step's image: the images this build committed are the
+    // ids of steps that are neither FROM (a base image) nor cached.
+    let stepCommits = false;
+    const followSteps = (line: string): void => {
+      const text = line.trim();
+      if (/^Step \d+\/\d+ : /.test(text)) {
+        stepCommits = !/^Step \d+\/\d+ : FROM\b/i.test(text);
+        return;
+      }
+      if (text === '---> Using cache') {
+        stepCommits = false;
+        return;
+      }
+      const id = /^---> ([0-9a-f]{12,64})$/.exec(text)?.[1];
+      if (id !== undefined && stepCommits) onCommitted?.(id);
+    };
     await new Promise<void>((resolve, reject) => {
       this.modem.followProgress(
         stream,
@@ -339,6 +367,7 @@ export class DockerEngine implements ContainerEngine {
             for (const line of event.stream.split('\n')) {
               const text = line.trimEnd();
               if (text === '') continue;
+              followSteps(text);
               remember(text);
               onProgress({ status: text });
             }

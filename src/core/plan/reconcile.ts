@@ -34,7 +34,8 @@ export interface ObservedStack {
 
 export type PlanStep =
   | { action: 'CreateNetwork'; network: string; reason: string }
-  | { action: 'RemoveNetwork'; network: string; reason: string }
+  /** Removed by id (the name is ambiguous when there are duplicates); `duplicate`: before services are created. */
+  | { action: 'RemoveNetwork'; network: string; id: string; reason: string; duplicate?: boolean }
   | { action: 'CreateVolume'; volume: string; reason: string }
   | { action: 'CreateService'; service: string; reason: string }
   | { action: 'RecreateService'; service: string; container: string; reason: string }
@@ -42,15 +43,65 @@ export type PlanStep =
   | { action: 'KeepService'; service: string; container: string; reason: string }
   | { action: 'RemoveContainer'; service: string; container: string; reason: string };
 
+/**
+ * Networks are the one resource the engine lets share a name: two processes
+ * creating the stack's network at once can leave two, and every later use of
+ * the name is ambiguous. Keep one per name (the one most of the stack's
+ * containers are attached to, then the oldest, then the lowest id) and
+ * remove the others by id; containers attached to a removed one are
+ * recreated on the kept one.
+ */
+function duplicateNetworks(observed: ObservedStack): {
+  remove: ResourceSummary[];
+  keep: Map<string, string>;
+} {
+  const byName = new Map<string, ResourceSummary[]>();
+  for (const network of observed.networks)
+    byName.set(network.name, [...(byName.get(network.name) ?? []), network]);
+  const attached = (id: string) =>
+    observed.containers.filter((container) => container.networkIds?.includes(id)).length;
+  const remove: ResourceSummary[] = [];
+  const keep = new Map<string, string>();
+  for (const [name, networks] of byName) {
+    if (networks.length < 2) continue;
+    const [kept, ...others] = [...networks].sort(
+      (a, b) =>
+        attached(b.id) - attached(a.id) ||
+        (a.createdAt ?? '').localeCompare(b.createdAt ?? '') ||
+        a.id.localeCompare(b.id),
+    );
+    keep.set(name, kept!.id);
+    remove.push(...others);
+  }
+  return { remove, keep };
+}
+
 export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanStep[] {
   const steps: PlanStep[] = [];
   const observedNetworks = new Set(observed.networks.map((network) => network.name));
+  const wantedNetworks = new Set(desired.networks);
+  const duplicates = duplicateNetworks(observed);
+  const onDuplicate = new Set(
+    observed.containers
+      .filter((container) => duplicates.remove.some((network) => container.networkIds?.includes(network.id)))
+      .map((container) => container.id),
+  );
   const observedVolumes = new Set(observed.volumes.map((volume) => volume.name));
   for (const network of [...desired.networks].sort()) {
     if (!observedNetworks.has(network)) steps.push({ action: 'CreateNetwork', network, reason: 'not found' });
   }
   for (const volume of [...new Set(desired.volumes)].sort()) {
     if (!observedVolumes.has(volume)) steps.push({ action: 'CreateVolume', volume, reason: 'not found' });
+  }
+  for (const network of [...duplicates.remove].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!wantedNetworks.has(network.name)) continue; // removed below with the rest of its name
+    steps.push({
+      action: 'RemoveNetwork',
+      network: network.name,
+      id: network.id,
+      reason: `duplicate; keeping ${shortId(duplicates.keep.get(network.name) ?? '')}`,
+      duplicate: true,
+    });
   }
 
   const byService = new Map<string, ContainerStatus[]>();
@@ -72,6 +123,17 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
     }
     if (!container) {
       steps.push({ action: 'CreateService', service: service.name, reason: 'not found' });
+      continue;
+    }
+    if (onDuplicate.has(container.id)) {
+      // Removed before the duplicate network is, created again once the name is unambiguous.
+      steps.push({
+        action: 'RemoveContainer',
+        service: service.name,
+        container: container.name,
+        reason: 'attached to a duplicate network',
+      });
+      steps.push({ action: 'CreateService', service: service.name, reason: 'was on a duplicate network' });
       continue;
     }
     const hash = container.labels[Labels.configHash];
@@ -117,10 +179,16 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
       });
     }
   }
-  const wantedNetworks = new Set(desired.networks);
-  for (const network of observed.networks.map((item) => item.name).sort()) {
-    if (!wantedNetworks.has(network))
-      steps.push({ action: 'RemoveNetwork', network, reason: 'no longer in the template' });
+  for (const network of [...observed.networks].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+  )) {
+    if (!wantedNetworks.has(network.name))
+      steps.push({
+        action: 'RemoveNetwork',
+        network: network.name,
+        id: network.id,
+        reason: 'no longer in the template',
+      });
   }
   return steps;
 }
@@ -154,13 +222,20 @@ function recreateJoiners(services: readonly DesiredService[], steps: PlanStep[])
   }
 }
 
+function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
 /** One line a step: "service:postgres RecreateService myapp-main-postgres-1 (config changed ...)". */
 export function planText(steps: readonly PlanStep[]): string[] {
   return steps.map((step) => {
     switch (step.action) {
       case 'CreateNetwork':
-      case 'RemoveNetwork':
         return `network:${step.network} ${step.action} (${step.reason})`;
+      case 'RemoveNetwork':
+        return step.duplicate
+          ? `network:${step.network} ${step.action} ${shortId(step.id)} (${step.reason})`
+          : `network:${step.network} ${step.action} (${step.reason})`;
       case 'CreateVolume':
         return `volume:${step.volume} ${step.action} (${step.reason})`;
       case 'CreateService':

@@ -112,6 +112,13 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
       return notice(state, 'warning', event.warning.message, event.time);
     case 'info':
       return notice(state, 'info', mask.maskText(event.message), event.time);
+    case 'stack.waiting':
+      return notice(
+        state,
+        'info',
+        `waiting for another devenv process (pid ${event.pid} on ${event.host}) that is changing stack ${event.stack}`,
+        event.time,
+      );
     case 'image.pulling': {
       const previous = state.transfers.find((t) => t.service === event.service && t.kind === 'pull');
       const layers = { ...previous?.layers };

@@ -47,6 +47,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'info':
         write(`${p.paint(2, 'note')}    ${event.message}`);
         return;
+      case 'stack.waiting':
+        write(
+          `${p.paint(2, 'note')}    waiting for another devenv process (pid ${event.pid} on ${event.host}, since ${event.since}) that is changing stack ${event.stack}`,
+        );
+        return;
       case 'plan':
         for (const step of event.steps) write(`${p.paint(2, 'plan')}    ${step}`);
         return;

@@ -105,4 +105,70 @@ describe('reconcile', () => {
       'service:app KeepService s-app-1 (config unchanged, running)',
     ]);
   });
+
+  describe('duplicate networks (two processes created the same one)', () => {
+    const net = (id: string, createdAt: string, name = 's_default') => ({ id, name, labels: {}, createdAt });
+    const on = (c: ContainerStatus, ...networkIds: string[]): ContainerStatus => ({ ...c, networkIds });
+    const one = { services: [{ name: 'app', configHash: 'h-app' }], networks: ['s_default'], volumes: [] };
+
+    it('keeps the oldest and removes the other by id, before anything is created', () => {
+      const observed = {
+        containers: [],
+        networks: [
+          net('bbbbbbbbbbbb2222', '2024-01-01T00:00:02Z'),
+          net('aaaaaaaaaaaa1111', '2024-01-01T00:00:01Z'),
+        ],
+        volumes: [],
+      };
+      const steps = reconcile(one, observed);
+      expect(steps[0]).toEqual({
+        action: 'RemoveNetwork',
+        network: 's_default',
+        id: 'bbbbbbbbbbbb2222',
+        reason: 'duplicate; keeping aaaaaaaaaaaa',
+        duplicate: true,
+      });
+      expect(planText(steps)).toEqual([
+        'network:s_default RemoveNetwork bbbbbbbbbbbb (duplicate; keeping aaaaaaaaaaaa)',
+        'service:app CreateService (not found)',
+      ]);
+    });
+
+    it('keeps the one the containers are on, and moves a container off the removed one', () => {
+      const observed = {
+        containers: [on(container('app', 'h-app'), 'new'), on(container('postgres', 'h-pg'), 'old')],
+        networks: [net('old', '2024-01-01T00:00:01Z'), net('new', '2024-01-01T00:00:02Z')],
+        volumes: [],
+      };
+      const desiredTwo = { ...one, services: [...one.services, { name: 'postgres', configHash: 'h-pg' }] };
+      const withThird = {
+        ...observed,
+        containers: [...observed.containers, on({ ...container('redis', 'h-redis') }, 'new')],
+      };
+      const desiredThree = {
+        ...desiredTwo,
+        services: [...desiredTwo.services, { name: 'redis', configHash: 'h-redis' }],
+      };
+      expect(planText(reconcile(desiredThree, withThird))).toEqual([
+        'network:s_default RemoveNetwork old (duplicate; keeping new)',
+        'service:app KeepService s-app-1 (config unchanged, running)',
+        'service:postgres RemoveContainer s-postgres-1 (attached to a duplicate network)',
+        'service:postgres CreateService (was on a duplicate network)',
+        'service:redis KeepService s-redis-1 (config unchanged, running)',
+      ]);
+    });
+
+    it('removes every copy of a network gone from the template, by id', () => {
+      const observed = {
+        containers: [],
+        networks: [net('n1', '', 's_default'), net('x2', '', 's_old'), net('x1', '', 's_old')],
+        volumes: [],
+      };
+      const steps = reconcile({ services: [], networks: ['s_default'], volumes: [] }, observed);
+      expect(steps).toEqual([
+        { action: 'RemoveNetwork', network: 's_old', id: 'x1', reason: 'no longer in the template' },
+        { action: 'RemoveNetwork', network: 's_old', id: 'x2', reason: 'no longer in the template' },
+      ]);
+    });
+  });
 });
