@@ -30,8 +30,6 @@ export interface ServicePlan {
 export interface RunServicesOptions {
   /** Per-service readiness timeout. */
   timeoutMs?: number;
-  /** Told each service's container id as soon as it runs. */
-  onContainerStarted?: (service: string, containerId: string) => void;
 }
 
 export interface ServiceRuntime {
@@ -176,7 +174,6 @@ export async function runServices(
         }
         containerId = await createAndStart(name, servicePlan, existing?.ports ?? []);
       }
-      options.onContainerStarted?.(name, containerId);
       resolver.started();
       const readyAt = ctx.clock.now();
       const status = await waitUntilReady(ctx, {

@@ -8,6 +8,7 @@
 import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { isDevenvError } from '../core/errors.js';
+import { reportError } from '../core/error-report.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
@@ -55,13 +56,8 @@ interface Follower {
 const ENGINE_EXIT_MARGIN_MS = 2000;
 
 function errorEvent(error: unknown): { code: string; message: string; hint?: string } {
-  if (isDevenvError(error))
-    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  return {
-    code: 'INTERNAL',
-    message: error instanceof Error ? error.message : String(error),
-    hint: 'This looks like a bug in devenv; please report it with the steps that led here.',
-  };
+  const { code, message, hint } = reportError(error);
+  return { code, message, ...(hint !== undefined ? { hint } : {}) };
 }
 
 function stopTimeoutSeconds(labels: Record<string, string>): number {
@@ -133,23 +129,31 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
   const recoverEngine = async (cause: unknown): Promise<void> => {
     const docker = await engine();
     const endpoint = result?.info.endpoint ?? 'the engine';
-    const said = cause === undefined ? undefined : errorEvent(cause).message;
+    const said = cause === undefined ? undefined : errorEvent(cause);
     ctx.emit({
       type: 'error',
       code: 'ENGINE_UNREACHABLE',
-      message: said ?? `The engine at ${endpoint} went away; it stopped the stack's services.`,
-      hint: 'devenv waits for it and starts the stopped services again when it is back (start it with `sudo systemctl start docker`, or Docker Desktop).',
+      message: said?.message ?? `The engine at ${endpoint} went away; it stopped the stack's services.`,
+      hint: `${said?.hint ?? 'Start the engine again (sudo systemctl start docker, or Docker Desktop).'} devenv waits for it, then starts the stopped services again.`,
     });
     if (!(await engineBack(docker, { retryMs, signal: lifetime.signal }))) return;
     const followed = [...followers.keys()].sort();
     ctx.emit({ type: 'engine.reconnected', service: followed.join(', ') });
     if (!result || lifetime.signal.aborted) return;
+    // Only the connection dropped (every service still runs): follow again, nothing to reconcile.
+    const containers = await docker
+      .listContainers({ [Labels.stack]: result.target.identity.name })
+      .catch(() => [] as ContainerStatus[]);
+    const running = new Set(containers.filter((c) => c.state === 'running').map((c) => c.id));
+    if (result.services.every((s) => running.has(s.containerId))) {
+      attach(result);
+      return;
+    }
     await serialized(async () => {
       const services = result?.services.map((s) => s.service) ?? [];
       for (const service of services) busy.add(service);
       try {
-        const { onResolved: _told, ...again } = options.upOptions;
-        const next = await up(ctx, again);
+        const next = await up(ctx, options.upOptions);
         for (const service of services) busy.delete(service);
         attach(next);
       } catch (error) {

@@ -38,10 +38,12 @@ export interface UpOptions extends StackOptions {
   forceBuild?: boolean;
   /** Start new Postgres volumes from a cached initialized data directory (default true). */
   dataCache?: boolean;
+}
+
+/** Told as `up` goes; kept apart from the options, which later `up` calls of a session reuse. */
+export interface UpHooks {
   /** Told the stack identity as soon as it is known (before anything is created). */
   onResolved?: (identity: StackTarget['identity'], target: StackTarget) => void;
-  /** Started container ids are reported here as soon as they exist (for log following). */
-  onContainerStarted?: (service: string, containerId: string) => void;
 }
 
 export type { ServiceRuntime } from './run-services.js';
@@ -91,11 +93,11 @@ function completionWanted(project: ComposeProject, service: string): boolean {
   );
 }
 
-export async function up(ctx: AppContext, options: UpOptions): Promise<UpResult> {
+export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {}): Promise<UpResult> {
   const started = ctx.clock.now();
   const target = await resolveStackTarget(ctx, options);
   const { project, identity } = target;
-  options.onResolved?.(identity, target);
+  hooks.onResolved?.(identity, target);
   const { engine, info } = await ctx.engine();
   const portPolicy: PortPolicy = {
     hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,

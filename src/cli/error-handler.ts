@@ -1,49 +1,42 @@
 /**
- * The one place errors become output: a DevenvError prints its message,
- * location, details and next step; anything else is a bug to report.
+ * The one place errors become CLI output: the report (core/error-report.ts)
+ * printed as a paragraph with its location, details and next step, or as one
+ * JSON object; a bug prints its stack trace to report.
  */
-import { DevenvError, formatLocation } from '../core/errors.js';
+import { formatLocation } from '../core/errors.js';
+import { reportError } from '../core/error-report.js';
 import { redactUrlPasswords } from '../core/redact.js';
 
 export function renderError(error: unknown, json: boolean): { text: string; exitCode: number } {
-  if (error instanceof DevenvError) {
-    if (json) {
-      return {
-        exitCode: error.exitCode,
-        text: JSON.stringify({
-          type: 'error',
-          code: error.code,
-          message: error.message,
-          hint: error.hint,
-          location: error.location,
-          details: error.details.map(redactUrlPasswords),
-        }),
-      };
-    }
-    // Messages about a template usually name file:line themselves; add the location only when they do not.
-    const where = error.location ? formatLocation(error.location) : undefined;
-    const named =
-      error.location && error.message.includes(`${error.location.file}:${error.location.line ?? ''}`);
-    const lines = [`Error: ${where && !named ? `${where}: ` : ''}${error.message}`];
-    for (const detail of error.details) lines.push(`  ${redactUrlPasswords(detail)}`);
-    if (error.hint) lines.push(`What to do: ${error.hint}`);
-    return { text: lines.join('\n'), exitCode: error.exitCode };
+  const report = reportError(error);
+  if (json) {
+    return {
+      exitCode: report.exitCode,
+      text: JSON.stringify({
+        type: 'error',
+        code: report.code,
+        message: report.message,
+        hint: report.hint,
+        location: report.location,
+        details: report.details.map(redactUrlPasswords),
+      }),
+    };
   }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const text = [
-    'devenv hit an unexpected error. This is a bug in devenv, not in your project.',
-    'Please report it with the output below and the command you ran.',
-    '',
-    redactUrlPasswords(detail),
-  ].join('\n');
-  return {
-    text: json
-      ? JSON.stringify({
-          type: 'error',
-          code: 'BUG',
-          message: error instanceof Error ? error.message : String(error),
-        })
-      : text,
-    exitCode: 70,
-  };
+  if (report.bug) {
+    const text = [
+      'devenv hit an unexpected error. This is a bug in devenv, not in your project.',
+      'Please report it with the output below and the command you ran.',
+      '',
+      redactUrlPasswords(report.bug.stack),
+    ].join('\n');
+    return { text, exitCode: report.exitCode };
+  }
+  // Messages about a template usually name file:line themselves; add the location only when they do not.
+  const { location } = report;
+  const where = location ? formatLocation(location) : undefined;
+  const named = location && report.message.includes(`${location.file}:${location.line ?? ''}`);
+  const lines = [`Error: ${where && !named ? `${where}: ` : ''}${report.message}`];
+  for (const detail of report.details) lines.push(`  ${redactUrlPasswords(detail)}`);
+  if (report.hint) lines.push(`What to do: ${report.hint}`);
+  return { text: lines.join('\n'), exitCode: report.exitCode };
 }

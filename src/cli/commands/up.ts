@@ -1,21 +1,23 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppContext } from '../../app/context.js';
-import { removeStack } from '../../app/down.js';
-import { startSession, type SessionOptions } from '../../app/session.js';
-import type { StackOptions } from '../../app/stack-target.js';
-import type { WatchAttachment } from '../watch-attachment.js';
-import { up, type UpOptions, type UpResult } from '../../app/up.js';
+/**
+ * `devenv up`: flags in, the use-case called (detached or attached), the
+ * renderer chosen (dashboard in a terminal, plain lines, or JSON).
+ */
+import type { AttachedView } from '../../app/attached-up.js';
+import { attachedUp } from '../../app/attached-up.js';
+import { detachedUp } from '../../app/detached-up.js';
+import type { UpOptions } from '../../app/up.js';
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import { DevenvError } from '../../core/errors.js';
 import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
+import type { AppContext } from '../../app/context.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
 import { parseHostIp } from '../host-ip-flag.js';
 import { eventRenderer } from '../event-renderer.js';
 import { colorEnabled } from '../../ui/colors.js';
-import { stackRunState } from '../../app/stack-run-state.js';
+import { loadDashboardView } from '../../ui/ink/dashboard-view.js';
 import { detachedMessage } from '../detached-message.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
@@ -54,11 +56,7 @@ export const upCommand: Command = {
       secrets: () => ctx.secrets.values(),
       verbose: v['verbose'] === true,
     });
-    let watch: WatchAttachment | undefined;
-    io.setRenderer((event) => {
-      render(event);
-      watch?.onEvent(event);
-    });
+    io.setRenderer(render);
     const detach = v['detach'] === true;
     const watchWanted = !detach && v['no-watch'] !== true;
     const ephemeral = v['ephemeral'] === true;
@@ -89,33 +87,10 @@ export const upCommand: Command = {
       ctx.env['CI'] !== 'true' &&
       v['no-tui'] !== true &&
       v['json'] !== true;
-    if (tui)
-      return attachDashboard(ctx, io, options, {
-        declared,
-        ephemeral,
-        flag: stackFlag(v),
-        watch: watchWanted ? stackOptions(parsed) : undefined,
-      });
-
-    const startedSeconds = Math.floor(ctx.clock.now() / 1000);
-    let stackName: string | undefined;
-    options.onResolved = (identity) => {
-      stackName = identity.name;
-    };
-    let result: UpResult;
-    try {
-      result = await up(ctx, options);
-    } catch (error) {
-      // An ephemeral stack that did not come up is removed, not left for gc.
-      if (ephemeral && stackName !== undefined && error instanceof DevenvError) {
-        const { engine } = await ctx.engine();
-        await removeStack(ctx, engine, { stack: stackName, volumes: true });
-      }
-      throw error;
-    }
-    ctx.secrets.add(secretValues(result.env, declared));
 
     if (detach) {
+      const result = await detachedUp(ctx, options);
+      ctx.secrets.add(secretValues(result.env, declared));
       if (!v['json'])
         io.stdout(
           `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env${stackFlag(v)})`,
@@ -135,172 +110,41 @@ export const upCommand: Command = {
       return 0;
     }
 
-    // Attached: watch (affected tests, develop.watch) and follow every service's logs until Ctrl-C / SIGTERM.
-    if (watchWanted) {
-      const { attachWatch } = await import('../watch-attachment.js');
-      watch = await attachWatch(ctx, { stack: stackOptions(parsed), upOptions: options });
-      await watch.stackReady(result.target);
-    }
-    // The dashboard's session without the dashboard: logs followed, a crashed service reported,
-    // and a vanished engine waited for (logs followed again when it is back).
+    // Attached: the dashboard in a terminal, else plain lines (or JSON); the same use-case under both.
     tuneHeapForLongLivedProcess();
-    const session = startSession(ctx, { upOptions: options, since: startedSeconds });
-    session.attach(result);
-    // Attached until Ctrl-C, even when every service has exited and no log stream is left open.
-    const attached = setInterval(() => undefined, 60_000);
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    clearInterval(attached);
-    await Promise.race([session.close(), sleep(500)]);
-    await watch?.close();
-    const { engine } = await ctx.engine();
-    const stack = result.target.identity.name;
-    if (ephemeral) {
-      await removeStack(ctx, engine, { stack, volumes: true });
-      io.stdout(`Ephemeral stack ${stack} removed.`);
-    } else {
-      io.stdout(detachedMessage(stack, await stackRunState(ctx, stack), stackFlag(v)));
+    const watch = watchWanted ? stackOptions(parsed) : undefined;
+    const dashboard = tui
+      ? await loadDashboardView({
+          secrets: { values: () => ctx.secrets.values(), names: declared },
+          color: colorEnabled(ctx.env, io.isTTY),
+          testsConfigured: watch !== undefined,
+          ephemeral,
+        })
+      : undefined;
+    if (dashboard) io.setRenderer(dashboard.render);
+    const outcome = await attachedUp(
+      ctx,
+      { up: options, ephemeral, declaredSecrets: declared, ...(watch ? { watch } : {}) },
+      dashboard ?? plainView,
+    );
+    if (dashboard) io.setRenderer(() => undefined);
+    const interrupted = outcome.failure instanceof DevenvError && outcome.failure.code === 'INTERRUPTED';
+    // Plain output: the failure is the command's error (Ctrl-C during `up` included, exit 130).
+    if (outcome.failure !== undefined && !dashboard) throw outcome.failure;
+    const stack = outcome.stack;
+    if (stack !== undefined) {
+      if (outcome.end === 'down' && outcome.removed) io.stdout(`Stack ${stack} removed with its volumes.`);
+      else if (outcome.removed) io.stdout(`Ephemeral stack ${stack} removed.`);
+      else if (outcome.state) io.stdout(detachedMessage(stack, outcome.state, stackFlag(v)));
     }
+    if (outcome.failure !== undefined && !interrupted) throw outcome.failure;
     return 0;
   },
 };
 
-/**
- * Attached in a terminal: the ink dashboard shows everything from the first
- * event of `up` on and sends its keys to an attached session. On q the stack
- * keeps running (an ephemeral one is removed); on d it is removed. Errors of
- * `up` show as a banner until q, then print as usual.
- */
-async function attachDashboard(
-  ctx: AppContext,
-  io: CommandIO,
-  options: UpOptions,
-  how: {
-    declared: readonly string[];
-    ephemeral: boolean;
-    flag: string;
-    watch: StackOptions | undefined;
-  },
-): Promise<number> {
-  const { ephemeral } = how;
-  tuneHeapForLongLivedProcess();
-  const { eventHub } = await import('../../ui/ink/event-hub.js');
-  // React's production build (the development one costs several times the CPU and memory);
-  // NODE_ENV is restored at once: it is the user's, and compose files may interpolate it.
-  const nodeEnv = process.env['NODE_ENV'];
-  process.env['NODE_ENV'] = 'production';
-  const { renderDashboard } = await import('../../ui/ink/render-dashboard.js').finally(() => {
-    if (nodeEnv === undefined) delete process.env['NODE_ENV'];
-    else process.env['NODE_ENV'] = nodeEnv;
-  });
-  const hub = eventHub();
-  let watch: WatchAttachment | undefined;
-  io.setRenderer((event) => {
-    hub.emit(event);
-    watch?.onEvent(event);
-  });
-  // The session's own signal: q must also stop an `up` still in progress.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const sessionCtx: AppContext = { ...ctx, signal: controller.signal };
-  let stackName: string | undefined;
-  options.onResolved = (identity) => {
-    stackName = identity.name;
-  };
-  const sessionOptions: SessionOptions = { upOptions: options, since: Math.floor(ctx.clock.now() / 1000) };
-  const session = startSession(sessionCtx, sessionOptions);
-  // Watch mode warms up (watcher, vitest) while the stack comes up; the t/f/w keys reach it once it is there.
-  const watching = how.watch
-    ? import('../watch-attachment.js')
-        .then(({ attachWatch }) => attachWatch(sessionCtx, { stack: how.watch!, upOptions: options }))
-        .then(
-          (attached) => {
-            watch = attached;
-            sessionOptions.tests = attached.tests;
-            return attached;
-          },
-          (error: unknown) => {
-            ctx.emit({
-              type: 'warning',
-              warning: { message: `watch mode is off: ${(error as Error).message}` },
-            });
-            return undefined;
-          },
-        )
-    : Promise.resolve(undefined);
-  ctx.signal.addEventListener('abort', () => session.end(), { once: true });
-  const dashboard = renderDashboard({
-    subscribe: hub.subscribe,
-    onIntent: (intent) => session.handle(intent),
-    secrets: { values: () => ctx.secrets.values(), names: how.declared },
-    color: colorEnabled(ctx.env, io.isTTY),
-    testsConfigured: how.watch !== undefined,
-    watching: () => watch?.tests.watching ?? false,
-    ephemeral,
-  });
-
-  let failure: unknown;
-  const running = (async () => {
-    try {
-      const result = await up(sessionCtx, options);
-      ctx.secrets.add(secretValues(result.env, how.declared));
-      session.attach(result);
-      await (await watching)?.stackReady(result.target);
-    } catch (error) {
-      failure = error;
-      if (!controller.signal.aborted) {
-        // "app was not started because redis failed": the banner names the root cause (redis's port taken).
-        let root = error;
-        while (root instanceof DevenvError && root.cause instanceof DevenvError) root = root.cause;
-        const outer = error instanceof Error && root !== error ? ` (${error.message})` : '';
-        if (root instanceof DevenvError)
-          ctx.emit({
-            type: 'error',
-            code: root.code,
-            message: `${root.message}${outer}`,
-            hint: root.hint ?? 'Press q to quit.',
-          });
-        else
-          ctx.emit({
-            type: 'error',
-            code: 'INTERNAL',
-            message: root instanceof Error ? root.message : String(root),
-            hint: 'This looks like a bug in devenv; press q, then report the message printed.',
-          });
-      }
-    }
-  })();
-
-  const end = await session.ended;
-  controller.abort();
-  await running;
-  await session.close();
-  await (await watching)?.close();
-  const stack = stackName;
-  let removal: unknown;
-  if (stack !== undefined && ((end.kind === 'down' && !end.removed) || (end.kind === 'quit' && ephemeral))) {
-    try {
-      const { engine } = await ctx.engine();
-      await removeStack(ctx, engine, { stack, volumes: true });
-    } catch (error) {
-      removal = error;
-    }
-  }
-  ctx.signal.removeEventListener('abort', onAbort);
-  await dashboard.stop();
-  io.setRenderer(() => undefined);
-  if (removal !== undefined) throw removal;
-  if (stack === undefined) {
-    if (failure !== undefined) throw failure;
-    return 0;
-  }
-  if (end.kind === 'down') io.stdout(`Stack ${stack} removed with its volumes.`);
-  else if (ephemeral) io.stdout(`Ephemeral stack ${stack} removed.`);
-  else io.stdout(detachedMessage(stack, await stackRunState(ctx, stack), how.flag));
-  if (failure !== undefined && !(failure instanceof DevenvError && failure.code === 'INTERRUPTED'))
-    throw failure;
-  return 0;
-}
+/** Plain lines (or JSON): the renderer prints the events; there are no keys. */
+const plainView: AttachedView = {
+  holdsOnFailure: false,
+  open: () => undefined,
+  close: async () => undefined,
+};

@@ -2,7 +2,7 @@ import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import type { AppContext } from '../../app/context.js';
 import { observeStack } from '../../app/observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from '../../app/stack-target.js';
-import { attachWatch, type WatchAttachment } from '../watch-attachment.js';
+import { attachWatch, type WatchAttachment } from '../../app/watch-attachment.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
 import { eventRenderer } from '../event-renderer.js';

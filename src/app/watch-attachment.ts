@@ -6,14 +6,14 @@
  * `files.changed` events this attachment taps.
  */
 import { resolve } from 'node:path';
-import type { AppContext } from '../app/context.js';
-import { createDevelopSync, type DevelopSync } from '../app/develop-sync.js';
-import type { DevenvEvent } from '../app/events.js';
-import type { StackTarget } from '../app/stack-target.js';
-import { stackTestDatabase } from '../app/testing/stack-test-database.js';
-import { startTestSession, type TestSession, type TestSessionOptions } from '../app/testing/test-session.js';
-import { up, type UpOptions } from '../app/up.js';
-import type { StackOptions } from '../app/stack-target.js';
+import type { AppContext } from './context.js';
+import { createDevelopSync, type DevelopSync } from './develop-sync.js';
+import type { DevenvEvent } from './events.js';
+import type { StackTarget } from './stack-target.js';
+import { stackTestDatabase } from './testing/stack-test-database.js';
+import { startTestSession, type TestSession, type TestSessionOptions } from './testing/test-session.js';
+import { up, type UpOptions } from './up.js';
+import type { StackOptions } from './stack-target.js';
 
 export interface WatchAttachment {
   tests: TestSession;
@@ -43,7 +43,7 @@ export async function attachWatch(
     stack: options.stack,
     testDatabase: stackTestDatabase(ctx, options.stack),
     onReconcileStack: async () => {
-      await up(ctx, { ...options.upOptions, onResolved: undefined }).catch((error: unknown) =>
+      await up(ctx, options.upOptions).catch((error: unknown) =>
         ctx.emit({
           type: 'warning',
           warning: { message: `reconcile after a template change: ${(error as Error).message}` },
