@@ -220,7 +220,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     }
     if (rebuild.length > 0) {
       if (options.rebuild) await options.rebuild(rebuild);
-      else await up(ctx, { ...(options.upOptions ?? defaultUpOptions(ctx, target)), forceBuild: true });
+      else await up(ctx, { ...(options.upOptions ?? defaultUpOptions(ctx, target)), rebuild });
     }
   };
 

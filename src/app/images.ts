@@ -21,8 +21,8 @@ export interface PreparedImage {
 }
 
 export interface ImageOptions {
-  /** Rebuild `build:` services even when their image exists. */
-  forceBuild: boolean;
+  /** Whether to rebuild this `build:` service's image even when it exists. */
+  forceBuild: (service: string) => boolean;
   /** The stack's labels: images devenv builds carry them, so `down` and `gc` find and remove them. */
   labels: Record<string, string>;
 }
@@ -64,7 +64,7 @@ async function prepareService(
   if (service.build) {
     const tag = service.image ?? resourceNames.image(stack, service.name);
     const build = service.build;
-    const forceBuild = options.forceBuild || policy.policy === 'build';
+    const forceBuild = options.forceBuild(service.name) || policy.policy === 'build';
     let existing = forceBuild ? undefined : await engine.inspectImage(tag);
     // A named image may come from a registry; when the pull fails it is built, as compose does.
     if (!forceBuild && service.image !== undefined && pullDue(existing)) {

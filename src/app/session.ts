@@ -23,7 +23,7 @@ import { up, type ServiceRuntime, type UpOptions, type UpResult } from './up.js'
 export type SessionEnd = { kind: 'quit' } | { kind: 'down'; removed: boolean };
 
 export interface SessionOptions {
-  /** The options `up` ran with (rebuild runs it again with forceBuild). */
+  /** The options `up` ran with (b runs it again, rebuilding the selected service). */
   upOptions: UpOptions;
   tests?: TestController;
   /** Follow log lines from this time on (unix seconds). */
@@ -299,7 +299,8 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     const previous = result;
     for (const s of previous?.services ?? []) busy.add(s.service);
     try {
-      const next = await up(ctx, { ...options.upOptions, forceBuild: true });
+      // This service's image alone is rebuilt; the reconcile recreates what changed with it.
+      const next = await up(ctx, { ...options.upOptions, rebuild: [service] });
       for (const s of next.services) busy.delete(s.service);
       attach(next);
     } finally {

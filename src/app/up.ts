@@ -35,7 +35,10 @@ export interface UpOptions extends StackOptions {
   ownerPid?: number;
   /** Per-service readiness timeout. */
   timeoutMs?: number;
+  /** Rebuild every `build:` service's image even when it exists (`--build`). */
   forceBuild?: boolean;
+  /** Rebuild only these services' images (the dashboard's b, develop.watch rebuild). */
+  rebuild?: readonly string[];
   /** Start new Postgres volumes from a cached initialized data directory (default true). */
   dataCache?: boolean;
 }
@@ -152,7 +155,7 @@ async function changeStack(
   });
 
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
-    forceBuild: options.forceBuild ?? false,
+    forceBuild: (service) => options.forceBuild === true || (options.rebuild ?? []).includes(service),
     labels: imageLabels(labels),
   });
   const plans = new Map<string, ServicePlan>();

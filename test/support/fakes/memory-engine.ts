@@ -1,0 +1,345 @@
+/**
+ * An in-memory ContainerEngine for app-level tests (milliseconds, no Docker):
+ * images, networks, volumes and containers held in maps, labels matched as the
+ * engine does, and controls a test drives instead of sleeping: a container's
+ * health, its exit, and the engine going away (a dropped connection) or
+ * shutting down (every container stopped first, as on a reboot) and coming
+ * back. The contract suite (test/support/engine-contract.ts) runs against it
+ * and against the real engine, so the two agree on what the app relies on.
+ */
+import type {
+  BuildRequest,
+  ContainerEngine,
+  ContainerRequest,
+  ContainerStatus,
+  EngineInfo,
+  ExecResult,
+  HealthState,
+  ImageInfo,
+  ImageSummary,
+  LabelSelector,
+  LogLine,
+  LogOptions,
+  ProgressUpdate,
+  PublishedPort,
+  ResourceSummary,
+} from '../../../src/contracts/engine.js';
+import { DevenvError } from '../../../src/core/errors.js';
+import { Readable } from 'node:stream';
+
+interface MemoryContainer {
+  id: string;
+  request: ContainerRequest;
+  state: ContainerStatus['state'];
+  health: HealthState;
+  exitCode?: number;
+  ports: PublishedPort[];
+  createdAt: string;
+  startedAt?: string;
+  restartCount: number;
+  logs: LogLine[];
+  /** Followers waiting for new lines or the end. */
+  wake: Set<() => void>;
+}
+
+export interface MemoryEngine extends ContainerEngine {
+  /** Images the fake "registry" can pull. */
+  registry: Map<string, ImageInfo>;
+  images: Map<string, ImageInfo>;
+  containers: Map<string, MemoryContainer>;
+  /** Every mutating call, in order: "build app", "create s-app-1", "start s-app-1", ... */
+  calls: string[];
+  /** The container of a service (by its devenv label), when there is one. */
+  containerOf(service: string): MemoryContainer | undefined;
+  setHealth(service: string, health: HealthState): void;
+  /** The service's process ends with this code. */
+  exit(service: string, code: number): void;
+  log(service: string, text: string): void;
+  /** The connection drops: every call fails, log streams end; containers keep running. */
+  goAway(): void;
+  /** A shutdown: every container stopped (exit `code`), then the engine is gone. */
+  shutDown(code?: number): void;
+  comeBack(): void;
+}
+
+const unreachable = () =>
+  new DevenvError('ENGINE_UNREACHABLE', 'The Docker engine at memory:// does not answer (gone).', {
+    hint: 'Start the engine.',
+  });
+
+function matches(labels: Record<string, string>, selector: LabelSelector): boolean {
+  return Object.entries(selector).every(([key, value]) =>
+    value === true ? key in labels : labels[key] === value,
+  );
+}
+
+function imageInfo(partial: Partial<ImageInfo> = {}): ImageInfo {
+  return {
+    id: `sha256:${Math.random().toString(16).slice(2).padEnd(12, '0')}`,
+    exposedPorts: [],
+    volumes: [],
+    entrypoint: [],
+    cmd: ['run'],
+    env: {},
+    labels: {},
+    ...partial,
+  };
+}
+
+export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEngine {
+  let gone = false;
+  let ids = 0;
+  let nextPort = 40_000;
+  const images = new Map<string, ImageInfo>();
+  const registry = new Map<string, ImageInfo>();
+  const networks = new Map<string, ResourceSummary>();
+  const volumes = new Map<string, ResourceSummary>();
+  const containers = new Map<string, MemoryContainer>();
+  const calls: string[] = [];
+  const nextId = (kind: string) => `${kind}${(++ids).toString(16).padStart(8, '0')}`;
+  const alive = () => {
+    if (gone) throw unreachable();
+  };
+  const wakeAll = (container: MemoryContainer) => {
+    for (const wake of [...container.wake]) wake();
+  };
+  const find = (idOrName: string) =>
+    containers.get(idOrName) ?? [...containers.values()].find((c) => c.request.name === idOrName);
+  const statusOf = (c: MemoryContainer): ContainerStatus => ({
+    id: c.id,
+    name: c.request.name,
+    image: c.request.image,
+    labels: { ...c.request.labels },
+    state: c.state,
+    health: c.health,
+    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+    healthLog: [],
+    ports: c.state === 'running' ? c.ports.map((p) => ({ ...p })) : [],
+    createdAt: c.createdAt,
+    ...(c.startedAt ? { startedAt: c.startedAt } : {}),
+    restartCount: c.restartCount,
+  });
+  const stop = (c: MemoryContainer, code: number) => {
+    if (c.state !== 'running') return;
+    c.state = 'exited';
+    c.exitCode = code;
+    wakeAll(c);
+  };
+  const byService = (service: string) =>
+    [...containers.values()].find((c) => c.request.labels['dev.devenv.service'] === service);
+
+  const engine: MemoryEngine = {
+    registry,
+    images,
+    containers,
+    calls,
+    containerOf: byService,
+    setHealth(service, health) {
+      const c = byService(service);
+      if (c) c.health = health;
+    },
+    exit(service, code) {
+      const c = byService(service);
+      if (c) stop(c, code);
+    },
+    log(service, text) {
+      const c = byService(service);
+      if (!c) return;
+      c.logs.push({ stream: 'stdout', text });
+      wakeAll(c);
+    },
+    goAway() {
+      gone = true;
+      for (const c of containers.values()) wakeAll(c);
+    },
+    shutDown(code = 0) {
+      for (const c of containers.values()) stop(c, code);
+      gone = true;
+    },
+    comeBack() {
+      gone = false;
+    },
+
+    async info(): Promise<EngineInfo> {
+      alive();
+      return {
+        endpoint: 'memory://',
+        serverVersion: 'memory',
+        apiVersion: '1.41',
+        publishedHost: options.publishedHost ?? '127.0.0.1',
+      };
+    },
+
+    async inspectImage(ref) {
+      alive();
+      return images.get(ref);
+    },
+    async pullImage(ref, onProgress: (update: ProgressUpdate) => void) {
+      alive();
+      const found = registry.get(ref);
+      if (!found)
+        throw new DevenvError(
+          'IMAGE_PULL_FAILED',
+          `Could not pull image ${ref}: not in the memory registry.`,
+        );
+      calls.push(`pull ${ref}`);
+      onProgress({ status: 'Downloaded' });
+      images.set(ref, found);
+    },
+    async buildImage(request: BuildRequest, onProgress) {
+      alive();
+      calls.push(`build ${request.tag}`);
+      onProgress({ status: 'Step 1/1' });
+      const built = imageInfo({ labels: { ...request.labels } });
+      images.set(request.tag, built);
+      return built.id;
+    },
+    async listImages(selector): Promise<ImageSummary[]> {
+      alive();
+      return [...images.entries()]
+        .filter(([, info]) => matches(info.labels, selector))
+        .map(([tag, info]) => ({ id: info.id, name: tag, labels: info.labels, tags: [tag] }));
+    },
+    async removeImage(nameOrId) {
+      alive();
+      for (const [tag, info] of images) if (tag === nameOrId || info.id === nameOrId) images.delete(tag);
+    },
+
+    async listNetworks(selector) {
+      alive();
+      return [...networks.values()].filter((n) => matches(n.labels, selector));
+    },
+    async createNetwork(name, labels) {
+      alive();
+      const id = nextId('n');
+      networks.set(id, { id, name, labels: { ...labels }, createdAt: new Date().toISOString() });
+      calls.push(`create network ${name}`);
+      return id;
+    },
+    async removeNetwork(nameOrId) {
+      alive();
+      for (const [id, n] of networks) if (id === nameOrId || n.name === nameOrId) networks.delete(id);
+    },
+    async listVolumes(selector) {
+      alive();
+      return [...volumes.values()].filter((v) => matches(v.labels, selector));
+    },
+    async createVolume(name, labels) {
+      alive();
+      if (!volumes.has(name)) volumes.set(name, { id: name, name, labels: { ...labels } });
+      return name;
+    },
+    async removeVolume(name) {
+      alive();
+      volumes.delete(name);
+    },
+
+    async listContainers(selector) {
+      alive();
+      return [...containers.values()].filter((c) => matches(c.request.labels, selector)).map(statusOf);
+    },
+    async createContainer(request) {
+      alive();
+      if (find(request.name))
+        throw new DevenvError('ENGINE_ERROR', `Conflict: the container name "${request.name}" is in use.`);
+      const id = nextId('c');
+      containers.set(id, {
+        id,
+        request: structuredClone(request),
+        state: 'created',
+        health: request.healthcheck && request.healthcheck !== 'disabled' ? 'starting' : 'none',
+        ports: [],
+        createdAt: new Date().toISOString(),
+        restartCount: 0,
+        logs: [],
+        wake: new Set(),
+      });
+      calls.push(`create ${request.name}`);
+      return id;
+    },
+    async startContainer(id) {
+      alive();
+      const c = find(id);
+      if (!c) throw new DevenvError('ENGINE_ERROR', `No such container: ${id}`);
+      if (c.state === 'running') return;
+      c.ports = c.request.ports.map((binding) => ({
+        containerPort: binding.containerPort,
+        protocol: binding.protocol,
+        hostIp: binding.hostIp,
+        hostPort: binding.hostPort ? Number(binding.hostPort) : nextPort++,
+      }));
+      c.state = 'running';
+      delete c.exitCode;
+      c.startedAt = new Date().toISOString();
+      calls.push(`start ${c.request.name}`);
+    },
+    async stopContainer(id) {
+      alive();
+      const c = find(id);
+      if (c) stop(c, 0);
+    },
+    async removeContainer(id) {
+      alive();
+      const c = find(id);
+      if (!c) return;
+      stop(c, 137);
+      containers.delete(c.id);
+      calls.push(`remove ${c.request.name}`);
+    },
+    async restartContainer(id) {
+      alive();
+      const c = find(id);
+      if (!c) throw new DevenvError('ENGINE_ERROR', `No such container: ${id}`);
+      stop(c, 0);
+      c.restartCount += 1;
+      c.state = 'running';
+      delete c.exitCode;
+    },
+    async inspectContainer(id) {
+      alive();
+      const c = find(id);
+      return c ? statusOf(c) : undefined;
+    },
+    async logs(id, logOptions: LogOptions, onLine) {
+      alive();
+      const c = find(id);
+      if (!c) throw new DevenvError('ENGINE_ERROR', `No such container: ${id}`);
+      let sent = 0;
+      const flush = () => {
+        for (; sent < c.logs.length; sent++) onLine(c.logs[sent]!);
+      };
+      flush();
+      if (!logOptions.follow) return;
+      while (c.state === 'running' && !gone && !logOptions.signal?.aborted) {
+        await new Promise<void>((resolve) => {
+          c.wake.add(resolve);
+          logOptions.signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+        c.wake.clear();
+        flush();
+      }
+    },
+    async exec(id, command): Promise<ExecResult> {
+      alive();
+      const c = find(id);
+      // A healthcheck run by exec passes exactly when the test set the container healthy.
+      return {
+        exitCode: c?.state === 'running' && c.health === 'healthy' ? 0 : 1,
+        output: command.join(' '),
+      };
+    },
+    async copyFromContainer() {
+      alive();
+      return Readable.from([]);
+    },
+    async copyToContainer() {
+      alive();
+    },
+  };
+  return engine;
+}
+
+/** An image in the engine already (a local image, as the stand-ins are). */
+export function withImage(engine: MemoryEngine, ref: string, partial: Partial<ImageInfo> = {}): void {
+  engine.images.set(ref, imageInfo(partial));
+}
