@@ -4,6 +4,8 @@
  */
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { HostPorts } from '../contracts/host-ports.js';
+import type { ProjectSource } from '../contracts/project-source.js';
+import type { ServiceProbes } from '../contracts/service-probes.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
@@ -50,6 +52,12 @@ export interface AppContext {
   stackLock: StackLock;
   /** Image builds in progress on this machine, so gc and down find what an interrupted one left. */
   builds: BuildJournal;
+  /** Where the project's template and devenv.yaml come from. */
+  project: ProjectSource;
+  /** Host-side readiness probes (Postgres, Redis, TCP). */
+  probes: ServiceProbes;
+  /** A tar of files of a host directory, to copy into a container. */
+  archive(root: string, names: readonly string[]): NodeJS.ReadableStream;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

@@ -11,7 +11,6 @@ import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
 import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
-import { packBuildContext } from '../adapters/docker/context-tar.js';
 import {
   developPlanText,
   developServices,
@@ -117,7 +116,12 @@ async function execOrFail(
 }
 
 /** Copies one host file to a container path: packed from its own directory when the names agree, else renamed through a temp dir. */
-async function copyInto(engine: ContainerEngine, id: string, copy: FileCopy): Promise<void> {
+async function copyInto(
+  engine: ContainerEngine,
+  archive: AppContext['archive'],
+  id: string,
+  copy: FileCopy,
+): Promise<void> {
   const containerDir = posix.dirname(copy.containerPath);
   const name = posix.basename(copy.containerPath);
   let sourceDir = dirname(copy.hostPath);
@@ -128,7 +132,7 @@ async function copyInto(engine: ContainerEngine, id: string, copy: FileCopy): Pr
     sourceDir = temp;
   }
   try {
-    const put = () => engine.copyToContainer(id, containerDir, packBuildContext(sourceDir, [name]));
+    const put = () => engine.copyToContainer(id, containerDir, archive(sourceDir, [name]));
     try {
       await put();
     } catch {
@@ -158,7 +162,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     }
     const deleted: string[] = [];
     for (const copy of step.copies) {
-      if (await exists(copy.hostPath)) await copyInto(engine, container.id, copy);
+      if (await exists(copy.hostPath)) await copyInto(engine, ctx.archive, container.id, copy);
       else deleted.push(copy.containerPath);
     }
     if (deleted.length > 0)

@@ -11,7 +11,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEngine, ContainerRequest, EngineInfo } from '../contracts/engine.js';
 import { postgresCacheKey, type PostgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
 import { Labels } from '../core/stack/labels.js';
-import { postgresProbe } from '../adapters/probes/postgres-probe.js';
 import type { AppContext } from './context.js';
 
 export interface CacheSeedRequest {
@@ -59,7 +58,10 @@ async function buildCache(ctx: AppContext, seed: CacheSeedRequest, blob: string)
       const port = status?.ports.find((p) => p.containerPort === 5432)?.hostPort;
       if (status?.state === 'exited')
         throw new Error(`cache builder for ${stack}/${seed.service} exited with ${status.exitCode}`);
-      if (port !== undefined && (await postgresProbe(seed.info.publishedHost, port, { user, database })))
+      if (
+        port !== undefined &&
+        (await ctx.probes.postgres(seed.info.publishedHost, port, { user, database }))
+      )
         break;
       if (ctx.clock.now() > deadline) throw new Error('cache builder did not become ready');
       await sleep(50);

@@ -9,10 +9,8 @@ import type { ContainerEngine, ContainerStatus, EngineInfo, HealthState } from '
 import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
 import { reachableHost } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
-import { postgresProbe } from '../adapters/probes/postgres-probe.js';
-import { redisProbe } from '../adapters/probes/redis-probe.js';
-import { tcpProbe } from '../adapters/probes/tcp-probe.js';
 import type { AppContext } from './context.js';
+import type { ServiceProbes } from '../contracts/service-probes.js';
 
 export const POLL_INTERVAL_MS = 100;
 
@@ -49,7 +47,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Pro
   return Promise.race([promise, timer]);
 }
 
-async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Promise<boolean> {
+async function probeOnce(
+  probes: ServiceProbes,
+  request: ReadinessRequest,
+  status: ContainerStatus,
+): Promise<boolean> {
   const { check, info } = request;
   const hostNetwork = 'hostNetwork' in check && check.hostNetwork === true;
   const published = (containerPort: number) =>
@@ -79,7 +81,10 @@ async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Pr
       return (
         port !== undefined &&
         status.state === 'running' &&
-        (await postgresProbe(host(check.containerPort), port, { user: check.user, database: check.database }))
+        (await probes.postgres(host(check.containerPort), port, {
+          user: check.user,
+          database: check.database,
+        }))
       );
     }
     case 'redis': {
@@ -87,13 +92,15 @@ async function probeOnce(request: ReadinessRequest, status: ContainerStatus): Pr
       return (
         port !== undefined &&
         status.state === 'running' &&
-        (await redisProbe(host(check.containerPort), port))
+        (await probes.redis(host(check.containerPort), port))
       );
     }
     case 'tcp': {
       const port = hostPort(check.containerPort);
       return (
-        port !== undefined && status.state === 'running' && (await tcpProbe(host(check.containerPort), port))
+        port !== undefined &&
+        status.state === 'running' &&
+        (await probes.tcp(host(check.containerPort), port))
       );
     }
     case 'running':
@@ -135,7 +142,7 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
       ctx.emit({ type: 'health.changed', service, health, detail: describeReadiness(check) });
       lastHealth = health;
     }
-    if (await probeOnce(request, status)) return status;
+    if (await probeOnce(ctx.probes, request, status)) return status;
     if (status.state === 'exited' || status.state === 'dead') {
       return fail(`its container exited with code ${status.exitCode ?? 'unknown'}`);
     }

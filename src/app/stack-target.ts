@@ -4,8 +4,6 @@
  */
 import type { ResolvedCompose } from '../core/compose/model.js';
 import { stackIdentity, type StackIdentity } from '../core/stack/identity.js';
-import { loadComposeFromDisk } from '../adapters/fs/compose-files.js';
-import { loadDevenvConfig } from '../adapters/fs/devenv-config-file.js';
 import { projectSecretValues } from '../core/redact.js';
 import type { AppContext } from './context.js';
 
@@ -27,9 +25,9 @@ function devenvVars(identity: StackIdentity): Record<string, string> {
 export async function resolveStackTarget(ctx: AppContext, options: StackOptions): Promise<StackTarget> {
   const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
   const owner = ctx.host.user;
-  const declaredSecrets = loadDevenvConfig(ctx.cwd).secrets;
+  const declaredSecrets = ctx.project.devenvConfig(ctx.cwd).secrets;
   const load = (identity: StackIdentity) =>
-    loadComposeFromDisk({
+    ctx.project.loadCompose({
       cwd: ctx.cwd,
       files: options.files,
       env: ctx.env,

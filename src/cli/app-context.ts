@@ -12,6 +12,9 @@ import { contentHash } from '../adapters/fs/directory-hash.js';
 import { fileStackLock } from '../adapters/fs/stack-lock-file.js';
 import { fileBuildJournal } from '../adapters/fs/build-journal-file.js';
 import { join } from 'node:path';
+import { projectFiles } from '../adapters/fs/project-files.js';
+import { socketProbes } from '../adapters/probes/service-probes.js';
+import { packBuildContext } from '../adapters/docker/context-tar.js';
 
 export function createAppContext(options: {
   cwd: string;
@@ -50,6 +53,9 @@ export function createAppContext(options: {
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
     hostPorts,
+    project: projectFiles,
+    probes: socketProbes,
+    archive: (root, names) => packBuildContext(root, [...names]),
     stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
     builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
   };

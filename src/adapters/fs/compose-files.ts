@@ -10,6 +10,7 @@ import { DevenvError } from '../../core/errors.js';
 import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
 import type { ResolvedCompose } from '../../core/compose/model.js';
+import type { ComposeRequest } from '../../contracts/project-source.js';
 import { secretValues } from '../../core/redact.js';
 
 /** Looked for, in this order, when neither -f nor devenv.yaml names the files. */
@@ -132,26 +133,8 @@ export function findComposeFiles(
   return override ? [found, override] : [found];
 }
 
-export interface LoadComposeOptions {
-  /** Directory devenv runs in; -f paths and the default files are relative to it. */
-  cwd: string;
-  /** -f files; empty or undefined: devenv.yaml or the default names. */
-  files?: string[];
-  /** The shell environment (process.env). */
-  env: Record<string, string | undefined>;
-  /** devenv's own variables (DEVENV_STACK, ...); they win over the shell and .env. */
-  extraVars?: Record<string, string>;
-  /** Active profiles; empty or undefined: COMPOSE_PROFILES from env (comma-separated), if set. */
-  profiles?: string[];
-  /**
-   * Told secret values as soon as they are known, before anything can fail:
-   * the variables (shell and .env) whose names look secret or are declared
-   * secret, and those a compose file's `secrets:` take their values from.
-   */
-  onSecretValues?: (values: string[]) => void;
-  /** Variable names declared secret (devenv.yaml `secrets:`). */
-  declaredSecrets?: readonly string[];
-}
+/** What loading needs: the ProjectSource port's request. */
+export type LoadComposeOptions = ComposeRequest;
 
 function readTextIfExists(file: string): string | undefined {
   try {

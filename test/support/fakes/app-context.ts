@@ -9,6 +9,7 @@ import type { AppContext } from '../../../src/app/context.js';
 import { emitterFor, systemClock } from '../../../src/app/context.js';
 import type { DevenvEvent } from '../../../src/app/events.js';
 import type { BuildJournal } from '../../../src/contracts/build-journal.js';
+import { projectFiles } from '../../../src/adapters/fs/project-files.js';
 import { secretRegistry } from '../../../src/core/secret-registry.js';
 import { memoryStackLock } from '../memory-stack-lock.js';
 import type { MemoryEngine } from './memory-engine.js';
@@ -60,6 +61,10 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
       pick: async () => port++,
     },
     contentHash: async () => 'content-hash',
+    // The template is read from a real temp directory; services are probed by the engine's state alone.
+    project: projectFiles,
+    probes: { postgres: async () => true, redis: async () => true, tcp: async () => true },
+    archive: () => Readable.from([]),
     secrets: secretRegistry(),
     stackLock: memoryStackLock(),
     builds: memoryBuilds,
