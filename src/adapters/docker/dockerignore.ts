@@ -1,59 +1,68 @@
 /**
- * .dockerignore matching with the Docker engine's semantics (moby/patternmatcher):
- * `#` comments, blank lines skipped; `*` and `?` never cross `/`; `**` spans any
- * number of directories; `[...]` classes; `\` escapes; a leading `!` re-includes;
- * the last matching rule wins; a rule that matches a directory matches everything in it.
+ * .dockerignore matching with the Docker engine's semantics, by
+ * @balena/dockerignore (a port of moby's matcher): `#` comments, blank lines
+ * skipped; `*` and `?` never cross `/`; `**` spans any number of directories;
+ * `[...]` classes (`[^...]` negated; `!` in a class is a literal, as in Go);
+ * a leading `!` re-includes; the last matching rule wins; a rule that matches
+ * a directory matches everything in it. Case-sensitive, as on Linux.
  */
 import { posix } from 'node:path';
+// A CommonJS module whose types declare `export default`: its factory is at `.default` (also at run time).
+import dockerignorePackage from '@balena/dockerignore';
 
 export interface DockerignoreRule {
   /** The cleaned pattern, without `!`. */
   pattern: string;
   /** `!pattern`: re-include what earlier rules excluded. */
   negate: boolean;
-  regex: RegExp;
+  /** Whether the pattern matches the path or one of its parent directories. */
+  matches(path: string): boolean;
 }
 
-function escapeRegex(ch: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
+type Library = ReturnType<typeof dockerignorePackage.default>;
+
+function library(patterns: string[]): Library {
+  return dockerignorePackage.default({ ignorecase: false }).add(patterns);
 }
 
-function compile(pattern: string): RegExp {
-  let source = '';
+/**
+ * The pattern in the library's syntax, keeping devenv's (and today's
+ * docker CLI's) literals. @balena/dockerignore follows moby 19.03, which
+ * passed `(){}+|^` into a regular expression; the docker CLI 28.2.2 on this
+ * machine takes them literally (measured with `DOCKER_BUILDKIT=0 docker
+ * build`: `a(b)`, `a+b`, `a|b`, `a{b,c}`, `a{2}` and `x^y` each left out
+ * exactly that file, not `ab`, `aab` or `aa`). An unclosed `[` and a trailing
+ * `\` stay literal, as devenv always read them (the docker CLI refuses the
+ * whole build: "syntax error in pattern"; the library would throw).
+ */
+function libraryPattern(pattern: string): string {
+  let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i] as string;
-    if (ch === '*') {
-      if (pattern[i + 1] === '*') {
-        i++;
-        if (pattern[i + 1] === '/') i++;
-        source += i + 1 >= pattern.length ? '.*' : '(?:.*/)?';
-      } else {
-        source += '[^/]*';
-      }
-    } else if (ch === '?') {
-      source += '[^/]';
-    } else if (ch === '\\' && i + 1 < pattern.length) {
-      i++;
-      source += escapeRegex(pattern[i] as string);
+    if (ch === '\\') {
+      out += i + 1 < pattern.length ? `\\${pattern[++i]}` : '\\\\';
     } else if (ch === '[') {
       const end = pattern.indexOf(']', i + 2);
-      if (end === -1) {
-        source += '\\[';
-      } else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        source += `[${body.replace(/\\(?!.)/g, '\\\\')}]`;
+      if (end === -1) out += '\\[';
+      else {
+        out += pattern.slice(i, end + 1);
         i = end;
       }
     } else {
-      source += escapeRegex(ch);
+      out += /[(){}+|^]/.test(ch) ? `\\${ch}` : ch;
     }
   }
+  return out;
+}
+
+/** The library's pattern for a rule; a malformed class (`[z-a]`) is matched literally, as devenv always did. */
+function compiledPattern(pattern: string): string {
+  const escaped = libraryPattern(pattern);
   try {
-    return new RegExp(`^${source}$`);
+    library([escaped]).ignores('probe'); // the library compiles on first use, and throws then
+    return escaped;
   } catch {
-    // A malformed class: fall back to matching the pattern literally.
-    return new RegExp(`^${[...pattern].map(escapeRegex).join('')}$`);
+    return [...pattern].map((ch) => (/[\w/-]/.test(ch) ? ch : `\\${ch}`)).join('');
   }
 }
 
@@ -72,20 +81,12 @@ export function parseDockerignore(text: string): DockerignoreRule[] {
     if (negate) line = line.slice(1).trim();
     if (line === '') continue;
     const pattern = clean(line);
-    rules.push({ pattern, negate, regex: compile(pattern) });
+    // One library instance per rule, so that any list of rules can be matched (and no rule is
+    // tried once the answer cannot change); the library caches each answer per path.
+    const matcher = library([compiledPattern(pattern)]);
+    rules.push({ pattern, negate, matches: (path) => matcher.ignores(path) });
   }
   return rules;
-}
-
-function ruleMatches(rule: DockerignoreRule, path: string): boolean {
-  if (rule.pattern === '.') return true;
-  if (rule.regex.test(path)) return true;
-  // A rule naming a directory covers everything below it: try the path's ancestors.
-  const parts = path.split('/');
-  for (let length = parts.length - 1; length >= 1; length--) {
-    if (rule.regex.test(parts.slice(0, length).join('/'))) return true;
-  }
-  return false;
 }
 
 /** Whether a context-relative path ("src/a.ts", forward slashes) is left out of the build context. */
@@ -93,7 +94,7 @@ export function isIgnored(rules: readonly DockerignoreRule[], path: string): boo
   const normalized = clean(path);
   let ignored = false;
   for (const rule of rules) {
-    if (rule.negate === ignored && ruleMatches(rule, normalized)) ignored = !rule.negate;
+    if (rule.negate === ignored && rule.matches(normalized)) ignored = !rule.negate;
   }
   return ignored;
 }

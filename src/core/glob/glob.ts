@@ -1,96 +1,41 @@
 /**
  * Glob patterns over project-relative POSIX paths (`test/unit/**`,
- * `migrations/*.sql`, `.env*`, `src/{a,b}.ts`). A pattern is anchored at the
- * project root; `**` spans any number of directories (also none), `*` and `?`
- * stay within one path segment. A pattern ending in `/` or `/**` also matches
- * the directory itself.
+ * `migrations/*.sql`, `.env*`, `src/{a,b}.ts`), matched by picomatch. A
+ * pattern is anchored at the project root; `**` spans any number of
+ * directories (also none), `*` and `?` stay within one path segment and match
+ * dotfiles too; `[...]` and `[!...]` classes. A pattern ending in `/` or `/**`
+ * also matches the directory itself. Parentheses, `|`, `+`, `@` and a leading
+ * `!` are literal characters (`app/(shop)/**` names Next.js's route group):
+ * picomatch's extglobs, regex groups and negated patterns are not offered.
  */
+import picomatch from 'picomatch';
 
 export type PathMatcher = (path: string) => boolean;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+^$()|\\]/g, '\\$&');
-}
+const options: picomatch.PicomatchOptions = {
+  dot: true,
+  // `[!0-9]` negates only with posix on (picomatch 4.0.7 reads it as `!` or a digit otherwise).
+  posix: true,
+  windows: false,
+  nonegate: true,
+  noextglob: true,
+};
 
-/** `{a,b}` alternatives expanded into separate patterns (nesting supported). */
-function expandBraces(pattern: string): string[] {
-  const open = pattern.indexOf('{');
-  if (open === -1) return [pattern];
-  let depth = 0;
-  for (let index = open; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === '{') depth += 1;
-    else if (char === '}') {
-      depth -= 1;
-      if (depth === 0) {
-        const inner = pattern.slice(open + 1, index);
-        const parts: string[] = [];
-        let partDepth = 0;
-        let start = 0;
-        for (let i = 0; i < inner.length; i++) {
-          if (inner[i] === '{') partDepth += 1;
-          else if (inner[i] === '}') partDepth -= 1;
-          else if (inner[i] === ',' && partDepth === 0) {
-            parts.push(inner.slice(start, i));
-            start = i + 1;
-          }
-        }
-        parts.push(inner.slice(start));
-        const head = pattern.slice(0, open);
-        const tail = pattern.slice(index + 1);
-        return parts.flatMap((part) => expandBraces(`${head}${part}${tail}`));
-      }
-    }
-  }
-  return [pattern];
-}
-
-function segmentSource(segment: string): string {
-  let source = '';
-  for (let index = 0; index < segment.length; index++) {
-    const char = segment[index] as string;
-    if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else if (char === '[') {
-      const close = segment.indexOf(']', index + 1);
-      if (close === -1) source += '\\[';
-      else {
-        const body = segment
-          .slice(index + 1, close)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\');
-        source += `[${body}]`;
-        index = close;
-      }
-    } else source += escapeRegExp(char);
-  }
-  return source;
-}
-
-function singleGlobSource(pattern: string): string {
-  const trimmed = pattern.replace(/^\.\//, '').replace(/\/+$/, '/**');
-  const segments = trimmed
-    .split('/')
-    .filter((segment, index, all) => !(segment === '**' && all[index - 1] === '**'));
-  let source = '';
-  segments.forEach((segment, index) => {
-    const last = index === segments.length - 1;
-    if (segment === '**') {
-      // "a/**" also matches "a"; "**/b" matches "b"; "a/**/b" matches "a/b".
-      source += last ? '(?:/.*)?' : index === 0 ? '(?:.*/)?' : '(?:/.*)?/';
-      return;
-    }
-    const previousWasGlobstar = index > 0 && segments[index - 1] === '**';
-    if (index > 0 && !previousWasGlobstar) source += '/';
-    source += segmentSource(segment);
-  });
-  // A leading "**" emitted "(?:.*/)?" and the next segment must not add another "/".
-  return source.replace(/^\(\?:\/\.\*\)\?/, '.*');
+/**
+ * devenv's syntax in picomatch's: literal parentheses, a trailing `/` meaning
+ * the directory and below. A pattern ending in `/**` also matches the
+ * directory itself, given as a second pattern: picomatch does that only after
+ * a literal segment (`a/**` matches `a`; `a/*` then `/**` does not match `a/b`).
+ */
+function picomatchPatterns(pattern: string): string[] {
+  const rewritten = pattern.replace(/[()]/g, '\\$&').replace(/\/+$/, '/**');
+  const directory = /^(.+?)(?:\/\*\*)+$/.exec(rewritten)?.[1];
+  return directory === undefined || directory === '**' ? [rewritten] : [rewritten, directory];
 }
 
 export function globToRegExp(pattern: string): RegExp {
-  const sources = expandBraces(pattern).map(singleGlobSource);
-  return new RegExp(`^(?:${sources.join('|')})$`);
+  const sources = picomatchPatterns(pattern).map((each) => picomatch.makeRe(each, options).source);
+  return new RegExp(sources.join('|'));
 }
 
 export function globMatcher(patterns: readonly string[]): PathMatcher {
