@@ -23,6 +23,7 @@ import { dockerignorePatterns } from '../core/develop/ignore-rules.js';
 import { watchRules } from '../core/develop/watch-rules.js';
 import { DevenvError } from '../core/errors.js';
 import { Labels } from '../core/stack/labels.js';
+import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { stackIdentity } from '../core/stack/identity.js';
 import type { AppContext } from './context.js';
 import type { StackTarget } from './stack-target.js';
@@ -46,8 +47,6 @@ export interface DevelopSync {
   /** Copies what the `initial_sync: true` rules cover into their running services (no restart). */
   initialSync(): Promise<void>;
 }
-
-const DEFAULT_STOP_SECONDS = 2;
 
 function defaultUpOptions(ctx: AppContext, target: StackTarget): UpOptions {
   const { identity, project } = target;
@@ -193,11 +192,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     service: string,
     container: { id: string; name: string; labels: Record<string, string> },
   ): Promise<void> => {
-    const stopSeconds = Number(container.labels[Labels.stopTimeout] ?? DEFAULT_STOP_SECONDS);
-    await engine.restartContainer(
-      container.id,
-      Number.isFinite(stopSeconds) ? stopSeconds : DEFAULT_STOP_SECONDS,
-    );
+    await engine.restartContainer(container.id, stopTimeoutSeconds(container.labels));
     ctx.emit({ type: 'container.started', service, container: container.name });
   };
 

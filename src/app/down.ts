@@ -3,17 +3,12 @@
  * `volumes` its volumes, all found by the stack label and nothing else.
  */
 import type { ContainerEngine } from '../contracts/engine.js';
-import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
+import { containerFacts, stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeImageLeftovers } from './image-gc.js';
 import { observeStack } from './observe.js';
 import { withStackLock } from './stack-lock.js';
-
-function stopTimeout(labels: Record<string, string>): number {
-  const value = Number(labels[Labels.stopTimeout]);
-  return Number.isFinite(value) && value >= 0 ? value : Math.ceil(DEFAULT_STOP_GRACE_MS / 1000);
-}
 
 export interface DownOptions {
   stack: string;
@@ -50,10 +45,10 @@ async function removeLocked(
   const observed = await observeStack(engine, options.stack);
   await Promise.all(
     observed.containers.map(async (container) => {
-      const service = container.labels[Labels.service] ?? container.name;
+      const { service } = containerFacts(container);
       // With --volumes the data is discarded anyway: no grace period.
       if (!options.volumes && container.state === 'running') {
-        await engine.stopContainer(container.id, stopTimeout(container.labels));
+        await engine.stopContainer(container.id, stopTimeoutSeconds(container.labels));
         ctx.emit({ type: 'container.stopped', service, container: container.name });
       }
       await engine.removeContainer(container.id, { force: true, volumes: true });

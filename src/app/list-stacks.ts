@@ -1,6 +1,7 @@
 /** `devenv ls`: every devenv stack on the engine, from labels alone. */
 import type { ContainerEngine, HealthState, PublishedPort, ContainerRunState } from '../contracts/engine.js';
-import { Labels, anyStackSelector } from '../core/stack/labels.js';
+import { anyStackSelector } from '../core/stack/labels.js';
+import { containerFacts, stackFacts } from '../core/stack/label-facts.js';
 import type { StackLease } from '../core/stack/expiry.js';
 import type { AppContext } from './context.js';
 
@@ -28,20 +29,6 @@ export interface StackSummary {
   volumes: string[];
 }
 
-function leaseFrom(labels: Record<string, string>): StackLease {
-  const lease: StackLease = {
-    ephemeral: labels[Labels.ephemeral] === 'true',
-    createdAt: labels[Labels.created] ?? '',
-  };
-  const ttl = labels[Labels.ttlSeconds];
-  const pid = labels[Labels.ownerPid];
-  const host = labels[Labels.ownerHost];
-  if (ttl !== undefined) lease.ttlSeconds = Number(ttl);
-  if (pid !== undefined) lease.ownerPid = Number(pid);
-  if (host !== undefined) lease.ownerHost = host;
-  return lease;
-}
-
 export async function collectStacks(ctx: AppContext, engine: ContainerEngine): Promise<StackSummary[]> {
   const selector = anyStackSelector();
   const [containers, networks, volumes] = await Promise.all([
@@ -51,22 +38,22 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
   ]);
   const stacks = new Map<string, StackSummary>();
   const summaryFor = (labels: Record<string, string>): StackSummary | undefined => {
-    const stack = labels[Labels.stack];
+    const facts = stackFacts(labels);
+    const { stack } = facts;
     if (!stack) return undefined;
     let summary = stacks.get(stack);
     if (!summary) {
-      const createdAt = labels[Labels.created] ?? '';
-      const created = Date.parse(createdAt);
+      const created = Date.parse(facts.createdAt);
       summary = {
         stack,
-        lease: leaseFrom(labels),
-        project: labels[Labels.project] ?? '',
-        branch: labels[Labels.branch] ?? '',
-        owner: labels[Labels.owner] ?? '',
-        ephemeral: labels[Labels.ephemeral] === 'true',
-        createdAt,
+        lease: facts.lease,
+        project: facts.project,
+        branch: facts.branch,
+        owner: facts.owner,
+        ephemeral: facts.lease.ephemeral,
+        createdAt: facts.createdAt,
         ageSeconds: Number.isNaN(created) ? 0 : Math.max(0, Math.round((ctx.clock.now() - created) / 1000)),
-        workingDir: labels[Labels.workingDir] ?? '',
+        workingDir: facts.workingDir,
         services: [],
         networks: [],
         volumes: [],
@@ -77,7 +64,7 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
   };
   for (const container of containers) {
     summaryFor(container.labels)?.services.push({
-      service: container.labels[Labels.service] ?? container.name,
+      service: containerFacts(container).service,
       container: container.name,
       state: container.state,
       health: container.health,

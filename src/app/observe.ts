@@ -2,6 +2,7 @@
 import type { ContainerEngine } from '../contracts/engine.js';
 import type { ObservedStack } from '../core/plan/reconcile.js';
 import { stackSelector } from '../core/stack/labels.js';
+import { observedContainer } from '../core/stack/label-facts.js';
 
 export async function observeStack(engine: ContainerEngine, stack: string): Promise<ObservedStack> {
   const selector = stackSelector(stack);
@@ -10,5 +11,6 @@ export async function observeStack(engine: ContainerEngine, stack: string): Prom
     engine.listNetworks(selector),
     engine.listVolumes(selector),
   ]);
-  return { containers, networks, volumes };
+  // Label facts parsed once, here: nothing downstream reads a raw label value.
+  return { containers: containers.map(observedContainer), networks, volumes };
 }

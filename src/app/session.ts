@@ -7,6 +7,7 @@
  */
 import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
+import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { isDevenvError } from '../core/errors.js';
 import { reportError } from '../core/error-report.js';
 import { Labels } from '../core/stack/labels.js';
@@ -58,11 +59,6 @@ const ENGINE_EXIT_MARGIN_MS = 2000;
 function errorEvent(error: unknown): { code: string; message: string; hint?: string } {
   const { code, message, hint } = reportError(error);
   return { code, message, ...(hint !== undefined ? { hint } : {}) };
-}
-
-function stopTimeoutSeconds(labels: Record<string, string>): number {
-  const value = Number(labels[Labels.stopTimeout]);
-  return Number.isFinite(value) && value >= 0 ? value : Math.ceil(DEFAULT_STOP_GRACE_MS / 1000);
 }
 
 export function startSession(ctx: AppContext, options: SessionOptions): AttachedSession {

@@ -1,6 +1,5 @@
 /** `devenv env`: the running stack's environment as seen from the host. */
 import { DevenvError } from '../core/errors.js';
-import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { observeStack } from './observe.js';
 import { stackHostEnv } from './stack-env.js';
@@ -19,7 +18,7 @@ export async function stackEnvironment(
     });
   }
   const services = observed.containers.map((container) => ({
-    service: container.labels[Labels.service] ?? container.name,
+    service: container.facts.service,
     ports: container.ports,
   }));
   return stackHostEnv(target, info, services);

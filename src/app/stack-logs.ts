@@ -1,6 +1,5 @@
 /** `devenv logs`: a stack's logs, per service, optionally followed. */
 import { DevenvError } from '../core/errors.js';
-import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { observeStack } from './observe.js';
 
@@ -15,10 +14,10 @@ export async function stackLogs(ctx: AppContext, options: LogsOptions): Promise<
   const { engine } = await ctx.engine();
   const observed = await observeStack(engine, options.stack);
   const containers = observed.containers.filter(
-    (container) => options.service === undefined || container.labels[Labels.service] === options.service,
+    (container) => options.service === undefined || container.facts.service === options.service,
   );
   if (containers.length === 0) {
-    const known = [...new Set(observed.containers.map((c) => c.labels[Labels.service]))].join(', ');
+    const known = [...new Set(observed.containers.map((c) => c.facts.service))].join(', ');
     throw options.service !== undefined && observed.containers.length > 0
       ? new DevenvError(
           'SERVICE_NOT_FOUND',
@@ -37,7 +36,7 @@ export async function stackLogs(ctx: AppContext, options: LogsOptions): Promise<
         (line) =>
           ctx.emit({
             type: 'log',
-            service: container.labels[Labels.service] ?? container.name,
+            service: container.facts.service,
             stream: line.stream,
             line: line.text,
           }),

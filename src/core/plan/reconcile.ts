@@ -4,6 +4,7 @@
  * Like `docker compose up`: unchanged services keep running (config hash),
  * changed ones are recreated, removed ones deleted.
  */
+import type { ObservedContainer } from '../stack/label-facts.js';
 import type { ContainerStatus, ResourceSummary } from '../../contracts/engine.js';
 import { Labels } from '../stack/labels.js';
 
@@ -27,7 +28,8 @@ export interface DesiredStack {
 }
 
 export interface ObservedStack {
-  containers: ContainerStatus[];
+  /** With their label facts parsed once (core/stack/label-facts.ts). */
+  containers: ObservedContainer[];
   networks: ResourceSummary[];
   volumes: ResourceSummary[];
 }
@@ -104,9 +106,9 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
     });
   }
 
-  const byService = new Map<string, ContainerStatus[]>();
+  const byService = new Map<string, ObservedContainer[]>();
   for (const container of observed.containers) {
-    const service = container.labels[Labels.service] ?? '';
+    const { service } = container.facts;
     byService.set(service, [...(byService.get(service) ?? []), container]);
   }
   const wanted = new Set(desired.services.map((service) => service.name));
@@ -136,7 +138,7 @@ export function reconcile(desired: DesiredStack, observed: ObservedStack): PlanS
       steps.push({ action: 'CreateService', service: service.name, reason: 'was on a duplicate network' });
       continue;
     }
-    const hash = container.labels[Labels.configHash];
+    const hash = container.facts.configHash;
     if (hash !== service.configHash) {
       steps.push({
         action: 'RecreateService',

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerStatus } from '../../../src/contracts/engine.js';
 import { planText, reconcile } from '../../../src/core/plan/reconcile.js';
+import { observedContainer, type ObservedContainer } from '../../../src/core/stack/label-facts.js';
 
 function container(
   service: string,
   hash: string,
   state: ContainerStatus['state'] = 'running',
   exitCode?: number,
-): ContainerStatus {
-  return {
+): ObservedContainer {
+  return observedContainer({
     id: `id-${service}`,
     name: `s-${service}-1`,
     image: 'img',
@@ -20,7 +21,7 @@ function container(
     createdAt: '',
     restartCount: 0,
     ...(exitCode !== undefined ? { exitCode } : {}),
-  };
+  });
 }
 
 const desired = {
@@ -108,7 +109,7 @@ describe('reconcile', () => {
 
   describe('duplicate networks (two processes created the same one)', () => {
     const net = (id: string, createdAt: string, name = 's_default') => ({ id, name, labels: {}, createdAt });
-    const on = (c: ContainerStatus, ...networkIds: string[]): ContainerStatus => ({ ...c, networkIds });
+    const on = (c: ObservedContainer, ...networkIds: string[]): ObservedContainer => ({ ...c, networkIds });
     const one = { services: [{ name: 'app', configHash: 'h-app' }], networks: ['s_default'], volumes: [] };
 
     it('keeps the oldest and removes the other by id, before anything is created', () => {

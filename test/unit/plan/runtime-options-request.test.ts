@@ -3,6 +3,7 @@
  * runtime options, tmpfs, platform, network_mode (and what it does to ports,
  * networks, readiness, the host environment and the plan), and the config hash.
  */
+import { observedContainer } from '../../../src/core/stack/label-facts.js';
 import { describe, expect, it } from 'vitest';
 import type { PublishedPort } from '../../../src/contracts/engine.js';
 import type { ComposeProject, ServiceSpec } from '../../../src/core/compose/model.js';
@@ -240,7 +241,7 @@ describe('network_mode beyond the request', () => {
 
   it('a sidecar is recreated when the container whose network it shares is new or started again', () => {
     const container = (name: string, hash: string, state: ContainerStatus['state'] = 'running') =>
-      ({
+      observedContainer({
         id: `id-${name}`,
         name: `s-${name}-1`,
         image: 'img',
@@ -251,7 +252,7 @@ describe('network_mode beyond the request', () => {
         ports: [],
         createdAt: '',
         restartCount: 0,
-      }) satisfies ContainerStatus;
+      });
     const desired = {
       services: [
         { name: 'db', configHash: 'db-2' },

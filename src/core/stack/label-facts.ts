@@ -1,0 +1,84 @@
+/**
+ * devenv's labels read once, into typed facts: the only place a raw label
+ * value is parsed (numbers, booleans, the lease of an ephemeral stack, the
+ * stop grace period), so every reader agrees on defaults and formats.
+ * Writing them is labels.ts's; reading them is this file's.
+ */
+import { DEFAULT_STOP_GRACE_MS } from '../plan/container-request.js';
+import type { StackLease } from './expiry.js';
+import { Labels } from './labels.js';
+import type { ContainerStatus } from '../../contracts/engine.js';
+
+type LabelMap = Readonly<Record<string, string>>;
+
+/** What every labelled resource of a stack says about its stack. */
+export interface StackFacts {
+  stack: string;
+  project: string;
+  branch: string;
+  owner: string;
+  workingDir: string;
+  /** ISO time the stack's resource was labelled at ('' when unknown). */
+  createdAt: string;
+  lease: StackLease;
+}
+
+/** What a labelled container says besides: its service, config hash and stop grace period. */
+export interface ContainerFacts extends StackFacts {
+  /** The compose service; the container's name when the label is missing. */
+  service: string;
+  configHash?: string;
+  stopTimeoutSeconds: number;
+}
+
+function finiteNumber(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+export function stackFacts(labels: LabelMap): StackFacts {
+  const createdAt = labels[Labels.created] ?? '';
+  const lease: StackLease = { ephemeral: labels[Labels.ephemeral] === 'true', createdAt };
+  const ttl = finiteNumber(labels[Labels.ttlSeconds]);
+  const pid = finiteNumber(labels[Labels.ownerPid]);
+  const host = labels[Labels.ownerHost];
+  if (ttl !== undefined) lease.ttlSeconds = ttl;
+  if (pid !== undefined) lease.ownerPid = pid;
+  if (host !== undefined) lease.ownerHost = host;
+  return {
+    stack: labels[Labels.stack] ?? '',
+    project: labels[Labels.project] ?? '',
+    branch: labels[Labels.branch] ?? '',
+    owner: labels[Labels.owner] ?? '',
+    workingDir: labels[Labels.workingDir] ?? '',
+    createdAt,
+    lease,
+  };
+}
+
+/** The stop grace period a container was created with (seconds), or devenv's default. */
+export function stopTimeoutSeconds(labels: LabelMap): number {
+  const value = finiteNumber(labels[Labels.stopTimeout]);
+  return value !== undefined && value >= 0 ? value : Math.ceil(DEFAULT_STOP_GRACE_MS / 1000);
+}
+
+export function containerFacts(container: { name: string; labels: LabelMap }): ContainerFacts {
+  const { labels } = container;
+  const hash = labels[Labels.configHash];
+  return {
+    ...stackFacts(labels),
+    service: labels[Labels.service] ?? container.name,
+    ...(hash !== undefined ? { configHash: hash } : {}),
+    stopTimeoutSeconds: stopTimeoutSeconds(labels),
+  };
+}
+
+/** A container as the engine reports it, with its label facts parsed once. */
+export interface ObservedContainer extends ContainerStatus {
+  facts: ContainerFacts;
+}
+
+export function observedContainer(status: ContainerStatus): ObservedContainer {
+  return { ...status, facts: containerFacts(status) };
+}
