@@ -7,6 +7,7 @@ import type { HostPorts } from '../contracts/host-ports.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
+import type { HostInfo } from '../contracts/host.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export interface Clock {
@@ -14,14 +15,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-
-export interface HostInfo {
-  /** User name for the stack identity. */
-  user: string;
-  hostname: string;
-  pid: number;
-  isProcessAlive(pid: number): boolean;
-}
 
 export interface AppContext {
   cwd: string;

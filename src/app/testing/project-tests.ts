@@ -9,7 +9,7 @@ import { effectiveTriggerRules, FULL_RUN_FILES } from '../../core/affected/defau
 import { classifyTestFiles, type TestClassification } from '../../core/affected/test-kinds.js';
 import { findComposeFiles } from '../../adapters/fs/compose-files.js';
 import { isDevenvError } from '../../core/errors.js';
-import type { TestRunner } from './test-runner.js';
+import type { TestRunner } from '../../contracts/test-runner.js';
 
 export interface ProjectTests extends TestClassification {
   rules: TriggerRule[];

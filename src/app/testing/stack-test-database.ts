@@ -7,7 +7,7 @@ import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import type { AppContext } from '../context.js';
 import { resolveStackTarget, type StackOptions } from '../stack-target.js';
 import { createTemplateDatabaseProvider } from './template-database.js';
-import type { TestDatabaseProvider } from './test-database.js';
+import type { TestDatabaseProvider } from '../../contracts/test-database.js';
 
 export function stackTestDatabase(
   ctx: AppContext,

@@ -38,7 +38,7 @@ import { templateInputs, templateKey } from '../../core/testdb/template-key.js';
 import type { AppContext } from '../context.js';
 import { stackHostEnv } from '../stack-env.js';
 import type { StackTarget } from '../stack-target.js';
-import type { TestDatabaseLease, TestDatabaseProvider } from './test-database.js';
+import type { TestDatabaseLease, TestDatabaseProvider } from '../../contracts/test-database.js';
 import { templateInputFiles } from './template-inputs.js';
 import { postgresAdmin, SqlError, type PostgresAdmin } from './template-psql.js';
 

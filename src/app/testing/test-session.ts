@@ -36,8 +36,8 @@ import { stackEnvironment } from '../stack-environment.js';
 import type { StackOptions } from '../stack-target.js';
 import { discoverProjectTests, projectComposeFiles, type ProjectTests } from './project-tests.js';
 import type { TestController } from './test-controller.js';
-import type { TestDatabaseLease, TestDatabaseProvider } from './test-database.js';
-import type { TestRunner } from './test-runner.js';
+import type { TestDatabaseLease, TestDatabaseProvider } from '../../contracts/test-database.js';
+import type { TestRunner } from '../../contracts/test-runner.js';
 
 export interface TestSessionOptions {
   /** Which stack integration tests run against (-f, --branch, --stack, --profile). */

@@ -14,7 +14,7 @@ import {
   createTemplateDatabaseProvider,
   type DatabaseSettings,
 } from '../../../src/app/testing/template-database.js';
-import type { TestDatabaseLease } from '../../../src/app/testing/test-database.js';
+import type { TestDatabaseLease } from '../../../src/contracts/test-database.js';
 import { DevenvError } from '../../../src/core/errors.js';
 import { copyName, hostTag } from '../../../src/core/testdb/database-names.js';
 import { reapBranchPrefix, runPrefix } from '../../support/engine-state.js';
