@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../../contracts/engine.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
-import { DevenvError } from '../../core/errors.js';
+import { CommandFailedError, DevenvError } from '../../core/errors.js';
 import { Labels, stackSelector } from '../../core/stack/labels.js';
 import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
 import {
@@ -83,7 +83,7 @@ function sqlFailure(action: string, error: unknown): DevenvError {
   if (error instanceof DevenvError) return error;
   const detail = error instanceof SqlError ? error.output.trim().split('\n').slice(-10) : [];
   return new DevenvError(
-    'ENGINE_ERROR',
+    'DATABASE_ERROR',
     `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`,
     {
       hint: 'Check the stack with `devenv ls` and the database logs with `devenv logs <database service>`.',
@@ -242,12 +242,15 @@ export function createTemplateDatabaseProvider(
     }
     if (signal.aborted) throw abortError();
     if (result.exitCode !== 0 || result.failed) {
-      throw new DevenvError(
-        'SERVICE_FAILED',
-        `The test database's ${kind} command failed${result.exitCode !== undefined ? ` (exit ${result.exitCode})` : ''}: ${command}`,
+      throw new CommandFailedError(
+        {
+          label: `The test database's ${kind} command`,
+          command,
+          exitCode: result.exitCode,
+          outputTail: outputTail(String(result.all ?? '')),
+        },
         {
           hint: `Fix it and save: the template is rebuilt on the next run. It runs in ${projectDir} with ${urlEnv} pointing at a scratch database.`,
-          details: outputTail(String(result.all ?? '')),
         },
       );
     }
@@ -349,7 +352,7 @@ export function createTemplateDatabaseProvider(
         if ((await cloneTemplate(connection, copy, templateName(fullKey))) === 'ok') break;
         if (attempt >= 2)
           throw new DevenvError(
-            'ENGINE_ERROR',
+            'DATABASE_ERROR',
             `The test database template ${templateName(fullKey)} keeps disappearing.`,
             {
               hint: 'Another devenv process with different migrations uses the same stack; give it its own branch (--branch).',
