@@ -1,5 +1,5 @@
 /**
- * What the test session knows about the project: its devenv.yaml, its
+ * What the test scheduler knows about the project: its devenv.yaml, its
  * compose files (if any), its test files with their kinds, and the trigger
  * rules in effect.
  */

@@ -1,5 +1,5 @@
 /**
- * The test-database factory the test session gets: a provider for the stack
+ * The test-database factory the test scheduler gets: a provider for the stack
  * the command addresses, resolved on the first lease (so a project without a
  * running stack pays nothing until an integration run needs a database).
  */
