@@ -13,10 +13,10 @@
  * dropped by whichever process looks next.
  */
 import { randomBytes } from 'node:crypto';
-import { execa, type ResultPromise } from 'execa';
+import { runProjectCommand } from '../../adapters/host/project-command.js';
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../../contracts/engine.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
-import { CommandFailedError, DevenvError } from '../../core/errors.js';
+import { DevenvError } from '../../core/errors.js';
 import { Labels, stackSelector } from '../../core/stack/labels.js';
 import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
 import {
@@ -91,25 +91,6 @@ function sqlFailure(action: string, error: unknown): DevenvError {
       cause: error,
     },
   );
-}
-
-/** SIGTERM to the command's process group, SIGKILL if it is still there a moment later. */
-function killTree(subprocess: ResultPromise): void {
-  const { pid } = subprocess;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (pid !== undefined && process.platform !== 'win32') process.kill(-pid, signal);
-      else subprocess.kill(signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  signalGroup('SIGTERM');
-  setTimeout(() => signalGroup('SIGKILL'), 2000).unref();
-}
-
-function outputTail(text: string, lines = 20): string[] {
-  return text.trimEnd().split('\n').slice(-lines);
 }
 
 export function createTemplateDatabaseProvider(
@@ -220,40 +201,15 @@ export function createTemplateDatabaseProvider(
     env: Record<string, string | undefined>,
     signal: AbortSignal,
   ): Promise<void> {
-    if (signal.aborted) throw abortError();
-    // Its own process group, so cancelling ends the whole command (`npm run migrate` -> node -> ...), not just the shell.
-    const subprocess = execa(command, {
-      shell: true,
+    const ended = await runProjectCommand({
+      label: `The test database's ${kind} command`,
+      command,
       cwd: projectDir,
       env,
-      extendEnv: false,
-      all: true,
-      reject: false,
-      stdin: 'ignore',
-      detached: process.platform !== 'win32',
+      signal,
+      hint: `Fix it and save: the template is rebuilt on the next run. It runs in ${projectDir} with ${urlEnv} pointing at a scratch database.`,
     });
-    const stop = () => killTree(subprocess);
-    signal.addEventListener('abort', stop, { once: true });
-    let result;
-    try {
-      result = await subprocess;
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
-    if (signal.aborted) throw abortError();
-    if (result.exitCode !== 0 || result.failed) {
-      throw new CommandFailedError(
-        {
-          label: `The test database's ${kind} command`,
-          command,
-          exitCode: result.exitCode,
-          outputTail: outputTail(String(result.all ?? '')),
-        },
-        {
-          hint: `Fix it and save: the template is rebuilt on the next run. It runs in ${projectDir} with ${urlEnv} pointing at a scratch database.`,
-        },
-      );
-    }
+    if (ended === 'aborted') throw abortError();
   }
 
   async function buildTemplate(
