@@ -14,11 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { runProjectCommand } from '../../adapters/host/project-command.js';
-import type { ContainerEngine, ContainerStatus, EngineInfo } from '../../contracts/engine.js';
+import type { ContainerEngine } from '../../contracts/engine.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { DevenvError } from '../../core/errors.js';
-import { Labels, stackSelector } from '../../core/stack/labels.js';
-import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
 import {
   buildName,
   copyName,
@@ -36,11 +34,11 @@ import {
 } from '../../core/testdb/sql.js';
 import { templateInputs, templateKey } from '../../core/testdb/template-key.js';
 import type { AppContext } from '../context.js';
-import { stackHostEnv } from '../stack-env.js';
 import type { StackTarget } from '../stack-target.js';
 import type { TestDatabaseLease, TestDatabaseProvider } from '../../contracts/test-database.js';
 import { templateInputFiles } from './template-inputs.js';
-import { postgresAdmin, SqlError, type PostgresAdmin } from './template-psql.js';
+import { databaseConnector, type DatabaseConnection } from './template-connection.js';
+import { SqlError } from './template-psql.js';
 
 export type DatabaseSettings = NonNullable<DevenvConfig['database']>;
 
@@ -62,15 +60,6 @@ export interface TemplateDatabaseOptions {
 export interface TemplateDatabaseProvider extends TestDatabaseProvider {
   /** How many templates this provider built (a reused template does not count). */
   readonly builds: number;
-}
-
-interface Connection {
-  engine: ContainerEngine;
-  info: EngineInfo;
-  container: ContainerStatus;
-  admin: PostgresAdmin;
-  /** The stack's host environment (DATABASE_URL etc. rewritten to published ports). */
-  stackEnv: Record<string, string>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -105,61 +94,17 @@ export function createTemplateDatabaseProvider(
   const staleAfterMs = options.staleAfterMs ?? DAY_MS;
 
   let key: Promise<string> | undefined;
-  let admin: { containerId: string; admin: Promise<PostgresAdmin> } | undefined;
   let sweptOnce = false;
   const building = new Map<string, Promise<void>>();
   let builds = 0;
 
   const owner = (): Owner => ({ ...self, createdAt: ctx.clock.now() });
-
-  async function connect(): Promise<Connection> {
-    const { engine, info } = options.engine
-      ? { engine: options.engine, info: (await ctx.engine()).info }
-      : await ctx.engine();
-    const containers = await engine.listContainers(stackSelector(target.identity.name));
-    const container = containers.find(
-      (c) => c.labels[Labels.service] === database.service && c.state === 'running',
-    );
-    if (!container)
-      throw new DevenvError(
-        'SERVICE_NOT_FOUND',
-        `The test database service "${database.service}" of stack "${target.identity.name}" is not running.`,
-        {
-          hint: 'Start the stack with `devenv up -d`, and check `database.service` in devenv.yaml names the Postgres service.',
-        },
-      );
-    if (admin?.containerId !== container.id)
-      admin = { containerId: container.id, admin: postgresAdmin(engine, container.id) };
-    const stackEnv = stackHostEnv(
-      target,
-      info,
-      containers.map((c) => ({ service: c.labels[Labels.service] ?? c.name, ports: c.ports })),
-    );
-    return { engine, info, container, admin: await admin.admin, stackEnv };
-  }
-
-  function urlFor(connection: Connection, name: string): string {
-    const fromStack = connection.stackEnv[urlEnv];
-    const swapped = fromStack === undefined ? undefined : withDatabase(fromStack, name);
-    if (swapped !== undefined) return swapped;
-    const port = connection.container.ports.find((p) => p.containerPort === 5432 && p.protocol === 'tcp');
-    if (!port)
-      throw new DevenvError(
-        'SERVICE_NOT_FOUND',
-        `The test database service "${database.service}" publishes no port for 5432, and ${urlEnv} is not set by the template.`,
-        {
-          hint: `Publish 5432 for "${database.service}" in the compose file, or set ${urlEnv} in its environment.`,
-        },
-      );
-    const { user, password } = connection.admin.credentials;
-    return postgresUrl({
-      user,
-      password,
-      host: connection.info.publishedHost,
-      port: port.hostPort,
-      database: name,
-    });
-  }
+  const connect = databaseConnector(ctx, {
+    target,
+    database,
+    urlEnv,
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
 
   async function computeKey(): Promise<string> {
     const files = await templateInputFiles(projectDir, templateInputs(database.inputs));
@@ -177,7 +122,7 @@ export function createTemplateDatabaseProvider(
     }
   }
 
-  async function sweep(connection: Connection, currentTemplate?: string): Promise<void> {
+  async function sweep(connection: DatabaseConnection, currentTemplate?: string): Promise<void> {
     const names = await connection.admin.run([listDevenvDatabases]);
     const stale = staleDatabases(names, {
       self,
@@ -213,7 +158,7 @@ export function createTemplateDatabaseProvider(
   }
 
   async function buildTemplate(
-    connection: Connection,
+    connection: DatabaseConnection,
     fullKey: string,
     template: string,
     signal: AbortSignal,
@@ -226,7 +171,7 @@ export function createTemplateDatabaseProvider(
     });
     let promoted = false;
     try {
-      const env = { ...ctx.env, ...connection.stackEnv, [urlEnv]: urlFor(connection, scratch) };
+      const env = { ...ctx.env, ...connection.stackEnv, [urlEnv]: connection.urlFor(scratch) };
       if (database.migrate) await runCommand('migrate', database.migrate, env, signal);
       if (database.seed) await runCommand('seed', database.seed, env, signal);
       const comment = `devenv test database template; key ${fullKey}; built ${new Date(ctx.clock.now()).toISOString()}`;
@@ -253,7 +198,7 @@ export function createTemplateDatabaseProvider(
 
   /** One build per key at a time in this process; other processes are handled by the rename. */
   function ensureTemplate(
-    connection: Connection,
+    connection: DatabaseConnection,
     fullKey: string,
     template: string,
     signal: AbortSignal,
@@ -267,7 +212,7 @@ export function createTemplateDatabaseProvider(
   }
 
   async function cloneTemplate(
-    connection: Connection,
+    connection: DatabaseConnection,
     copy: string,
     template: string,
   ): Promise<'ok' | 'missing'> {
@@ -334,7 +279,7 @@ export function createTemplateDatabaseProvider(
         await release();
         throw abortError();
       }
-      return { env: { [urlEnv]: urlFor(connection, copy) }, release };
+      return { env: { [urlEnv]: connection.urlFor(copy) }, release };
     },
   };
 }
