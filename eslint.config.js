@@ -1,5 +1,7 @@
-// Lint: typescript-eslint with type information, plus the layer rule:
-// src/core is pure (no I/O, no engine/watcher/runner/UI libraries).
+// Lint: typescript-eslint with type information, plus the layer rules:
+// src/core is pure (no I/O, no engine/watcher/runner/UI libraries) and imports
+// nothing from the use-cases; src/adapters implement contracts and import
+// nothing from the use-cases or the CLI.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -25,6 +27,9 @@ const ioModules = [
   'react',
   'vitest/node',
 ];
+
+/** A relative import of one of these top-level folders of src/ (from anywhere below src/). */
+const layerImport = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
 
 export default tseslint.config(
   {
@@ -52,7 +57,32 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ioModules.map((name) => ({ name, message: 'src/core is pure: do I/O in src/adapters.' })) },
+        {
+          paths: ioModules.map((name) => ({ name, message: 'src/core is pure: do I/O in src/adapters.' })),
+          patterns: [
+            {
+              regex: layerImport(['app', 'cli']),
+              message: 'src/core knows nothing of use-cases: move the type into src/core or src/contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layerImport(['app', 'cli']),
+              message:
+                'Adapters implement src/contracts: take types from src/contracts or src/core, not src/app or src/cli.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -9,6 +9,7 @@ import type { ServiceProbes } from '../contracts/service-probes.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
+import type { HostInfo } from '../contracts/host.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export interface Clock {
@@ -16,14 +17,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-
-export interface HostInfo {
-  /** User name for the stack identity. */
-  user: string;
-  hostname: string;
-  pid: number;
-  isProcessAlive(pid: number): boolean;
-}
 
 export interface AppContext {
   cwd: string;

@@ -4,6 +4,24 @@
  */
 import type { ComposeWarning } from '../core/compose/model.js';
 import type { HealthState, ProgressUpdate, PublishedPort } from '../contracts/engine.js';
+import type {
+  SelectedTestFile,
+  TestCounts,
+  TestFileResult,
+  TestState,
+  TestTrigger,
+} from '../core/testing/test-model.js';
+
+// The test domain's values live in core; the event shapes use them unchanged.
+export type {
+  SelectedTestFile,
+  TestCounts,
+  TestFailure,
+  TestFileResult,
+  TestKind,
+  TestState,
+  TestTrigger,
+} from '../core/testing/test-model.js';
 
 interface EventBase {
   /** Milliseconds since the epoch, from the injected clock. */
@@ -79,46 +97,6 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'test.run.cancelled'; runId: string; reason: string }
   );
-
-/** Why a test run started: the changed files (or a user action) and the reason. */
-export interface TestTrigger {
-  files: string[];
-  reason: string;
-}
-
-export type TestKind = 'unit' | 'integration';
-export type TestState = 'pass' | 'fail' | 'skip';
-
-/** A test file selected for a run, with why: which change, by which rule or import chain. */
-export interface SelectedTestFile {
-  file: string;
-  kind: TestKind;
-  reasons: string[];
-}
-
-export interface TestFailure {
-  test: string;
-  message: string;
-  /** file:line of the failing assertion, when known. */
-  location?: string;
-  /** The last lines the failing test printed (console.log/error), when it printed any. */
-  output?: string[];
-}
-
-export interface TestFileResult {
-  file: string;
-  kind: TestKind;
-  state: TestState;
-  durationMs: number;
-  tests: TestCounts;
-  failures: TestFailure[];
-}
-
-export interface TestCounts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
 
 export type DevenvEventType = DevenvEvent['type'];
 

@@ -11,12 +11,12 @@ import { createDevelopSync, type DevelopSync } from './develop-sync.js';
 import type { DevenvEvent } from './events.js';
 import type { StackTarget } from './stack-target.js';
 import { stackTestDatabase } from './testing/stack-test-database.js';
-import { startTestSession, type TestSession, type TestSessionOptions } from './testing/test-session.js';
+import { startTestWatch, type TestWatch, type TestWatchOptions } from './testing/test-watch.js';
 import { up, type UpOptions } from './up.js';
 import type { StackOptions } from './stack-target.js';
 
 export interface WatchAttachment {
-  tests: TestSession;
+  tests: TestWatch;
   /** Feed every event of the stream here (it reacts to watcher.ready and files.changed). */
   onEvent(event: DevenvEvent): void;
   /** The stack is up: develop.watch rules of its services apply from now on. */
@@ -29,7 +29,7 @@ export async function attachWatch(
   options: {
     stack: StackOptions;
     upOptions: UpOptions;
-    session?: Pick<TestSessionOptions, 'runAllOnStart' | 'debounceMs'>;
+    session?: Pick<TestWatchOptions, 'runAllOnStart' | 'debounceMs'>;
   },
 ): Promise<WatchAttachment> {
   let root = ctx.cwd;
@@ -37,7 +37,7 @@ export async function attachWatch(
   let syncing = Promise.resolve();
   const report = (error: unknown) =>
     ctx.emit({ type: 'warning', warning: { message: `develop.watch: ${(error as Error).message}` } });
-  const tests = await startTestSession(ctx, {
+  const tests = await startTestWatch(ctx, {
     ...options.session,
     runnerHost: 'worker',
     stack: options.stack,

@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'IMAGE_PULL_FAILED'
   | 'IMAGE_NOT_FOUND'
   | 'IMAGE_BUILD_FAILED'
+  /** An external command devenv ran for the project (e.g. database.migrate) failed: see CommandFailedError. */
+  | 'COMMAND_FAILED'
+  /** A statement on the test database server failed (template databases, copies). */
+  | 'DATABASE_ERROR'
   | 'PORT_TAKEN'
   | 'SERVICE_FAILED'
   | 'SERVICE_NOT_FOUND'
@@ -57,6 +61,32 @@ export class DevenvError extends Error {
     this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : code === 'INTERRUPTED' ? 130 : 1);
     this.location = options.location;
     this.details = options.details ?? [];
+  }
+}
+
+/** An external command that failed: what it is, the command line, how it ended, its last output lines. */
+export interface FailedCommand {
+  /** What the command is, for the message, e.g. "The test database's migrate command". */
+  label: string;
+  /** The command line as run. */
+  command: string;
+  /** Its exit code; undefined when it did not exit normally (a signal, not started). */
+  exitCode: number | undefined;
+  /** Its last output lines (stdout and stderr interleaved), shown under the message. */
+  outputTail: string[];
+}
+
+/** COMMAND_FAILED: the command and how it ended stay on the error (as execa's ExecaError keeps them). */
+export class CommandFailedError extends DevenvError {
+  readonly failed: FailedCommand;
+
+  constructor(failed: FailedCommand, options: Pick<DevenvErrorOptions, 'hint' | 'cause'> = {}) {
+    const exit = failed.exitCode === undefined ? '' : ` (exit ${failed.exitCode})`;
+    super('COMMAND_FAILED', `${failed.label} failed${exit}: ${failed.command}`, {
+      ...options,
+      details: failed.outputTail,
+    });
+    this.failed = failed;
   }
 }
 

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cli.js';
 import { vitestProject, type TempProject } from '../support/projects.js';
-import type { TestRunner, RunnerFileResult } from '../../src/app/testing/test-runner.js';
+import type { TestRunner, RunnerFileResult } from '../../src/contracts/test-runner.js';
 
 type StartRunner = (options: { root: string }) => Promise<TestRunner>;
 const { startVitestRunnerProcess } = (await import(`${repoRoot}dist/adapters/vitest/runner-process.js`)) as {

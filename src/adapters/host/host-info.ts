@@ -1,6 +1,6 @@
 /** Facts about this machine and process that the stack identity and gc need. */
 import { hostname, userInfo } from 'node:os';
-import type { HostInfo } from '../../app/context.js';
+import type { HostInfo } from '../../contracts/host.js';
 
 export function isProcessAlive(pid: number): boolean {
   try {

@@ -1,8 +1,8 @@
 /** vitest's reported test module -> devenv's per-file result. */
 import path from 'node:path';
 import type { TestModule } from 'vitest/node';
-import type { TestCounts, TestFailure, TestState } from '../../app/events.js';
-import type { RunnerFileResult } from '../../app/testing/test-runner.js';
+import type { TestCounts, TestFailure, TestState } from '../../core/testing/test-model.js';
+import type { RunnerFileResult } from '../../contracts/test-runner.js';
 
 interface ErrorLike {
   message?: string;

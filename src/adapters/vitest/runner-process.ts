@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { DevenvError } from '../../core/errors.js';
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerFileResult, RunnerRequest, TestRunner } from '../../app/testing/test-runner.js';
+import type { RunnerFileResult, RunnerRequest, TestRunner } from '../../contracts/test-runner.js';
 import type {
   FromWorker,
   ToWorker,

@@ -6,7 +6,7 @@
  */
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerFileResult } from '../../app/testing/test-runner.js';
+import type { RunnerFileResult } from '../../contracts/test-runner.js';
 import type { ErrorCode } from '../../core/errors.js';
 
 export interface WorkerOptions {

@@ -5,7 +5,7 @@
  * gone), and ignores the terminal's Ctrl-C, which devenv handles for both.
  */
 import { isDevenvError } from '../../core/errors.js';
-import type { TestRunner } from '../../app/testing/test-runner.js';
+import type { TestRunner } from '../../contracts/test-runner.js';
 import type { FromWorker, ToWorker, WireError } from './runner-protocol.js';
 import { startVitestRunner } from './vitest-runner.js';
 

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import type { Reporter, TestModule, TestProject, TestSpecification, Vitest } from 'vitest/node';
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerRequest, TestRunner } from '../../app/testing/test-runner.js';
+import type { RunnerRequest, TestRunner } from '../../contracts/test-runner.js';
 import { fileResultOf, OUTPUT_LINES } from './file-result.js';
 import { loadVitestNode } from './load-vitest.js';
 

@@ -1,5 +1,5 @@
 /**
- * What the test session knows about the project: its devenv.yaml, its
+ * What the test scheduler knows about the project: its devenv.yaml, its
  * compose files (if any), its test files with their kinds, and the trigger
  * rules in effect.
  */
@@ -9,7 +9,7 @@ import { effectiveTriggerRules, FULL_RUN_FILES } from '../../core/affected/defau
 import { classifyTestFiles, type TestClassification } from '../../core/affected/test-kinds.js';
 import { findComposeFiles } from '../../adapters/fs/compose-files.js';
 import { isDevenvError } from '../../core/errors.js';
-import type { TestRunner } from './test-runner.js';
+import type { TestRunner } from '../../contracts/test-runner.js';
 
 export interface ProjectTests extends TestClassification {
   rules: TriggerRule[];

@@ -1,5 +1,5 @@
 /**
- * The test-database factory the test session gets: a provider for the stack
+ * The test-database factory the test scheduler gets: a provider for the stack
  * the command addresses, resolved on the first lease (so a project without a
  * running stack pays nothing until an integration run needs a database).
  */
@@ -7,7 +7,7 @@ import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import type { AppContext } from '../context.js';
 import { resolveStackTarget, type StackOptions } from '../stack-target.js';
 import { createTemplateDatabaseProvider } from './template-database.js';
-import type { TestDatabaseProvider } from './test-database.js';
+import type { TestDatabaseProvider } from '../../contracts/test-database.js';
 
 export function stackTestDatabase(
   ctx: AppContext,

@@ -13,12 +13,10 @@
  * dropped by whichever process looks next.
  */
 import { randomBytes } from 'node:crypto';
-import { execa, type ResultPromise } from 'execa';
-import type { ContainerEngine, ContainerStatus, EngineInfo } from '../../contracts/engine.js';
+import { runProjectCommand } from '../../adapters/host/project-command.js';
+import type { ContainerEngine } from '../../contracts/engine.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { DevenvError } from '../../core/errors.js';
-import { Labels, stackSelector } from '../../core/stack/labels.js';
-import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
 import {
   buildName,
   copyName,
@@ -36,11 +34,11 @@ import {
 } from '../../core/testdb/sql.js';
 import { templateInputs, templateKey } from '../../core/testdb/template-key.js';
 import type { AppContext } from '../context.js';
-import { stackHostEnv } from '../stack-env.js';
 import type { StackTarget } from '../stack-target.js';
-import type { TestDatabaseLease, TestDatabaseProvider } from './test-database.js';
+import type { TestDatabaseLease, TestDatabaseProvider } from '../../contracts/test-database.js';
 import { templateInputFiles } from './template-inputs.js';
-import { postgresAdmin, SqlError, type PostgresAdmin } from './template-psql.js';
+import { databaseConnector, type DatabaseConnection } from './template-connection.js';
+import { SqlError } from './template-psql.js';
 
 export type DatabaseSettings = NonNullable<DevenvConfig['database']>;
 
@@ -64,15 +62,6 @@ export interface TemplateDatabaseProvider extends TestDatabaseProvider {
   readonly builds: number;
 }
 
-interface Connection {
-  engine: ContainerEngine;
-  info: EngineInfo;
-  container: ContainerStatus;
-  admin: PostgresAdmin;
-  /** The stack's host environment (DATABASE_URL etc. rewritten to published ports). */
-  stackEnv: Record<string, string>;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function abortError(): DevenvError {
@@ -83,7 +72,7 @@ function sqlFailure(action: string, error: unknown): DevenvError {
   if (error instanceof DevenvError) return error;
   const detail = error instanceof SqlError ? error.output.trim().split('\n').slice(-10) : [];
   return new DevenvError(
-    'ENGINE_ERROR',
+    'DATABASE_ERROR',
     `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`,
     {
       hint: 'Check the stack with `devenv ls` and the database logs with `devenv logs <database service>`.',
@@ -91,25 +80,6 @@ function sqlFailure(action: string, error: unknown): DevenvError {
       cause: error,
     },
   );
-}
-
-/** SIGTERM to the command's process group, SIGKILL if it is still there a moment later. */
-function killTree(subprocess: ResultPromise): void {
-  const { pid } = subprocess;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (pid !== undefined && process.platform !== 'win32') process.kill(-pid, signal);
-      else subprocess.kill(signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  signalGroup('SIGTERM');
-  setTimeout(() => signalGroup('SIGKILL'), 2000).unref();
-}
-
-function outputTail(text: string, lines = 20): string[] {
-  return text.trimEnd().split('\n').slice(-lines);
 }
 
 export function createTemplateDatabaseProvider(
@@ -124,61 +94,17 @@ export function createTemplateDatabaseProvider(
   const staleAfterMs = options.staleAfterMs ?? DAY_MS;
 
   let key: Promise<string> | undefined;
-  let admin: { containerId: string; admin: Promise<PostgresAdmin> } | undefined;
   let sweptOnce = false;
   const building = new Map<string, Promise<void>>();
   let builds = 0;
 
   const owner = (): Owner => ({ ...self, createdAt: ctx.clock.now() });
-
-  async function connect(): Promise<Connection> {
-    const { engine, info } = options.engine
-      ? { engine: options.engine, info: (await ctx.engine()).info }
-      : await ctx.engine();
-    const containers = await engine.listContainers(stackSelector(target.identity.name));
-    const container = containers.find(
-      (c) => c.labels[Labels.service] === database.service && c.state === 'running',
-    );
-    if (!container)
-      throw new DevenvError(
-        'SERVICE_NOT_FOUND',
-        `The test database service "${database.service}" of stack "${target.identity.name}" is not running.`,
-        {
-          hint: 'Start the stack with `devenv up -d`, and check `database.service` in devenv.yaml names the Postgres service.',
-        },
-      );
-    if (admin?.containerId !== container.id)
-      admin = { containerId: container.id, admin: postgresAdmin(engine, container.id) };
-    const stackEnv = stackHostEnv(
-      target,
-      info,
-      containers.map((c) => ({ service: c.labels[Labels.service] ?? c.name, ports: c.ports })),
-    );
-    return { engine, info, container, admin: await admin.admin, stackEnv };
-  }
-
-  function urlFor(connection: Connection, name: string): string {
-    const fromStack = connection.stackEnv[urlEnv];
-    const swapped = fromStack === undefined ? undefined : withDatabase(fromStack, name);
-    if (swapped !== undefined) return swapped;
-    const port = connection.container.ports.find((p) => p.containerPort === 5432 && p.protocol === 'tcp');
-    if (!port)
-      throw new DevenvError(
-        'SERVICE_NOT_FOUND',
-        `The test database service "${database.service}" publishes no port for 5432, and ${urlEnv} is not set by the template.`,
-        {
-          hint: `Publish 5432 for "${database.service}" in the compose file, or set ${urlEnv} in its environment.`,
-        },
-      );
-    const { user, password } = connection.admin.credentials;
-    return postgresUrl({
-      user,
-      password,
-      host: connection.info.publishedHost,
-      port: port.hostPort,
-      database: name,
-    });
-  }
+  const connect = databaseConnector(ctx, {
+    target,
+    database,
+    urlEnv,
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
 
   async function computeKey(): Promise<string> {
     const files = await templateInputFiles(projectDir, templateInputs(database.inputs));
@@ -196,7 +122,7 @@ export function createTemplateDatabaseProvider(
     }
   }
 
-  async function sweep(connection: Connection, currentTemplate?: string): Promise<void> {
+  async function sweep(connection: DatabaseConnection, currentTemplate?: string): Promise<void> {
     const names = await connection.admin.run([listDevenvDatabases]);
     const stale = staleDatabases(names, {
       self,
@@ -220,41 +146,19 @@ export function createTemplateDatabaseProvider(
     env: Record<string, string | undefined>,
     signal: AbortSignal,
   ): Promise<void> {
-    if (signal.aborted) throw abortError();
-    // Its own process group, so cancelling ends the whole command (`npm run migrate` -> node -> ...), not just the shell.
-    const subprocess = execa(command, {
-      shell: true,
+    const ended = await runProjectCommand({
+      label: `The test database's ${kind} command`,
+      command,
       cwd: projectDir,
       env,
-      extendEnv: false,
-      all: true,
-      reject: false,
-      stdin: 'ignore',
-      detached: process.platform !== 'win32',
+      signal,
+      hint: `Fix it and save: the template is rebuilt on the next run. It runs in ${projectDir} with ${urlEnv} pointing at a scratch database.`,
     });
-    const stop = () => killTree(subprocess);
-    signal.addEventListener('abort', stop, { once: true });
-    let result;
-    try {
-      result = await subprocess;
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
-    if (signal.aborted) throw abortError();
-    if (result.exitCode !== 0 || result.failed) {
-      throw new DevenvError(
-        'SERVICE_FAILED',
-        `The test database's ${kind} command failed${result.exitCode !== undefined ? ` (exit ${result.exitCode})` : ''}: ${command}`,
-        {
-          hint: `Fix it and save: the template is rebuilt on the next run. It runs in ${projectDir} with ${urlEnv} pointing at a scratch database.`,
-          details: outputTail(String(result.all ?? '')),
-        },
-      );
-    }
+    if (ended === 'aborted') throw abortError();
   }
 
   async function buildTemplate(
-    connection: Connection,
+    connection: DatabaseConnection,
     fullKey: string,
     template: string,
     signal: AbortSignal,
@@ -267,7 +171,7 @@ export function createTemplateDatabaseProvider(
     });
     let promoted = false;
     try {
-      const env = { ...ctx.env, ...connection.stackEnv, [urlEnv]: urlFor(connection, scratch) };
+      const env = { ...ctx.env, ...connection.stackEnv, [urlEnv]: connection.urlFor(scratch) };
       if (database.migrate) await runCommand('migrate', database.migrate, env, signal);
       if (database.seed) await runCommand('seed', database.seed, env, signal);
       const comment = `devenv test database template; key ${fullKey}; built ${new Date(ctx.clock.now()).toISOString()}`;
@@ -294,7 +198,7 @@ export function createTemplateDatabaseProvider(
 
   /** One build per key at a time in this process; other processes are handled by the rename. */
   function ensureTemplate(
-    connection: Connection,
+    connection: DatabaseConnection,
     fullKey: string,
     template: string,
     signal: AbortSignal,
@@ -308,7 +212,7 @@ export function createTemplateDatabaseProvider(
   }
 
   async function cloneTemplate(
-    connection: Connection,
+    connection: DatabaseConnection,
     copy: string,
     template: string,
   ): Promise<'ok' | 'missing'> {
@@ -349,7 +253,7 @@ export function createTemplateDatabaseProvider(
         if ((await cloneTemplate(connection, copy, templateName(fullKey))) === 'ok') break;
         if (attempt >= 2)
           throw new DevenvError(
-            'ENGINE_ERROR',
+            'DATABASE_ERROR',
             `The test database template ${templateName(fullKey)} keeps disappearing.`,
             {
               hint: 'Another devenv process with different migrations uses the same stack; give it its own branch (--branch).',
@@ -375,7 +279,7 @@ export function createTemplateDatabaseProvider(
         await release();
         throw abortError();
       }
-      return { env: { [urlEnv]: urlFor(connection, copy) }, release };
+      return { env: { [urlEnv]: connection.urlFor(copy) }, release };
     },
   };
 }

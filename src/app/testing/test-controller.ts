@@ -1,6 +1,6 @@
 /**
  * The contract between watch mode and whoever drives it (the attached `up`,
- * the ink UI's keys `t`, `f`, `w`): a running test session.
+ * the ink UI's keys `t`, `f`, `w`): running watch-mode tests (app/testing/test-scheduler).
  */
 export interface TestController {
   /** Run every test file (unit and integration). */

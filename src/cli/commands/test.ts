@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { changedFilesSince } from '../../adapters/git/changed-files.js';
 import type { TestKind } from '../../app/events.js';
-import { runTestsOnce, type RunTestsOnceOptions } from '../../app/testing/test-session.js';
+import { runTestsOnce, type RunTestsOnceOptions } from '../../app/testing/run-tests-once.js';
 import { DevenvError } from '../../core/errors.js';
 import { stackTestDatabase } from '../../app/testing/stack-test-database.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';

@@ -8,7 +8,7 @@
  * in `fullRunFiles` selects every test; trigger rules select a kind, every
  * test, or named test files, and may ask for an action.
  */
-import type { SelectedTestFile, TestKind } from '../../app/events.js';
+import type { SelectedTestFile, TestKind } from '../testing/test-model.js';
 import type { TriggerAction, TriggerRule } from '../config/devenv-config.js';
 import { globMatcher } from '../glob/glob.js';
 

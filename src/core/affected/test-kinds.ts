@@ -4,7 +4,7 @@
  * vitest config has projects named `unit` / `integration`, by project.
  * Test files that fit neither are left out (and reported).
  */
-import type { TestKind } from '../../app/events.js';
+import type { TestKind } from '../testing/test-model.js';
 import type { DevenvConfig } from '../config/devenv-config.js';
 import { globMatcher } from '../glob/glob.js';
 import type { TestFileInfo } from './select-tests.js';

@@ -24,7 +24,7 @@
  * secrets: [STRIPE_KEY]            # names whose values are masked everywhere
  * ```
  */
-import type { TestKind } from '../../app/events.js';
+import type { TestKind } from '../testing/test-model.js';
 
 export type TriggerAction = 'rebuild-test-database' | 'reconcile-stack' | 'rerun';
 

@@ -5,8 +5,7 @@
  * changed ones are recreated, removed ones deleted.
  */
 import type { ObservedContainer } from '../stack/label-facts.js';
-import type { ContainerStatus, ResourceSummary } from '../../contracts/engine.js';
-import { Labels } from '../stack/labels.js';
+import type { ResourceSummary } from '../../contracts/engine.js';
 
 export interface DesiredService {
   name: string;

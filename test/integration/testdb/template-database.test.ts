@@ -14,8 +14,8 @@ import {
   createTemplateDatabaseProvider,
   type DatabaseSettings,
 } from '../../../src/app/testing/template-database.js';
-import type { TestDatabaseLease } from '../../../src/app/testing/test-database.js';
-import { DevenvError } from '../../../src/core/errors.js';
+import type { TestDatabaseLease } from '../../../src/contracts/test-database.js';
+import { CommandFailedError, DevenvError } from '../../../src/core/errors.js';
 import { copyName, hostTag } from '../../../src/core/testdb/database-names.js';
 import { reapBranchPrefix, runPrefix } from '../../support/engine-state.js';
 import { tempProject, type TempProject } from '../../support/projects.js';
@@ -215,9 +215,11 @@ describe('template database provider', () => {
     await stack.write('migrations/004.sql', 'ALTER TABLE no_such_table ADD COLUMN x int;\n');
     const failing = provider();
     const error = await failing.lease('broken', signal).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DevenvError);
-    expect((error as DevenvError).message).toMatch(/migrate command failed/);
-    expect((error as DevenvError).details.join('\n')).toMatch(/no_such_table/);
+    expect(error).toBeInstanceOf(CommandFailedError);
+    expect((error as CommandFailedError).code).toBe('COMMAND_FAILED');
+    expect((error as CommandFailedError).message).toMatch(/migrate command failed \(exit 1\)/);
+    expect((error as CommandFailedError).failed).toMatchObject({ command: settings.migrate, exitCode: 1 });
+    expect((error as CommandFailedError).details.join('\n')).toMatch(/no_such_table/);
     await rm(join(project.dir, 'migrations/004.sql'));
     shared.invalidate();
     const runs = await migrateRuns();

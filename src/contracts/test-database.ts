@@ -1,7 +1,8 @@
 /**
  * The contract for integration-test databases ("migrate once, clone many"):
- * before an integration run, the test runner asks for a fresh database and
- * gets the environment overrides (e.g. DATABASE_URL) that point at it.
+ * before an integration run, the test scheduler asks for a fresh database and
+ * gets the environment overrides (e.g. DATABASE_URL) that point at it
+ * (implemented by app/testing/template-database).
  */
 export interface TestDatabaseLease {
   /** Environment variables to inject into the test run (e.g. { DATABASE_URL: '...fresh copy...' }). */

@@ -1,11 +1,11 @@
 /**
- * What the test session needs of a test runner (implemented by
- * adapters/vitest with vitest's Node API, kept warm between runs).
- * Paths are project-relative POSIX paths.
+ * What devenv needs of a test runner (implemented by adapters/vitest with
+ * vitest's Node API, kept warm between runs; test/support/fakes has an
+ * in-memory one). Paths are project-relative POSIX paths.
  */
-import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
-import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { TestCounts, TestFailure, TestState } from '../events.js';
+import type { DiscoveredTestFile } from '../core/affected/test-kinds.js';
+import type { ImportChain } from '../core/affected/select-tests.js';
+import type { TestCounts, TestFailure, TestState } from '../core/testing/test-model.js';
 
 export interface RunnerFileResult {
   file: string;
