@@ -87,6 +87,27 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['dockerode', 'chokidar', 'execa', 'vitest/node'].map((name) => ({
+            name,
+            message: 'Use-cases reach the world through the ports in src/contracts (see app/context.ts).',
+          })),
+          patterns: [
+            {
+              regex: layerImport(['adapters', 'cli', 'ui']),
+              message:
+                'Use-cases reach the world through the ports in src/contracts, injected by the AppContext; the CLI wires the adapters.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
     rules: {
       'no-restricted-imports': [

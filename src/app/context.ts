@@ -5,6 +5,9 @@
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { HostPorts } from '../contracts/host-ports.js';
 import type { ProjectSource } from '../contracts/project-source.js';
+import type { TestRunnerFactory } from '../contracts/test-runner.js';
+import type { WatchProject } from '../contracts/project-watcher.js';
+import type { CommandRunner } from '../contracts/command-runner.js';
 import type { ServiceProbes } from '../contracts/service-probes.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
@@ -51,6 +54,12 @@ export interface AppContext {
   probes: ServiceProbes;
   /** A tar of files of a host directory, to copy into a container. */
   archive(root: string, names: readonly string[]): NodeJS.ReadableStream;
+  /** Starts a test runner (vitest, in a worker process or this one). */
+  testRunners: TestRunnerFactory;
+  /** Watches the project's files. */
+  watchProject: WatchProject;
+  /** Runs the project's own shell commands (migrate, seed). */
+  runCommand: CommandRunner;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

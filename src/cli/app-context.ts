@@ -56,6 +56,14 @@ export function createAppContext(options: {
     project: projectFiles,
     probes: socketProbes,
     archive: (root, names) => packBuildContext(root, [...names]),
+    // Loaded on first use: vitest, chokidar and execa stay out of commands that do not need them.
+    testRunners: async (host, runner) =>
+      host === 'worker'
+        ? (await import('../adapters/vitest/runner-process.js')).startVitestRunnerProcess(runner)
+        : (await import('../adapters/vitest/vitest-runner.js')).startVitestRunner(runner),
+    watchProject: async (watch) =>
+      (await import('../adapters/watcher/project-watcher.js')).watchProject(watch),
+    runCommand: async (run) => (await import('../adapters/host/project-command.js')).runProjectCommand(run),
     stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
     builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
   };

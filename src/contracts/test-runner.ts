@@ -44,3 +44,20 @@ export interface TestRunner {
   cancel(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface TestRunnerOptions {
+  root: string;
+  /** Path of the vitest config (relative to root), when devenv.yaml names one. */
+  configFile?: string;
+  /** How long tests of a cancelled run may take to stop before their workers are terminated. */
+  cancelGraceMs?: number;
+}
+
+/**
+ * Starts a runner: in a long-lived worker process (watch mode: the dashboard's
+ * process stays light) or in this process (one-shot runs).
+ */
+export type TestRunnerFactory = (
+  host: 'worker' | 'in-process',
+  options: TestRunnerOptions,
+) => Promise<TestRunner>;

@@ -6,19 +6,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { CommandFailedError } from '../../core/errors.js';
-
-export interface ProjectCommand {
-  /** What the command is, for messages: "The test database's migrate command". */
-  label: string;
-  command: string;
-  cwd: string;
-  /** The whole environment (the shell's is not added). */
-  env: Record<string, string | undefined>;
-  /** Aborting ends the command's process group. */
-  signal: AbortSignal;
-  /** The next step for the user when it fails. */
-  hint: string;
-}
+import type { CommandRunner, ProjectCommand } from '../../contracts/command-runner.js';
 
 /** SIGTERM to the command's process group, SIGKILL if it is still there a moment later. */
 function killTree(subprocess: ResultPromise): void {
@@ -43,7 +31,7 @@ function outputTail(text: string, lines = 20): string[] {
  * Runs the command to its end: 'done' when it succeeded, 'aborted' when the
  * signal was (or got) aborted; throws CommandFailedError when it failed.
  */
-export async function runProjectCommand(run: ProjectCommand): Promise<'done' | 'aborted'> {
+export const runProjectCommand: CommandRunner = async (run: ProjectCommand): Promise<'done' | 'aborted'> => {
   if (run.signal.aborted) return 'aborted';
   const subprocess = execa(run.command, {
     shell: true,
@@ -75,4 +63,4 @@ export async function runProjectCommand(run: ProjectCommand): Promise<'done' | '
       { hint: run.hint },
     );
   return 'done';
-}
+};

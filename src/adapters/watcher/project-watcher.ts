@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { coalesceFileEvents, type FileChange, type RawFileEvent } from '../../core/affected/file-events.js';
+import { coalesceFileEvents, type RawFileEvent } from '../../core/affected/file-events.js';
 import {
   ALWAYS_IGNORED,
   ignoredByLayers,
@@ -16,21 +16,7 @@ import {
   type GitignoreLayer,
 } from '../../core/affected/gitignore.js';
 import { globMatcher } from '../../core/glob/glob.js';
-
-export interface ProjectWatcherOptions {
-  root: string;
-  debounceMs: number;
-  /** Extra globs to leave out (devenv.yaml watch.ignore), project-relative. */
-  ignore: readonly string[];
-  onBatch(changes: FileChange[]): void;
-  onError(error: Error): void;
-}
-
-export interface ProjectWatcher {
-  /** How many files and directories are watched. */
-  watched: number;
-  close(): Promise<void>;
-}
+import type { ProjectWatcher, ProjectWatcherOptions } from '../../contracts/project-watcher.js';
 
 function readIfExists(file: string): string | undefined {
   try {

@@ -8,9 +8,6 @@ import type { TestDatabaseProvider } from '../../contracts/test-database.js';
 import type { TestRunner } from '../../contracts/test-runner.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import type { TestKind } from '../../core/testing/test-model.js';
-import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
-import { startVitestRunner } from '../../adapters/vitest/vitest-runner.js';
-import { startVitestRunnerProcess } from '../../adapters/vitest/runner-process.js';
 import type { AppContext } from '../context.js';
 import type { StackOptions } from '../stack-target.js';
 import { integrationEnvironment } from './integration-environment.js';
@@ -58,9 +55,7 @@ async function startRunner(ctx: AppContext, config: DevenvConfig, options: TestS
     ...(config.tests.vitestConfig === undefined ? {} : { configFile: config.tests.vitestConfig }),
     ...(options.cancelGraceMs === undefined ? {} : { cancelGraceMs: options.cancelGraceMs }),
   };
-  return options.runnerHost === 'worker'
-    ? startVitestRunnerProcess(runnerOptions)
-    : startVitestRunner(runnerOptions);
+  return ctx.testRunners(options.runnerHost === 'worker' ? 'worker' : 'in-process', runnerOptions);
 }
 
 function reportUnclassified(ctx: AppContext, config: DevenvConfig, project: ProjectTests): void {
@@ -82,7 +77,7 @@ async function assemble(
   config: DevenvConfig,
   options: TestSchedulerOptions,
 ): Promise<TestRunScheduler> {
-  const composeFiles = projectComposeFiles(runner.root, options.stack?.files, ctx.env);
+  const composeFiles = projectComposeFiles(ctx.project, runner.root, options.stack?.files, ctx.env);
   const project = await discoverProjectTests(runner, config, composeFiles);
   reportUnclassified(ctx, config, project);
   const kinds = new Set<TestKind>(options.kinds ?? ['unit', 'integration']);
@@ -108,7 +103,7 @@ export async function openTestScheduler(
   ctx: AppContext,
   options: TestSchedulerOptions,
 ): Promise<TestRunScheduler> {
-  const config = options.config ?? loadDevenvConfig(ctx.cwd);
+  const config = options.config ?? ctx.project.devenvConfig(ctx.cwd);
   const runner = await startRunner(ctx, config, options);
   try {
     return await assemble(ctx, runner, config, options);

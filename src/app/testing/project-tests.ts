@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { TriggerRule, DevenvConfig } from '../../core/config/devenv-config.js';
 import { effectiveTriggerRules, FULL_RUN_FILES } from '../../core/affected/default-triggers.js';
 import { classifyTestFiles, type TestClassification } from '../../core/affected/test-kinds.js';
-import { findComposeFiles } from '../../adapters/fs/compose-files.js';
+import type { ProjectSource } from '../../contracts/project-source.js';
 import { isDevenvError } from '../../core/errors.js';
 import type { TestRunner } from '../../contracts/test-runner.js';
 
@@ -20,14 +20,15 @@ export interface ProjectTests extends TestClassification {
 
 /** The project's compose files (project-relative), or none when it has no compose file. */
 export function projectComposeFiles(
+  project: ProjectSource,
   root: string,
   explicitFiles?: string[],
   env: Record<string, string | undefined> = {},
 ): string[] {
   try {
-    return findComposeFiles(root, explicitFiles, env).map((file) =>
-      path.relative(root, file).split(path.sep).join('/'),
-    );
+    return project
+      .composeFiles(root, explicitFiles, env)
+      .map((file) => path.relative(root, file).split(path.sep).join('/'));
   } catch (error) {
     if (
       isDevenvError(error) &&

@@ -13,7 +13,6 @@
  * dropped by whichever process looks next.
  */
 import { randomBytes } from 'node:crypto';
-import { runProjectCommand } from '../../adapters/host/project-command.js';
 import type { ContainerEngine } from '../../contracts/engine.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { DevenvError } from '../../core/errors.js';
@@ -146,7 +145,7 @@ export function createTemplateDatabaseProvider(
     env: Record<string, string | undefined>,
     signal: AbortSignal,
   ): Promise<void> {
-    const ended = await runProjectCommand({
+    const ended = await ctx.runCommand({
       label: `The test database's ${kind} command`,
       command,
       cwd: projectDir,

@@ -3,8 +3,6 @@
  * fed by the project watcher. Emits watcher.ready when edits will be seen;
  * each batch of changes then runs the affected tests.
  */
-import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
-import { watchProject } from '../../adapters/watcher/project-watcher.js';
 import type { AppContext } from '../context.js';
 import { openTestScheduler, type TestSchedulerOptions } from './open-test-scheduler.js';
 import type { TestController } from './test-controller.js';
@@ -19,10 +17,10 @@ export interface TestWatch extends TestController {
 
 /** Starts a warm runner and the project watcher. Close the returned controller to stop. */
 export async function startTestWatch(ctx: AppContext, options: TestWatchOptions = {}): Promise<TestWatch> {
-  const config = options.config ?? loadDevenvConfig(ctx.cwd);
+  const config = options.config ?? ctx.project.devenvConfig(ctx.cwd);
   const scheduler = await openTestScheduler(ctx, { ...options, config });
   try {
-    const watcher = await watchProject({
+    const watcher = await ctx.watchProject({
       root: scheduler.root,
       debounceMs: options.debounceMs ?? config.watch.debounceMs,
       ignore: config.watch.ignore,

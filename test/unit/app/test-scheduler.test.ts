@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { projectFiles } from '../../../src/adapters/fs/project-files.js';
 import type { AppContext } from '../../../src/app/context.js';
 import type { DevenvEvent } from '../../../src/app/events.js';
 import type { IntegrationEnvironment } from '../../../src/app/testing/integration-environment.js';
@@ -47,6 +48,7 @@ function context(root: string) {
     clock: { now: () => 0 },
     signal: new AbortController().signal,
     emit: (event: Omit<DevenvEvent, 'time'>) => events.push({ ...event, time: 0 } as DevenvEvent),
+    project: projectFiles,
   } as unknown as AppContext;
   return { ctx, events };
 }
