@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { DevenvError } from '../../core/errors.js';
 import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
+import { parseDevenvYaml } from '../../core/config/parse-devenv-config.js';
 import type { ResolvedCompose } from '../../core/compose/model.js';
 
 /** Looked for, in this order, when neither -f nor devenv.yaml names the files. */
@@ -33,19 +33,11 @@ function isFile(file: string): boolean {
 function devenvConfigFiles(dir: string): string[] | undefined {
   const configPath = path.join(dir, 'devenv.yaml');
   if (!isFile(configPath)) return undefined;
-  let config: unknown;
-  try {
-    config = parseYaml(readFileSync(configPath, 'utf8'));
-  } catch (error) {
-    throw new DevenvError(
-      'CONFIG_YAML',
-      `devenv.yaml: invalid YAML: ${(error as Error).message.split('\n')[0]}`,
-      {
-        location: { file: configPath },
-        cause: error,
-      },
-    );
-  }
+  const config = parseDevenvYaml({
+    path: configPath,
+    file: 'devenv.yaml',
+    text: readFileSync(configPath, 'utf8'),
+  }).value;
   const compose =
     config !== null && typeof config === 'object' ? (config as Record<string, unknown>).compose : undefined;
   if (compose === undefined || compose === null) return undefined;

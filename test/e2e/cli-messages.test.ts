@@ -1,0 +1,66 @@
+/**
+ * What the CLI says about templates and flags it cannot use, without touching
+ * the engine: each case is one exit code and one message naming what to fix.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { devenv } from '../support/cli.js';
+import { tempProject, type TempProject } from '../support/projects.js';
+
+const projects: TempProject[] = [];
+
+async function project(files: Record<string, string>): Promise<TempProject> {
+  const created = await tempProject(files);
+  projects.push(created);
+  return created;
+}
+
+afterAll(async () => {
+  await Promise.all(projects.map((p) => p.remove()));
+});
+
+/** l0 holds 10 values; each next level repeats the previous one 10 times. */
+function aliasBomb(keyPrefix: string): string {
+  const levels = [`${keyPrefix}0: &l0 [x, x, x, x, x, x, x, x, x, x]`];
+  for (let i = 1; i <= 9; i++)
+    levels.push(
+      `${keyPrefix}${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
+  return `${levels.join('\n')}\n`;
+}
+
+const redis = 'services:\n  x:\n    image: ${REDIS_IMAGE:-redis:7}\n';
+
+describe('YAML aliases', () => {
+  it('an alias inside its own anchor is a YAML error naming the file and line (exit 1, no stack trace)', async () => {
+    const dir = (await project({ 'compose.yaml': `${redis}a: &a [*a]\n` })).dir;
+    const result = await devenv(dir, ['config']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'compose.yaml:4: invalid YAML: alias *a is inside the value it refers to (a cycle)',
+    );
+    expect(result.stderr).not.toMatch(/unexpected error|RangeError|\bat /);
+  });
+
+  it('a "billion laughs" compose file or devenv.yaml is a YAML error naming the file and line', async () => {
+    const compose = (await project({ 'compose.yaml': `${aliasBomb('x-l')}${redis}` })).dir;
+    const result = await devenv(compose, ['config', '--json']);
+    expect(result.exitCode).toBe(1);
+    const error = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as {
+      code?: string;
+      location?: { file?: string; line?: number };
+      message?: string;
+    };
+    expect(error.code, result.stdout + result.stderr).toBe('COMPOSE_YAML');
+    expect(error.location?.file).toBe('compose.yaml');
+    expect(error.location?.line).toBeGreaterThan(0);
+    expect(error.message).toContain('the aliases expand to more than');
+
+    const config = (await project({ 'compose.yaml': redis, 'devenv.yaml': aliasBomb('x-l') })).dir;
+    const viaConfig = await devenv(config, ['config']);
+    expect(viaConfig.exitCode).toBe(1);
+    expect(viaConfig.stderr).toMatch(/devenv\.yaml:\d+: invalid YAML: the aliases expand to more than/);
+    expect(viaConfig.stderr).not.toMatch(/unexpected error|ReferenceError/);
+  });
+});
