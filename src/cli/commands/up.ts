@@ -7,6 +7,7 @@ import type { WatchAttachment } from '../watch-attachment.js';
 import { up, type UpOptions, type UpResult } from '../../app/up.js';
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import { DevenvError } from '../../core/errors.js';
+import { shellQuote } from '../../core/shell-quote.js';
 import { projectSecretValues, secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
@@ -17,8 +18,8 @@ import { colorEnabled } from '../../ui/colors.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
-  if (typeof values['stack'] === 'string') return ` --stack ${values['stack']}`;
-  if (typeof values['branch'] === 'string') return ` --branch ${values['branch']}`;
+  if (typeof values['stack'] === 'string') return ` --stack ${shellQuote(values['stack'])}`;
+  if (typeof values['branch'] === 'string') return ` --branch ${shellQuote(values['branch'])}`;
   return '';
 }
 

@@ -1,0 +1,45 @@
+/**
+ * Edge cases of a real stack through the CLI: printed commands that are safe
+ * to paste, names that stay distinct, messages that say what happened.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { devenv } from '../support/cli.js';
+import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
+import { tempProject, type TempProject } from '../support/projects.js';
+
+const prefix = runPrefix();
+const projects: TempProject[] = [];
+
+async function project(files: Record<string, string>): Promise<TempProject> {
+  const created = await tempProject(files);
+  projects.push(created);
+  return created;
+}
+
+afterAll(async () => {
+  await reapBranchPrefix(prefix);
+  await Promise.all(projects.map((p) => p.remove()));
+});
+
+const oneRedis = 'services:\n  cache:\n    image: ${REDIS_IMAGE:-redis:7}\n';
+
+describe('stack edge cases', () => {
+  it('the printed `devenv down --branch …` is shell-quoted: pasting it passes the branch as given and runs nothing', async () => {
+    const branch = `${prefix}-$(echo pwned) x`;
+    const dir = (await project({ 'compose.yaml': oneRedis })).dir;
+    const up = await devenv(dir, ['up', '-d', '--branch', branch]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const line = up.stdout.split('\n').find((l) => l.startsWith('Stop it with: devenv down'));
+    expect(line).toBe(
+      `Stop it with: devenv down --branch '${branch}'   (connection settings unmasked: devenv env --branch '${branch}')`,
+    );
+    // What a shell makes of the pasted arguments.
+    const args = line!.slice('Stop it with: devenv down'.length).split('   (')[0]!;
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${args}`], { encoding: 'utf8' });
+    expect(words).toBe(`--branch\n${branch}\n`);
+    const down = await devenv(dir, ['down', '--volumes', '--branch', branch]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(countOf(await resourcesWhere(`dev.devenv.branch=${branch}`))).toBe(0);
+  });
+});
