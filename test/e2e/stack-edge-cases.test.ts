@@ -43,3 +43,37 @@ describe('stack edge cases', () => {
     expect(countOf(await resourcesWhere(`dev.devenv.branch=${branch}`))).toBe(0);
   });
 });
+
+describe('names compose keeps apart stay apart on the engine', () => {
+  it('services, networks and volumes differing only in case or punctuation get their own objects', async () => {
+    const branch = `${prefix}-names`;
+    const service = (name: string, network: string, volume: string) =>
+      `  ${name}:\n    image: \${REDIS_IMAGE:-redis:7}\n    networks: [${network}]\n    volumes: ["${volume}:/data"]\n`;
+    const compose = [
+      'services:',
+      service('Web', 'Net', 'Data').trimEnd(),
+      service('web', 'net', 'data').trimEnd(),
+      service('a..b', 'Net', 'Data').trimEnd(),
+      service('a-b', 'net', 'data').trimEnd(),
+      'networks:\n  Net: {}\n  net: {}',
+      'volumes:\n  Data: {}\n  data: {}',
+      '',
+    ].join('\n');
+    const dir = (await project({ 'compose.yaml': compose })).dir;
+    const up = await devenv(dir, ['up', '-d', '--branch', branch]);
+    expect(up.exitCode, up.stdout + up.stderr).toBe(0);
+    const resources = await resourcesWhere(`dev.devenv.branch=${branch}`);
+    const containerNames = resources.containers.map((c) => c.Names[0]!.slice(1));
+    expect(resources.containers.map((c) => c.Labels['dev.devenv.service']).sort()).toEqual(
+      ['Web', 'a-b', 'a..b', 'web'].sort(),
+    );
+    expect(new Set(containerNames).size).toBe(4);
+    expect(containerNames.some((name) => name.endsWith('-web-1'))).toBe(true);
+    expect(containerNames.some((name) => name.endsWith('-a-b-1'))).toBe(true);
+    expect(resources.networks).toHaveLength(2);
+    expect(resources.volumes).toHaveLength(2);
+    const down = await devenv(dir, ['down', '--volumes', '--branch', branch]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(countOf(await resourcesWhere(`dev.devenv.branch=${branch}`))).toBe(0);
+  });
+});
