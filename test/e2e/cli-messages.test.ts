@@ -64,3 +64,23 @@ describe('YAML aliases', () => {
     expect(viaConfig.stderr).not.toMatch(/unexpected error|ReferenceError/);
   });
 });
+
+describe('finding the compose file', () => {
+  it('with none, says to create compose.yaml or pass -f (there is no devenv init)', async () => {
+    const dir = (await project({ 'README.md': 'no compose file\n' })).dir;
+    const result = await devenv(dir, ['config']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('create compose.yaml in this directory');
+    expect(result.stderr).toContain('pass -f FILE');
+    expect(result.stderr).not.toContain('devenv init');
+  });
+
+  it('-f DIR says it is a directory and names the compose file inside it', async () => {
+    const dir = (await project({ 'app/compose.yaml': redis })).dir;
+    const result = await devenv(dir, ['config', '-f', 'app']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('app is a directory, not a compose file');
+    expect(result.stderr).toContain('name the compose file in it: -f app/compose.yaml');
+    expect(result.stderr).not.toContain('not found');
+  });
+});
