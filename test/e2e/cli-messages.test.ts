@@ -84,3 +84,15 @@ describe('finding the compose file', () => {
     expect(result.stderr).not.toContain('not found');
   });
 });
+
+describe('template errors', () => {
+  it('a bad service name says the name is invalid and what compose allows', async () => {
+    const dir = (await project({ 'compose.yaml': 'services:\n  "my app":\n    image: redis\n' })).dir;
+    const result = await devenv(dir, ['config']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'compose.yaml:2 services: invalid service name "my app": compose allows letters, digits, ".", "_" and "-", starting with a letter or digit',
+    );
+    expect(result.stderr).not.toContain('unknown key');
+  });
+});
