@@ -23,6 +23,8 @@ export interface DownResult {
   containers: number;
   networks: number;
   volumes: number;
+  /** The stack's volumes left in place (down without --volumes). */
+  volumesKept: number;
   durationMs: number;
 }
 
@@ -69,6 +71,7 @@ export async function removeStack(
     containers: observed.containers.length,
     networks: observed.networks.length,
     volumes,
+    volumesKept: observed.volumes.length - volumes,
     durationMs: ctx.clock.now() - started,
   };
   ctx.emit({ type: 'stack.removed', ...result });

@@ -44,6 +44,27 @@ describe('stack edge cases', () => {
   });
 });
 
+describe('down', () => {
+  it('of a stack that does not exist says it found nothing (exit 0), not "removed: 0 containers"', async () => {
+    const dir = (await project({ 'compose.yaml': oneRedis })).dir;
+    const down = await devenv(dir, ['down', '--branch', `${prefix}-never-started`]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(
+      /^Nothing to remove: no containers, networks or volumes of stack \S+ on this engine/m,
+    );
+    expect(down.stdout).not.toContain('removed: 0 containers');
+    const json = await devenv(dir, ['down', '--json', '--branch', `${prefix}-never-started`]);
+    const event = JSON.parse(json.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(event).toMatchObject({
+      type: 'stack.removed',
+      containers: 0,
+      networks: 0,
+      volumes: 0,
+      volumesKept: 0,
+    });
+  });
+});
+
 describe('names compose keeps apart stay apart on the engine', () => {
   it('services, networks and volumes differing only in case or punctuation get their own objects', async () => {
     const branch = `${prefix}-names`;
