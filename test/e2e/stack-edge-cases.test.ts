@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
+import { countOf, docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 
 const prefix = runPrefix();
@@ -62,6 +62,31 @@ describe('down', () => {
       volumes: 0,
       volumesKept: 0,
     });
+  });
+});
+
+describe("an object that is not devenv's holds a name devenv needs", () => {
+  it('up says so and how to remove it (docker rm -f NAME), and never removes it itself', async () => {
+    const branch = `${prefix}-foreign`;
+    const dir = (await project({ 'compose.yaml': oneRedis })).dir;
+    const config = await devenv(dir, ['config', '--json', '--branch', branch]);
+    const name = (
+      JSON.parse(config.stdout) as { 'x-devenv': { services: Record<string, { container: string }> } }
+    )['x-devenv'].services['cache']!.container;
+    // Not devenv's: no dev.devenv labels at all.
+    const foreign = await docker.createContainer({ name, Image: 'devenv-test/redis:7' });
+    try {
+      const up = await devenv(dir, ['up', '-d', '--branch', branch]);
+      expect(up.exitCode).toBe(1);
+      expect(up.stderr).toContain(`a container named ${name} already exists and was not created by devenv`);
+      expect(up.stderr).toContain(`docker rm -f ${name}`);
+      expect(up.stderr).not.toContain('`devenv down` then `devenv up`');
+      const again = await devenv(dir, ['down', '--branch', branch]);
+      expect(again.exitCode).toBe(0);
+      expect((await foreign.inspect()).Id).toBe(foreign.id);
+    } finally {
+      await foreign.remove({ force: true });
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import type {
 } from '../../contracts/engine.js';
 import { DevenvError } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
+import { Labels } from '../../core/stack/labels.js';
 import { listBuildContext } from './build-context.js';
 import { connectDocker, type DockerEndpoint } from './connect.js';
 import { packBuildContext, packFiles } from './context-tar.js';
@@ -32,7 +33,9 @@ import {
   engineMessage,
   engineStatus,
   isConnectionFailure,
+  nameConflictError,
   translateEngineError,
+  type NameHolder,
   unreachableError,
 } from './engine-errors.js';
 import { FrameDemuxer, OutputLines } from './output-stream.js';
@@ -121,6 +124,31 @@ export class DockerEngine implements ContainerEngine {
 
   private fail(error: unknown, action: string): DevenvError {
     return translateEngineError(error, action, this.endpoint.endpoint);
+  }
+
+  /**
+   * A failed create: when the name is taken (409), the error says whose object
+   * holds it (devenv's, of which stack, or not devenv's at all).
+   */
+  private async createFailed(
+    error: unknown,
+    action: string,
+    kind: NameHolder['kind'],
+    name: string,
+    stack: string | undefined,
+  ): Promise<DevenvError> {
+    if (engineStatus(error) !== 409) return this.fail(error, action);
+    let labels: Record<string, string>;
+    try {
+      labels =
+        kind === 'container'
+          ? ((await this.docker.getContainer(name).inspect()).Config.Labels ?? {})
+          : (((await this.docker.getNetwork(name).inspect()) as { Labels?: Record<string, string> }).Labels ??
+            {});
+    } catch {
+      return this.fail(error, action);
+    }
+    return nameConflictError(error, action, { kind, name, labels, stack });
   }
 
   private engineApiVersion(): Promise<string> {
@@ -377,7 +405,7 @@ export class DockerEngine implements ContainerEngine {
       });
       return network.id;
     } catch (error) {
-      throw this.fail(error, `create network ${name}`);
+      throw await this.createFailed(error, `create network ${name}`, 'network', name, labels[Labels.stack]);
     }
   }
 
@@ -438,7 +466,13 @@ export class DockerEngine implements ContainerEngine {
     try {
       id = (await this.docker.createContainer(options)).id;
     } catch (error) {
-      throw this.fail(error, `create container ${request.name}`);
+      throw await this.createFailed(
+        error,
+        `create container ${request.name}`,
+        'container',
+        request.name,
+        request.labels[Labels.stack],
+      );
     }
     for (const attachment of request.networks.slice(1)) {
       try {
