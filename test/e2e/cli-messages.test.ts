@@ -4,8 +4,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
+import { reapBranchPrefix, runPrefix } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 
+// Only a regression would create anything on the engine; the reaper is there for that case.
+const prefix = runPrefix();
 const projects: TempProject[] = [];
 
 async function project(files: Record<string, string>): Promise<TempProject> {
@@ -15,6 +18,7 @@ async function project(files: Record<string, string>): Promise<TempProject> {
 }
 
 afterAll(async () => {
+  await reapBranchPrefix(prefix);
   await Promise.all(projects.map((p) => p.remove()));
 });
 
@@ -94,5 +98,21 @@ describe('template errors', () => {
       'compose.yaml:2 services: invalid service name "my app": compose allows letters, digits, ".", "_" and "-", starting with a letter or digit',
     );
     expect(result.stderr).not.toContain('unknown key');
+  });
+
+  it('an empty compose file is an error naming it, not a ready stack of nothing', async () => {
+    const dir = (await project({ 'compose.yaml': '' })).dir;
+    const up = await devenv(dir, ['up', '-d', '--branch', `${prefix}-empty`]);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toContain('compose.yaml defines no services');
+    expect(up.stdout).not.toContain('ready');
+  });
+
+  it('a file whose every service needs an inactive profile says so', async () => {
+    const dir = (await project({ 'compose.yaml': `${redis}    profiles: [cache]\n` })).dir;
+    const up = await devenv(dir, ['up', '-d', '--branch', `${prefix}-profiles`]);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toContain('every service in compose.yaml is left out by its profiles');
+    expect(up.stderr).toContain('--profile cache');
   });
 });
