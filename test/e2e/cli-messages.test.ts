@@ -116,3 +116,30 @@ describe('template errors', () => {
     expect(up.stderr).toContain('--profile cache');
   });
 });
+
+describe('flag values', () => {
+  it('--timeout 0, --timeout -5, --timeout=-5 and --ttl 0 are usage errors saying the value must be positive', async () => {
+    const dir = (await project({ 'compose.yaml': redis })).dir;
+    const branch = `${prefix}-flags`;
+    for (const [args, message] of [
+      [['--timeout', '0'], '--timeout must be a positive duration, not "0".'],
+      [['--timeout', '-5'], '--timeout must be a positive duration, not "-5".'],
+      [['--timeout=-5'], '--timeout must be a positive duration, not "-5".'],
+      [['--ephemeral', '--ttl', '0'], '--ttl must be a positive duration, not "0".'],
+    ] as const) {
+      const up = await devenv(dir, ['up', '-d', '--branch', branch, ...args]);
+      expect(up.exitCode, up.stderr).toBe(2);
+      expect(up.stderr).toContain(message);
+      expect(up.stderr).not.toContain('ambiguous');
+    }
+  });
+
+  it("--branch '' is a usage error", async () => {
+    const dir = (await project({ 'compose.yaml': redis })).dir;
+    for (const command of [['up', '-d'], ['down'], ['env']]) {
+      const result = await devenv(dir, [...command, '--branch', '']);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain('--branch needs a branch name, not an empty string.');
+    }
+  });
+});

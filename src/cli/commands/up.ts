@@ -12,7 +12,7 @@ import { projectSecretValues, secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
-import { parseDurationSeconds } from '../duration.js';
+import { parsePositiveDurationSeconds } from '../duration.js';
 import { eventRenderer } from '../event-renderer.js';
 import { colorEnabled } from '../../ui/colors.js';
 
@@ -69,10 +69,11 @@ export const upCommand: Command = {
       dataCache: v['no-data-cache'] !== true && ctx.env['DEVENV_NO_DATA_CACHE'] !== '1',
     };
     if (typeof v['host-ip'] === 'string') options.hostIp = v['host-ip'];
-    if (typeof v['ttl'] === 'string') options.ttlSeconds = parseDurationSeconds(v['ttl'], '--ttl');
+    if (typeof v['ttl'] === 'string')
+      options.ttlSeconds = parsePositiveDurationSeconds(v['ttl'], '--ttl', '4h');
     else if (ephemeral) options.ttlSeconds = 4 * 3600;
     if (typeof v['timeout'] === 'string')
-      options.timeoutMs = parseDurationSeconds(v['timeout'], '--timeout') * 1000;
+      options.timeoutMs = parsePositiveDurationSeconds(v['timeout'], '--timeout', '120s') * 1000;
     if (ephemeral) options.ownerPid = detach ? process.ppid : ctx.host.pid;
     if (typeof v['owner-pid'] === 'string') {
       const pid = Number(v['owner-pid']);
