@@ -25,7 +25,9 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
     const named =
       error.location && error.message.includes(`${error.location.file}:${error.location.line ?? ''}`);
     const lines = [`Error: ${where && !named ? `${where}: ` : ''}${error.message}`];
-    for (const detail of error.details) lines.push(`  ${redactUrlPasswords(detail)}`);
+    // Details the message already lists (a compose file's problems) are not printed twice.
+    for (const detail of error.details)
+      if (!error.message.includes(detail)) lines.push(`  ${redactUrlPasswords(detail)}`);
     if (error.hint) lines.push(`What to do: ${error.hint}`);
     return { text: lines.join('\n'), exitCode: error.exitCode };
   }

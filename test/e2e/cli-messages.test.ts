@@ -2,6 +2,8 @@
  * What the CLI says about templates and flags it cannot use, without touching
  * the engine: each case is one exit code and one message naming what to fix.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
 import { reapBranchPrefix, runPrefix } from '../support/engine-state.js';
@@ -114,6 +116,17 @@ describe('template errors', () => {
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('every service in compose.yaml is left out by its profiles');
     expect(up.stderr).toContain('--profile cache');
+  });
+});
+
+describe('a binary file as compose file', () => {
+  it('prints its error once', async () => {
+    const dir = (await project({})).dir;
+    await writeFile(join(dir, 'compose.yaml'), (await readFile(process.execPath)).subarray(0, 4096));
+    const result = await devenv(dir, ['config']);
+    expect(result.exitCode).toBe(1);
+    const problem = result.stderr.split('\n').filter((line) => line.includes('compose.yaml'));
+    expect(problem, result.stderr).toHaveLength(1);
   });
 });
 
