@@ -149,7 +149,8 @@ describe('flag values', () => {
 
   it("--branch '' is a usage error", async () => {
     const dir = (await project({ 'compose.yaml': redis })).dir;
-    for (const command of [['up', '-d'], ['down'], ['env']]) {
+    // up names a missing file so that, should the check regress, nothing is created under an unreapable branch.
+    for (const command of [['up', '-d', '-f', 'missing.yaml'], ['down'], ['env']]) {
       const result = await devenv(dir, [...command, '--branch', '']);
       expect(result.exitCode, result.stderr).toBe(2);
       expect(result.stderr).toContain('--branch needs a branch name, not an empty string.');
