@@ -123,3 +123,34 @@ describe('names compose keeps apart stay apart on the engine', () => {
     expect(countOf(await resourcesWhere(`dev.devenv.branch=${branch}`))).toBe(0);
   });
 });
+
+describe('a 5 MB compose file', () => {
+  it('comes up: nothing of it reaches a header (431) and every label devenv writes stays small', async () => {
+    const branch = `${prefix}-big`;
+    const big = (seed: string, size: number) => seed.repeat(Math.ceil(size / seed.length)).slice(0, size);
+    const compose = [
+      'services:',
+      '  cache:',
+      '    image: ${REDIS_IMAGE:-redis:7}',
+      // One environment string stays under the kernel's 128 KB limit for a single string.
+      '    environment:',
+      `      CERTS: "${big('0123456789abcdef', 100_000)}"`,
+      '    labels:',
+      `      com.example.blob: "${big('blob', 2_500_000)}"`,
+      `      com.example.more: "${big('more', 2_500_000)}"`,
+      '',
+    ].join('\n');
+    expect(compose.length).toBeGreaterThan(5_000_000);
+    const dir = (await project({ 'compose.yaml': compose })).dir;
+    const up = await devenv(dir, ['up', '-d', '--branch', branch]);
+    expect(up.exitCode, up.stderr.slice(0, 2000)).toBe(0);
+    expect(up.stderr).not.toContain('431');
+    const [container] = (await resourcesWhere(`dev.devenv.branch=${branch}`)).containers;
+    expect(container).toBeDefined();
+    for (const [key, value] of Object.entries(container!.Labels)) {
+      if (key.startsWith('dev.devenv.')) expect(value.length, key).toBeLessThanOrEqual(1024);
+    }
+    const down = await devenv(dir, ['down', '--volumes', '--branch', branch]);
+    expect(down.exitCode, down.stderr).toBe(0);
+  });
+});

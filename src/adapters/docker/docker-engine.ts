@@ -100,6 +100,17 @@ function progressUpdate(event: ProgressEvent, status: string): ProgressUpdate {
   return update;
 }
 
+/**
+ * docker-modem copies a POST's options into the query string as well as the
+ * body (when the path ends in "?", as dockerode's create calls do), so a large
+ * label, environment value or command pushed the request line past the
+ * engine's 1 MB header limit (431 Request Header Fields Too Large). The create
+ * calls send their configuration as the body, and only `query` in the URL.
+ */
+function bodyOnly<T extends object>(body: T, query: Record<string, string> = {}): T {
+  return { _query: query, _body: body } as unknown as T;
+}
+
 export class DockerEngine implements ContainerEngine {
   private apiVersion: Promise<string> | undefined;
 
@@ -396,13 +407,15 @@ export class DockerEngine implements ContainerEngine {
     options: { internal?: boolean; driver?: string } = {},
   ): Promise<string> {
     try {
-      const network = await this.docker.createNetwork({
-        Name: name,
-        Labels: labels,
-        CheckDuplicate: true,
-        Internal: options.internal ?? false,
-        Driver: options.driver ?? 'bridge',
-      });
+      const network = await this.docker.createNetwork(
+        bodyOnly({
+          Name: name,
+          Labels: labels,
+          CheckDuplicate: true,
+          Internal: options.internal ?? false,
+          Driver: options.driver ?? 'bridge',
+        }),
+      );
       return network.id;
     } catch (error) {
       throw await this.createFailed(error, `create network ${name}`, 'network', name, labels[Labels.stack]);
@@ -435,7 +448,9 @@ export class DockerEngine implements ContainerEngine {
     options: { driver?: string } = {},
   ): Promise<string> {
     try {
-      await this.docker.createVolume({ Name: name, Labels: labels, Driver: options.driver ?? 'local' });
+      await this.docker.createVolume(
+        bodyOnly({ Name: name, Labels: labels, Driver: options.driver ?? 'local' }),
+      );
       return name;
     } catch (error) {
       throw this.fail(error, `create volume ${name}`);
@@ -461,10 +476,10 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async createContainer(request: ContainerRequest): Promise<string> {
-    const options = createOptions(request, await this.engineApiVersion());
+    const { name, ...body } = createOptions(request, await this.engineApiVersion());
     let id: string;
     try {
-      id = (await this.docker.createContainer(options)).id;
+      id = (await this.docker.createContainer(bodyOnly(body, name === undefined ? {} : { name }))).id;
     } catch (error) {
       throw await this.createFailed(
         error,
