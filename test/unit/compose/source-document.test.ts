@@ -76,6 +76,22 @@ describe('parseSourceDocument', () => {
     expect(doc.value).toMatchObject({ services: { a: { environment: { A: '1' } }, b: { environment: { A: '1' } } } });
   });
 
+  it('rejects duplicate keys in flow and nested mappings, at the second key', () => {
+    expect(errorOf(() => parse('services: {a: {image: x}, a: {image: y}}\n')).message).toBe(
+      'compose.yaml:1: invalid YAML: duplicate key',
+    );
+    const nested = errorOf(() => parse('services:\n  app:\n    environment:\n      A: 1\n      B: 2\n      A: 3\n'));
+    expect(nested.location).toEqual({ file: 'compose.yaml', line: 6 });
+    // The same key in different mappings, and repeated merge keys, are fine.
+    expect(parse('a: {x: 1}\nb: {x: 2}\n').value).toEqual({ a: { x: 1 }, b: { x: 2 } });
+  });
+
+  it('parses a mapping of many keys (each checked against a set, not every earlier key)', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `  k${i}: v`).join('\n');
+    const doc = parse(`x-many:\n${keys}\nservices: {}\n`);
+    expect(Object.keys((doc.value as { 'x-many': object })['x-many'])).toHaveLength(20_000);
+  });
+
   it('treats an empty file as an empty mapping', () => {
     expect(parse('').value).toEqual({});
     expect(parse('# nothing\n').value).toEqual({});
