@@ -22,6 +22,8 @@ export interface DownResult {
   containers: number;
   networks: number;
   volumes: number;
+  /** The stack's volumes left in place (down without --volumes). */
+  volumesKept: number;
   durationMs: number;
 }
 
@@ -82,6 +84,7 @@ async function removeLocked(
     containers: observed.containers.length,
     networks: observed.networks.length,
     volumes,
+    volumesKept: observed.volumes.length - volumes,
     durationMs: ctx.clock.now() - started,
   };
   ctx.emit({ type: 'stack.removed', ...result });

@@ -73,6 +73,8 @@ export type DevenvEvent = EventBase &
         containers: number;
         networks: number;
         volumes: number;
+        /** The stack's volumes left in place (down without --volumes). */
+        volumesKept: number;
       }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }

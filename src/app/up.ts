@@ -22,6 +22,7 @@ import type { AppContext } from './context.js';
 import { prepareImages } from './images.js';
 import { observeStack } from './observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from './stack-target.js';
+import { requireServices } from '../core/compose/require-services.js';
 import { stackHostEnv } from './stack-env.js';
 import { runServices, type ServicePlan, type ServiceRuntime } from './run-services.js';
 import { withStackLock } from './stack-lock.js';
@@ -100,6 +101,7 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   const started = ctx.clock.now();
   const target = await resolveStackTarget(ctx, options);
   const { project, identity } = target;
+  requireServices(project);
   hooks.onResolved?.(identity, target);
   const { engine, info } = await ctx.engine();
   const portPolicy: PortPolicy = {

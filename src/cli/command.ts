@@ -2,6 +2,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { AppContext } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
+import { DevenvError } from '../core/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -39,6 +40,18 @@ export const commonOptions: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** --branch '' or --stack ' ' name nothing: a usage error, not a stack named "x". */
+function nonEmpty(value: string, flag: string, what: string): string {
+  if (value.trim() === '')
+    throw new DevenvError('USAGE', `${flag} needs a ${what} name, not an empty string.`, {
+      hint:
+        what === 'branch'
+          ? 'Pass --branch NAME, or leave it out to use the current git branch.'
+          : 'Pass --stack NAME (`devenv ls` lists the stacks), or leave it out.',
+    });
+  return value;
+}
+
 export function stackOptions(parsed: ParsedCommand): {
   files?: string[];
   branch?: string;
@@ -48,8 +61,8 @@ export function stackOptions(parsed: ParsedCommand): {
   const v = parsed.values;
   const result: { files?: string[]; branch?: string; stack?: string; profiles?: string[] } = {};
   if (Array.isArray(v['file'])) result.files = v['file'] as string[];
-  if (typeof v['branch'] === 'string') result.branch = v['branch'];
-  if (typeof v['stack'] === 'string') result.stack = v['stack'];
+  if (typeof v['branch'] === 'string') result.branch = nonEmpty(v['branch'], '--branch', 'branch');
+  if (typeof v['stack'] === 'string') result.stack = nonEmpty(v['stack'], '--stack', 'stack');
   if (Array.isArray(v['profile'])) result.profiles = v['profile'] as string[];
   return result;
 }

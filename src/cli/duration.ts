@@ -16,3 +16,21 @@ export function parseDurationSeconds(text: string, flag: string): number {
   }
   return total;
 }
+
+/** A duration that must be more than zero (--timeout, --ttl): 0 and negative values are usage errors. */
+export function parsePositiveDurationSeconds(text: string, flag: string, example: string): number {
+  const negative = text.startsWith('-');
+  let seconds: number;
+  try {
+    seconds = parseDurationSeconds(negative ? text.slice(1) : text, flag);
+  } catch {
+    throw new DevenvError('USAGE', `${flag} expects a duration like 90s, 30m or 4h, not "${text}".`, {
+      hint: `For example ${flag} ${example}.`,
+    });
+  }
+  if (negative || seconds <= 0)
+    throw new DevenvError('USAGE', `${flag} must be a positive duration, not "${text}".`, {
+      hint: `For example ${flag} ${example}.`,
+    });
+  return seconds;
+}

@@ -36,7 +36,9 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
   const where = location ? formatLocation(location) : undefined;
   const named = location && report.message.includes(`${location.file}:${location.line ?? ''}`);
   const lines = [`Error: ${where && !named ? `${where}: ` : ''}${report.message}`];
-  for (const detail of report.details) lines.push(`  ${redactUrlPasswords(detail)}`);
+  // Details the message already lists (a compose file's problems) are not printed twice.
+  for (const detail of report.details)
+    if (!report.message.includes(detail)) lines.push(`  ${redactUrlPasswords(detail)}`);
   if (report.hint) lines.push(`What to do: ${report.hint}`);
   return { text: lines.join('\n'), exitCode: report.exitCode };
 }

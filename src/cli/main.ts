@@ -8,6 +8,7 @@ import { systemClock } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
 import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
+import { joinNegativeNumberValues } from './argv.js';
 import type { Command, CommandIO } from './command.js';
 import { renderError } from './error-handler.js';
 import { secretValues } from '../core/redact.js';
@@ -84,7 +85,8 @@ export async function main(argv: string[]): Promise<number> {
       });
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+      const args = joinNegativeNumberValues(rest, command.options);
+      parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
     } catch (error) {
       throw new DevenvError('USAGE', (error as Error).message, { hint: `Usage: ${command.usage}` });
     }

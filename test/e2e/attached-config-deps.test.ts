@@ -76,7 +76,7 @@ describe('config', () => {
         protocol: 'tcp',
         host_ip: '127.0.0.1',
         published: 'auto',
-        note: 'host port 8080 left to the engine (use --fixed-ports to keep it)',
+        note: 'host port 8080 replaced by a free port (use --fixed-ports to keep 8080)',
       },
     ]);
     const json = await devenv(dir, ['config', '--json', '--fixed-ports', '--branch', `${prefix}-cfg`]);

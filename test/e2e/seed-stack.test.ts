@@ -48,7 +48,9 @@ describe('the seed stack', () => {
     const up = await devenv(project.dir, ['up', '-d', '--branch', branch]);
     expect(up.exitCode).toBe(0);
     expect(up.stdout).toContain('the `version` key is obsolete');
-    expect(up.stdout).toMatch(/postgres: port 5432\/tcp: host port 5432 left to the engine/);
+    expect(up.stdout).toMatch(
+      /postgres: port 5432\/tcp: host port 5432 replaced by a free port \(use --fixed-ports to keep 5432\)/,
+    );
     expect(up.stdout).toMatch(/postgres\s+ready in .* 127\.0\.0\.1:\d+->5432/);
   });
 

@@ -3,6 +3,8 @@
  * engine call becomes a DevenvError with the engine's own words and a next step.
  */
 import { DevenvError, isDevenvError } from '../../core/errors.js';
+import { shellQuote } from '../../core/shell-quote.js';
+import { Labels } from '../../core/stack/labels.js';
 
 /** What docker-modem attaches to its errors (HTTP status and decoded body) and Node adds to socket errors. */
 interface ModemErrorShape {
@@ -90,4 +92,38 @@ export function translateEngineError(error: unknown, action: string, endpoint: s
   else if (status === 401 || status === 403)
     hint = 'The engine refused the request: check your permissions on the engine and registry.';
   return new DevenvError('ENGINE_ERROR', `Could not ${action}: ${message}`, { hint, cause: error });
+}
+
+/** The object whose name a create collided with (409), as the engine describes it. */
+export interface NameHolder {
+  kind: 'container' | 'network';
+  name: string;
+  /** The holder's labels. */
+  labels: Record<string, string>;
+  /** The stack devenv was creating the object for. */
+  stack: string | undefined;
+}
+
+/**
+ * A create refused because the name is taken: the next step depends on whose
+ * object holds it. devenv never removes an object without its labels, so for
+ * a foreign one it says how the user can remove it.
+ */
+export function nameConflictError(error: unknown, action: string, holder: NameHolder): DevenvError {
+  const owner = holder.labels[Labels.stack];
+  const name = shellQuote(holder.name);
+  let what: string;
+  let hint: string;
+  if (owner === undefined) {
+    what = `a ${holder.kind} named ${holder.name} already exists and was not created by devenv (it has no ${Labels.stack} label)`;
+    const remove = holder.kind === 'container' ? `docker rm -f ${name}` : `docker network rm ${name}`;
+    hint = `devenv never removes what it did not create. If you do not need that ${holder.kind}, remove it with \`${remove}\` and run the command again; otherwise pick another stack name with --branch or --stack.`;
+  } else if (owner !== holder.stack) {
+    what = `a ${holder.kind} named ${holder.name} already exists and belongs to devenv stack ${owner}`;
+    hint = `Remove that stack with \`devenv down --stack ${shellQuote(owner)}\`, or pick another stack name with --branch or --stack.`;
+  } else {
+    what = `a ${holder.kind} named ${holder.name} of this stack is in the way (${engineMessage(error)})`;
+    hint = '`devenv down` then `devenv up` recreates the stack.';
+  }
+  return new DevenvError('ENGINE_ERROR', `Could not ${action}: ${what}`, { hint, cause: error });
 }

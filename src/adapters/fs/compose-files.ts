@@ -5,10 +5,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { DevenvError } from '../../core/errors.js';
 import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
+import { parseDevenvYaml } from '../../core/config/parse-devenv-config.js';
+import { shellQuote } from '../../core/shell-quote.js';
 import type { ResolvedCompose } from '../../core/compose/model.js';
 import type { ComposeRequest } from '../../contracts/project-source.js';
 import { secretValues } from '../../core/redact.js';
@@ -21,7 +22,40 @@ export const DEFAULT_COMPOSE_FILES = [
   'docker-compose.yaml',
 ];
 
-const NOT_FOUND_HINT = 'run devenv init, or pass -f FILE (or set COMPOSE_FILE)';
+const NO_COMPOSE_FILE_HINT =
+  'create compose.yaml in this directory (a Compose Specification file with a services: section), or pass -f FILE (or set COMPOSE_FILE)';
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** file relative to cwd when inside it, else absolute. */
+function shown(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** A named compose file that is not a file: a directory (pointing at its compose file, if any) or missing. */
+function notAComposeFile(file: string, namedBy: string, cwd: string): DevenvError {
+  if (isDirectory(file)) {
+    const inside = DEFAULT_COMPOSE_FILES.map((name) => path.join(file, name)).find(isFile);
+    return new DevenvError('COMPOSE_NOT_FOUND', `${file} is a directory, not a compose file`, {
+      hint:
+        inside === undefined
+          ? `name a compose file, not a directory (${namedBy}); ${file} holds none of ${DEFAULT_COMPOSE_FILES.join(', ')}`
+          : `name the compose file in it: -f ${shellQuote(shown(cwd, inside))}`,
+      location: { file },
+    });
+  }
+  return new DevenvError('COMPOSE_NOT_FOUND', `compose file ${file} not found`, {
+    hint: `check the path (${namedBy}), or create the file`,
+    location: { file },
+  });
+}
 
 function isFile(file: string): boolean {
   try {
@@ -35,19 +69,11 @@ function isFile(file: string): boolean {
 function devenvConfigFiles(dir: string): string[] | undefined {
   const configPath = path.join(dir, 'devenv.yaml');
   if (!isFile(configPath)) return undefined;
-  let config: unknown;
-  try {
-    config = parseYaml(readFileSync(configPath, 'utf8'));
-  } catch (error) {
-    throw new DevenvError(
-      'CONFIG_YAML',
-      `devenv.yaml: invalid YAML: ${(error as Error).message.split('\n')[0]}`,
-      {
-        location: { file: configPath },
-        cause: error,
-      },
-    );
-  }
+  const config = parseDevenvYaml({
+    path: configPath,
+    file: 'devenv.yaml',
+    text: readFileSync(configPath, 'utf8'),
+  }).value;
   const compose =
     config !== null && typeof config === 'object' ? (config as Record<string, unknown>).compose : undefined;
   if (compose === undefined || compose === null) return undefined;
@@ -107,17 +133,20 @@ export function findComposeFiles(
   explicitFiles?: string[],
   env: Record<string, string | undefined> = {},
 ): string[] {
-  const named =
-    explicitFiles && explicitFiles.length > 0
-      ? explicitFiles.map((file) => path.resolve(dir, file))
-      : (composeFileVariable(dir, env) ?? devenvConfigFiles(dir));
+  const explicit = explicitFiles && explicitFiles.length > 0;
+  const fromVariable = explicit ? undefined : composeFileVariable(dir, env);
+  const named = explicit
+    ? explicitFiles.map((file) => path.resolve(dir, file))
+    : (fromVariable ?? devenvConfigFiles(dir));
   if (named) {
     const missing = named.find((file) => !isFile(file));
     if (missing !== undefined) {
-      throw new DevenvError('COMPOSE_NOT_FOUND', `compose file ${missing} not found`, {
-        hint: NOT_FOUND_HINT,
-        location: { file: missing },
-      });
+      const namedBy = explicit
+        ? 'given with -f'
+        : fromVariable
+          ? 'from COMPOSE_FILE'
+          : "from devenv.yaml's compose:";
+      throw notAComposeFile(missing, namedBy, dir);
     }
     return named;
   }
@@ -126,7 +155,7 @@ export function findComposeFiles(
     throw new DevenvError(
       'COMPOSE_NOT_FOUND',
       `no compose file in ${dir} (looked for devenv.yaml's compose:, ${DEFAULT_COMPOSE_FILES.join(', ')})`,
-      { hint: NOT_FOUND_HINT },
+      { hint: NO_COMPOSE_FILE_HINT },
     );
   }
   const override = overrideFileFor(found);

@@ -8,12 +8,13 @@ import { detachedUp } from '../../app/detached-up.js';
 import type { UpOptions } from '../../app/up.js';
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import { DevenvError } from '../../core/errors.js';
+import { shellQuote } from '../../core/shell-quote.js';
 import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import type { AppContext } from '../../app/context.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
-import { parseDurationSeconds } from '../duration.js';
+import { parsePositiveDurationSeconds } from '../duration.js';
 import { parseHostIp } from '../host-ip-flag.js';
 import { eventRenderer } from '../event-renderer.js';
 import { colorEnabled } from '../../ui/colors.js';
@@ -22,8 +23,8 @@ import { detachedMessage } from '../detached-message.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
-  if (typeof values['stack'] === 'string') return ` --stack ${values['stack']}`;
-  if (typeof values['branch'] === 'string') return ` --branch ${values['branch']}`;
+  if (typeof values['stack'] === 'string') return ` --stack ${shellQuote(values['stack'])}`;
+  if (typeof values['branch'] === 'string') return ` --branch ${shellQuote(values['branch'])}`;
   return '';
 }
 
@@ -68,10 +69,11 @@ export const upCommand: Command = {
       dataCache: v['no-data-cache'] !== true && ctx.env['DEVENV_NO_DATA_CACHE'] !== '1',
     };
     if (typeof v['host-ip'] === 'string') options.hostIp = parseHostIp(v['host-ip']);
-    if (typeof v['ttl'] === 'string') options.ttlSeconds = parseDurationSeconds(v['ttl'], '--ttl');
+    if (typeof v['ttl'] === 'string')
+      options.ttlSeconds = parsePositiveDurationSeconds(v['ttl'], '--ttl', '4h');
     else if (ephemeral) options.ttlSeconds = 4 * 3600;
     if (typeof v['timeout'] === 'string')
-      options.timeoutMs = parseDurationSeconds(v['timeout'], '--timeout') * 1000;
+      options.timeoutMs = parsePositiveDurationSeconds(v['timeout'], '--timeout', '120s') * 1000;
     if (ephemeral) options.ownerPid = detach ? process.ppid : ctx.host.pid;
     if (typeof v['owner-pid'] === 'string') {
       const pid = Number(v['owner-pid']);

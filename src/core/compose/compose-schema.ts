@@ -9,6 +9,8 @@ type JsonObject = Record<string, unknown>;
 const LIST_OR_DICT = { $ref: '#/definitions/list_or_dict' };
 const BOOLEAN_OR_STRING = { type: ['boolean', 'string'] };
 const EXTENSIONS = { '^x-': {} };
+/** Compose's service names: letters, digits, ".", "_" and "-", starting with a letter or digit. */
+export const SERVICE_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 
 /** Ajv 8 rejects draft-04 `id`; the schema's ids are only labels, so they are dropped. */
 function withoutIds(node: unknown): unknown {
@@ -156,6 +158,11 @@ function patch(schema: JsonObject): JsonObject {
 
   const healthcheck = object(object(definitions.healthcheck).properties);
   healthcheck.start_interval = { type: 'string', format: 'duration' };
+
+  // The packaged pattern lets a service name start with ".", "_" or "-".
+  const services = object(top.services);
+  const servicePatterns = object(services.patternProperties);
+  services.patternProperties = { [SERVICE_NAME_PATTERN]: servicePatterns['^[a-zA-Z0-9._-]+$'] };
 
   for (const kind of ['secret', 'config']) {
     Object.assign(object(object(definitions[kind]).properties), {

@@ -29,6 +29,8 @@ export class InterpolationProblem extends Error {
 export interface InterpolateOptions {
   /** Called for each variable used without a default while unset (it becomes ""). */
   onUnset?: (name: string) => void;
+  /** interpolateTree: the most values it walks (default MAX_TREE_NODES). */
+  maxNodes?: number;
 }
 
 /** Interpolates one string; throws InterpolationProblem. */
@@ -136,9 +138,17 @@ export interface InterpolationSite {
 }
 
 /**
+ * The most values interpolateTree walks. A parsed document is bounded by its
+ * file and by source-document's alias check; this bounds the walk itself, for
+ * values that reach it another way.
+ */
+export const MAX_TREE_NODES = 5_000_000;
+
+/**
  * Interpolates every string value of a YAML tree (keys are left alone).
  * Strings that came out of interpolation are cast where compose expects a
- * boolean or a number (`init: ${INIT:-true}`).
+ * boolean or a number (`init: ${INIT:-true}`). A value that contains itself,
+ * or a tree of more than MAX_TREE_NODES values, is a COMPOSE_YAML error.
  */
 export function interpolateTree(
   value: unknown,
@@ -147,29 +157,54 @@ export function interpolateTree(
   options: InterpolateOptions = {},
   path: KeyPath = [],
 ): unknown {
-  if (typeof value === 'string') {
-    if (!value.includes('$')) return value;
-    try {
-      return castInterpolated(path, interpolateString(value, lookup, options));
-    } catch (error) {
-      if (!(error instanceof InterpolationProblem)) throw error;
-      const location = { file: site.file, line: site.lineOf(path), path: formatKeyPath(path) };
-      throw new DevenvError('COMPOSE_INTERPOLATION', formatProblem(location, error.message), {
-        location,
-        hint: error.variable
-          ? `set ${error.variable} in the shell or in the project's .env file`
-          : 'write $$ for a literal $',
-      });
+  const open = new Set<object>();
+  const maxNodes = options.maxNodes ?? MAX_TREE_NODES;
+  let visited = 0;
+  const tooLarge = (at: KeyPath, what: string): DevenvError => {
+    const location = { file: site.file, line: site.lineOf(at), path: formatKeyPath(at) };
+    return new DevenvError('COMPOSE_YAML', formatProblem(location, what), {
+      location,
+      hint: 'write the repeated content out, or use aliases only for small blocks that do not contain themselves',
+    });
+  };
+  const walk = (node: unknown, at: KeyPath): unknown => {
+    if (++visited > maxNodes)
+      throw tooLarge(at, `the document holds more than ${maxNodes} values (expanded aliases?)`);
+    if (typeof node === 'string') return interpolateValue(node, lookup, site, options, at);
+    if (node === null || typeof node !== 'object') return node;
+    if (open.has(node)) throw tooLarge(at, 'this value contains itself (a YAML alias inside its own anchor)');
+    open.add(node);
+    let out: unknown;
+    if (Array.isArray(node)) out = node.map((item, index) => walk(item, [...at, index]));
+    else {
+      const entries: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(node)) entries[key] = walk(child, [...at, key]);
+      out = entries;
     }
-  }
-  if (Array.isArray(value))
-    return value.map((item, index) => interpolateTree(item, lookup, site, options, [...path, index]));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      out[key] = interpolateTree(child, lookup, site, options, [...path, key]);
-    }
+    open.delete(node);
     return out;
+  };
+  return walk(value, path);
+}
+
+function interpolateValue(
+  value: string,
+  lookup: VariableLookup,
+  site: InterpolationSite,
+  options: InterpolateOptions,
+  path: KeyPath,
+): unknown {
+  if (!value.includes('$')) return value;
+  try {
+    return castInterpolated(path, interpolateString(value, lookup, options));
+  } catch (error) {
+    if (!(error instanceof InterpolationProblem)) throw error;
+    const location = { file: site.file, line: site.lineOf(path), path: formatKeyPath(path) };
+    throw new DevenvError('COMPOSE_INTERPOLATION', formatProblem(location, error.message), {
+      location,
+      hint: error.variable
+        ? `set ${error.variable} in the shell or in the project's .env file`
+        : 'write $$ for a literal $',
+    });
   }
-  return value;
 }

@@ -19,6 +19,8 @@ export interface ComposeProject {
   configs: Record<string, FileObjectSpec>;
   /** Top-level `x-` keys, kept as written. */
   extensions: Record<string, unknown>;
+  /** Services left out because none of their profiles is active, with those profiles. */
+  profileDisabled?: Record<string, string[]>;
 }
 
 export interface ServiceSpec {

@@ -112,6 +112,7 @@ export function normalizeProject(
     configs: normalizeFileObjects(context, 'configs', raw.configs),
     extensions: extensionsOf(raw),
   };
+  if (disabled.size > 0) project.profileDisabled = Object.fromEntries(disabled);
   checkReferences(project, rawServices, context.locate);
   return project;
 }

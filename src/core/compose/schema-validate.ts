@@ -151,11 +151,24 @@ export function selectProblems(errors: ErrorObject[], data: unknown): SchemaProb
   return problems;
 }
 
+/** Top-level maps whose keys are names (not keys of the specification). */
+const NAMED_SECTIONS: Record<string, string> = {
+  '/services': 'service',
+  '/volumes': 'volume',
+  '/secrets': 'secret',
+  '/configs': 'config',
+};
+
 function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `unknown key "${String(params.additionalProperty)}"`;
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const named = NAMED_SECTIONS[error.instancePath];
+      return named
+        ? `invalid ${named} name "${key}": compose allows letters, digits, ".", "_" and "-"${named === 'service' ? ', starting with a letter or digit' : ''}`
+        : `unknown key "${key}"`;
+    }
     case 'required':
       return `missing required key "${String(params.missingProperty)}"`;
     case 'enum':

@@ -2,7 +2,7 @@
  * One compose file parsed with the positions of its nodes, so that any key
  * path (services.app.ports[0]) can be mapped back to a line for messages.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { DevenvError } from '../errors.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
 
@@ -34,30 +34,51 @@ export interface SourceFile {
 
 export function parseSourceDocument(source: SourceFile): SourceDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found in visit below: the yaml package's own check (uniqueKeys) compares each
+  // key with every earlier one of its mapping, minutes for a mapping of tens of thousands of keys.
+  const doc = parseDocument(source.text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
   const firstError = doc.errors[0];
   if (firstError) {
     const line = lineCounter.linePos(firstError.pos[0]).line;
-    const what = firstError.code === 'DUPLICATE_KEY' ? 'duplicate key' : firstError.message.split('\n')[0];
+    const what = firstError.message.split('\n')[0];
     throw new DevenvError('COMPOSE_YAML', `${source.file}:${line}: invalid YAML: ${what}`, {
       location: { file: source.file, line },
       hint: 'fix the YAML syntax at that line',
     });
   }
 
-  const lines = new Map<string, number>();
-  const tagged: { path: KeyPath; tag: MergeTag }[] = [];
   const lineAt = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  const aliasProblem = (line: number | undefined, what: string): DevenvError => {
+    const location = { file: source.file, ...(line === undefined ? {} : { line }) };
+    const where = line === undefined ? source.file : `${source.file}:${line}`;
+    return new DevenvError('COMPOSE_YAML', `${where}: invalid YAML: ${what}`, {
+      location,
+      hint: 'write the repeated content out, or use aliases only for small blocks that do not contain themselves',
+    });
+  };
+  checkAliases(doc.contents, (alias, what) => aliasProblem(lineAt(alias.range?.[0]), what));
+
+  const lines = new Map<string, number>();
+  const tagged: { path: KeyPath; tag: MergeTag }[] = [];
 
   const visit = (node: unknown, path: KeyPath): void => {
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (key === '<<') continue;
         const childPath = [...path, key];
         const keyNode = pair.key as Node | null;
         const line = lineAt(keyNode?.range?.[0]);
+        if (seen.has(key)) {
+          const where = line === undefined ? source.file : `${source.file}:${line}`;
+          throw new DevenvError('COMPOSE_YAML', `${where}: invalid YAML: duplicate key`, {
+            location: { file: source.file, ...(line === undefined ? {} : { line }) },
+            hint: 'fix the YAML syntax at that line',
+          });
+        }
+        seen.add(key);
         if (line !== undefined) lines.set(formatKeyPath(childPath), line);
         noteTag(pair.value, childPath);
         visit(pair.value, childPath);
@@ -78,7 +99,14 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
   };
   visit(doc.contents, []);
 
-  let value: unknown = doc.toJS({ maxAliasCount: 10_000 }) ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 10_000 }) ?? {};
+  } catch (error) {
+    // The yaml package's own alias limits (checkAliases should have caught it first).
+    if (!(error instanceof ReferenceError)) throw error;
+    throw aliasProblem(undefined, error.message);
+  }
   const resetPaths: KeyPath[] = [];
   const overridePaths = new Set<string>();
   for (const { path, tag } of tagged) {
@@ -89,6 +117,61 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
   for (const path of [...resetPaths].reverse()) value = removeAt(value, path);
 
   return { file: source.file, path: source.path, value, lines, resetPaths, overridePaths };
+}
+
+/**
+ * How many values a document may hold once its aliases are expanded. An alias
+ * costs the size of what it repeats, so `a: &a [x, x]`, `b: &b [*a, *a]`, ...
+ * ("billion laughs") is refused at the alias that crosses the budget, while a
+ * large file written out in full is not limited by this.
+ */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+
+/**
+ * Refuses aliases that contain themselves (`a: &a [*a]`, an infinitely deep
+ * value) and aliases that together expand to more than MAX_ALIAS_EXPANSION
+ * values. Anchors are resolved as YAML does: the last one of that name before
+ * the alias, in document order.
+ */
+function checkAliases(
+  root: unknown,
+  problem: (alias: Node, what: string) => DevenvError,
+): void {
+  const anchors = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let expanded = 0;
+  /** Number of values under node (itself included), aliases expanded. */
+  const sizeOf = (node: unknown): number => {
+    if (node === null || typeof node !== 'object') return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target === undefined) return 0; // yaml reports the unresolved alias
+      if (open.has(target))
+        throw problem(node, `alias *${node.source} is inside the value it refers to (a cycle)`);
+      const size = sizes.get(target) ?? 0;
+      expanded += size;
+      if (expanded > MAX_ALIAS_EXPANSION)
+        throw problem(
+          node,
+          `the aliases expand to more than ${MAX_ALIAS_EXPANSION} values (alias *${node.source} repeats ${size})`,
+        );
+      return size;
+    }
+    const anchor = (node as Node).anchor;
+    if (anchor !== undefined) anchors.set(anchor, node);
+    open.add(node);
+    let size = 1;
+    if (isMap(node)) {
+      for (const pair of node.items) size += sizeOf(pair.key) + sizeOf(pair.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) size += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+    }
+    open.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+  sizeOf(root);
 }
 
 /** 1-based line of the value at path, or of its nearest ancestor that has one. */

@@ -96,11 +96,13 @@ function parseTrigger(reader: Reader, value: unknown, path: KeyPath): TriggerRul
   return action === undefined ? { files, run } : { files, run, action };
 }
 
-/** Parses devenv.yaml; `file` is the name used in messages, `path` the absolute path. */
-export function parseDevenvConfig(source: { path: string; file: string; text: string }): DevenvConfig {
-  let doc: SourceDocument;
+/**
+ * devenv.yaml's YAML, parsed as a compose file is (positions, alias limits);
+ * its YAML problems carry devenv.yaml's own code.
+ */
+export function parseDevenvYaml(source: { path: string; file: string; text: string }): SourceDocument {
   try {
-    doc = parseSourceDocument(source);
+    return parseSourceDocument(source);
   } catch (error) {
     // The same YAML problem as in a compose file, under devenv.yaml's own code.
     if (isDevenvError(error) && error.code === 'COMPOSE_YAML')
@@ -110,6 +112,11 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
       });
     throw error;
   }
+}
+
+/** Parses devenv.yaml; `file` is the name used in messages, `path` the absolute path. */
+export function parseDevenvConfig(source: { path: string; file: string; text: string }): DevenvConfig {
+  const doc = parseDevenvYaml(source);
   const reader = new Reader(doc);
   const config = defaultDevenvConfig();
   config.file = source.path;

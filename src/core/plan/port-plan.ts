@@ -1,6 +1,7 @@
 /**
  * Port planning: by default every port is published on 127.0.0.1 with a host
- * port the engine chooses, so two stacks never collide; fixed host ports only
+ * port that is free (devenv picks it on a local engine, the engine on a remote
+ * one), so two stacks never collide; fixed host ports only
  * when the user asks for them.
  */
 import type { PortBinding, PublishedPort } from '../../contracts/engine.js';
@@ -38,7 +39,10 @@ export function planPort(port: PortSpec, policy: PortPolicy): PlannedPort {
   let hostPort: string | undefined;
   if (port.published !== undefined && port.published !== '') {
     if (policy.fixedPorts) hostPort = port.published;
-    else notes.push(`host port ${port.published} left to the engine (use --fixed-ports to keep it)`);
+    else
+      notes.push(
+        `host port ${port.published} replaced by a free port (use --fixed-ports to keep ${port.published})`,
+      );
   }
   const binding: PortBinding = { containerPort: port.target, protocol: port.protocol, hostIp };
   if (hostPort !== undefined) binding.hostPort = hostPort;
@@ -63,7 +67,7 @@ export interface PortToPin {
   previous?: number;
 }
 
-/** The bindings left to the engine (no fixed host port), each with its previous host port if any. */
+/** The bindings without a fixed host port (devenv picks one on a local engine), each with its previous host port if any. */
 export function portsToPin(
   bindings: readonly PortBinding[],
   previous: readonly PublishedPort[],

@@ -56,10 +56,23 @@ export function stackIdentity(input: IdentityInput): StackIdentity {
   return { ...base, name };
 }
 
+/**
+ * A compose name (service, network, volume) as part of an engine name:
+ * sanitized, and when sanitizing changed it (case, punctuation, length) with a
+ * short hash of the original appended, so that names compose keeps apart
+ * (`Web` and `web`, `a..b` and `a-b`) never share an engine object. A name
+ * that is already Docker-safe keeps its plain form, as before.
+ */
+export function distinctNamePart(value: string, max = 40): string {
+  const plain = sanitizeNamePart(value, max);
+  if (plain === value) return plain;
+  return `${sanitizeNamePart(value, max - HASH_LENGTH - 1)}-${shortHash(value)}`;
+}
+
 /** Resource names, compose-like: <stack>-<service>-1, <stack>_<network>, <stack>_<volume>. */
 export const resourceNames = {
-  container: (stack: string, service: string) => `${stack}-${sanitizeNamePart(service, 40)}-1`,
-  network: (stack: string, network: string) => `${stack}_${sanitizeNamePart(network, 40)}`,
-  volume: (stack: string, volume: string) => `${stack}_${sanitizeNamePart(volume, 40)}`,
-  image: (stack: string, service: string) => `devenv-${stack}-${sanitizeNamePart(service, 40)}:latest`,
+  container: (stack: string, service: string) => `${stack}-${distinctNamePart(service)}-1`,
+  network: (stack: string, network: string) => `${stack}_${distinctNamePart(network)}`,
+  volume: (stack: string, volume: string) => `${stack}_${distinctNamePart(volume)}`,
+  image: (stack: string, service: string) => `devenv-${stack}-${distinctNamePart(service)}:latest`,
 };

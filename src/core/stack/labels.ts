@@ -3,7 +3,7 @@
  * stack, who owns them, whether a service changed (config hash), and when an
  * ephemeral stack expires. Nothing without `dev.devenv.stack` is ever touched.
  */
-import type { StackIdentity } from './identity.js';
+import { shortHash, type StackIdentity } from './identity.js';
 
 export const LABEL_PREFIX = 'dev.devenv.';
 
@@ -45,7 +45,21 @@ export interface StackLabelInput {
   version: string;
 }
 
-/** Labels every resource of the stack carries. */
+/** The longest label value devenv writes (the engine sends labels of image builds in the URL). */
+export const MAX_LABEL_VALUE = 1024;
+
+/**
+ * A label value of at most MAX_LABEL_VALUE characters: as given when short,
+ * else its beginning, "…" and a hash of the whole value (so distinct long
+ * values stay distinct).
+ */
+export function boundedLabelValue(value: string, max = MAX_LABEL_VALUE): string {
+  if (value.length <= max) return value;
+  const suffix = `…sha256:${shortHash(value, 16)}`;
+  return `${value.slice(0, max - suffix.length)}${suffix}`;
+}
+
+/** Labels every resource of the stack carries; every value bounded (boundedLabelValue). */
 export function stackLabels(input: StackLabelInput): Record<string, string> {
   const labels: Record<string, string> = {
     [Labels.stack]: input.identity.name,
@@ -64,6 +78,7 @@ export function stackLabels(input: StackLabelInput): Record<string, string> {
     if (input.lifetime.ownerPid !== undefined) labels[Labels.ownerPid] = String(input.lifetime.ownerPid);
     if (input.lifetime.ownerHost !== undefined) labels[Labels.ownerHost] = input.lifetime.ownerHost;
   }
+  for (const [key, value] of Object.entries(labels)) labels[key] = boundedLabelValue(value);
   return labels;
 }
 

@@ -109,6 +109,12 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         return;
       }
       case 'stack.removed':
+        if (event.containers + event.networks + event.volumes + event.volumesKept === 0) {
+          write(
+            `Nothing to remove: no containers, networks or volumes of stack ${event.stack} on this engine (\`devenv ls\` lists the stacks there).`,
+          );
+          return;
+        }
         write(
           `${p.paint(32, '✔')} stack ${event.stack} removed: ${event.containers} containers, ${event.networks} networks, ${event.volumes} volumes (${seconds(event.durationMs)})`,
         );

@@ -42,6 +42,26 @@ describe('plain renderer while attached', () => {
   });
 });
 
+describe('plain renderer for down', () => {
+  const removed = (counts: { containers: number; networks: number; volumes: number; volumesKept: number }) =>
+    render([{ type: 'stack.removed', time: 0, stack: 's', durationMs: 1200, ...counts }]);
+
+  it('says it found nothing when the stack has no objects on the engine', () => {
+    expect(removed({ containers: 0, networks: 0, volumes: 0, volumesKept: 0 })).toEqual([
+      'Nothing to remove: no containers, networks or volumes of stack s on this engine (`devenv ls` lists the stacks there).',
+    ]);
+  });
+
+  it('counts what it removed otherwise, also when only volumes were left', () => {
+    expect(removed({ containers: 2, networks: 1, volumes: 0, volumesKept: 1 })).toEqual([
+      '✔ stack s removed: 2 containers, 1 networks, 0 volumes (1.2 s)',
+    ]);
+    expect(removed({ containers: 0, networks: 0, volumes: 0, volumesKept: 1 })[0]).toMatch(
+      /^✔ stack s removed/,
+    );
+  });
+});
+
 describe('colour decision', () => {
   it('follows NO_COLOR, then FORCE_COLOR, then a terminal that is not dumb', () => {
     expect(colorEnabled({}, true)).toBe(true);

@@ -77,12 +77,30 @@ describe('findComposeFiles', () => {
     const missing = errorOf(() => findComposeFiles(dir, ['nope.yml']));
     expect(missing.code).toBe('COMPOSE_NOT_FOUND');
     expect(missing.message).toBe(`compose file ${path.join(dir, 'nope.yml')} not found`);
+    expect(missing.hint).toBe('check the path (given with -f), or create the file');
+  });
+
+  it('says a directory given as compose file is a directory, and names the compose file in it', () => {
+    write('proj/compose.yaml', 'services: {}\n');
+    write('empty/readme.txt', 'no compose file here\n');
+    const withFile = errorOf(() => findComposeFiles(dir, ['proj']));
+    expect(withFile.code).toBe('COMPOSE_NOT_FOUND');
+    expect(withFile.message).toBe(`${path.join(dir, 'proj')} is a directory, not a compose file`);
+    expect(withFile.hint).toBe(`name the compose file in it: -f ${path.join('proj', 'compose.yaml')}`);
+    const without = errorOf(() => findComposeFiles(dir, ['empty']));
+    expect(without.message).toBe(`${path.join(dir, 'empty')} is a directory, not a compose file`);
+    expect(without.hint).toMatch(/^name a compose file, not a directory \(given with -f\); .* holds none of compose\.yaml/);
+    const viaVariable = errorOf(() => findComposeFiles(dir, [], { COMPOSE_FILE: 'proj' }));
+    expect(viaVariable.message).toContain('is a directory');
   });
 
   it('fails with a hint when there is no compose file', () => {
     const error = errorOf(() => findComposeFiles(dir));
     expect(error.code).toBe('COMPOSE_NOT_FOUND');
-    expect(error.hint).toBe('run devenv init, or pass -f FILE (or set COMPOSE_FILE)');
+    expect(error.hint).toBe(
+      'create compose.yaml in this directory (a Compose Specification file with a services: section), or pass -f FILE (or set COMPOSE_FILE)',
+    );
+    expect(error.hint).not.toContain('devenv init');
   });
 });
 

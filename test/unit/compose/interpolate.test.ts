@@ -3,6 +3,7 @@ import {
   InterpolationProblem,
   interpolateString,
   interpolateTree,
+  MAX_TREE_NODES,
 } from '../../../src/core/compose/interpolate.js';
 import { errorOf, resolveText } from './resolve-text.js';
 
@@ -108,7 +109,44 @@ describe('interpolateTree', () => {
   });
 });
 
+describe('interpolateTree on values that are not finite trees', () => {
+  const site = { file: 'compose.yaml', lineOf: () => 4 };
+
+  it('refuses a value that contains itself, naming the file and line', () => {
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    const error = errorOf(() => interpolateTree({ a: cyclic }, lookup, site));
+    expect(error.code).toBe('COMPOSE_YAML');
+    expect(error.message).toBe(
+      'compose.yaml:4 a[0]: this value contains itself (a YAML alias inside its own anchor)',
+    );
+  });
+
+  it('stops walking a shared-reference tree that expands beyond the node budget', () => {
+    let level: unknown = ['x'];
+    for (let i = 0; i < 30; i++) level = [level, level];
+    const error = errorOf(() => interpolateTree({ a: level }, lookup, site, { maxNodes: 1000 }));
+    expect(error.code).toBe('COMPOSE_YAML');
+    expect(error.message).toMatch(/^compose\.yaml:4 a(\[[01]\])+: the document holds more than 1000 values/);
+    expect(MAX_TREE_NODES).toBeGreaterThan(1_000_000);
+  });
+
+  it('walks shared (not cyclic) values, as repeated anchors make them', () => {
+    const shared = { image: '$SET' };
+    expect(interpolateTree({ a: shared, b: [shared, shared] }, lookup, site)).toEqual({
+      a: { image: 'value' },
+      b: [{ image: 'value' }, { image: 'value' }],
+    });
+  });
+});
+
 describe('interpolation errors in a compose file', () => {
+  it('a YAML alias cycle or alias bomb is a COMPOSE_YAML error naming the file and line, not a crash', () => {
+    const cycle = errorOf(() => resolveText('services:\n  x:\n    image: redis\na: &a [*a]\n'));
+    expect(cycle.code).toBe('COMPOSE_YAML');
+    expect(cycle.location).toEqual({ file: 'compose.yaml', line: 4 });
+  });
+
   it('names the file, line, key path and the bad text', () => {
     const error = errorOf(() => resolveText('services:\n  app:\n    image: "nginx:${ TAG}"\n'));
     expect(error.code).toBe('COMPOSE_INTERPOLATION');

@@ -10,6 +10,26 @@ describe('schema validation', () => {
     expect(error.location).toEqual({ file: 'compose.yaml', line: 4, path: 'services.app' });
   });
 
+  it('says a bad service name is an invalid name and which characters compose allows', () => {
+    for (const name of ['my app', '-x', '.hidden', 'web!']) {
+      const error = errorOf(() => resolveText(`services:\n  ok:\n    image: x\n  "${name}":\n    image: x\n`));
+      expect(error.code).toBe('COMPOSE_INVALID');
+      expect(error.message).toBe(
+        `compose.yaml:4 services: invalid service name "${name}": compose allows letters, digits, ".", "_" and "-", starting with a letter or digit`,
+      );
+      expect(error.message).not.toContain('unknown key');
+    }
+    const volume = errorOf(() => resolveText('services:\n  ok:\n    image: x\nvolumes:\n  "bad vol": {}\n'));
+    expect(volume.message).toBe(
+      'compose.yaml:5 volumes: invalid volume name "bad vol": compose allows letters, digits, ".", "_" and "-"',
+    );
+  });
+
+  it('accepts service names compose accepts', () => {
+    const text = 'services:\n  Web.1_a-b:\n    image: x\n  9lives:\n    image: x\n';
+    expect(Object.keys(resolveText(text).project.services).sort()).toEqual(['9lives', 'Web.1_a-b']);
+  });
+
   it('reports a wrong type once, with the allowed types', () => {
     const text = 'services:\n  app:\n    image: x\n    ports:\n      - "80"\n      - true\n';
     const error = errorOf(() => resolveText(text));

@@ -117,6 +117,24 @@ describe('parseDevenvConfig', () => {
     expect(error.hint).toBe('fix the YAML syntax at that line');
   });
 
+  it("refuses YAML alias cycles and alias bombs with file and line, under devenv.yaml's own code", () => {
+    const cycle = errorOf('x-a: &a [*a]\n');
+    expect(cycle.code).toBe('CONFIG_YAML');
+    expect(cycle.message).toBe(
+      'devenv.yaml:1: invalid YAML: alias *a is inside the value it refers to (a cycle)',
+    );
+    const levels = ['x-0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i <= 9; i++)
+      levels.push(
+        `x-${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const bomb = errorOf(`${levels.join('\n')}\n`);
+    expect(bomb.code).toBe('CONFIG_YAML');
+    expect(bomb.message).toMatch(/^devenv\.yaml:\d+: invalid YAML: the aliases expand to more than/);
+  });
+
   it('agrees with the JSON Schema shipped for editors', () => {
     expect(validate(parseYaml(full))).toBe(true);
     for (const text of [

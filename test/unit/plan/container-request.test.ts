@@ -88,7 +88,7 @@ describe('container request planning', () => {
       },
     ]);
     expect(plan.notes).toEqual([
-      'postgres: port 5432/tcp: host port 5432 left to the engine (use --fixed-ports to keep it)',
+      'postgres: port 5432/tcp: host port 5432 replaced by a free port (use --fixed-ports to keep 5432)',
       'postgres: container_name "fixed-name" is renamed per stack so stacks never collide',
     ]);
   });

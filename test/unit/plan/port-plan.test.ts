@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORT_POLICY, planPort } from '../../../src/core/plan/port-plan.js';
 
 describe('port planning', () => {
-  it('publishes on 127.0.0.1 with an engine-chosen port by default', () => {
+  it('publishes on 127.0.0.1 with a free host port (not the template one) by default', () => {
     const planned = planPort({ target: 5432, published: '5432', protocol: 'tcp' }, DEFAULT_PORT_POLICY);
     expect(planned.binding).toEqual({ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1' });
-    expect(planned.note).toBe('host port 5432 left to the engine (use --fixed-ports to keep it)');
+    expect(planned.note).toBe('host port 5432 replaced by a free port (use --fixed-ports to keep 5432)');
+    expect(planned.note).not.toContain('left to the engine');
   });
 
   it('keeps fixed host ports when asked', () => {

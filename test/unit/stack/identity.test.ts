@@ -49,4 +49,30 @@ describe('stack identity', () => {
     expect(resourceNames.network('s', 'default')).toBe('s_default');
     expect(resourceNames.volume('s', 'pgdata')).toBe('s_pgdata');
   });
+
+  it('keeps Docker-safe names as they were (running stacks are not recreated)', () => {
+    for (const name of ['web', 'my_app', 'api.v2', 'a-b', 'db1']) {
+      expect(resourceNames.container('s', name)).toBe(`s-${name}-1`);
+      expect(resourceNames.network('s', name)).toBe(`s_${name}`);
+      expect(resourceNames.volume('s', name)).toBe(`s_${name}`);
+      expect(resourceNames.image('s', name)).toBe(`devenv-s-${name}:latest`);
+    }
+  });
+
+  it('gives names that differ only in case, punctuation or past the length bound distinct resources', () => {
+    const groups = [
+      ['Web', 'web', 'WEB'],
+      ['a..b', 'a-b', 'a.b', 'a_b', 'a__b'],
+      ['x'.repeat(41), 'x'.repeat(40), 'x'.repeat(42)],
+    ];
+    for (const names of groups) {
+      for (const kind of ['container', 'network', 'volume', 'image'] as const) {
+        const engineNames = names.map((name) => resourceNames[kind]('s', name));
+        expect(new Set(engineNames).size, `${kind}: ${engineNames.join(' ')}`).toBe(names.length);
+        for (const engineName of engineNames) expect(engineName).toMatch(/^[a-z0-9][a-z0-9_.:-]*$/);
+      }
+    }
+    expect(resourceNames.container('s', 'Web')).toMatch(/^s-web-[0-9a-f]{6}-1$/);
+    expect(resourceNames.volume('s', 'x'.repeat(80)).length).toBeLessThanOrEqual('s_'.length + 40);
+  });
 });

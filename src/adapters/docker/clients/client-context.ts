@@ -8,7 +8,7 @@ import type Dockerode from 'dockerode';
 import type { LabelSelector } from '../../../contracts/engine.js';
 import type { DevenvError } from '../../../core/errors.js';
 import type { DockerEndpoint } from '../connect.js';
-import { engineStatus, translateEngineError } from '../engine-errors.js';
+import { engineStatus, nameConflictError, translateEngineError, type NameHolder } from '../engine-errors.js';
 import type { ProgressEvent } from './progress.js';
 
 /** The part of docker-modem that the clients use for raw streams and progress streams. */
@@ -62,6 +62,31 @@ export class ClientContext {
     return this.apiVersion;
   }
 
+  /**
+   * A failed create: when the name is taken (409), the error says whose object
+   * holds it (devenv's, of which stack, or not devenv's at all).
+   */
+  async createFailed(
+    error: unknown,
+    action: string,
+    kind: NameHolder['kind'],
+    name: string,
+    stack: string | undefined,
+  ): Promise<DevenvError> {
+    if (engineStatus(error) !== 409) return this.fail(error, action);
+    let labels: Record<string, string>;
+    try {
+      labels =
+        kind === 'container'
+          ? ((await this.docker.getContainer(name).inspect()).Config.Labels ?? {})
+          : (((await this.docker.getNetwork(name).inspect()) as { Labels?: Record<string, string> }).Labels ??
+            {});
+    } catch {
+      return this.fail(error, action);
+    }
+    return nameConflictError(error, action, { kind, name, labels, stack });
+  }
+
   /** Runs a removal; a resource already gone (404) is not an error. */
   async removeIfPresent(remove: () => Promise<unknown>, action: string): Promise<void> {
     try {
@@ -71,6 +96,17 @@ export class ClientContext {
       throw this.fail(error, action);
     }
   }
+}
+
+/**
+ * docker-modem copies a POST's options into the query string as well as the
+ * body (when the path ends in "?", as dockerode's create calls do), so a large
+ * label, environment value or command pushed the request line past the
+ * engine's 1 MB header limit (431 Request Header Fields Too Large). The create
+ * calls send their configuration as the body, and only `query` in the URL.
+ */
+export function bodyOnly<T extends object>(body: T, query: Record<string, string> = {}): T {
+  return { _query: query, _body: body } as unknown as T;
 }
 
 export function labelFilter(selector: LabelSelector): string[] {

@@ -6,7 +6,8 @@ import { createOptions } from '../container-spec.js';
 import { containerStatus } from '../container-status.js';
 import { packFiles } from '../context-tar.js';
 import { engineMessage, engineStatus } from '../engine-errors.js';
-import { labelFilter, type ClientContext } from './client-context.js';
+import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
+import { Labels } from '../../../core/stack/labels.js';
 
 const portTakenPattern = /port is already allocated|address already in use|ports are not available/i;
 
@@ -33,12 +34,18 @@ export class ContainerClient {
   }
 
   async createContainer(request: ContainerRequest): Promise<string> {
-    const options = createOptions(request, await this.context.engineApiVersion());
+    const { name, ...body } = createOptions(request, await this.context.engineApiVersion());
     let id: string;
     try {
-      id = (await this.context.docker.createContainer(options)).id;
+      id = (await this.context.docker.createContainer(bodyOnly(body, name === undefined ? {} : { name }))).id;
     } catch (error) {
-      throw this.context.fail(error, `create container ${request.name}`);
+      throw await this.context.createFailed(
+        error,
+        `create container ${request.name}`,
+        'container',
+        request.name,
+        request.labels[Labels.stack],
+      );
     }
     for (const attachment of request.networks.slice(1)) {
       try {

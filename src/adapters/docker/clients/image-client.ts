@@ -10,6 +10,7 @@ import type {
   PullOptions,
 } from '../../../contracts/engine.js';
 import { DevenvError } from '../../../core/errors.js';
+import { shellQuote } from '../../../core/shell-quote.js';
 import { listBuildContext } from '../build-context.js';
 import { packBuildContext } from '../context-tar.js';
 import { engineStatus, isConnectionFailure, unreachableError } from '../engine-errors.js';
@@ -153,7 +154,7 @@ export class ImageClient {
       .join('/');
     const buildFailed = (message: string, details: string[], cause?: unknown): DevenvError =>
       new DevenvError('IMAGE_BUILD_FAILED', `Could not build image ${request.tag}: ${message}`, {
-        hint: `Fix the Dockerfile or the build context (${request.contextDir}), then run the command again; \`docker build -f ${dockerfile} ${request.contextDir}\` shows the same error.`,
+        hint: `Fix the Dockerfile or the build context (${request.contextDir}), then run the command again; \`docker build -f ${shellQuote(dockerfile)} ${shellQuote(request.contextDir)}\` shows the same error.`,
         details,
         cause,
       });

@@ -1,6 +1,7 @@
 /** Networks: list by labels, create, remove. */
 import type { LabelSelector, ResourceSummary } from '../../../contracts/engine.js';
-import { labelFilter, type ClientContext } from './client-context.js';
+import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
+import { Labels } from '../../../core/stack/labels.js';
 
 export class NetworkClient {
   constructor(private readonly context: ClientContext) {}
@@ -25,16 +26,24 @@ export class NetworkClient {
     options: { internal?: boolean; driver?: string } = {},
   ): Promise<string> {
     try {
-      const network = await this.context.docker.createNetwork({
-        Name: name,
-        Labels: labels,
-        CheckDuplicate: true,
-        Internal: options.internal ?? false,
-        Driver: options.driver ?? 'bridge',
-      });
+      const network = await this.context.docker.createNetwork(
+        bodyOnly({
+          Name: name,
+          Labels: labels,
+          CheckDuplicate: true,
+          Internal: options.internal ?? false,
+          Driver: options.driver ?? 'bridge',
+        }),
+      );
       return network.id;
     } catch (error) {
-      throw this.context.fail(error, `create network ${name}`);
+      throw await this.context.createFailed(
+        error,
+        `create network ${name}`,
+        'network',
+        name,
+        labels[Labels.stack],
+      );
     }
   }
 

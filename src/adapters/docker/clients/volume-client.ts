@@ -1,6 +1,6 @@
 /** Volumes: list by labels, create, remove. */
 import type { LabelSelector, ResourceSummary } from '../../../contracts/engine.js';
-import { labelFilter, type ClientContext } from './client-context.js';
+import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
 
 export class VolumeClient {
   constructor(private readonly context: ClientContext) {}
@@ -25,11 +25,9 @@ export class VolumeClient {
     options: { driver?: string } = {},
   ): Promise<string> {
     try {
-      await this.context.docker.createVolume({
-        Name: name,
-        Labels: labels,
-        Driver: options.driver ?? 'local',
-      });
+      await this.context.docker.createVolume(
+        bodyOnly({ Name: name, Labels: labels, Driver: options.driver ?? 'local' }),
+      );
       return name;
     } catch (error) {
       throw this.context.fail(error, `create volume ${name}`);
