@@ -11,7 +11,7 @@ import type { DevenvEvent } from '../../../src/app/events.js';
 import type { BuildJournal } from '../../../src/contracts/build-journal.js';
 import { projectFiles } from '../../../src/adapters/fs/project-files.js';
 import { secretRegistry } from '../../../src/core/secret-registry.js';
-import { memoryStackLock } from '../memory-stack-lock.js';
+import { memoryStackLock } from './memory-stack-lock.js';
 import type { MemoryEngine } from './memory-engine.js';
 
 export interface FakeContext {

@@ -55,6 +55,8 @@ export interface MemoryEngine extends ContainerEngine {
   /** The service's process ends with this code. */
   exit(service: string, code: number): void;
   log(service: string, text: string): void;
+  /** The container named so prints a line. */
+  logTo(containerName: string, text: string): void;
   /** The connection drops: every call fails, log streams end; containers keep running. */
   goAway(): void;
   /** A shutdown: every container stopped (exit `code`), then the engine is gone. */
@@ -144,6 +146,12 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     },
     log(service, text) {
       const c = byService(service);
+      if (!c) return;
+      c.logs.push({ stream: 'stdout', text });
+      wakeAll(c);
+    },
+    logTo(containerName, text) {
+      const c = find(containerName);
       if (!c) return;
       c.logs.push({ stream: 'stdout', text });
       wakeAll(c);

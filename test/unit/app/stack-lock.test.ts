@@ -5,7 +5,7 @@ import type { DevenvEvent } from '../../../src/app/events.js';
 import { withStackLock } from '../../../src/app/stack-lock.js';
 import type { ContainerEngine, ResourceSummary } from '../../../src/contracts/engine.js';
 import { DevenvError } from '../../../src/core/errors.js';
-import { memoryStackLock, type MemoryStackLock } from '../../support/memory-stack-lock.js';
+import { memoryStackLock, type MemoryStackLock } from '../../support/fakes/memory-stack-lock.js';
 
 function context(
   lock: MemoryStackLock,

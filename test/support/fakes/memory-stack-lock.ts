@@ -1,6 +1,6 @@
 /** An in-memory StackLock for app-level unit tests: `holdAs` plays another devenv process holding a stack. */
-import type { LockAttempt, LockHolder, StackLock } from '../../src/contracts/stack-lock.js';
-import { DevenvError } from '../../src/core/errors.js';
+import type { LockAttempt, LockHolder, StackLock } from '../../../src/contracts/stack-lock.js';
+import { DevenvError } from '../../../src/core/errors.js';
 
 export interface MemoryStackLock extends StackLock {
   /** Who holds each stack now ('self' for this process). */

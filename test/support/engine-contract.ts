@@ -1,0 +1,102 @@
+/**
+ * The ContainerEngine contract as the app relies on it, one suite run against
+ * the in-memory engine (unit, milliseconds) and the real Docker engine
+ * (integration): label selection, the container lifecycle, name conflicts,
+ * log streams that end when the container stops, and removals of what is
+ * already gone. A fake that passes it may stand in for the engine in app
+ * tests; any later engine must pass it too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContainerEngine, ContainerRequest } from '../../src/contracts/engine.js';
+import { isDevenvError } from '../../src/core/errors.js';
+
+export interface EngineContractSubject {
+  engine: ContainerEngine;
+  /** A container request that runs until stopped and prints "hello" when started. */
+  request(name: string, labels: Record<string, string>): ContainerRequest;
+  /** Unique per run: names and labels of what the suite creates. */
+  prefix: string;
+  /** Makes a started container print "hello" (the real one prints it itself). */
+  printHello(containerName: string): void;
+  cleanup(): Promise<void>;
+}
+
+export function describeEngineContract(name: string, make: () => Promise<EngineContractSubject>): void {
+  describe(`ContainerEngine contract: ${name}`, () => {
+    let subject: EngineContractSubject;
+    beforeAll(async () => {
+      subject = await make();
+    });
+    afterAll(async () => {
+      await subject.cleanup();
+    });
+    const stack = () => `${subject.prefix}-stack`;
+    const labels = (extra: Record<string, string> = {}) => ({ 'dev.devenv.stack': stack(), ...extra });
+
+    it('selects containers by label value and by label presence', async () => {
+      const { engine } = subject;
+      const a = await engine.createContainer(subject.request(`${subject.prefix}-a`, labels({ role: 'a' })));
+      await engine.createContainer(subject.request(`${subject.prefix}-b`, labels({ role: 'b' })));
+      const byValue = await engine.listContainers({ 'dev.devenv.stack': stack(), role: 'a' });
+      expect(byValue.map((c) => c.id)).toEqual([a]);
+      const byPresence = await engine.listContainers({ 'dev.devenv.stack': stack(), role: true });
+      expect(byPresence.map((c) => c.name).sort()).toEqual([`${subject.prefix}-a`, `${subject.prefix}-b`]);
+      expect(byValue[0]).toMatchObject({ state: 'created', labels: { role: 'a' } });
+    });
+
+    it('starts, publishes ports, follows logs until the container stops, and reports the exit', async () => {
+      const { engine } = subject;
+      const request = {
+        ...subject.request(`${subject.prefix}-life`, labels()),
+        ports: [{ containerPort: 6379, protocol: 'tcp' as const, hostIp: '127.0.0.1' }],
+      };
+      const id = await engine.createContainer(request);
+      await engine.startContainer(id);
+      subject.printHello(request.name);
+      const running = await engine.inspectContainer(id);
+      expect(running?.state).toBe('running');
+      expect(running?.ports).toEqual([
+        expect.objectContaining({ containerPort: 6379, protocol: 'tcp', hostIp: '127.0.0.1' }),
+      ]);
+      expect(running?.ports[0]?.hostPort).toBeGreaterThan(0);
+      const lines: string[] = [];
+      const followed = engine.logs(id, { follow: true }, (line) => lines.push(line.text));
+      for (let i = 0; i < 100 && !lines.includes('hello'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(lines).toContain('hello');
+      await engine.stopContainer(id, 1);
+      await followed;
+      const stopped = await engine.inspectContainer(id);
+      expect(stopped?.state).toBe('exited');
+      expect(typeof stopped?.exitCode).toBe('number');
+    });
+
+    it('refuses a second container with a name in use, as a DevenvError', async () => {
+      const { engine } = subject;
+      const request = subject.request(`${subject.prefix}-twice`, labels());
+      await engine.createContainer(request);
+      const error = await engine.createContainer(request).catch((e: unknown) => e);
+      expect(isDevenvError(error)).toBe(true);
+    });
+
+    it('treats what is already gone as removed, and inspects it as undefined', async () => {
+      const { engine } = subject;
+      const id = await engine.createContainer(subject.request(`${subject.prefix}-gone`, labels()));
+      await engine.removeContainer(id, { force: true, volumes: true });
+      await engine.removeContainer(id, { force: true, volumes: true });
+      expect(await engine.inspectContainer(id)).toBeUndefined();
+      await engine.removeVolume(`${subject.prefix}-never-made`);
+    });
+
+    it('creates, selects and removes networks by id and volumes by name', async () => {
+      const { engine } = subject;
+      const network = await engine.createNetwork(`${subject.prefix}-net`, labels());
+      const volume = await engine.createVolume(`${subject.prefix}-vol`, labels());
+      expect((await engine.listNetworks(labels())).map((n) => n.id)).toEqual([network]);
+      expect((await engine.listVolumes(labels())).map((v) => v.name)).toEqual([volume]);
+      await engine.removeNetwork(network);
+      await engine.removeVolume(volume);
+      expect(await engine.listNetworks(labels())).toEqual([]);
+      expect(await engine.listVolumes(labels())).toEqual([]);
+    });
+  });
+}
