@@ -4,25 +4,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { reapBranchPrefix, runPrefix } from '../support/engine-state.js';
-import { tempProject, type TempProject } from '../support/projects.js';
+import { e2eWorkspace } from '../support/e2e-workspace.js';
 
 // Only a regression would create anything on the engine; the reaper is there for that case.
-const prefix = runPrefix();
-const projects: TempProject[] = [];
-
-async function project(files: Record<string, string>): Promise<TempProject> {
-  const created = await tempProject(files);
-  projects.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await reapBranchPrefix(prefix);
-  await Promise.all(projects.map((p) => p.remove()));
-});
+const { prefix, project } = e2eWorkspace();
 
 /** l0 holds 10 values; each next level repeats the previous one 10 times. */
 function aliasBomb(keyPrefix: string): string {

@@ -5,18 +5,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
-import { tempProject, type TempProject } from '../support/projects.js';
+import { e2eWorkspace } from '../support/e2e-workspace.js';
+import { countOf, resourcesWhere } from '../support/engine-state.js';
 
-const prefix = runPrefix();
-const projects: TempProject[] = [];
-
-afterAll(async () => {
-  await reapBranchPrefix(prefix);
-  await Promise.all(projects.map((p) => p.remove()));
-});
+const { prefix, project: workspace } = e2eWorkspace();
 
 const compose = `
 services:
@@ -32,8 +26,7 @@ secrets:
 describe('down and logs without a usable template', () => {
   it('a secret variable unset, then a YAML error: logs and down find the stack by its labels', async () => {
     const branch = `${prefix}-broken`;
-    const project = await tempProject({ 'compose.yaml': compose });
-    projects.push(project);
+    const project = await workspace({ 'compose.yaml': compose });
     const up = await devenv(project.dir, ['up', '-d', '--branch', branch], { API_TOKEN: 'tok-0123456789' });
     expect(up.exitCode, up.stderr).toBe(0);
 
@@ -51,8 +44,7 @@ describe('down and logs without a usable template', () => {
   });
 
   it('with no stack to find, the template error says how to name one with --stack', async () => {
-    const project = await tempProject({ 'compose.yaml': 'services:\n  cache: [unclosed\n' });
-    projects.push(project);
+    const project = await workspace({ 'compose.yaml': 'services:\n  cache: [unclosed\n' });
     const down = await devenv(project.dir, ['down', '--branch', `${prefix}-none`]);
     expect(down.exitCode).toBe(1);
     expect(down.stderr).toContain('--stack NAME');

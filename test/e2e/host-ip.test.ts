@@ -3,24 +3,16 @@
  * is refused before anything is touched (exit 2, the running stack as it
  * was); an IPv6 loopback stack is probed and described where it is bound.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
-import { dataServicesCompose, tempProject, type TempProject } from '../support/projects.js';
+import { e2eWorkspace } from '../support/e2e-workspace.js';
+import { resourcesWhere } from '../support/engine-state.js';
+import { dataServicesCompose } from '../support/projects.js';
 
-const prefix = runPrefix();
-const projects: TempProject[] = [];
+const { prefix, project } = e2eWorkspace();
 
-afterAll(async () => {
-  await reapBranchPrefix(prefix);
-  await Promise.all(projects.map((p) => p.remove()));
-});
-
-async function project(): Promise<string> {
-  const created = await tempProject({ 'compose.yaml': dataServicesCompose });
-  projects.push(created);
-  return created.dir;
-}
+const dataServices = async (): Promise<string> =>
+  (await project({ 'compose.yaml': dataServicesCompose })).dir;
 
 async function containerIds(branch: string): Promise<string[]> {
   const { containers } = await resourcesWhere(`dev.devenv.branch=${branch}`);
@@ -33,7 +25,7 @@ async function containerIds(branch: string): Promise<string[]> {
 describe('--host-ip', () => {
   it('an address not on this machine, or not an address, leaves a running stack untouched (exit 2)', async () => {
     const branch = `${prefix}-h`;
-    const dir = await project();
+    const dir = await dataServices();
     const up = await devenv(dir, ['up', '-d', '--branch', branch]);
     expect(up.exitCode, up.stderr).toBe(0);
     const before = await containerIds(branch);
@@ -53,7 +45,7 @@ describe('--host-ip', () => {
 
   it('::1: ready as soon as the services answer there, and devenv env points at [::1]', async () => {
     const branch = `${prefix}-v6`;
-    const dir = await project();
+    const dir = await dataServices();
     const up = await devenv(dir, ['up', '-d', '--branch', branch, '--host-ip', '::1', '--timeout', '40s']);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/redis\s+ready in .*\[::1\]:\d+->6379/);

@@ -3,24 +3,12 @@
  * to paste, names that stay distinct, messages that say what happened.
  */
 import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { countOf, docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
-import { tempProject, type TempProject } from '../support/projects.js';
+import { e2eWorkspace } from '../support/e2e-workspace.js';
+import { countOf, docker, resourcesWhere } from '../support/engine-state.js';
 
-const prefix = runPrefix();
-const projects: TempProject[] = [];
-
-async function project(files: Record<string, string>): Promise<TempProject> {
-  const created = await tempProject(files);
-  projects.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await reapBranchPrefix(prefix);
-  await Promise.all(projects.map((p) => p.remove()));
-});
+const { prefix, project } = e2eWorkspace();
 
 const oneRedis = 'services:\n  cache:\n    image: ${REDIS_IMAGE:-redis:7}\n';
 

@@ -3,18 +3,12 @@
  * `docker stop`, an engine restart, a reboot) is started again by the next
  * `up`; a one-shot service that completed is left as it is.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
-import { tempProject, type TempProject } from '../support/projects.js';
+import { e2eWorkspace } from '../support/e2e-workspace.js';
+import { docker, resourcesWhere } from '../support/engine-state.js';
 
-const prefix = runPrefix();
-const projects: TempProject[] = [];
-
-afterAll(async () => {
-  await reapBranchPrefix(prefix);
-  await Promise.all(projects.map((p) => p.remove()));
-});
+const { prefix, project: workspace } = e2eWorkspace();
 
 const compose = `
 services:
@@ -38,8 +32,7 @@ async function states(branch: string): Promise<Record<string, string>> {
 describe('stopped services', () => {
   it('up starts again a service docker stop made exit with code 0; a completed one-shot stays done', async () => {
     const branch = `${prefix}-stopped`;
-    const project = await tempProject({ 'compose.yaml': compose });
-    projects.push(project);
+    const project = await workspace({ 'compose.yaml': compose });
     const first = await devenv(project.dir, ['up', '-d', '--branch', branch]);
     expect(first.exitCode, first.stderr).toBe(0);
     expect(await states(branch)).toEqual({ redis: 'running', migrate: 'exited', app: 'running' });
