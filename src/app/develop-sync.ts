@@ -24,6 +24,7 @@ import { watchRules } from '../core/develop/watch-rules.js';
 import { DevenvError } from '../core/errors.js';
 import { Labels } from '../core/stack/labels.js';
 import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
+import { serialQueue } from '../core/serial-queue.js';
 import { stackIdentity } from '../core/stack/identity.js';
 import type { AppContext } from './context.js';
 import type { StackTarget } from './stack-target.js';
@@ -151,7 +152,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     ctx.emit({ type: 'warning', warning: { message: problem.message, path: problem.path } });
   const names = [...new Set(rules.map((rule) => rule.service))].sort();
   let services: Promise<DevelopService[]> | undefined;
-  let queue: Promise<void> = Promise.resolve();
+  const queue = serialQueue();
 
   const syncService = async (step: Extract<DevelopStep, { copies: FileCopy[] }>): Promise<void> => {
     const container = await runningContainer(engine, target.identity.name, step.service);
@@ -246,15 +247,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
 
   return {
     services: names,
-    initialSync() {
-      const next = queue.then(initialSync);
-      queue = next.catch(() => undefined);
-      return next;
-    },
-    handle(changedFiles) {
-      const next = queue.then(() => apply(changedFiles));
-      queue = next.catch(() => undefined);
-      return next;
-    },
+    initialSync: () => queue(initialSync),
+    handle: (changedFiles) => queue(() => apply(changedFiles)),
   };
 }

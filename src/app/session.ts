@@ -10,13 +10,14 @@ import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { isDevenvError } from '../core/errors.js';
 import { reportError } from '../core/error-report.js';
+import { serialQueue } from '../core/serial-queue.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
 import { engineBack, engineStaysPresent } from './engine-presence.js';
 import type { Intent } from './intents.js';
 import { logTail, waitUntilReady } from './readiness.js';
-import { stackHostEnv } from './stack-env.js';
+import { stackHostEnv } from './stack-host-env.js';
 import type { TestController } from './testing/test-controller.js';
 import { up, type ServiceRuntime, type UpOptions, type UpResult } from './up.js';
 
@@ -78,12 +79,8 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     finish(value);
   };
   // Restart and rebuild one at a time (a rebuild reconciles the whole stack).
-  let queue: Promise<void> = Promise.resolve();
-  const serialized = (work: () => Promise<void>) => {
-    const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const serialized = serialQueue();
+
   let testsClosed: Promise<void> | undefined;
   const closeTests = () => (testsClosed ??= options.tests?.close() ?? Promise.resolve());
   const report = (error: unknown) => ctx.emit({ type: 'error', ...errorEvent(error) });

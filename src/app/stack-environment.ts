@@ -2,7 +2,7 @@
 import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import { observeStack } from './observe.js';
-import { stackHostEnv } from './stack-env.js';
+import { stackHostEnv } from './stack-host-env.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
 export async function stackEnvironment(

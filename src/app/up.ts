@@ -23,7 +23,7 @@ import { prepareImages } from './images.js';
 import { observeStack } from './observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from './stack-target.js';
 import { requireServices } from '../core/compose/require-services.js';
-import { stackHostEnv } from './stack-env.js';
+import { stackHostEnv } from './stack-host-env.js';
 import { runServices, type ServicePlan, type ServiceRuntime } from './run-services.js';
 import { withStackLock } from './stack-lock.js';
 

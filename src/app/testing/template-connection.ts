@@ -10,7 +10,7 @@ import { DevenvError } from '../../core/errors.js';
 import { Labels, stackSelector } from '../../core/stack/labels.js';
 import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
 import type { AppContext } from '../context.js';
-import { stackHostEnv } from '../stack-env.js';
+import { stackHostEnv } from '../stack-host-env.js';
 import type { StackTarget } from '../stack-target.js';
 import { postgresAdmin, type PostgresAdmin } from './template-psql.js';
 
