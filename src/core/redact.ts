@@ -15,7 +15,8 @@ export function looksSecret(name: string): boolean {
 
 /** postgresql://user:pass@host -> postgresql://user:****@host */
 export function redactUrlPasswords(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s/]+)@/gi, `$1:${MASK}@`);
+  // Bounded parts: unbounded ones made this quadratic (a 2 MB value without a URL spun for an hour).
+  return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/[^:/@\s]{0,256}):([^@\s/]{1,1024})@/gi, `$1:${MASK}@`);
 }
 
 export function redactValue(name: string, value: string): string {

@@ -24,4 +24,9 @@ describe('redaction', () => {
     );
     expect(redactUrlPasswords('redis://:hunter22@redis:6379')).toBe('redis://:****@redis:6379');
   });
+
+  it('masks URL passwords in a 2 MB line in linear time (the unbounded pattern was quadratic)', () => {
+    const long = `${'a'.repeat(2_000_000)} postgresql://user:s3cret@db:5432/app`;
+    expect(redactUrlPasswords(long).endsWith('postgresql://user:****@db:5432/app')).toBe(true);
+  });
 });
