@@ -40,7 +40,9 @@ export async function resolveStackTarget(ctx: AppContext, options: StackOptions)
   const provisional = stackIdentity({ project: 'devenv', owner, branch, explicitName: options.stack });
   const first = await load(provisional);
   const identity = stackIdentity({ project: first.project.name, owner, branch, explicitName: options.stack });
-  const resolved = identity.name === provisional.name ? first : await load(identity);
+  // Loaded again only when the template names devenv's own variables (DEVENV_STACK, ...).
+  const again = identity.name !== provisional.name && first.readsDevenvVariables !== false;
+  const resolved = again ? await load(identity) : first;
   ctx.secrets.add(projectSecretValues(resolved.project, declaredSecrets));
   return { ...resolved, identity };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DevenvError } from '../../core/errors.js';
 import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
-import { parseDevenvYaml } from '../../core/config/parse-devenv-config.js';
+import { loadDevenvConfig } from './devenv-config-file.js';
 import { shellQuote } from '../../core/shell-quote.js';
 import type { ResolvedCompose } from '../../core/compose/model.js';
 import type { ComposeRequest } from '../../contracts/project-source.js';
@@ -67,27 +67,11 @@ function isFile(file: string): boolean {
 
 /** devenv.yaml's `compose:` (a file or a list of files), relative to dir; undefined when not set. */
 function devenvConfigFiles(dir: string): string[] | undefined {
-  const configPath = path.join(dir, 'devenv.yaml');
-  if (!isFile(configPath)) return undefined;
-  const config = parseDevenvYaml({
-    path: configPath,
-    file: 'devenv.yaml',
-    text: readFileSync(configPath, 'utf8'),
-  }).value;
-  const compose =
-    config !== null && typeof config === 'object' ? (config as Record<string, unknown>).compose : undefined;
-  if (compose === undefined || compose === null) return undefined;
-  const list = [compose].flat();
-  if (list.length === 0 || !list.every((entry) => typeof entry === 'string')) {
-    throw new DevenvError(
-      'CONFIG_INVALID',
-      'devenv.yaml: `compose:` must be a file name or a list of file names',
-      {
-        location: { file: configPath, path: 'compose' },
-      },
-    );
-  }
-  return list.map((entry) => path.resolve(dir, entry));
+  // The one devenv.yaml parser (validated, errors at file:line:key).
+  const compose = loadDevenvConfig(dir).compose;
+  return compose === undefined || compose.length === 0
+    ? undefined
+    : compose.map((entry) => path.resolve(dir, entry));
 }
 
 /** compose.yaml -> compose.override.yaml (and .yml), which compose loads after the main file. */
@@ -209,12 +193,18 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
           .map((profile) => profile.trim())
           .filter((profile) => profile !== '');
 
-  return resolveCompose({
-    files: files.map((file) => ({ path: file, text: readFileSync(file, 'utf8') })),
+  // Whether the result depends on devenv's own variables (the stack identity): only then is it loaded again.
+  let readsDevenvVariables = dotenvText?.includes('DEVENV_') ?? false;
+  const seen = (text: string | undefined): string | undefined => {
+    if (text?.includes('DEVENV_')) readsDevenvVariables = true;
+    return text;
+  };
+  const resolved = resolveCompose({
+    files: files.map((file) => ({ path: file, text: seen(readFileSync(file, 'utf8')) ?? '' })),
     workingDir,
     environment,
-    readEnvFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
-    readComposeFile: (absPath) => (isFile(absPath) ? readTextIfExists(absPath) : undefined),
+    readEnvFile: (absPath) => seen(isFile(absPath) ? readTextIfExists(absPath) : undefined),
+    readComposeFile: (absPath) => seen(isFile(absPath) ? readTextIfExists(absPath) : undefined),
     activeProfiles: profiles,
     ...(options.onSecretValues
       ? {
@@ -223,4 +213,5 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
         }
       : {}),
   });
+  return { ...resolved, readsDevenvVariables };
 }

@@ -248,4 +248,10 @@ export interface ComposeWarning {
 export interface ResolvedCompose {
   project: ComposeProject;
   warnings: ComposeWarning[];
+  /**
+   * Whether any text read (compose files, extends/include, env files) names
+   * one of devenv's own variables (DEVENV_*): only then does the result depend
+   * on the stack identity. Undefined when unknown.
+   */
+  readsDevenvVariables?: boolean;
 }
