@@ -4,8 +4,9 @@
  * .dockerignore itself, which the engine always needs.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import { hasExceptions, isIgnored, parseDockerignore, type DockerignoreRule } from './dockerignore.js';
+import { toPosix } from '../../core/paths/posix-path.js';
 
 async function readRules(contextDir: string): Promise<DockerignoreRule[]> {
   try {
@@ -23,16 +24,16 @@ async function readRules(contextDir: string): Promise<DockerignoreRule[]> {
 export async function listBuildContext(contextDir: string, dockerfile: string): Promise<string[]> {
   const rules = await readRules(contextDir);
   const mustWalkIgnoredDirs = hasExceptions(rules);
-  const always = new Set([dockerfile.split(sep).join('/').replace(/^\.\//, ''), '.dockerignore']);
+  const always = new Set([toPosix(dockerfile).replace(/^\.\//, ''), '.dockerignore']);
   const selected: string[] = [];
 
   async function walk(dir: string, dirIgnored: boolean): Promise<void> {
     const entries = await readdir(dir, { withFileTypes: true });
     // Directories that are not ignored are sent too: COPY keeps empty ones and their modes.
-    if (dir !== contextDir && !dirIgnored) selected.push(relative(contextDir, dir).split(sep).join('/'));
+    if (dir !== contextDir && !dirIgnored) selected.push(toPosix(relative(contextDir, dir)));
     for (const entry of entries) {
       const absolute = join(dir, entry.name);
-      const path = relative(contextDir, absolute).split(sep).join('/');
+      const path = toPosix(relative(contextDir, absolute));
       const ignored = isIgnored(rules, path) && !always.has(path);
       if (entry.isDirectory()) {
         if (ignored && !mustWalkIgnoredDirs) continue;

@@ -1,8 +1,8 @@
 /** vitest's reported test module -> devenv's per-file result. */
-import path from 'node:path';
 import type { TestModule } from 'vitest/node';
 import type { TestCounts, TestFailure, TestState } from '../../core/testing/test-model.js';
 import type { RunnerFileResult } from '../../contracts/test-runner.js';
+import { relativePosix } from '../../core/paths/posix-path.js';
 
 interface ErrorLike {
   message?: string;
@@ -14,7 +14,7 @@ function locationOf(error: ErrorLike, root: string, moduleFile: string): string 
   const stacks = error.stacks ?? [];
   const frame = stacks.find((entry) => entry.file === moduleFile) ?? stacks[0];
   if (!frame) return undefined;
-  return `${path.relative(root, frame.file).split(path.sep).join('/')}:${frame.line}`;
+  return `${relativePosix(root, frame.file)}:${frame.line}`;
 }
 
 function failureOf(test: string, error: ErrorLike, root: string, moduleFile: string): TestFailure {

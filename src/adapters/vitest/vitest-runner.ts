@@ -14,6 +14,7 @@ import type { ImportChain } from '../../core/affected/select-tests.js';
 import type { RunnerRequest, TestRunner } from '../../contracts/test-runner.js';
 import { fileResultOf, OUTPUT_LINES } from './file-result.js';
 import { loadVitestNode } from './load-vitest.js';
+import { relativePosix } from '../../core/paths/posix-path.js';
 
 export interface VitestRunnerOptions {
   root: string;
@@ -91,7 +92,7 @@ class VitestRunner implements TestRunner {
   }
 
   private relative(file: string): string {
-    return path.relative(this.root, file).split(path.sep).join('/');
+    return relativePosix(this.root, file);
   }
 
   async listTestFiles(): Promise<DiscoveredTestFile[]> {

@@ -17,6 +17,7 @@ import {
 } from '../../core/affected/gitignore.js';
 import { globMatcher } from '../../core/glob/glob.js';
 import type { ProjectWatcher, ProjectWatcherOptions } from '../../contracts/project-watcher.js';
+import { insideRelativePosix } from '../../core/paths/posix-path.js';
 
 function readIfExists(file: string): string | undefined {
   try {
@@ -24,14 +25,6 @@ function readIfExists(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Project-relative POSIX path, or undefined outside the project. */
-export function relativePosix(root: string, file: string): string | undefined {
-  const relative = path.relative(root, file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
-    return relative === '' ? '' : undefined;
-  return relative.split(path.sep).join('/');
 }
 
 /** Resolves when the initial scan is done: from then on, every edit is seen. */
@@ -65,7 +58,7 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
   };
   const isIgnoredGlob = globMatcher([...ALWAYS_IGNORED, ...options.ignore]);
   const ignored = (file: string): boolean => {
-    const relative = relativePosix(root, file);
+    const relative = insideRelativePosix(root, file);
     if (relative === undefined || relative === '') return false;
     return isIgnoredGlob(relative) || isGitignored(relative);
   };
@@ -80,7 +73,7 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
     if (changes.length > 0) options.onBatch(changes);
   };
   const record = (kind: RawFileEvent['kind']) => (file: string) => {
-    const relative = relativePosix(root, file);
+    const relative = insideRelativePosix(root, file);
     if (relative === undefined || relative === '') return;
     // An edited nested .gitignore is read again on the next question about its directory.
     if (relative.endsWith('/.gitignore')) nested.delete(relative.slice(0, -'/.gitignore'.length));

@@ -3,13 +3,13 @@
  * compose files (if any), its test files with their kinds, and the trigger
  * rules in effect.
  */
-import path from 'node:path';
 import type { TriggerRule, DevenvConfig } from '../../core/config/devenv-config.js';
 import { effectiveTriggerRules, FULL_RUN_FILES } from '../../core/affected/default-triggers.js';
 import { classifyTestFiles, type TestClassification } from '../../core/affected/test-kinds.js';
 import type { ProjectSource } from '../../contracts/project-source.js';
 import { isDevenvError } from '../../core/errors.js';
 import type { TestRunner } from '../../contracts/test-runner.js';
+import { relativePosix } from '../../core/paths/posix-path.js';
 
 export interface ProjectTests extends TestClassification {
   rules: TriggerRule[];
@@ -26,9 +26,7 @@ export function projectComposeFiles(
   env: Record<string, string | undefined> = {},
 ): string[] {
   try {
-    return project
-      .composeFiles(root, explicitFiles, env)
-      .map((file) => path.relative(root, file).split(path.sep).join('/'));
+    return project.composeFiles(root, explicitFiles, env).map((file) => relativePosix(root, file));
   } catch (error) {
     if (
       isDevenvError(error) &&

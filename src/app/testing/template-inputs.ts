@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { globBase, globCovers } from '../../core/glob/glob-scope.js';
 import type { TemplateInputFile } from '../../core/testdb/template-key.js';
+import { relativePosix } from '../../core/paths/posix-path.js';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 
@@ -45,7 +46,7 @@ export async function templateInputFiles(
   const paths = new Map<string, string>();
   for (const glob of globs) {
     for (const absolute of await filesUnder(join(projectDir, globBase(glob)))) {
-      const rel = relative(projectDir, absolute).split(sep).join('/');
+      const rel = relativePosix(projectDir, absolute);
       if (globCovers(glob, rel)) paths.set(rel, absolute);
     }
   }

@@ -5,7 +5,6 @@
  * the next run covers the new changes plus whatever the cancelled run had not
  * finished, so results never pile up or interleave.
  */
-import path from 'node:path';
 import type { TestRunner } from '../../contracts/test-runner.js';
 import type { FileChange } from '../../core/affected/file-events.js';
 import { selectAllTests, type TriggeredAction } from '../../core/affected/select-tests.js';
@@ -29,6 +28,7 @@ import type { IntegrationEnvironment } from './integration-environment.js';
 import type { TestController } from './test-controller.js';
 import { TestRun, type RunOutcome } from './test-run.js';
 import type { TestSelection } from './test-selection.js';
+import { relativePosix } from '../../core/paths/posix-path.js';
 
 export interface TestSchedulerParts {
   runner: TestRunner;
@@ -38,9 +38,7 @@ export interface TestSchedulerParts {
   onReconcileStack?: (files: string[]) => void | Promise<void>;
 }
 
-function relativeTo(root: string, file: string): string {
-  return path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
-}
+const relativeTo = relativePosix;
 
 export class TestRunScheduler implements TestController {
   private pending: PendingRun | undefined;

@@ -4,10 +4,11 @@
  * the caller says which services bind-mount what and passes .dockerignore
  * patterns; an executor (app/develop-sync.ts) carries the plan out.
  */
-import { isAbsolute, posix, relative, sep } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import type { ComposeProject } from '../compose/model.js';
 import { alwaysIgnored, ignoredBy } from './ignore-rules.js';
 import type { WatchExec, WatchRule } from './watch-rules.js';
+import { toPosix } from '../paths/posix-path.js';
 
 export interface DevelopService {
   name: string;
@@ -34,10 +35,6 @@ export type DevelopStep =
 export function isWithin(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
 }
 
 /** The services' watch inputs, from the model and the rules (bind mounts read from the model). */
