@@ -10,7 +10,7 @@
 import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
-import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
+import type { ContainerEngine } from '../contracts/engine.js';
 import {
   developPlanText,
   developServices,
@@ -22,11 +22,11 @@ import {
 import { dockerignorePatterns } from '../core/develop/ignore-rules.js';
 import { watchRules } from '../core/develop/watch-rules.js';
 import { DevenvError } from '../core/errors.js';
-import { Labels } from '../core/stack/labels.js';
 import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { serialQueue } from '../core/serial-queue.js';
 import { stackIdentity } from '../core/stack/identity.js';
 import type { AppContext } from './context.js';
+import { runningServiceContainer } from './observe.js';
 import type { StackTarget } from './stack-target.js';
 import { up, type UpOptions } from './up.js';
 
@@ -89,15 +89,6 @@ async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
 }
 
-async function runningContainer(
-  engine: ContainerEngine,
-  stack: string,
-  service: string,
-): Promise<ContainerStatus | undefined> {
-  const containers = await engine.listContainers({ [Labels.stack]: stack, [Labels.service]: service });
-  return containers.find((c) => c.state === 'running');
-}
-
 async function execOrFail(
   engine: ContainerEngine,
   id: string,
@@ -155,7 +146,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
   const queue = serialQueue();
 
   const syncService = async (step: Extract<DevelopStep, { copies: FileCopy[] }>): Promise<void> => {
-    const container = await runningContainer(engine, target.identity.name, step.service);
+    const container = await runningServiceContainer(engine, target.identity.name, step.service);
     if (!container) {
       ctx.emit({ type: 'info', message: `${step.service}: not running, nothing synced` });
       return;
@@ -198,7 +189,7 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
   };
 
   const restartService = async (service: string): Promise<void> => {
-    const container = await runningContainer(engine, target.identity.name, service);
+    const container = await runningServiceContainer(engine, target.identity.name, service);
     if (!container) ctx.emit({ type: 'info', message: `${service}: not running, nothing restarted` });
     else await restart(service, container);
   };

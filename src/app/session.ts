@@ -17,6 +17,7 @@ import { removeStack } from './down.js';
 import { engineBack, engineStaysPresent } from './engine-presence.js';
 import type { Intent } from './intents.js';
 import { logTail, waitUntilReady } from './readiness.js';
+import { serviceContainers } from './observe.js';
 import { stackHostEnv } from './stack-host-env.js';
 import type { TestController } from './testing/test-controller.js';
 import { up, type ServiceRuntime, type UpOptions, type UpResult } from './up.js';
@@ -228,10 +229,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     }
     const runtime = result.services.find((s) => s.service === service);
     const docker = await engine();
-    const [container] = await docker.listContainers({
-      [Labels.stack]: result.target.identity.name,
-      [Labels.service]: service,
-    });
+    const [container] = await serviceContainers(docker, result.target.identity.name, service);
     if (!container || !runtime) {
       ctx.emit({ type: 'info', message: `${service}: no container found; press b to create it again` });
       return;

@@ -7,12 +7,12 @@
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../../contracts/engine.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { DevenvError } from '../../core/errors.js';
-import { Labels, stackSelector } from '../../core/stack/labels.js';
 import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
 import type { AppContext } from '../context.js';
 import { stackHostEnv } from '../stack-host-env.js';
 import type { StackTarget } from '../stack-target.js';
 import { postgresAdmin, type PostgresAdmin } from './template-psql.js';
+import { observeStack } from '../observe.js';
 
 export interface DatabaseConnection {
   engine: ContainerEngine;
@@ -69,10 +69,8 @@ export function databaseConnector(
     const { engine, info } = options.engine
       ? { engine: options.engine, info: (await ctx.engine()).info }
       : await ctx.engine();
-    const containers = await engine.listContainers(stackSelector(target.identity.name));
-    const container = containers.find(
-      (c) => c.labels[Labels.service] === database.service && c.state === 'running',
-    );
+    const { containers } = await observeStack(engine, target.identity.name);
+    const container = containers.find((c) => c.facts.service === database.service && c.state === 'running');
     if (!container)
       throw new DevenvError(
         'SERVICE_NOT_FOUND',
@@ -86,7 +84,7 @@ export function databaseConnector(
     const stackEnv = stackHostEnv(
       target,
       info,
-      containers.map((c) => ({ service: c.labels[Labels.service] ?? c.name, ports: c.ports })),
+      containers.map((c) => ({ service: c.facts.service, ports: c.ports })),
     );
     const connection = { engine, info, container, admin: await admin.admin, stackEnv };
     return { ...connection, urlFor: (name: string) => urlFor(connection, name) };
