@@ -122,7 +122,9 @@ export function createTemplateDatabaseProvider(
   }
 
   async function sweep(connection: DatabaseConnection, currentTemplate?: string): Promise<void> {
-    const names = await connection.admin.run([listDevenvDatabases]);
+    const names = await connection.admin.run([listDevenvDatabases]).catch((error: unknown) => {
+      throw sqlFailure('list the test databases', error);
+    });
     const stale = staleDatabases(names, {
       self,
       isProcessAlive: (pid) => ctx.host.isProcessAlive(pid),
