@@ -9,6 +9,7 @@ import Dockerode from 'dockerode';
 import { connectDocker } from '../../../src/adapters/docker/connect.js';
 import { DockerEngine } from '../../../src/adapters/docker/docker-engine.js';
 import type { ContainerRequest } from '../../../src/contracts/engine.js';
+import { containerRequest } from '../../support/container-request.js';
 
 export const BASE_IMAGE = 'devenv-test/debian-base:bookworm';
 
@@ -39,23 +40,13 @@ export async function startTestRun(topic: string): Promise<TestRun> {
     engine,
     docker,
     name: (suffix) => `devenv-test-${id}-${suffix}`,
-    container: (overrides) => ({
-      image: BASE_IMAGE,
-      command: ['sleep', 'infinity'],
-      env: {},
-      ports: [],
-      expose: [],
-      mounts: [],
-      networks: [],
-      init: true,
-      stopTimeoutSeconds: 1,
-      restartPolicy: 'no',
-      tty: false,
-      openStdin: false,
-      extraHosts: [],
-      ...overrides,
-      labels: { ...labels, ...overrides.labels },
-    }),
+    container: (overrides) =>
+      containerRequest({
+        image: BASE_IMAGE,
+        command: ['sleep', 'infinity'],
+        ...overrides,
+        labels: { ...labels, ...overrides.labels },
+      }),
     async cleanup() {
       const containers = await docker.listContainers({ all: true, filters });
       await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));

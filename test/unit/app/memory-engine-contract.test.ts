@@ -1,37 +1,15 @@
 /** The in-memory engine passes the ContainerEngine contract the real one passes (test/integration/engine). */
+import { containerRequest } from '../../support/container-request.js';
 import { describeEngineContract } from '../../support/engine-contract.js';
-import { memoryEngine } from '../../support/fakes/memory-engine.js';
+import { memoryEngine, withImage } from '../../support/fakes/memory-engine.js';
 
 describeEngineContract('in-memory engine', async () => {
   const engine = memoryEngine();
-  engine.images.set('contract/image', {
-    id: 'sha256:contract',
-    exposedPorts: [],
-    volumes: [],
-    entrypoint: [],
-    cmd: [],
-    env: {},
-    labels: {},
-  });
+  withImage(engine, 'contract/image');
   return {
     engine,
     prefix: 'memory',
-    request: (name, labels) => ({
-      name,
-      image: 'contract/image',
-      env: {},
-      labels,
-      ports: [],
-      expose: [],
-      mounts: [],
-      networks: [],
-      init: true,
-      stopTimeoutSeconds: 1,
-      restartPolicy: 'no',
-      tty: false,
-      openStdin: false,
-      extraHosts: [],
-    }),
+    request: (name, labels) => containerRequest({ name, image: 'contract/image', labels }),
     printHello: (containerName) => engine.logTo(containerName, 'hello'),
     cleanup: async () => undefined,
   };
