@@ -13,6 +13,7 @@ import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
 import type { HostInfo } from '../contracts/host.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export interface Clock {
@@ -30,6 +31,12 @@ export interface AppContext {
   emit: Emit;
   /** Connects on first use; throws ENGINE_UNREACHABLE with a hint when no engine answers. */
   engine(): Promise<{ engine: ContainerEngine; info: EngineInfo }>;
+  /**
+   * Where stacks run, at stack level (observe, apply a plan, remove, logs, exec): what
+   * stack use-cases go through. Built on the engine; images, builds and the data cache
+   * are still engine-level (ctx.engine()).
+   */
+  backend(): Promise<StackBackend>;
   /** Current git branch of a directory (or a fallback when not a repository). */
   gitBranch(dir: string): Promise<string>;
   /** devenv's cache of named blobs on this machine (initialized Postgres data directories). */

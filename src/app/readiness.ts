@@ -5,7 +5,8 @@
  * start-up, or host-side protocol probes on the published port.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerEngine, ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
+import type { ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
 import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
 import { reachableHost } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
@@ -14,8 +15,11 @@ import type { ServiceProbes } from '../contracts/service-probes.js';
 
 export const POLL_INTERVAL_MS = 100;
 
+/** What readiness needs of the backend: an instance's state, a command in it, its logs. */
+export type ReadinessTarget = Pick<StackBackend, 'inspect' | 'exec' | 'logs'>;
+
 export interface ReadinessRequest {
-  engine: ContainerEngine;
+  backend: ReadinessTarget;
   info: EngineInfo;
   service: string;
   containerId: string;
@@ -70,7 +74,7 @@ async function probeOnce(
       const command = execCommand(check.test);
       if (!command || status.state !== 'running') return false;
       const result = await withTimeout(
-        request.engine.exec(request.containerId, command).catch(() => ({ exitCode: -1, output: '' })),
+        request.backend.exec(request.containerId, command).catch(() => ({ exitCode: -1, output: '' })),
         5000,
         { exitCode: -1, output: '' },
       );
@@ -111,20 +115,20 @@ async function probeOnce(
 }
 
 /** Last log lines of a container, for error messages. */
-export async function logTail(engine: ContainerEngine, containerId: string, lines = 20): Promise<string[]> {
+export async function logTail(backend: ReadinessTarget, containerId: string, lines = 20): Promise<string[]> {
   const collected: string[] = [];
-  await engine
+  await backend
     .logs(containerId, { follow: false, tail: lines }, (line) => collected.push(line.text))
     .catch(() => undefined);
   return collected.slice(-lines);
 }
 
 export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest): Promise<ContainerStatus> {
-  const { engine, service, containerId, check } = request;
+  const { backend, service, containerId, check } = request;
   const deadline = ctx.clock.now() + request.timeoutMs;
   let lastHealth: HealthState | 'probing' | undefined;
   const fail = async (reason: string, extra: string[] = []): Promise<never> => {
-    const tail = await logTail(engine, containerId);
+    const tail = await logTail(backend, containerId);
     ctx.emit({ type: 'service.failed', service, reason, logTail: [...extra, ...tail] });
     throw new ServiceNotReadyError(service, reason, [
       ...extra.map((line) => `healthcheck: ${line}`),
@@ -135,7 +139,7 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
     const round = ctx.clock.now();
     if (request.signal.aborted)
       throw new DevenvError('INTERRUPTED', `Interrupted while waiting for "${service}".`);
-    const status = await engine.inspectContainer(containerId);
+    const status = await backend.inspect(containerId);
     if (!status) return fail('its container disappeared');
     const health: HealthState | 'probing' = check.kind === 'healthcheck' ? status.health : 'probing';
     if (health !== lastHealth) {

@@ -4,6 +4,8 @@ import { emitterFor } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
 import { secretRegistry, type SecretRegistry } from '../core/secret-registry.js';
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
+import { ContainerStackBackend } from '../adapters/container-stack/container-stack-backend.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
 import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
@@ -29,7 +31,8 @@ export function createAppContext(options: {
   const host = hostInfo(options.env);
   const self = { pid: host.pid, host: host.hostname, isProcessAlive: host.isProcessAlive };
   let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
-  return {
+  let backend: Promise<StackBackend> | undefined;
+  const context: AppContext = {
     cwd: options.cwd,
     env: options.env,
     clock: options.clock,
@@ -49,6 +52,10 @@ export function createAppContext(options: {
       }
       return connection;
     },
+    backend() {
+      backend ??= context.engine().then(({ engine, info }) => new ContainerStackBackend(engine, info));
+      return backend;
+    },
     gitBranch: currentBranch,
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
@@ -67,4 +74,5 @@ export function createAppContext(options: {
     stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
     builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
   };
+  return context;
 }

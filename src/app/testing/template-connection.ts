@@ -4,7 +4,8 @@
  * (psql through the engine's exec, kept per container), the stack's host
  * environment, and the URL of any database in that server as the host sees it.
  */
-import type { ContainerEngine, ContainerStatus, EngineInfo } from '../../contracts/engine.js';
+import type { ContainerStatus, EngineInfo } from '../../contracts/engine.js';
+import type { StackBackend } from '../../contracts/stack-backend.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { DevenvError } from '../../core/errors.js';
 import { postgresUrl, withDatabase } from '../../core/testdb/database-url.js';
@@ -12,10 +13,9 @@ import type { AppContext } from '../context.js';
 import { stackHostEnv } from '../stack-host-env.js';
 import type { StackTarget } from '../stack-target.js';
 import { postgresAdmin, type PostgresAdmin } from './template-psql.js';
-import { observeStack } from '../observe.js';
 
 export interface DatabaseConnection {
-  engine: ContainerEngine;
+  backend: StackBackend;
   info: EngineInfo;
   container: ContainerStatus;
   admin: PostgresAdmin;
@@ -30,8 +30,8 @@ export interface DatabaseConnectorOptions {
   database: NonNullable<DevenvConfig['database']>;
   /** The variable that holds the database URL (database.urlEnv). */
   urlEnv: string;
-  /** Defaults to ctx.engine(). */
-  engine?: ContainerEngine;
+  /** Defaults to ctx.backend(). */
+  backend?: StackBackend;
 }
 
 /** Connects anew on each call (the container may have been recreated); the admin session is kept per container. */
@@ -66,10 +66,9 @@ export function databaseConnector(
   }
 
   return async () => {
-    const { engine, info } = options.engine
-      ? { engine: options.engine, info: (await ctx.engine()).info }
-      : await ctx.engine();
-    const { containers } = await observeStack(engine, target.identity.name);
+    const backend = options.backend ?? (await ctx.backend());
+    const { info } = await ctx.engine();
+    const { containers } = await backend.observe(target.identity.name);
     const container = containers.find((c) => c.facts.service === database.service && c.state === 'running');
     if (!container)
       throw new DevenvError(
@@ -80,13 +79,13 @@ export function databaseConnector(
         },
       );
     if (admin?.containerId !== container.id)
-      admin = { containerId: container.id, admin: postgresAdmin(engine, container.id) };
+      admin = { containerId: container.id, admin: postgresAdmin(backend, container.id) };
     const stackEnv = stackHostEnv(
       target,
       info,
       containers.map((c) => ({ service: c.facts.service, ports: c.ports })),
     );
-    const connection = { engine, info, container, admin: await admin.admin, stackEnv };
+    const connection = { backend, info, container, admin: await admin.admin, stackEnv };
     return { ...connection, urlFor: (name: string) => urlFor(connection, name) };
   };
 }

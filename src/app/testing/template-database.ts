@@ -13,7 +13,7 @@
  * dropped by whichever process looks next.
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerEngine } from '../../contracts/engine.js';
+import type { StackBackend } from '../../contracts/stack-backend.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { DevenvError } from '../../core/errors.js';
 import {
@@ -46,8 +46,8 @@ export interface TemplateDatabaseOptions {
   target: StackTarget;
   /** devenv.yaml `database:`. */
   database: DatabaseSettings;
-  /** Defaults to ctx.engine(). */
-  engine?: ContainerEngine;
+  /** Defaults to ctx.backend(). */
+  backend?: StackBackend;
   /** Where migrate and seed run and inputs are found (default: the compose project's directory). */
   projectDir?: string;
   /** Copies and builds of other hosts, or of reused pids, are dropped after this age (default 24 h). */
@@ -102,7 +102,7 @@ export function createTemplateDatabaseProvider(
     target,
     database,
     urlEnv,
-    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.backend ? { backend: options.backend } : {}),
   });
 
   async function computeKey(): Promise<string> {

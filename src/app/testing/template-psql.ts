@@ -4,7 +4,7 @@
  * remote engine too). Each statement is its own `-c`, so CREATE/DROP DATABASE
  * run outside a transaction block.
  */
-import type { ContainerEngine } from '../../contracts/engine.js';
+import type { StackBackend } from '../../contracts/stack-backend.js';
 
 export interface PostgresCredentials {
   user: string;
@@ -40,8 +40,11 @@ function parseEnv(output: string): Record<string, string> {
 }
 
 /** Reads the superuser's name and password from the container's environment (the official image's contract). */
-export async function postgresAdmin(engine: ContainerEngine, containerId: string): Promise<PostgresAdmin> {
-  const printed = await engine.exec(containerId, ['env']);
+export async function postgresAdmin(
+  backend: Pick<StackBackend, 'exec'>,
+  containerId: string,
+): Promise<PostgresAdmin> {
+  const printed = await backend.exec(containerId, ['env']);
   const env = printed.exitCode === 0 ? parseEnv(printed.output) : {};
   const user = env['POSTGRES_USER'] || 'postgres';
   const credentials: PostgresCredentials = {
@@ -69,7 +72,7 @@ export async function postgresAdmin(engine: ContainerEngine, containerId: string
         'postgres',
         ...statements.flatMap((statement) => ['-c', statement]),
       ];
-      const result = await engine.exec(containerId, command);
+      const result = await backend.exec(containerId, command);
       const lines = result.output.split('\n').filter((line) => line.trim() !== '');
       if (result.exitCode !== 0) {
         const error = lines.find((line) => /\b(ERROR|FATAL):/.test(line)) ?? lines.at(-1) ?? '';

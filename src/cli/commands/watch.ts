@@ -1,6 +1,5 @@
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
 import type { AppContext } from '../../app/context.js';
-import { observeStack } from '../../app/observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from '../../app/stack-target.js';
 import { attachWatch, type WatchAttachment } from '../../app/watch-attachment.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
@@ -58,8 +57,7 @@ function debounceMs(text: string): number {
 async function runningStack(ctx: AppContext, stack: StackOptions): Promise<StackTarget | undefined> {
   try {
     const target = await resolveStackTarget(ctx, stack);
-    const { engine } = await ctx.engine();
-    const observed = await observeStack(engine, target.identity.name);
+    const observed = await (await ctx.backend()).observe(target.identity.name);
     return observed.containers.length > 0 ? target : undefined;
   } catch {
     return undefined;

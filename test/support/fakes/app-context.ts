@@ -13,6 +13,7 @@ import { projectFiles } from '../../../src/adapters/fs/project-files.js';
 import { secretRegistry } from '../../../src/core/secret-registry.js';
 import { memoryStackLock } from './memory-stack-lock.js';
 import type { MemoryEngine } from './memory-engine.js';
+import { ContainerStackBackend } from '../../../src/adapters/container-stack/container-stack-backend.js';
 
 export interface FakeContext {
   ctx: AppContext;
@@ -37,6 +38,7 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
   const controller = new AbortController();
   let port = 45_000;
   let connection: ReturnType<AppContext['engine']> | undefined;
+  let backend: ReturnType<AppContext['backend']> | undefined;
   const ctx: AppContext = {
     cwd,
     env: {},
@@ -49,6 +51,8 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
     }),
     // Connected once, as the CLI's context is: later calls do not ask the engine again.
     engine: () => (connection ??= engine.info().then((info) => ({ engine, info }))),
+    // The same backend as the CLI's, on the in-memory engine.
+    backend: () => (backend ??= ctx.engine().then(({ info }) => new ContainerStackBackend(engine, info))),
     gitBranch: async () => 'main',
     dataCache: {
       has: async () => false,
