@@ -14,11 +14,10 @@ import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
 import type { HostInfo } from '../contracts/host.js';
 import type { StackBackend } from '../contracts/stack-backend.js';
+import type { Clock } from '../contracts/clock.js';
 import type { DevenvEvent, Emit } from './events.js';
 
-export interface Clock {
-  now(): number;
-}
+export type { Clock };
 
 export const systemClock: Clock = { now: () => Date.now() };
 
