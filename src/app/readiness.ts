@@ -1,6 +1,6 @@
 /**
  * Waits until a started service is ready by its readiness check, polling
- * fast (every ~100-150 ms) whatever the template's healthcheck interval:
+ * fast (every 25 ms for the first 2 s, then every 100 ms) whatever the template's healthcheck interval:
  * the engine's health status, the healthcheck test run directly during
  * start-up, or host-side protocol probes on the published port.
  */
@@ -14,6 +14,13 @@ import type { AppContext } from './context.js';
 import type { ServiceProbes } from '../contracts/service-probes.js';
 
 export const POLL_INTERVAL_MS = 100;
+/**
+ * Most services are ready within their first second or two: poll at 25 ms
+ * then (an inspect and a probe cost a few ms on a local engine), so `up` does
+ * not sleep up to 100 ms past the moment a service became ready.
+ */
+export const EARLY_POLL_INTERVAL_MS = 25;
+const EARLY_PHASE_MS = 2000;
 
 /** What readiness needs of the backend: an instance's state, a command in it, its logs. */
 export type ReadinessTarget = Pick<StackBackend, 'inspect' | 'exec' | 'logs'>;
@@ -125,7 +132,8 @@ export async function logTail(backend: ReadinessTarget, containerId: string, lin
 
 export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest): Promise<ContainerStatus> {
   const { backend, service, containerId, check } = request;
-  const deadline = ctx.clock.now() + request.timeoutMs;
+  const begun = ctx.clock.now();
+  const deadline = begun + request.timeoutMs;
   let lastHealth: HealthState | 'probing' | undefined;
   const fail = async (reason: string, extra: string[] = []): Promise<never> => {
     const tail = await logTail(backend, containerId);
@@ -160,7 +168,8 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
       );
     }
     // A steady cadence: a slow probe (an exec'd healthcheck takes ~100 ms) is not followed by a full pause.
-    const pause = Math.max(0, POLL_INTERVAL_MS - (ctx.clock.now() - round));
+    const interval = round - begun < EARLY_PHASE_MS ? EARLY_POLL_INTERVAL_MS : POLL_INTERVAL_MS;
+    const pause = Math.max(0, interval - (ctx.clock.now() - round));
     await sleep(pause, undefined, { signal: request.signal }).catch(() => undefined);
   }
 }
