@@ -160,6 +160,10 @@ async function changeStack(
     version: ctx.version,
   });
 
+  // Observed while images are prepared (we hold the stack's lock: nobody else changes it meanwhile).
+  const backend = await ctx.backend();
+  const observing = backend.observe(identity.name);
+  observing.catch(() => undefined);
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
     forceBuild: (service) => options.forceBuild === true || (options.rebuild ?? []).includes(service),
     labels: imageLabels(labels),
@@ -194,8 +198,7 @@ async function changeStack(
         .map((v) => [v.name, v]),
     ).values(),
   ];
-  const backend = await ctx.backend();
-  const observed = await backend.observe(identity.name);
+  const observed = await observing;
   const steps = reconcile(
     {
       services: [...plans.values()].map((p) => ({
