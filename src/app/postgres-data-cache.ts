@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEngine, ContainerRequest, EngineInfo } from '../contracts/engine.js';
 import { postgresCacheKey, type PostgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
-import { Labels } from '../core/stack/labels.js';
+import { engineLabels, Labels, serviceLabels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 
 export interface CacheSeedRequest {
@@ -40,7 +40,7 @@ async function buildCache(ctx: AppContext, seed: CacheSeedRequest, blob: string)
     const builder: ContainerRequest = {
       ...request,
       name: `${request.name}-cache-build`,
-      labels: { ...request.labels, [Labels.service]: `${seed.service}.cache-build` },
+      labels: { ...request.labels, ...engineLabels(serviceLabels(`${seed.service}.cache-build`)) },
       ports: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
       mounts: request.mounts.map((m) => (m === candidate.mount ? { ...candidate.mount, source: volume } : m)),
       networks: [],

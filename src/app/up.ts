@@ -19,7 +19,7 @@ import { planGraph } from '../core/plan/plan-graph.js';
 import type { StackSpec } from '../contracts/stack-backend.js';
 import { postgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
 import { configHash } from '../core/stack/config-hash.js';
-import { Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
+import { engineLabels, Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { prepareImages } from './images.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from './stack-target.js';
@@ -166,7 +166,7 @@ async function changeStack(
   observing.catch(() => undefined);
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
     forceBuild: (service) => options.forceBuild === true || (options.rebuild ?? []).includes(service),
-    labels: imageLabels(labels),
+    labels: imageLabels(labels.selectors),
   });
   const plans = new Map<string, ServicePlan>();
   for (const name of serviceNames) {
@@ -239,9 +239,9 @@ async function changeStack(
     services: new Map([...plans.values()].map((p) => [p.name, p.plan.request])),
     networks: networks.map((network) => ({
       ...network,
-      labels: { ...labels, [Labels.network]: network.name },
+      labels: engineLabels(labels, { annotations: { [Labels.network]: network.name } }),
     })),
-    volumes: volumes.map((volume) => ({ name: volume.name, labels: volume.labels ?? labels })),
+    volumes: volumes.map((volume) => ({ name: volume.name, labels: volume.labels ?? engineLabels(labels) })),
   };
   const applied = await backend.apply(spec, graph, observed, {
     signal: ctx.signal,

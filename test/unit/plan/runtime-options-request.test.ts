@@ -41,7 +41,7 @@ function plan(spec: ServiceSpec, ...others: ServiceSpec[]) {
     service: spec,
     image: spec.image ?? 'x',
     imageVolumes: [],
-    stackLabels: { 'dev.devenv.stack': 's1' },
+    stackLabels: { selectors: { 'dev.devenv.stack': 's1' }, annotations: {} },
     ports: DEFAULT_PORT_POLICY,
   });
 }
