@@ -8,7 +8,7 @@ import { eventRenderer } from '../event-renderer.js';
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'watch the project and rerun the affected unit and integration tests on every change',
-  usage: 'devenv watch [--run-all] [--debounce 75ms] [--json] [-f FILE]... [--branch B | --stack S]',
+  usage: 'devenv watch [--run-all] [--debounce 30ms] [--json] [-f FILE]... [--branch B | --stack S]',
   options: {
     ...commonOptions,
     'run-all': { type: 'boolean' },
