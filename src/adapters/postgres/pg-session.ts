@@ -5,9 +5,15 @@
  * Rows come back as text (no type parsing); the server's errors become
  * SqlErrors with its message, SQLSTATE and DETAIL/HINT lines; a lost
  * connection (server restart, container stopped) marks the session closed.
+ * Calls of run() wait for each other (one query at a time on a connection;
+ * pg 9 will refuse more), so a run's statements are never interleaved.
+ * An idle session does not keep the process alive (its socket is unref'd
+ * between runs), so a command that forgot to close one still exits.
  */
+import { Socket } from 'node:net';
 import pg from 'pg';
 import type { OpenSqlSession, SqlSession } from '../../contracts/sql-session.js';
+import { serialQueue } from '../../core/serial-queue.js';
 import { SqlError } from '../../core/testdb/sql-error.js';
 
 const asText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -33,7 +39,9 @@ function toSqlError(error: unknown, lost: boolean): SqlError {
 }
 
 export const openPgSession: OpenSqlSession = async (endpoint, options = {}) => {
+  const socket = new Socket();
   const client = new pg.Client({
+    stream: () => socket,
     host: endpoint.host,
     port: endpoint.port,
     user: endpoint.user,
@@ -61,33 +69,46 @@ export const openPgSession: OpenSqlSession = async (endpoint, options = {}) => {
     throw toSqlError(error, true);
   }
   open = true;
+  socket.unref();
+  const queue = serialQueue();
+  async function runNow(statements: readonly string[]): Promise<string[][]> {
+    socket.ref();
+    try {
+      return await runStatements(statements);
+    } finally {
+      socket.unref();
+    }
+  }
+  async function runStatements(statements: readonly string[]): Promise<string[][]> {
+    const rows: string[][] = [];
+    for (const statement of statements) {
+      if (!open)
+        throw new SqlError('The connection to the database server is closed.', {
+          output: '',
+          connectionLost: true,
+        });
+      try {
+        const result = await client.query<string[]>({ text: statement, rowMode: 'array' });
+        for (const row of result.rows) rows.push(row.map((cell) => (cell === null ? '' : String(cell))));
+      } catch (error) {
+        const sqlError = toSqlError(error, !open);
+        if (sqlError.connectionLost) open = false;
+        throw sqlError;
+      }
+    }
+    return rows;
+  }
   const session: SqlSession = {
     get open() {
       return open;
     },
-    async run(statements) {
-      const rows: string[][] = [];
-      for (const statement of statements) {
-        if (!open)
-          throw new SqlError('The connection to the database server is closed.', {
-            output: '',
-            connectionLost: true,
-          });
-        try {
-          const result = await client.query<string[]>({ text: statement, rowMode: 'array' });
-          for (const row of result.rows) rows.push(row.map((cell) => (cell === null ? '' : String(cell))));
-        } catch (error) {
-          const sqlError = toSqlError(error, !open);
-          if (sqlError.connectionLost) open = false;
-          throw sqlError;
-        }
-      }
-      return rows;
-    },
-    async close() {
-      open = false;
-      await client.end().catch(() => undefined);
-    },
+    run: (statements) => queue(() => runNow(statements)),
+    // After the runs already asked for.
+    close: () =>
+      queue(async () => {
+        open = false;
+        await client.end().catch(() => undefined);
+      }),
   };
   return session;
 };

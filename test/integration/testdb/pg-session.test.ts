@@ -4,6 +4,7 @@
  * outside a transaction, the server's errors as SqlErrors with SQLSTATE and
  * its words, a refused login and a terminated session as lost connections.
  */
+import { execa } from 'execa';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgSession } from '../../../src/adapters/postgres/pg-session.js';
@@ -62,6 +63,16 @@ describe('pg session', () => {
     expect(
       await session.run(["SELECT 1, NULL::text, 'a b'", 'SELECT x FROM generate_series(1, 2) AS x']),
     ).toEqual([['1', '', 'a b'], ['1'], ['2']]);
+  });
+
+  it('runs concurrent calls one after the other, each call’s statements together', async () => {
+    const session = await open();
+    const calls = await Promise.all(
+      [1, 2, 3].map((n) => session.run([`SELECT ${n}`, `SELECT pg_sleep(0.01), ${n * 10}`])),
+    );
+    expect(calls).toEqual([1, 2, 3].map((n) => [[`${n}`], ['', `${n * 10}`]]));
+    await session.close();
+    expect(session.open).toBe(false);
   });
 
   it('creates, renames and drops databases (each statement outside a transaction)', async () => {
@@ -131,5 +142,23 @@ describe('pg session', () => {
     expect(error).toMatchObject({ connectionLost: true });
     expect(victim.open).toBe(false);
     await expect(victim.run(['SELECT 1'])).rejects.toMatchObject({ connectionLost: true });
+  });
+
+  it('does not keep the process alive while idle, and does while a statement runs', async () => {
+    const module = new URL('../../../dist/adapters/postgres/pg-session.js', import.meta.url).href;
+    const script = `
+      const { openPgSession } = await import(${JSON.stringify(module)});
+      const session = await openPgSession(${JSON.stringify(endpoint)});
+      const [[slept]] = await session.run(["SELECT 'slept' FROM pg_sleep(0.5)"]);
+      console.log(slept); // then nothing closes the session
+    `;
+    const started = performance.now();
+    const child = await execa(process.execPath, ['--input-type=module', '-e', script], {
+      reject: false,
+      timeout: 20_000,
+    });
+    expect(child.stdout).toBe('slept');
+    expect(child.exitCode).toBe(0);
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
