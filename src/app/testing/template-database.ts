@@ -94,6 +94,10 @@ function abortError(): DevenvError {
   return new DevenvError('INTERRUPTED', 'The test database lease was cancelled.');
 }
 
+function closedError(): DevenvError {
+  return new DevenvError('INTERRUPTED', 'The test databases were closed.');
+}
+
 const HINT = 'Check the stack with `devenv ls` and the database logs with `devenv logs <database service>`.';
 
 function sqlFailure(action: string, error: unknown): DevenvError {
@@ -530,12 +534,12 @@ export function createTemplateDatabaseProvider(
       if (!leased.delete(name)) return; // close() dropped it
       await dropAndWait(name);
     };
-    if (signal.aborted) {
+    if (signal.aborted || closed) {
       // Dropped after this lease ends (the background waits for leases in progress).
       released = true;
       leased.delete(name);
       drops.push({ name });
-      throw abortError();
+      throw closed ? closedError() : abortError();
     }
     return { env: { [urlEnv]: connection.urlFor(name) }, release };
   }
@@ -556,7 +560,7 @@ export function createTemplateDatabaseProvider(
 
     async lease(runId: string, signal: AbortSignal): Promise<TestDatabaseLease> {
       if (signal.aborted) throw abortError();
-      if (closed) throw new DevenvError('INTERRUPTED', 'The test databases were closed.');
+      if (closed) throw closedError();
       leasesInProgress++;
       try {
         for (let attempt = 0; ; attempt++) {
@@ -580,6 +584,8 @@ export function createTemplateDatabaseProvider(
     async close() {
       if (closed) return;
       closed = true;
+      // A lease in progress ends first: what it made is dropped with the rest.
+      await waitForegroundIdle();
       for (const copy of pool.close()) drops.push({ name: copy.name });
       if (spare !== undefined) drops.push({ name: spare });
       spare = undefined;

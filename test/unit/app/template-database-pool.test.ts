@@ -284,6 +284,23 @@ describe('test database pool', () => {
     await expect(provider.lease('after-close', signal)).rejects.toThrow(/closed/);
   });
 
+  it('closed during a lease: the lease fails and its copy is dropped with the rest', async () => {
+    const s = await setup();
+    const provider = s.provider({ poolSize: 2 });
+    await provider.lease('first', signal);
+    await provider.settled();
+    await s.migrate('002.sql', 'ALTER TABLE users ADD email;\n');
+    provider.invalidate();
+    const clone = s.server.hold(/^CREATE DATABASE "devenv_run_\w+_during" TEMPLATE/);
+    const pending = provider.lease('during', signal).catch((e: unknown) => e);
+    await clone.reached;
+    const closing = provider.close();
+    clone.release();
+    expect(await pending).toMatchObject({ code: 'INTERRUPTED', message: 'The test databases were closed.' });
+    await closing;
+    expect([...s.server.databases.keys()].filter((name) => name.startsWith('devenv_run_'))).toEqual([]);
+  });
+
   it('with poolSize 0 makes nothing ahead', async () => {
     const s = await setup();
     const provider = s.provider({ poolSize: 0 });
