@@ -8,7 +8,8 @@
  * Calls of run() wait for each other (one query at a time on a connection;
  * pg 9 will refuse more), so a run's statements are never interleaved.
  * An idle session does not keep the process alive (its socket is unref'd
- * between runs), so a command that forgot to close one still exits.
+ * between runs), so a command that forgot to close one still exits; a run and
+ * close() do (an await on an unref'd socket alone would end the process).
  */
 import { Socket } from 'node:net';
 import pg from 'pg';
@@ -107,6 +108,8 @@ export const openPgSession: OpenSqlSession = async (endpoint, options = {}) => {
     close: () =>
       queue(async () => {
         open = false;
+        // Ending waits for the server's goodbye on the socket: keep the process alive for it.
+        socket.ref();
         await client.end().catch(() => undefined);
       }),
   };

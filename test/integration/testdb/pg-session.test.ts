@@ -161,4 +161,23 @@ describe('pg session', () => {
     expect(child.exitCode).toBe(0);
     expect(performance.now() - started).toBeLessThan(15_000);
   });
+
+  it('keeps the process alive until close() is done', async () => {
+    const module = new URL('../../../dist/adapters/postgres/pg-session.js', import.meta.url).href;
+    // A top-level await on an unref'd socket alone would end the process with 13 before "closed".
+    const script = `
+      const { openPgSession } = await import(${JSON.stringify(module)});
+      const session = await openPgSession(${JSON.stringify(endpoint)});
+      await session.run(['SELECT 1']);
+      await session.close();
+      console.log('closed', session.open);
+    `;
+    const child = await execa(process.execPath, ['--input-type=module', '-e', script], {
+      reject: false,
+      timeout: 20_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('closed false');
+    expect(child.exitCode).toBe(0);
+  });
 });
