@@ -349,9 +349,9 @@ export function createTemplateDatabaseProvider(
         await connection.admin.run([renameDatabase(ready, scratch)]);
         return;
       } catch (error) {
+        if (!isMissingDatabase(error, ready)) drops.push({ name: ready });
         if (error instanceof SqlError && error.connectionLost)
           throw sqlFailure('rename the spare database', error);
-        if (!isMissingDatabase(error, ready)) drops.push({ name: ready });
       }
     }
     await connection.admin.run(createEmptyDatabase(scratch)).catch((error: unknown) => {
