@@ -15,6 +15,7 @@ import type { BuildJournal } from '../contracts/build-journal.js';
 import type { HostInfo } from '../contracts/host.js';
 import type { StackBackend } from '../contracts/stack-backend.js';
 import type { Clock } from '../contracts/clock.js';
+import type { OpenSqlSession } from '../contracts/sql-session.js';
 import type { DevenvEvent, Emit } from './events.js';
 
 export type { Clock };
@@ -66,6 +67,8 @@ export interface AppContext {
   watchProject: WatchProject;
   /** Runs the project's own shell commands (migrate, seed). */
   runCommand: CommandRunner;
+  /** Opens a session to a Postgres server (the test databases' admin connection). */
+  sqlSession: OpenSqlSession;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

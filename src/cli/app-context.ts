@@ -71,6 +71,9 @@ export function createAppContext(options: {
     watchProject: async (watch) =>
       (await import('../adapters/watcher/project-watcher.js')).watchProject(watch),
     runCommand: async (run) => (await import('../adapters/host/project-command.js')).runProjectCommand(run),
+    // pg loads only when a test database is leased.
+    sqlSession: async (endpoint, sessionOptions) =>
+      (await import('../adapters/postgres/pg-session.js')).openPgSession(endpoint, sessionOptions),
     stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
     builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
   };

@@ -72,6 +72,8 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
     testRunners: () => Promise.reject(new Error('no test runner in this fake context: pass one')),
     watchProject: () => Promise.reject(new Error('no project watcher in this fake context')),
     runCommand: () => Promise.reject(new Error('no command runner in this fake context')),
+    // No server to reach from the host: the test databases fall back to psql through the engine's exec.
+    sqlSession: () => Promise.reject(new Error('no Postgres server in this fake context')),
     secrets: secretRegistry(),
     stackLock: memoryStackLock(),
     builds: memoryBuilds,
