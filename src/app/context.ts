@@ -12,6 +12,7 @@ import type { ServiceProbes } from '../contracts/service-probes.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
+import type { BuildContextDigest } from '../contracts/build-context.js';
 import type { HostInfo } from '../contracts/host.js';
 import type { StackBackend } from '../contracts/stack-backend.js';
 import type { Clock } from '../contracts/clock.js';
@@ -55,6 +56,8 @@ export interface AppContext {
   stackLock: StackLock;
   /** Image builds in progress on this machine, so gc and down find what an interrupted one left. */
   builds: BuildJournal;
+  /** A digest of a build context as the engine would receive it (names shared images by content). */
+  buildContextDigest: BuildContextDigest;
   /** Where the project's template and devenv.yaml come from. */
   project: ProjectSource;
   /** Host-side readiness probes (Postgres, Redis, TCP). */

@@ -1,6 +1,8 @@
 /**
  * `devenv down`: remove a stack's containers and networks, and with
- * `volumes` its volumes, all found by the stack label and nothing else.
+ * `volumes` its volumes, all found by the stack label and nothing else; then
+ * the stack's tags on the images it was built or shared (an image itself
+ * only when no other stack uses it: app/image-gc.ts).
  */
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
@@ -39,13 +41,18 @@ async function removeLocked(ctx: AppContext, options: DownOptions): Promise<Down
   );
   // Images and what interrupted builds left are engine-level: the backend runs stacks, the engine keeps images.
   const { engine } = await ctx.engine();
-  // Images devenv built for this stack are tagged per stack: leaving them would pile up tags.
+  // Images built with this stack's label (under a template's `image:` name, or by devenv before
+  // images were shared): leaving them would pile up tags. Unforced: one another stack's container uses stays.
   const images = await engine.listImages({ [Labels.stack]: options.stack });
   for (const image of images) {
-    await engine.removeImage(image.name).catch(() => undefined);
-    ctx.emit({ type: 'image.removed', image: image.name });
+    const removed = await engine.removeImage(image.name).then(
+      () => true,
+      () => false,
+    );
+    if (removed) ctx.emit({ type: 'image.removed', image: image.name });
   }
-  // And what builds for this stack left when they were interrupted (untagged layers, named by their records).
+  // Then this stack's references to shared images, and each such image no other stack references
+  // any more; and what builds for this stack left when they were interrupted (named by their records).
   await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: new Set(), stack: options.stack });
   const result = { stack: options.stack, ...removed, durationMs: ctx.clock.now() - started };
   ctx.emit({ type: 'stack.removed', ...result });

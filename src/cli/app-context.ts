@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { projectFiles } from '../adapters/fs/project-files.js';
 import { socketProbes } from '../adapters/probes/service-probes.js';
 import { packBuildContext } from '../adapters/docker/context-tar.js';
+import { digestBuildContext } from '../adapters/docker/context-digest.js';
 
 export function createAppContext(options: {
   cwd: string;
@@ -76,6 +77,7 @@ export function createAppContext(options: {
       (await import('../adapters/postgres/pg-session.js')).openPgSession(endpoint, sessionOptions),
     stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
     builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
+    buildContextDigest: digestBuildContext,
   };
   return context;
 }

@@ -82,6 +82,10 @@ export class DockerEngine implements ContainerEngine {
     return this.images.removeImage(nameOrId);
   }
 
+  tagImage(source: string, target: string): Promise<boolean> {
+    return this.images.tagImage(source, target);
+  }
+
   inspectImage(ref: string): Promise<ImageInfo | undefined> {
     return this.images.inspectImage(ref);
   }

@@ -1,7 +1,9 @@
 /**
  * devenv's labels are the source of truth: which resources belong to which
  * stack, who owns them, whether a service changed (config hash), and when an
- * ephemeral stack expires. Nothing without `dev.devenv.stack` is ever touched.
+ * ephemeral stack expires. Nothing without `dev.devenv.stack` is ever touched,
+ * except the images devenv builds, which many stacks share: they carry
+ * `dev.devenv.build-inputs` instead (core/plan/build-inputs.ts).
  *
  * Each key is a selector or an annotation, never both. Selectors are what
  * resources are found by: short values valid as Kubernetes label values
@@ -38,6 +40,8 @@ export const Labels = {
   branchSlug: 'dev.devenv.branch-slug',
   ownerSlug: 'dev.devenv.owner-slug',
   serviceSlug: 'dev.devenv.service-slug',
+  /** On images devenv builds for `build:` services (shared by stacks): the hash of the build's inputs. */
+  buildInputs: 'dev.devenv.build-inputs',
 } as const;
 
 /**
@@ -58,6 +62,7 @@ export const DERIVED_SELECTOR_KEYS: ReadonlySet<string> = new Set([
 export const SELECTOR_KEYS: ReadonlySet<string> = new Set([
   Labels.stack,
   Labels.ephemeral,
+  Labels.buildInputs,
   ...DERIVED_SELECTOR_KEYS,
 ]);
 

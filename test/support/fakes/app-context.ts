@@ -10,6 +10,7 @@ import { emitterFor, systemClock } from '../../../src/app/context.js';
 import type { DevenvEvent } from '../../../src/app/events.js';
 import type { BuildJournal } from '../../../src/contracts/build-journal.js';
 import { projectFiles } from '../../../src/adapters/fs/project-files.js';
+import { digestBuildContext } from '../../../src/adapters/docker/context-digest.js';
 import { secretRegistry } from '../../../src/core/secret-registry.js';
 import { memoryStackLock } from './memory-stack-lock.js';
 import type { MemoryEngine } from './memory-engine.js';
@@ -77,6 +78,8 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
     secrets: secretRegistry(),
     stackLock: memoryStackLock(),
     builds: memoryBuilds,
+    // The real digest: the template and build contexts are real temp directories here.
+    buildContextDigest: digestBuildContext,
     signal: controller.signal,
   };
   return {

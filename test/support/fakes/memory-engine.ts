@@ -30,6 +30,8 @@ import { Readable } from 'node:stream';
 interface MemoryContainer {
   id: string;
   request: ContainerRequest;
+  /** The id of the image it was created from (as the engine keeps it, whatever happens to the tag). */
+  imageId?: string;
   state: ContainerStatus['state'];
   health: HealthState;
   exitCode?: number;
@@ -204,13 +206,34 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     },
     async listImages(selector): Promise<ImageSummary[]> {
       alive();
-      return [...images.entries()]
-        .filter(([, info]) => matches(info.labels, selector))
-        .map(([tag, info]) => ({ id: info.id, name: tag, labels: info.labels, tags: [tag] }));
+      const byId = new Map<string, ImageSummary>();
+      for (const [tag, info] of images) {
+        if (!matches(info.labels, selector)) continue;
+        const summary = byId.get(info.id);
+        if (summary) summary.tags.push(tag);
+        else byId.set(info.id, { id: info.id, name: tag, labels: info.labels, tags: [tag] });
+      }
+      return [...byId.values()];
     },
     async removeImage(nameOrId) {
       alive();
-      for (const [tag, info] of images) if (tag === nameOrId || info.id === nameOrId) images.delete(tag);
+      const info = images.get(nameOrId) ?? [...images.values()].find((i) => i.id === nameOrId);
+      if (!info) return;
+      const tags = [...images].filter(([, i]) => i.id === info.id).map(([tag]) => tag);
+      const last = !images.has(nameOrId) || tags.length === 1;
+      // As the engine: the last tag (or the id) of an image a container uses stays, unforced.
+      if (last && [...containers.values()].some((c) => c.imageId === info.id))
+        throw new DevenvError('ENGINE_ERROR', `Conflict: image ${nameOrId} is used by a container.`);
+      for (const tag of images.has(nameOrId) ? [nameOrId] : tags) images.delete(tag);
+      calls.push(`remove image ${nameOrId}`);
+    },
+    async tagImage(source, target) {
+      alive();
+      const info = images.get(source) ?? [...images.values()].find((i) => i.id === source);
+      if (!info) return false;
+      images.set(target, info);
+      calls.push(`tag ${target}`);
+      return true;
     },
 
     async listNetworks(selector) {
@@ -251,9 +274,11 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       if (find(request.name))
         throw new DevenvError('ENGINE_ERROR', `Conflict: the container name "${request.name}" is in use.`);
       const id = nextId('c');
+      const imageId = images.get(request.image)?.id;
       containers.set(id, {
         id,
         request: structuredClone(request),
+        ...(imageId !== undefined ? { imageId } : {}),
         state: 'created',
         health: request.healthcheck && request.healthcheck !== 'disabled' ? 'starting' : 'none',
         ports: [],

@@ -1,0 +1,126 @@
+/**
+ * Images shared across branches, on the memory engine: a second stack with the
+ * same build inputs takes the image without a build, `down` of one of two
+ * stacks leaves it, the last one's `down` removes it, and a changed input
+ * (and only one the build sees) gives a new image.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { down } from '../../../src/app/down.js';
+import type { DevenvEvent } from '../../../src/app/events.js';
+import { up } from '../../../src/app/up.js';
+import { fakeContext } from '../../support/fakes/app-context.js';
+import { memoryEngine, type MemoryEngine } from '../../support/fakes/memory-engine.js';
+import { tempProject, type TempProject } from '../../support/projects.js';
+
+const projects: TempProject[] = [];
+afterEach(async () => {
+  await Promise.all(projects.splice(0).map((p) => p.remove()));
+});
+
+async function project(): Promise<string> {
+  const created = await tempProject(
+    {
+      'compose.yaml': 'name: shop\nservices:\n  app:\n    build: .\n',
+      Dockerfile: 'FROM scratch\nCOPY . /app\n',
+      'server.js': 'console.log(1)\n',
+      '.dockerignore': '*.log\n',
+    },
+    'devenv-shared-',
+  );
+  projects.push(created);
+  return created.dir;
+}
+
+const builds = (engine: MemoryEngine) => engine.calls.filter((c) => c.startsWith('build '));
+const tags = (engine: MemoryEngine) => [...engine.images.keys()].sort();
+const readyEvents = (events: DevenvEvent[]) =>
+  events.flatMap((e) => (e.type === 'image.ready' ? [{ image: e.image, source: e.source }] : []));
+
+describe('images shared across branches (memory engine)', () => {
+  it('a second branch takes the image without a build; down keeps it until the last stack goes', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx, events } = fakeContext(dir, engine);
+
+    const first = await up(ctx, { branch: 'main' });
+    expect(builds(engine)).toEqual([expect.stringMatching(/^build devenv\/shop-app:[0-9a-f]{16}$/)]);
+    const content = builds(engine)[0]!.slice('build '.length);
+    const mainRef = `devenv/${first.target.identity.name}/app:latest`;
+    expect(tags(engine)).toEqual([content, mainRef].sort());
+    expect(engine.containerOf('app')?.request.image).toBe(mainRef);
+
+    engine.calls.length = 0;
+    events.length = 0;
+    const second = await up(ctx, { branch: 'feature/x' });
+    expect(builds(engine)).toEqual([]);
+    expect(events.some((e) => e.type === 'image.building')).toBe(false);
+    expect(readyEvents(events)).toEqual([{ image: content, source: 'local' }]);
+    const featureRef = `devenv/${second.target.identity.name}/app:latest`;
+    expect(tags(engine)).toEqual([content, mainRef, featureRef].sort());
+    expect(engine.images.get(featureRef)?.id).toBe(engine.images.get(content)?.id);
+
+    events.length = 0;
+    await down(ctx, { stack: first.target.identity.name, volumes: true });
+    expect(tags(engine)).toEqual([content, featureRef].sort());
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'info',
+        message: `image ${content} kept: used by ${second.target.identity.name}`,
+      }),
+    );
+
+    await down(ctx, { stack: second.target.identity.name, volumes: true });
+    expect(tags(engine)).toEqual([]);
+  });
+
+  it('builds again when an input changes, not when a file .dockerignore leaves out does', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx } = fakeContext(dir, engine);
+    await up(ctx, { branch: 'a' });
+    engine.calls.length = 0;
+
+    await writeFile(join(dir, 'debug.log'), 'noise\n');
+    await up(ctx, { branch: 'b' });
+    expect(builds(engine)).toEqual([]);
+
+    await writeFile(join(dir, 'server.js'), 'console.log(2)\n');
+    await up(ctx, { branch: 'c' });
+    expect(builds(engine)).toHaveLength(1);
+    // Both versions stay tagged: switching back to a branch with the old files builds nothing.
+    expect(tags(engine).filter((t) => /^devenv\/shop-app:/.test(t))).toHaveLength(2);
+  });
+
+  it('--build rebuilds the shared image, and a stack moves to it', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx } = fakeContext(dir, engine);
+    const first = await up(ctx, { branch: 'a' });
+    const ref = `devenv/${first.target.identity.name}/app:latest`;
+    const before = engine.images.get(ref)?.id;
+    engine.calls.length = 0;
+    await up(ctx, { branch: 'a', forceBuild: true });
+    expect(builds(engine)).toHaveLength(1);
+    expect(engine.images.get(ref)?.id).not.toBe(before);
+    expect(engine.containerOf('app')?.imageId).toBe(engine.images.get(ref)?.id);
+  });
+
+  it('builds when the image goes between finding it and taking it (another stack’s down)', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx } = fakeContext(dir, engine);
+    await up(ctx, { branch: 'a' });
+    engine.calls.length = 0;
+    const inspect = engine.inspectImage.bind(engine);
+    engine.inspectImage = async (ref) => {
+      const found = await inspect(ref);
+      if (found && ref.startsWith('devenv/shop-app:'))
+        for (const tag of [...engine.images.keys()]) engine.images.delete(tag);
+      return found;
+    };
+    await up(ctx, { branch: 'b' });
+    expect(builds(engine)).toHaveLength(1);
+  });
+});
