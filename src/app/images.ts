@@ -11,7 +11,8 @@
  * inputs and shared by every stack with the same inputs (core/plan/build-inputs.ts):
  * a second branch finds it and starts without a build. The stack takes it by
  * adding its own tag (resourceNames.image), which its containers run and
- * which tells `down` and `gc` that this stack uses the image.
+ * which tells `down` and `gc` that this stack uses the image. A stack that
+ * has its image keeps it until a forced build, as compose does.
  */
 import type { ContainerEngine, ImageInfo } from '../contracts/engine.js';
 import type { ComposeProject, ServiceSpec } from '../core/compose/model.js';
@@ -83,9 +84,12 @@ function notListed(ref: string, service: string): DevenvError {
 }
 
 /**
- * A shared image: found by its content tag, or built under it (always with --build or
- * pull_policy build), then tagged with the stack's reference, which the containers run. When
- * the image goes between finding and tagging (the last other stack's `down`), it is built.
+ * A `build:` service without `image:`. As compose does, a stack that has its image keeps it until
+ * `--build` (or pull_policy build, b, develop.watch rebuild) builds again, even when the sources
+ * changed: so only a stack without one pays for hashing the build context. That one takes the
+ * image with the same inputs when there is one (another branch built it) by adding its own tag,
+ * which its containers run; else the image is built under its content tag, then tagged. When the
+ * image goes between finding and tagging it (the last other stack's `down`), it is built.
  */
 async function prepareShared(
   ctx: AppContext,
@@ -97,6 +101,9 @@ async function prepareShared(
   forceBuild: boolean,
   ready: Ready,
 ): Promise<PreparedImage> {
+  const ref = resourceNames.image(stack, service.name);
+  const own = forceBuild ? undefined : await engine.inspectImage(ref);
+  if (own) return ready(ref, own, 'local');
   const hash = buildInputsHash({
     contextDigest: await ctx.buildContextDigest(build.context, build.dockerfile),
     dockerfile: build.dockerfile,
@@ -106,10 +113,9 @@ async function prepareShared(
     ...(service.platform !== undefined ? { platform: service.platform } : {}),
   });
   const tag = contentImageTag(project.name, service.name, hash);
-  const ref = resourceNames.image(stack, service.name);
   if (!forceBuild) {
-    const existing = await engine.inspectImage(tag);
-    if (existing && (await engine.tagImage(existing.id, ref))) return ready(ref, existing, 'local', tag);
+    const shared = await engine.inspectImage(tag);
+    if (shared && (await engine.tagImage(shared.id, ref))) return ready(ref, shared, 'local', tag);
   }
   // One devenv label (see core/plan/build-inputs.ts and imageLabels in app/up.ts).
   const id = await buildRecorded(ctx, engine, stack, service, build, tag, {

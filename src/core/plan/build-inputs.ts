@@ -70,9 +70,14 @@ export function buildInputsHash(inputs: BuildInputs): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, BUILD_INPUTS_HASH_LENGTH);
 }
 
+/** `devenv/<project>-<service>`: the repository of a service's content tags. */
+export function contentImageRepo(project: string, service: string): string {
+  return `${IMAGE_NAMESPACE}/${sanitizeNamePart(project, 40)}-${distinctNamePart(service)}`;
+}
+
 /** `devenv/<project>-<service>:<hash>`: two path components, so never a stack reference. */
 export function contentImageTag(project: string, service: string, hash: string): string {
-  return `${IMAGE_NAMESPACE}/${sanitizeNamePart(project, 40)}-${distinctNamePart(service)}:${hash}`;
+  return `${contentImageRepo(project, service)}:${hash}`;
 }
 
 /** Whether a tag is a content tag devenv gives (contentImageTag). */

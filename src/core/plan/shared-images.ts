@@ -10,7 +10,10 @@
  * - down of stack S: S's references go; an image S referenced that no other
  *   stack references loses its content tags too (the last tag removed
  *   removes the image). One that another stack references stays, named as
- *   kept with those stacks.
+ *   kept with those stacks. Older builds of S's services (content tags in
+ *   the repositories of the images S references, left when a rebuild moved
+ *   S's reference) that no stack references go too, as the dangling images
+ *   of the per-stack tags devenv used before did.
  * - gc: references of stacks that have nothing left on the engine go; an
  *   image no stack references loses its content tags, and an untagged one
  *   (its content tag moved to a rebuild) is removed by id. gc touches only
@@ -63,10 +66,22 @@ function settled(image: SharedImageNode, now: number, graceMs: number): boolean 
   return now - latest >= graceMs;
 }
 
+const repoOf = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
+
+/** down: the content repositories (devenv/<project>-<service>) of the images the stack references. */
+function stackRepos(images: SharedImageNode[], stack: string): Set<string> {
+  const repos = new Set<string>();
+  for (const image of images)
+    if (image.tags.some((tag) => stackImageRef(tag)?.stack === stack))
+      for (const tag of image.tags.filter(isContentImageTag)) repos.add(repoOf(tag));
+  return repos;
+}
+
 export function sharedImageSteps(input: SharedImageInput): SharedImageStep[] {
   const steps: SharedImageStep[] = [];
-  for (const image of input.images) {
-    if (image.labels[Labels.buildInputs] === undefined) continue;
+  const shared = input.images.filter((image) => image.labels[Labels.buildInputs] !== undefined);
+  const repos = input.stack !== undefined ? stackRepos(shared, input.stack) : new Set<string>();
+  for (const image of shared) {
     const references = image.tags.flatMap((tag) => {
       const ref = stackImageRef(tag);
       return ref ? [{ tag, stack: ref.stack }] : [];
@@ -75,11 +90,18 @@ export function sharedImageSteps(input: SharedImageInput): SharedImageStep[] {
     const foreignTags = image.tags.length - references.length - contentTags.length;
     let going: typeof references;
     let reason: string;
+    let releasable = contentTags;
     if (input.stack !== undefined) {
       const stack = input.stack;
       going = references.filter((r) => r.stack === stack);
-      if (going.length === 0) continue; // not an image this stack used
-      reason = `no stack uses it after ${stack}`;
+      const ours = contentTags.filter((tag) => repos.has(repoOf(tag)));
+      const olderBuild = references.length === 0 && ours.length > 0;
+      if (going.length === 0 && !olderBuild) continue; // not an image this stack used
+      // An older build: only this project's tags (another project with the same inputs keeps its own).
+      if (olderBuild) releasable = ours;
+      reason = olderBuild
+        ? `an older build for ${stack} that no stack uses`
+        : `no stack uses it after ${stack}`;
     } else {
       if (!settled(image, input.now, input.graceMs)) continue;
       going = references.filter((r) => !input.liveStacks.has(r.stack));
@@ -98,7 +120,7 @@ export function sharedImageSteps(input: SharedImageInput): SharedImageStep[] {
         ? []
         : image.tags.length === 0 && input.stack === undefined
           ? [image.id]
-          : contentTags;
+          : releasable;
     if (going.length === 0 && release.length === 0) continue;
     steps.push({
       image,

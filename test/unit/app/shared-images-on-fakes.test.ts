@@ -93,6 +93,22 @@ describe('images shared across branches (memory engine)', () => {
     expect(tags(engine).filter((t) => /^devenv\/shop-app:/.test(t))).toHaveLength(2);
   });
 
+  it('a stack keeps its image when its sources change, as compose does, until --build', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx, events } = fakeContext(dir, engine);
+    const first = await up(ctx, { branch: 'a' });
+    const ref = `devenv/${first.target.identity.name}/app:latest`;
+    await writeFile(join(dir, 'server.js'), 'console.log(2)\n');
+    engine.calls.length = 0;
+    events.length = 0;
+    await up(ctx, { branch: 'a' });
+    expect(builds(engine)).toEqual([]);
+    expect(readyEvents(events)).toEqual([{ image: ref, source: 'local' }]);
+    await up(ctx, { branch: 'a', forceBuild: true });
+    expect(builds(engine)).toHaveLength(1);
+  });
+
   it('--build rebuilds the shared image, and a stack moves to it', async () => {
     const dir = await project();
     const engine = memoryEngine();
@@ -105,6 +121,13 @@ describe('images shared across branches (memory engine)', () => {
     expect(builds(engine)).toHaveLength(1);
     expect(engine.images.get(ref)?.id).not.toBe(before);
     expect(engine.containerOf('app')?.imageId).toBe(engine.images.get(ref)?.id);
+    // A rebuild after a change (b, develop.watch) leaves the older build tagged by its inputs...
+    await writeFile(join(dir, 'server.js'), 'console.log(3)\n');
+    await up(ctx, { branch: 'a', rebuild: ['app'] });
+    expect(tags(engine).filter((t) => t.startsWith('devenv/shop-app:'))).toHaveLength(2);
+    // ...and down takes it too: no stack uses it.
+    await down(ctx, { stack: first.target.identity.name, volumes: true });
+    expect(tags(engine)).toEqual([]);
   });
 
   it('builds when the image goes between finding it and taking it (another stack’s down)', async () => {

@@ -64,6 +64,26 @@ describe('sharedImageSteps: down', () => {
     ).toEqual([]);
   });
 
+  it("older builds of the stack's services no stack references go; another project's tag on the same image stays", () => {
+    const current = image([content, ref('a')], { id: `sha256:${'3'.repeat(64)}` });
+    const older = image([`devenv/shop-app:${'f'.repeat(16)}`, `devenv/other-app:${'f'.repeat(16)}`]);
+    expect(sharedImageSteps({ images: [current, older], ...down('a') })).toEqual([
+      expect.objectContaining({ image: current, release: [content] }),
+      expect.objectContaining({
+        image: older,
+        references: [],
+        release: [`devenv/shop-app:${'f'.repeat(16)}`],
+      }),
+    ]);
+    // One another stack references is that stack's, older or not; without a current image of the
+    // stack in that repository, nothing says the older one was the stack's.
+    const otherStacks = image([`devenv/shop-app:${'e'.repeat(16)}`, ref('b')], {
+      id: `sha256:${'4'.repeat(64)}`,
+    });
+    expect(sharedImageSteps({ images: [current, otherStacks], ...down('a') })).toHaveLength(1);
+    expect(sharedImageSteps({ images: [older], ...down('a') })).toEqual([]);
+  });
+
   it('an image whose content tag moved (a forced rebuild): the reference alone, its last tag', () => {
     expect(sharedImageSteps({ images: [image([ref('a')])], ...down('a') })).toEqual([
       expect.objectContaining({ references: [{ tag: ref('a'), stack: 'a' }], release: [], keptFor: [] }),
