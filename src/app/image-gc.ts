@@ -73,9 +73,16 @@ export async function removeImageLeftovers(
   if (options.dryRun) {
     for (const verdict of verdicts)
       ctx.emit({ type: 'info', message: `would remove image ${shown(verdict.image)}: ${verdict.reason}` });
-    for (const step of shared)
+    for (const step of shared) {
       if (step.keptFor.length === 0)
         ctx.emit({ type: 'info', message: `would remove image ${sharedName(step)}: ${step.reason}` });
+      else
+        for (const ref of step.references)
+          ctx.emit({
+            type: 'info',
+            message: `would remove tag ${ref.tag}: ${ref.stack} has nothing left (the image stays for ${step.keptFor.join(', ')})`,
+          });
+    }
     return verdicts;
   }
 

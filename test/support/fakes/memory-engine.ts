@@ -95,6 +95,8 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
   let ids = 0;
   let nextPort = 40_000;
   const images = new Map<string, ImageInfo>();
+  /** When each image this engine built was created (ISO), by id. */
+  const built = new Map<string, string>();
   const registry = new Map<string, ImageInfo>();
   const networks = new Map<string, ResourceSummary>();
   const volumes = new Map<string, ResourceSummary>();
@@ -200,9 +202,10 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       alive();
       calls.push(`build ${request.tag}`);
       onProgress({ status: 'Step 1/1' });
-      const built = imageInfo({ labels: { ...request.labels } });
-      images.set(request.tag, built);
-      return built.id;
+      const image = imageInfo({ labels: { ...request.labels } });
+      images.set(request.tag, image);
+      built.set(image.id, new Date().toISOString());
+      return image.id;
     },
     async listImages(selector): Promise<ImageSummary[]> {
       alive();
@@ -211,7 +214,14 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
         if (!matches(info.labels, selector)) continue;
         const summary = byId.get(info.id);
         if (summary) summary.tags.push(tag);
-        else byId.set(info.id, { id: info.id, name: tag, labels: info.labels, tags: [tag] });
+        else
+          byId.set(info.id, {
+            id: info.id,
+            name: tag,
+            labels: info.labels,
+            tags: [tag],
+            ...(built.has(info.id) ? { createdAt: built.get(info.id)! } : {}),
+          });
       }
       return [...byId.values()];
     },

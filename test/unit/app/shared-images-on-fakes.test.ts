@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { down } from '../../../src/app/down.js';
+import { gc } from '../../../src/app/gc.js';
 import type { DevenvEvent } from '../../../src/app/events.js';
 import { up } from '../../../src/app/up.js';
 import { fakeContext } from '../../support/fakes/app-context.js';
@@ -127,6 +128,46 @@ describe('images shared across branches (memory engine)', () => {
     expect(tags(engine).filter((t) => t.startsWith('devenv/shop-app:'))).toHaveLength(2);
     // ...and down takes it too: no stack uses it.
     await down(ctx, { stack: first.target.identity.name, volumes: true });
+    expect(tags(engine)).toEqual([]);
+  });
+
+  it('gc: a stack with nothing left loses its tag; the image goes when no stack is left, after the grace period', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx, events } = fakeContext(dir, engine);
+    const a = (await up(ctx, { branch: 'a' })).target.identity.name;
+    const b = (await up(ctx, { branch: 'b' })).target.identity.name;
+    const content = tags(engine).find((t) => t.startsWith('devenv/shop-app:'))!;
+    const removeByHand = async (stack: string) => {
+      // As `docker rm -f` and `docker network rm` would: nothing of the stack is left, its tag is.
+      for (const c of await engine.listContainers({ 'dev.devenv.stack': stack }))
+        await engine.removeContainer(c.id, { force: true, volumes: true });
+      for (const n of await engine.listNetworks({ 'dev.devenv.stack': stack }))
+        await engine.removeNetwork(n.id);
+    };
+    await removeByHand(a);
+
+    // Within the grace period: nothing (an `up` elsewhere may have just tagged it).
+    await gc(ctx, { dryRun: false });
+    expect(tags(engine)).toContain(`devenv/${a}/app:latest`);
+
+    const later = { ...ctx, clock: { now: () => Date.now() + 3_600_000 } };
+    events.length = 0;
+    await gc(later, { dryRun: true });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'info',
+        message: expect.stringMatching(
+          /^would remove tag devenv\/.*: .* has nothing left \(the image stays for /,
+        ),
+      }),
+    );
+    expect(tags(engine)).toContain(`devenv/${a}/app:latest`);
+    await gc(later, { dryRun: false });
+    expect(tags(engine)).toEqual([content, `devenv/${b}/app:latest`].sort());
+
+    await removeByHand(b);
+    await gc(later, { dryRun: false });
     expect(tags(engine)).toEqual([]);
   });
 
