@@ -2,7 +2,7 @@
  * Images shared across branches, on the real engine through the CLI: a second
  * branch with the same build inputs starts without a build (no image.building
  * event, the same image), `down -v` of one of the two stacks leaves the image
- * to the other, and the last one's `down` removes it.
+ * to the other, the last one's `down` removes it, and `--build` still builds.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,8 @@ interface JsonEvent {
   message?: string;
 }
 
-async function upJson(branch: string): Promise<JsonEvent[]> {
-  const result = await devenv(project.dir, ['up', '-d', '--json', '--branch', branch]);
+async function upJson(branch: string, flags: string[] = []): Promise<JsonEvent[]> {
+  const result = await devenv(project.dir, ['up', '-d', '--json', '--branch', branch, ...flags]);
   expect(result.exitCode, result.stdout + result.stderr).toBe(0);
   return result.stdout
     .split('\n')
@@ -120,5 +120,15 @@ describe('images shared across branches', () => {
     expect(down.exitCode, down.stderr).toBe(0);
     expect(down.stdout).toMatch(new RegExp(`^image +${content.replace(/[.]/g, '\\.')} removed$`, 'm'));
     expect(await tagsOf(imageId)).toBeUndefined();
+  });
+
+  it('`--build` builds even when another branch has the image', async () => {
+    await upJson(`${prefix}-again`);
+    const forced = await upJson(`${prefix}-forced`, ['--build']);
+    expect(forced.some((e) => e.type === 'image.building')).toBe(true);
+    expect(forced.find((e) => e.type === 'image.ready' && e.service === 'app')).toMatchObject({
+      source: 'built',
+      image: content,
+    });
   });
 });
