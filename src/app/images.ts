@@ -89,7 +89,7 @@ function notListed(ref: string, service: string): DevenvError {
  * changed: so only a stack without one pays for hashing the build context. That one takes the
  * image with the same inputs when there is one (another branch built it) by adding its own tag,
  * which its containers run; else the image is built under its content tag, then tagged. When the
- * image goes between finding and tagging it (the last other stack's `down`), it is built.
+ * image goes between finding (or building) and tagging it (another stack's `down`), it is built.
  */
 async function prepareShared(
   ctx: AppContext,
@@ -118,11 +118,15 @@ async function prepareShared(
     if (shared && (await engine.tagImage(shared.id, ref))) return ready(ref, shared, 'local', tag);
   }
   // One devenv label (see core/plan/build-inputs.ts and imageLabels in app/up.ts).
-  const id = await buildRecorded(ctx, engine, stack, service, build, tag, {
-    ...build.labels,
-    [Labels.buildInputs]: hash,
-  });
-  if (!(await engine.tagImage(id, ref))) throw notListed(tag, service.name);
+  const labels = { ...build.labels, [Labels.buildInputs]: hash };
+  // Until tagged with the stack's reference the new image is one no stack uses: another stack's
+  // `down` may remove it in between. Built again then (from the layer cache), once.
+  let tagged = false;
+  for (let attempt = 0; attempt < 2 && !tagged; attempt++) {
+    const id = await buildRecorded(ctx, engine, stack, service, build, tag, labels);
+    tagged = await engine.tagImage(id, ref);
+  }
+  if (!tagged) throw notListed(tag, service.name);
   const info = await engine.inspectImage(ref);
   if (!info) throw notListed(ref, service.name);
   return ready(ref, info, 'built', tag);

@@ -171,6 +171,24 @@ describe('images shared across branches (memory engine)', () => {
     expect(tags(engine)).toEqual([]);
   });
 
+  it('builds once more when the new image goes before the stack tags it (another stack’s down)', async () => {
+    const dir = await project();
+    const engine = memoryEngine();
+    const { ctx } = fakeContext(dir, engine);
+    const tag = engine.tagImage.bind(engine);
+    let lost = 0;
+    engine.tagImage = async (source, target) => {
+      if (lost++ === 0) {
+        for (const t of [...engine.images.keys()]) engine.images.delete(t);
+        return false;
+      }
+      return tag(source, target);
+    };
+    await up(ctx, { branch: 'a' });
+    expect(builds(engine)).toHaveLength(2);
+    expect(engine.containerOf('app')?.request.image).toMatch(/^devenv\/.*\/app:latest$/);
+  });
+
   it('builds when the image goes between finding it and taking it (another stack’s down)', async () => {
     const dir = await project();
     const engine = memoryEngine();
