@@ -27,7 +27,8 @@ export interface PlanEdge {
   required: boolean;
 }
 
-export type PlanNode = PlanStep & { id: string; dependsOn: PlanEdge[] };
+/** A step with its node key (unique in the plan; a step's own `id` is a network's engine id) and edges. */
+export type PlanNode = PlanStep & { key: string; dependsOn: PlanEdge[] };
 
 export interface ServiceDependencies {
   /** depends_on of the template: dependency -> condition and required. */
@@ -36,7 +37,7 @@ export interface ServiceDependencies {
   joins?: readonly string[];
 }
 
-/** The node id of a step: unique within one plan. */
+/** The node key of a step: unique within one plan. */
 export function nodeId(step: PlanStep): string {
   switch (step.action) {
     case 'CreateNetwork':
@@ -84,9 +85,9 @@ export function planGraph(
     const id = ids[index]!;
     if (step.action === 'RemoveNetwork') {
       const after = step.duplicate === true ? removedContainers : [...serviceNodes.values()];
-      return { ...step, id, dependsOn: after.map(done) };
+      return { ...step, key: id, dependsOn: after.map(done) };
     }
-    if (!isServiceStep(step) || !('service' in step)) return { ...step, id, dependsOn: [] };
+    if (!isServiceStep(step) || !('service' in step)) return { ...step, key: id, dependsOn: [] };
     const edges: PlanEdge[] = prerequisites.map(done);
     const own = services[step.service];
     for (const [dependency, spec] of Object.entries(own?.dependsOn ?? {})) {
@@ -103,7 +104,7 @@ export function planGraph(
       if (node !== undefined && !edges.some((edge) => edge.node === node))
         edges.push({ node, condition: 'started', required: true });
     }
-    return { ...step, id, dependsOn: edges };
+    return { ...step, key: id, dependsOn: edges };
   });
 }
 
@@ -114,7 +115,7 @@ export function graphText(nodes: readonly PlanNode[]): string[] {
       (edge) => `${edge.node}${edge.condition === 'started' ? '(started)' : ''}${edge.required ? '' : '?'}`,
     );
     return edges.length === 0
-      ? `${node.id} ${node.action}`
-      : `${node.id} ${node.action} <- ${edges.join(', ')}`;
+      ? `${node.key} ${node.action}`
+      : `${node.key} ${node.action} <- ${edges.join(', ')}`;
   });
 }

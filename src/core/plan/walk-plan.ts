@@ -70,11 +70,11 @@ export async function walkPlan<T>(
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const gates = new Map(nodes.map((node) => [node.id, gate()]));
-  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const gates = new Map(nodes.map((node) => [node.key, gate()]));
+  const byId = new Map(nodes.map((node) => [node.key, node]));
 
   const runOne = async (node: PlanNode): Promise<T> => {
-    const own = gates.get(node.id)!;
+    const own = gates.get(node.key)!;
     try {
       await Promise.all(
         node.dependsOn.map(async (edge) => {
@@ -105,7 +105,7 @@ export async function walkPlan<T>(
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) throw failures.find((error) => !isConsequence(error)) ?? failures[0];
     return new Map(
-      nodes.map((node, index) => [node.id, (settled[index] as PromiseFulfilledResult<T>).value]),
+      nodes.map((node, index) => [node.key, (settled[index] as PromiseFulfilledResult<T>).value]),
     );
   } finally {
     signal?.removeEventListener('abort', onOuterAbort);

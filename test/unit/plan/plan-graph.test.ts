@@ -43,6 +43,11 @@ describe('planGraph', () => {
     ]);
   });
 
+  it("keeps a removed network's engine id apart from the node key (the executor removes by that id)", () => {
+    const node = planGraph(steps, dependencies).find((n) => n.action === 'RemoveNetwork' && n.duplicate);
+    expect(node).toMatchObject({ key: 'network:s_default@n2', id: 'n2' });
+  });
+
   it('marks optional dependencies (required: false) and ignores services not in the plan', () => {
     const nodes = planGraph([{ action: 'CreateService', service: 'web', reason: 'not found' }], {
       web: { dependsOn: { gone: { condition: 'service_started', required: false } } },
@@ -65,10 +70,10 @@ describe('walkPlan', () => {
   it('runs each node after its edges hold', async () => {
     const log: string[] = [];
     const results = await walkPlan(nodes, async (node) => {
-      log.push(`begin ${node.id}`);
+      log.push(`begin ${node.key}`);
       await new Promise((resolve) => setTimeout(resolve, 1));
-      log.push(`end ${node.id}`);
-      return node.id;
+      log.push(`end ${node.key}`);
+      return node.key;
     });
     expect(results.get('service:web')).toBe('service:web');
     const at = (entry: string) => log.indexOf(entry);
@@ -91,12 +96,12 @@ describe('walkPlan', () => {
     let webBegan!: () => void;
     const began = new Promise<void>((resolve) => (webBegan = resolve));
     await walkPlan(graph, async (node, progress) => {
-      log.push(`begin ${node.id.slice(8)}`);
-      if (node.id === 'service:db') {
+      log.push(`begin ${node.key.slice(8)}`);
+      if (node.key === 'service:db') {
         progress.started();
         await began; // db is "ready" only once web has begun
       } else webBegan();
-      log.push(`end ${node.id.slice(8)}`);
+      log.push(`end ${node.key.slice(8)}`);
     });
     expect(log).toEqual(['begin db', 'begin web', 'end web', 'end db']);
   });
@@ -119,14 +124,14 @@ describe('walkPlan', () => {
     );
     const settled: unknown[] = [];
     await walkPlan(graph, async (node, progress) => {
-      ran.push(node.id);
-      if (node.id === 'service:db') {
+      ran.push(node.key);
+      if (node.key === 'service:db') {
         await new Promise((resolve) => setTimeout(resolve, 5));
         throw cause;
       }
-      if (node.id === 'service:slow') {
+      if (node.key === 'service:slow') {
         await new Promise<void>((resolve) => progress.signal.addEventListener('abort', () => resolve()));
-        aborted.push(node.id);
+        aborted.push(node.key);
       }
     }).catch((error: unknown) => settled.push(error));
     expect(settled).toEqual([cause]);
