@@ -107,7 +107,7 @@ export async function runServices(
       const containerId = await engine.createContainer(request);
       ctx.emit({ type: 'container.created', service: name, container: request.name });
       if (servicePlan.dataCache && attempt === 1) {
-        const outcome = await seedPostgresData(ctx, {
+        await seedPostgresData(ctx, {
           engine,
           info,
           service: name,
@@ -117,12 +117,6 @@ export async function runServices(
           containerId,
           timeoutMs: options.timeoutMs ?? 120_000,
         });
-        if (outcome !== 'skipped') {
-          ctx.emit({
-            type: 'info',
-            message: `${name}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)`,
-          });
-        }
       }
       try {
         await engine.startContainer(containerId);

@@ -211,7 +211,12 @@ async function changeStack(
     );
     for (const servicePlan of plans.values()) {
       const templateImage = project.services[servicePlan.name]?.image ?? servicePlan.plan.request.image;
-      const candidate = postgresCacheCandidate(servicePlan.plan.request, templateImage, newVolumes);
+      const candidate = postgresCacheCandidate(
+        servicePlan.plan.request,
+        templateImage,
+        newVolumes,
+        images.get(servicePlan.name)?.info.env,
+      );
       if (candidate) servicePlan.dataCache = candidate;
     }
   }

@@ -288,6 +288,12 @@ export interface ContainerEngine {
   listImages(selector: LabelSelector, options?: { all?: boolean }): Promise<ImageSummary[]>;
   /** Removes an image tag or id; missing images are not an error. */
   removeImage(nameOrId: string): Promise<void>;
+  /**
+   * An image whose one layer is this tar (owners, modes and paths kept), tagged `ref`
+   * (moved from an image that had it), with `labels`; returns its id. It has no command:
+   * it only holds files (see fillVolumeFromImage).
+   */
+  importImage(tar: NodeJS.ReadableStream, ref: string, labels: Record<string, string>): Promise<string>;
 
   listNetworks(selector: LabelSelector): Promise<ResourceSummary[]>;
   createNetwork(
@@ -300,6 +306,18 @@ export interface ContainerEngine {
   listVolumes(selector: LabelSelector): Promise<ResourceSummary[]>;
   createVolume(name: string, labels: Record<string, string>, options?: { driver?: string }): Promise<string>;
   removeVolume(name: string): Promise<void>;
+  /**
+   * Copies directory `path` of `image` into `volume` when the volume is empty (owners and
+   * modes kept), by the engine itself: no data passes through this client. A volume with
+   * content is left as it is. Whatever the engine creates for it meanwhile carries `labels`
+   * and is gone when this returns.
+   */
+  fillVolumeFromImage(
+    volume: string,
+    image: string,
+    path: string,
+    labels: Record<string, string>,
+  ): Promise<void>;
 
   /** All containers (running or not) whose labels match. */
   listContainers(selector: LabelSelector): Promise<ContainerStatus[]>;

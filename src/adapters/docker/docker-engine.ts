@@ -82,6 +82,10 @@ export class DockerEngine implements ContainerEngine {
     return this.images.removeImage(nameOrId);
   }
 
+  importImage(tar: NodeJS.ReadableStream, ref: string, labels: Record<string, string>): Promise<string> {
+    return this.images.importImage(tar, ref, labels);
+  }
+
   inspectImage(ref: string): Promise<ImageInfo | undefined> {
     return this.images.inspectImage(ref);
   }
@@ -134,6 +138,15 @@ export class DockerEngine implements ContainerEngine {
 
   removeVolume(name: string): Promise<void> {
     return this.volumes.removeVolume(name);
+  }
+
+  fillVolumeFromImage(
+    volume: string,
+    image: string,
+    path: string,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    return this.volumes.fillVolumeFromImage(volume, image, path, labels);
   }
 
   // ---- containers ----

@@ -122,6 +122,8 @@ export function imageLeftovers(input: LeftoverInput): ImageVerdict[] {
     const liveBuilds = input.builds.filter((b) => !b.over);
     for (const image of images) {
       if (image.labels[Labels.stack] !== undefined || !untagged(image) || !settled(image)) continue;
+      // Data-directory caches have their own rule (core/plan/data-cache-leftovers.ts).
+      if (image.labels[Labels.dataCache] !== undefined) continue;
       if (!Object.keys(image.labels).some((key) => key.startsWith(LABEL_PREFIX))) continue;
       // A build running now passes through such images (label steps): leave what may be its own.
       if (liveBuilds.some((b) => notBefore(image.createdAt, b.startedAt))) continue;

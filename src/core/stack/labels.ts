@@ -25,6 +25,9 @@ export const Labels = {
   ownerHost: 'dev.devenv.owner-host',
   version: 'dev.devenv.version',
   stopTimeout: 'dev.devenv.stop-timeout',
+  /** A data-directory cache (never a stack's): its kind ("postgres") and the image it was made with. */
+  dataCache: 'dev.devenv.data-cache',
+  dataCacheSource: 'dev.devenv.data-cache-source',
 } as const;
 
 export interface StackLifetime {
@@ -80,6 +83,14 @@ export function stackLabels(input: StackLabelInput): Record<string, string> {
   }
   for (const [key, value] of Object.entries(labels)) labels[key] = boundedLabelValue(value);
   return labels;
+}
+
+/**
+ * Labels of a cached data directory: devenv's, but no stack's, so `down --volumes`
+ * leaves it and `gc` finds it (app/data-cache-gc.ts).
+ */
+export function dataCacheLabels(kind: 'postgres', sourceImageId: string): Record<string, string> {
+  return { [Labels.dataCache]: kind, [Labels.dataCacheSource]: sourceImageId };
 }
 
 /** Label selector for everything of one stack. */

@@ -208,6 +208,15 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
         .filter(([, info]) => matches(info.labels, selector))
         .map(([tag, info]) => ({ id: info.id, name: tag, labels: info.labels, tags: [tag] }));
     },
+    async importImage(tar, ref, labels) {
+      alive();
+      // Consumed as the engine would; the content is not kept.
+      for await (const _chunk of tar as AsyncIterable<unknown>) void _chunk;
+      const imported = imageInfo({ labels: { ...labels }, cmd: [] });
+      images.set(ref, imported);
+      calls.push(`import ${ref}`);
+      return imported.id;
+    },
     async removeImage(nameOrId) {
       alive();
       for (const [tag, info] of images) if (tag === nameOrId || info.id === nameOrId) images.delete(tag);
@@ -240,6 +249,12 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     async removeVolume(name) {
       alive();
       volumes.delete(name);
+    },
+    async fillVolumeFromImage(volume, image) {
+      alive();
+      if (!volumes.has(volume)) throw new DevenvError('ENGINE_ERROR', `No such volume: ${volume}`);
+      if (!images.has(image)) throw new DevenvError('ENGINE_ERROR', `No such image: ${image}`);
+      calls.push(`fill ${volume} from ${image}`);
     },
 
     async listContainers(selector) {
