@@ -102,7 +102,8 @@ async function runHelper(image, cmd, mounts, entrypoint) {
   });
   await helper.start();
   const result = await helper.wait();
-  await helper.remove({ force: true });
+  // v: the image's own VOLUME gave the helper an anonymous volume.
+  await helper.remove({ force: true, v: true });
   if (result.StatusCode !== 0) throw new Error(`helper ${cmd.join(' ')} exited ${result.StatusCode}`);
 }
 
@@ -178,7 +179,7 @@ const methods = {
       docker.createContainer({ name: name('filler'), Image: cache.image, Labels: LABELS, Cmd: ['/none'] }),
     ]);
     await container.putArchive(await filler.getArchive({ path: '/data' }), { path: '/srv' });
-    await filler.remove({ force: true });
+    await filler.remove({ force: true, v: true });
     return { container, restore: (performance.now() - t0) / 1000 };
   },
   async 'cp-helper'(cache) {
@@ -222,7 +223,7 @@ const methods = {
       Cmd: ['/none'],
       HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: '/data' }], NetworkMode: 'none' },
     });
-    await filler.remove({ force: true });
+    await filler.remove({ force: true, v: true });
     const container = await postgresContainer({ volume });
     return { container, restore: (performance.now() - t0) / 1000 };
   },
