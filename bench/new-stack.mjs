@@ -23,7 +23,7 @@ import { execa } from 'execa';
 import Docker from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresProbe } from '../dist/adapters/probes/postgres-probe.js';
@@ -75,9 +75,21 @@ services:
       - "6379:6379"
 `;
 
+/**
+ * docker-compose gets the same file with each published port's host side left to the engine
+ * ("5432:5432" -> "5432"): this machine is shared, and another stack holding 5432 would fail the
+ * run. devenv reads the file as written (it picks free host ports itself).
+ */
+const COMPOSE_COPY = 'for-docker-compose.yml';
+function withComposeCopy(dir, file, text) {
+  writeFileSync(join(dir, file), text);
+  writeFileSync(join(dir, COMPOSE_COPY), text.replace(/(["'])\d+:(\d+)\1/g, '$1$2$1'));
+  return dir;
+}
+
 function articleProject() {
   const dir = mkdtempSync(join(tmpdir(), 'devenv-bench-article-'));
-  writeFileSync(join(dir, 'docker-compose.yml'), ARTICLE_COMPOSE);
+  withComposeCopy(dir, 'docker-compose.yml', ARTICLE_COMPOSE);
   writeFileSync(
     join(dir, 'Dockerfile'),
     'FROM devenv-test/node:20\nWORKDIR /app\nCOPY . .\nEXPOSE 8080\nCMD ["node", "server.js"]\n',
@@ -132,7 +144,12 @@ const scenarios = [
   },
   {
     name: 'postgres + redis without volumes',
-    dir: () => `${root}bench`,
+    dir: () =>
+      withComposeCopy(
+        mkdtempSync(join(tmpdir(), 'devenv-bench-pgredis-')),
+        'postgres-redis.compose.yaml',
+        readFileSync(join(root, 'bench/postgres-redis.compose.yaml'), 'utf8'),
+      ),
     file: 'postgres-redis.compose.yaml',
     services: ['postgres', 'redis'],
   },
@@ -156,12 +173,12 @@ const tools = {
   },
   compose: {
     async up(s, dir, id) {
-      await run('docker-compose', ['-p', id, '-f', s.file, 'up', '-d'], dir);
+      await run('docker-compose', ['-p', id, '-f', COMPOSE_COPY, 'up', '-d'], dir);
       await composeReady(id, s.services);
     },
     // --rmi local: the image compose built under this project's name goes too (layers are shared).
     cleanup: (s, dir, id) =>
-      run('docker-compose', ['-p', id, '-f', s.file, 'down', '-v', '--rmi', 'local'], dir),
+      run('docker-compose', ['-p', id, '-f', COMPOSE_COPY, 'down', '-v', '--rmi', 'local'], dir),
   },
 };
 
@@ -201,7 +218,7 @@ async function main() {
         }
       }
     } finally {
-      if (dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
     const row = {
       scenario: scenario.name,

@@ -157,6 +157,12 @@ describe('PGDATA on the volume devenv makes for the image VOLUME', () => {
     expect(down.exitCode, down.stderr).toBe(0);
     expect((await stackResources(second.stack)).volumes).toEqual([]);
     expect(await docker.getImage(first.cache[0]!.cache!).inspect()).toBeDefined();
+    // gc finds it (a dry run: other runs' caches on this engine are not this test's to remove).
+    const gc = await devenv(dir, ['gc', '--dry-run', '--data-cache'], { DEVENV_CACHE_DIR: cacheDir });
+    expect(gc.exitCode, gc.stderr).toBe(0);
+    expect(gc.stdout).toContain(
+      `would remove data cache ${first.cache[0]!.cache!}: every data cache is dropped`,
+    );
   });
 
   it('a named volume at the same place starts from the same cache', async () => {
