@@ -331,6 +331,8 @@ export interface ContainerEngine {
   /** Streams log lines until the container stops (follow) or the signal aborts; resolves when done. */
   logs(id: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Whether `path` exists in the container (running or not; volumes included); cheap, nothing is copied. */
+  pathExists(id: string, path: string): Promise<boolean>;
   /** A tar stream of `path` in the container (running or not; volumes included). */
   copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream>;
   /** Extracts a tar stream into directory `dir` of the container, keeping owners and modes. */

@@ -100,6 +100,17 @@ export function describeEngineContract(name: string, make: () => Promise<EngineC
       expect(await engine.listVolumes(labels())).toEqual([]);
     });
 
+    it('says whether a path exists in a created container', async () => {
+      const { engine } = subject;
+      const id = await engine.createContainer({
+        ...subject.request(`${subject.prefix}-paths`, labels()),
+        files: [{ path: '/etc/devenv-contract/hello.txt', content: 'hello', mode: 0o644 }],
+      });
+      expect(await engine.pathExists(id, '/etc/devenv-contract/hello.txt')).toBe(true);
+      expect(await engine.pathExists(id, '/etc/devenv-contract')).toBe(true);
+      expect(await engine.pathExists(id, '/etc/devenv-contract/missing.txt')).toBe(false);
+    });
+
     it('imports an image from a tar with labels, fills a volume from it, and leaves no container', async () => {
       const { engine } = subject;
       const ref = `${subject.prefix}-import:1`;

@@ -179,6 +179,10 @@ export class DockerEngine implements ContainerEngine {
     return this.containers.inspectContainer(id);
   }
 
+  pathExists(id: string, path: string): Promise<boolean> {
+    return this.containers.pathExists(id, path);
+  }
+
   copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream> {
     return this.containers.copyFromContainer(id, path);
   }

@@ -106,13 +106,14 @@ async function up(
     ...(stack ? ['--stack', stack] : []),
   ];
   const result = await devenv(dir, args, { DEVENV_CACHE_DIR: cacheDir, ...env });
-  expect(result.exitCode, result.stdout + result.stderr).toBe(0);
   const events = result.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as DevenvEvent);
   const cache = events.filter((e): e is DataCacheEvent => e.type === 'data.cache');
+  // Recorded before anything is asserted: a failed up's cache image is removed too.
   for (const event of cache) if (event.placement === 'volume' && event.cache) cacheImages.add(event.cache);
+  expect(result.exitCode, result.stdout + result.stderr).toBe(0);
   const resolved = events.find((e) => e.type === 'stack.resolved');
   const ready = events.find((e) => e.type === 'service.ready' && e.service === 'postgres');
   const port = ready?.type === 'service.ready' ? ready.ports[0]?.hostPort : undefined;

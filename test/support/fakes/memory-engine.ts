@@ -97,6 +97,9 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
   const networks = new Map<string, ResourceSummary>();
   const volumes = new Map<string, ResourceSummary>();
   const containers = new Map<string, MemoryContainer>();
+  /** Volumes filled from an image, and directories tars were copied into per container: what pathExists sees. */
+  const filledVolumes = new Set<string>();
+  const copiedInto = new Map<string, string[]>();
   const calls: string[] = [];
   const nextId = (kind: string) => `${kind}${(++ids).toString(16).padStart(8, '0')}`;
   const alive = () => {
@@ -255,6 +258,7 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       if (!volumes.has(volume)) throw new DevenvError('ENGINE_ERROR', `No such volume: ${volume}`);
       if (!images.has(image)) throw new DevenvError('ENGINE_ERROR', `No such image: ${image}`);
       calls.push(`fill ${volume} from ${image}`);
+      filledVolumes.add(volume);
     },
 
     async listContainers(selector) {
@@ -351,12 +355,28 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
         output: command.join(' '),
       };
     },
+    async pathExists(id, path) {
+      alive();
+      const c = find(id);
+      if (!c) return false;
+      const under = (dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+      const roots = [
+        ...(c.request.files ?? []).map((file) => file.path),
+        ...c.request.mounts.flatMap((m) =>
+          m.type === 'volume' && filledVolumes.has(m.source) ? [m.target] : [],
+        ),
+        ...(copiedInto.get(c.id) ?? []),
+      ];
+      return path === '/' || roots.some((root) => under(root) || root.startsWith(`${path}/`));
+    },
     async copyFromContainer() {
       alive();
       return Readable.from([]);
     },
-    async copyToContainer() {
+    async copyToContainer(id, dir) {
       alive();
+      const c = find(id);
+      if (c) copiedInto.set(c.id, [...(copiedInto.get(c.id) ?? []), dir]);
     },
   };
   return engine;

@@ -131,6 +131,20 @@ describe('the Postgres data cache on the memory engine', () => {
     expect(engine.calls.filter((c) => c.startsWith('fill ') || c.includes('cache-build'))).toEqual([]);
   });
 
+  it('an engine that did not copy (the volume had content): reported as not used, Postgres initializes', async () => {
+    const dir = await project(compose());
+    const engine = postgresEngine(['/var/lib/postgresql/data']);
+    await upStack(dir, engine, 'first');
+    engine.fillVolumeFromImage = async () => undefined;
+    const { cache } = await upStack(dir, engine, 'second');
+    expect(cache).toMatchObject([
+      {
+        outcome: 'skipped',
+        reason: 'the data directory was not restored (no /var/lib/postgresql/data/PG_VERSION)',
+      },
+    ]);
+  });
+
   it("the stack's own volume from an earlier up: no cache at all (not a new data directory)", async () => {
     const dir = await project(namedVolume);
     const engine = postgresEngine([]);
