@@ -45,6 +45,10 @@ export interface AppContext {
     has(name: string): Promise<boolean>;
     read(name: string): NodeJS.ReadableStream;
     write(name: string, data: NodeJS.ReadableStream): Promise<void>;
+    /** Every blob, with when it was last written (ms since the epoch). */
+    list(): Promise<{ name: string; modifiedAt: number }[]>;
+    /** Missing blobs are not an error. */
+    remove(name: string): Promise<void>;
   };
   /** Free host ports on this machine (devenv picks automatic ports for local engines). */
   hostPorts: HostPorts;

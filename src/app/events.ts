@@ -56,6 +56,22 @@ export type DevenvEvent = EventBase &
     | { type: 'image.removed'; image: string }
     /** What the stack backend changed: network, volume and container created, started, kept, stopped, removed. */
     | StackChange
+    | {
+        /**
+         * A new Postgres data directory and the cache (app/postgres-data-cache.ts): `restored` from
+         * it, `built` (initialized once by a builder, cached, then restored), or `skipped` (Postgres
+         * initializes it itself; `reason` says why).
+         */
+        type: 'data.cache';
+        service: string;
+        outcome: 'restored' | 'built' | 'skipped';
+        /** Where PGDATA lives: a volume created in this up, or the container's own filesystem. */
+        placement: 'volume' | 'container';
+        /** The cache: an image (volume) or a blob in devenv's cache directory (container); once the key is known. */
+        cache?: string;
+        durationMs: number;
+        reason?: string;
+      }
     | { type: 'health.changed'; service: string; health: HealthState | 'probing'; detail?: string }
     | { type: 'service.ready'; service: string; durationMs: number; ports: PublishedPort[]; probe: string }
     | { type: 'service.failed'; service: string; reason: string; logTail: string[] }

@@ -1,17 +1,21 @@
 /**
  * `devenv gc`: remove ephemeral stacks whose TTL ran out or whose owner
- * process is gone, then the images devenv left (app/image-gc.ts). Only stacks carrying devenv's ephemeral label qualify;
+ * process is gone, then the images devenv left (app/image-gc.ts), then stale cached data directories
+ * (app/data-cache-gc.ts). Only stacks carrying devenv's ephemeral label qualify;
  * nothing without devenv's labels is ever looked at.
  */
 import { isDevenvError } from '../core/errors.js';
 import { expiryReason } from '../core/stack/expiry.js';
 import type { AppContext } from './context.js';
+import { removeStaleDataCaches } from './data-cache-gc.js';
 import { removeStack } from './down.js';
 import { removeImageLeftovers } from './image-gc.js';
 import { collectStacks } from './list-stacks.js';
 
 export interface GcOptions {
   dryRun: boolean;
+  /** Also every cached Postgres data directory, not only stale ones (`--data-cache`). */
+  dataCache?: boolean;
 }
 
 export interface GcVerdict {
@@ -37,6 +41,7 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
       dryRun: true,
       liveStacks: new Set(stacks.map((s) => s.stack).filter((stack) => !going.has(stack))),
     });
+    await removeStaleDataCaches(ctx, engine, { dryRun: true, all: options.dataCache === true });
     return verdicts;
   }
   const removed: GcVerdict[] = [];
@@ -53,5 +58,7 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
   // Then images: those interrupted builds left, and those of stacks with nothing else left.
   const live = new Set((await collectStacks(ctx, engine)).map((s) => s.stack));
   await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: live });
+  // Cached data directories belong to no stack: stale ones (or all, with --data-cache).
+  await removeStaleDataCaches(ctx, engine, { dryRun: false, all: options.dataCache === true });
   return removed;
 }

@@ -228,7 +228,12 @@ async function changeStack(
     );
     for (const servicePlan of plans.values()) {
       const templateImage = project.services[servicePlan.name]?.image ?? servicePlan.plan.request.image;
-      const candidate = postgresCacheCandidate(servicePlan.plan.request, templateImage, newVolumes);
+      const candidate = postgresCacheCandidate(
+        servicePlan.plan.request,
+        templateImage,
+        newVolumes,
+        images.get(servicePlan.name)?.info.env,
+      );
       if (candidate) servicePlan.dataCache = candidate;
     }
   }
@@ -252,7 +257,8 @@ async function changeStack(
     beforeFirstStart: async (instance) => {
       const servicePlan = plans.get(instance.service)!;
       if (!servicePlan.dataCache) return;
-      const outcome = await seedPostgresData(ctx, {
+      // Reported by a typed data.cache event (restored, built, or skipped and why).
+      await seedPostgresData(ctx, {
         engine,
         info,
         service: instance.service,
@@ -262,11 +268,6 @@ async function changeStack(
         containerId: instance.id,
         timeoutMs,
       });
-      if (outcome !== 'skipped')
-        ctx.emit({
-          type: 'info',
-          message: `${instance.service}: data directory ${outcome === 'built' ? 'initialized once and cached' : 'restored from cache'} (same image, settings and init scripts)`,
-        });
     },
     waitReady: async (instance, signal) => {
       const { check } = plans.get(instance.service)!;

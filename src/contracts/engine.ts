@@ -293,6 +293,12 @@ export interface ContainerEngine {
   removeImage(nameOrId: string): Promise<void>;
   /** Tags image `source` (a tag or id) as `target` (repo:tag), moving `target` if it named another; false when `source` is gone. */
   tagImage(source: string, target: string): Promise<boolean>;
+  /**
+   * An image whose one layer is this tar (owners, modes and paths kept), tagged `ref`
+   * (moved from an image that had it), with `labels`; returns its id. It has no command:
+   * it only holds files (see fillVolumeFromImage).
+   */
+  importImage(tar: NodeJS.ReadableStream, ref: string, labels: Record<string, string>): Promise<string>;
 
   listNetworks(selector: LabelSelector): Promise<ResourceSummary[]>;
   createNetwork(
@@ -305,6 +311,18 @@ export interface ContainerEngine {
   listVolumes(selector: LabelSelector): Promise<ResourceSummary[]>;
   createVolume(name: string, labels: Record<string, string>, options?: { driver?: string }): Promise<string>;
   removeVolume(name: string): Promise<void>;
+  /**
+   * Copies directory `path` of `image` into `volume` when the volume is empty (owners and
+   * modes kept), by the engine itself: no data passes through this client. A volume with
+   * content is left as it is. Whatever the engine creates for it meanwhile carries `labels`
+   * and is gone when this returns.
+   */
+  fillVolumeFromImage(
+    volume: string,
+    image: string,
+    path: string,
+    labels: Record<string, string>,
+  ): Promise<void>;
 
   /** All containers (running or not) whose labels match. */
   listContainers(selector: LabelSelector): Promise<ContainerStatus[]>;
@@ -318,6 +336,8 @@ export interface ContainerEngine {
   /** Streams log lines until the container stops (follow) or the signal aborts; resolves when done. */
   logs(id: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Whether `path` exists in the container (running or not; volumes included); cheap, nothing is copied. */
+  pathExists(id: string, path: string): Promise<boolean>;
   /** A tar stream of `path` in the container (running or not; volumes included). */
   copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream>;
   /** Extracts a tar stream into directory `dir` of the container, keeping owners and modes. */

@@ -22,6 +22,8 @@ export type ErrorCode =
   /** A statement on the test database server failed (template databases, copies). */
   | 'DATABASE_ERROR'
   | 'PORT_TAKEN'
+  /** A Postgres data-directory cache could not be built or used: `up` initializes normally (DataCacheError). */
+  | 'DATA_CACHE_UNUSABLE'
   | 'SERVICE_FAILED'
   | 'SERVICE_NOT_FOUND'
   | 'STACK_NOT_FOUND'
@@ -87,6 +89,19 @@ export class CommandFailedError extends DevenvError {
       details: failed.outputTail,
     });
     this.failed = failed;
+  }
+}
+
+/**
+ * Why a data-directory cache was not built or used (app/postgres-data-cache.ts). It never
+ * ends a command: `up` says so in its `data.cache` event and Postgres initializes as usual.
+ */
+export class DataCacheError extends DevenvError {
+  constructor(message: string, options: Pick<DevenvErrorOptions, 'cause' | 'details'> = {}) {
+    super('DATA_CACHE_UNUSABLE', message, {
+      ...options,
+      hint: 'Nothing to do: Postgres initializes its data directory as usual. `devenv up --no-data-cache` skips the cache.',
+    });
   }
 }
 

@@ -7,6 +7,7 @@
  * engine in app tests; any later engine must pass it too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packFiles } from '../../src/adapters/docker/context-tar.js';
 import type { ContainerEngine, ContainerRequest } from '../../src/contracts/engine.js';
 import { isDevenvError } from '../../src/core/errors.js';
 
@@ -116,6 +117,41 @@ export function describeEngineContract(name: string, make: () => Promise<EngineC
       await engine.removeVolume(volume);
       expect(await engine.listNetworks(labels())).toEqual([]);
       expect(await engine.listVolumes(labels())).toEqual([]);
+    });
+
+    it('says whether a path exists in a created container', async () => {
+      const { engine } = subject;
+      const id = await engine.createContainer({
+        ...subject.request(`${subject.prefix}-paths`, labels()),
+        files: [{ path: '/etc/devenv-contract/hello.txt', content: 'hello', mode: 0o644 }],
+      });
+      expect(await engine.pathExists(id, '/etc/devenv-contract/hello.txt')).toBe(true);
+      expect(await engine.pathExists(id, '/etc/devenv-contract')).toBe(true);
+      expect(await engine.pathExists(id, '/etc/devenv-contract/missing.txt')).toBe(false);
+    });
+
+    it('imports an image from a tar with labels, fills a volume from it, and leaves no container', async () => {
+      const { engine } = subject;
+      const ref = `${subject.prefix}-import:1`;
+      const tar = packFiles([{ path: '/data/hello.txt', content: 'hello', mode: 0o644 }]);
+      const id = await engine.importImage(tar, ref, labels({ role: 'cache' }));
+      try {
+        expect((await engine.inspectImage(ref))?.id).toBe(id);
+        const listed = await engine.listImages({ 'dev.devenv.stack': stack(), role: 'cache' });
+        expect(listed.map((image) => image.id)).toEqual([id]);
+        const volume = await engine.createVolume(`${subject.prefix}-filled`, labels());
+        const containers = (await engine.listContainers(labels())).length;
+        await engine.fillVolumeFromImage(volume, ref, '/data', labels());
+        expect(await engine.listContainers(labels())).toHaveLength(containers);
+        const missing = await engine
+          .fillVolumeFromImage(volume, `${subject.prefix}-never-imported:1`, '/data', labels())
+          .catch((e: unknown) => e);
+        expect(isDevenvError(missing)).toBe(true);
+        await engine.removeVolume(volume);
+      } finally {
+        await engine.removeImage(ref);
+      }
+      expect(await engine.inspectImage(ref)).toBeUndefined();
     });
   });
 }

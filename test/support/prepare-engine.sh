@@ -72,11 +72,11 @@ build_base() {
   log "imported $BASE_IMAGE"
 }
 
-build_image() { # name dir
-  local name="$1" dir="$2"
+build_image() { # name dir [dockerfile]
+  local name="$1" dir="$2" dockerfile="${3:-Dockerfile}"
   image_exists "$name" && return
   log "building $name"
-  DOCKER_BUILDKIT=0 "$DOCKER" build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$name" "$dir" >/dev/null
+  DOCKER_BUILDKIT=0 "$DOCKER" build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -f "$dir/$dockerfile" -t "$name" "$dir" >/dev/null
 }
 
 build_node() {
@@ -92,6 +92,7 @@ build_node() {
 start_engine
 build_base
 build_image devenv-test/postgres:15 "$here/images/postgres"
+build_image devenv-test/postgres:15-novolume "$here/images/postgres" Dockerfile.novolume
 build_image devenv-test/redis:7 "$here/images/redis"
 build_node
 log "engine ready: $("$DOCKER" version --format 'server {{.Server.Version}}, API {{.Server.APIVersion}}')"

@@ -86,6 +86,10 @@ export class DockerEngine implements ContainerEngine {
     return this.images.tagImage(source, target);
   }
 
+  importImage(tar: NodeJS.ReadableStream, ref: string, labels: Record<string, string>): Promise<string> {
+    return this.images.importImage(tar, ref, labels);
+  }
+
   inspectImage(ref: string): Promise<ImageInfo | undefined> {
     return this.images.inspectImage(ref);
   }
@@ -140,6 +144,15 @@ export class DockerEngine implements ContainerEngine {
     return this.volumes.removeVolume(name);
   }
 
+  fillVolumeFromImage(
+    volume: string,
+    image: string,
+    path: string,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    return this.volumes.fillVolumeFromImage(volume, image, path, labels);
+  }
+
   // ---- containers ----
 
   listContainers(selector: LabelSelector): Promise<ContainerStatus[]> {
@@ -168,6 +181,10 @@ export class DockerEngine implements ContainerEngine {
 
   inspectContainer(id: string): Promise<ContainerStatus | undefined> {
     return this.containers.inspectContainer(id);
+  }
+
+  pathExists(id: string, path: string): Promise<boolean> {
+    return this.containers.pathExists(id, path);
   }
 
   copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream> {

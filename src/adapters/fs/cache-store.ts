@@ -4,7 +4,7 @@
  * atomically (temp file + rename), readable as streams, private to the user.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +14,8 @@ export interface BlobCache {
   has(name: string): Promise<boolean>;
   read(name: string): Readable;
   write(name: string, data: NodeJS.ReadableStream): Promise<void>;
+  list(): Promise<{ name: string; modifiedAt: number }[]>;
+  remove(name: string): Promise<void>;
 }
 
 export function cacheDirectory(env: Record<string, string | undefined>): string {
@@ -42,6 +44,21 @@ export function blobCache(dir: string): BlobCache {
       } finally {
         await rm(temp, { force: true });
       }
+    },
+    async list() {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const blobs = await Promise.all(
+        names
+          .filter((name) => !name.endsWith('.tmp'))
+          .map(async (name) => {
+            const info = await stat(path(name)).catch(() => undefined);
+            return info?.isFile() ? [{ name, modifiedAt: info.mtimeMs }] : [];
+          }),
+      );
+      return blobs.flat();
+    },
+    async remove(name) {
+      await rm(path(name), { force: true });
     },
   };
 }

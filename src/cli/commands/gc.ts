@@ -4,14 +4,15 @@ import { eventRenderer } from '../event-renderer.js';
 
 export const gcCommand: Command = {
   name: 'gc',
-  summary: 'remove expired ephemeral stacks (TTL passed or owner process gone)',
-  usage: 'devenv gc [--dry-run] [--json]',
-  options: { ...commonOptions, 'dry-run': { type: 'boolean' } },
+  summary:
+    'remove expired ephemeral stacks (TTL passed or owner process gone), leftover images and stale data caches',
+  usage: 'devenv gc [--dry-run] [--data-cache] [--json]',
+  options: { ...commonOptions, 'dry-run': { type: 'boolean' }, 'data-cache': { type: 'boolean' } },
   async run(ctx, io, parsed) {
     const json = parsed.values['json'] === true;
     if (!json) io.setRenderer(eventRenderer(ctx, io, { json: false }));
     const dryRun = parsed.values['dry-run'] === true;
-    const verdicts = await gc(ctx, { dryRun });
+    const verdicts = await gc(ctx, { dryRun, dataCache: parsed.values['data-cache'] === true });
     if (json) io.stdout(JSON.stringify({ dryRun, stacks: verdicts }, null, 2));
     else if (verdicts.length === 0) io.stdout('Nothing to collect.');
     else

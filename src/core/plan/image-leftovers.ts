@@ -125,6 +125,8 @@ export function imageLeftovers(input: LeftoverInput): ImageVerdict[] {
       if (image.labels[Labels.stack] !== undefined || !untagged(image) || !settled(image)) continue;
       // Shared images have no stack label by design: core/plan/shared-images.ts decides about them.
       if (image.labels[Labels.buildInputs] !== undefined) continue;
+      // Data-directory caches have their own rule (core/plan/data-cache-leftovers.ts).
+      if (image.labels[Labels.dataCache] !== undefined) continue;
       if (!Object.keys(image.labels).some((key) => key.startsWith(LABEL_PREFIX))) continue;
       // A build running now passes through such images (label steps): leave what may be its own.
       if (liveBuilds.some((b) => notBefore(image.createdAt, b.startedAt))) continue;

@@ -90,3 +90,17 @@ export interface ObservedContainer extends ContainerStatus {
 export function observedContainer(status: ContainerStatus): ObservedContainer {
   return { ...status, facts: containerFacts(status) };
 }
+
+/** What a data-directory cache image says about itself: its kind and the image it was made with. */
+export interface DataCacheFacts {
+  kind: string;
+  /** The id of the image whose initialization the cache holds ('' when unknown). */
+  sourceImageId: string;
+}
+
+/** The facts of a data-directory cache, or undefined for anything else. */
+export function dataCacheFacts(labels: LabelMap): DataCacheFacts | undefined {
+  const kind = labels[Labels.dataCache];
+  if (kind === undefined) return undefined;
+  return { kind, sourceImageId: labels[Labels.dataCacheSource] ?? '' };
+}

@@ -42,6 +42,9 @@ export const Labels = {
   serviceSlug: 'dev.devenv.service-slug',
   /** On images devenv builds for `build:` services (shared by stacks): the hash of the build's inputs. */
   buildInputs: 'dev.devenv.build-inputs',
+  /** A data-directory cache (never a stack's): its kind ("postgres") and the image it was made with. */
+  dataCache: 'dev.devenv.data-cache',
+  dataCacheSource: 'dev.devenv.data-cache-source',
 } as const;
 
 /**
@@ -172,6 +175,14 @@ export function engineLabels(...sets: Partial<LabelSet>[]): Record<string, strin
     }
   }
   return labels;
+}
+
+/**
+ * Labels of a cached data directory: devenv's, but no stack's, so `down --volumes`
+ * leaves it and `gc` finds it (app/data-cache-gc.ts).
+ */
+export function dataCacheLabels(kind: 'postgres', sourceImageId: string): Record<string, string> {
+  return { [Labels.dataCache]: kind, [Labels.dataCacheSource]: sourceImageId };
 }
 
 /** Label selector for everything of one stack. */

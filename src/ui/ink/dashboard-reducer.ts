@@ -4,6 +4,7 @@
  */
 import { terminalSafe } from './terminal-text.js';
 import type { DevenvEvent } from '../../app/events.js';
+import { formatDataCache } from '../format-data-cache.js';
 import {
   HISTORY_LENGTH,
   NOTICE_LENGTH,
@@ -112,6 +113,8 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
       return notice(state, 'warning', event.warning.message, event.time);
     case 'info':
       return notice(state, 'info', mask.maskText(event.message), event.time);
+    case 'data.cache':
+      return notice(state, 'info', mask.maskText(`${event.service}: ${formatDataCache(event)}`), event.time);
     case 'stack.waiting':
       return notice(
         state,

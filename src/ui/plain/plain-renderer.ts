@@ -5,6 +5,7 @@
 import type { DevenvEvent } from '../../app/events.js';
 import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
+import { formatDataCache } from '../format-data-cache.js';
 import { formatPorts } from '../format-ports.js';
 import { testEventLines } from './test-lines.js';
 
@@ -86,6 +87,9 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'container.stopped':
       case 'container.removed':
         write(`${label(event.service)}  ${event.type.slice('container.'.length)} ${event.container}`);
+        return;
+      case 'data.cache':
+        write(`${label(event.service)}  ${mask(formatDataCache(event))}`);
         return;
       case 'health.changed':
         write(

@@ -59,6 +59,8 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
       has: async () => false,
       read: () => Readable.from([]),
       write: async () => undefined,
+      list: async () => [],
+      remove: async () => undefined,
     },
     hostPorts: {
       isFree: async () => true,

@@ -101,6 +101,9 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
   const networks = new Map<string, ResourceSummary>();
   const volumes = new Map<string, ResourceSummary>();
   const containers = new Map<string, MemoryContainer>();
+  /** Volumes filled from an image, and directories tars were copied into per container: what pathExists sees. */
+  const filledVolumes = new Set<string>();
+  const copiedInto = new Map<string, string[]>();
   const calls: string[] = [];
   const nextId = (kind: string) => `${kind}${(++ids).toString(16).padStart(8, '0')}`;
   const alive = () => {
@@ -225,6 +228,15 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       }
       return [...byId.values()];
     },
+    async importImage(tar, ref, labels) {
+      alive();
+      // Consumed as the engine would; the content is not kept.
+      for await (const _chunk of tar as AsyncIterable<unknown>) void _chunk;
+      const imported = imageInfo({ labels: { ...labels }, cmd: [] });
+      images.set(ref, imported);
+      calls.push(`import ${ref}`);
+      return imported.id;
+    },
     async removeImage(nameOrId) {
       alive();
       const info = images.get(nameOrId) ?? [...images.values()].find((i) => i.id === nameOrId);
@@ -273,6 +285,13 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     async removeVolume(name) {
       alive();
       volumes.delete(name);
+    },
+    async fillVolumeFromImage(volume, image) {
+      alive();
+      if (!volumes.has(volume)) throw new DevenvError('ENGINE_ERROR', `No such volume: ${volume}`);
+      if (!images.has(image)) throw new DevenvError('ENGINE_ERROR', `No such image: ${image}`);
+      calls.push(`fill ${volume} from ${image}`);
+      filledVolumes.add(volume);
     },
 
     async listContainers(selector) {
@@ -371,12 +390,28 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
         output: command.join(' '),
       };
     },
+    async pathExists(id, path) {
+      alive();
+      const c = find(id);
+      if (!c) return false;
+      const under = (dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+      const roots = [
+        ...(c.request.files ?? []).map((file) => file.path),
+        ...c.request.mounts.flatMap((m) =>
+          m.type === 'volume' && filledVolumes.has(m.source) ? [m.target] : [],
+        ),
+        ...(copiedInto.get(c.id) ?? []),
+      ];
+      return path === '/' || roots.some((root) => under(root) || root.startsWith(`${path}/`));
+    },
     async copyFromContainer() {
       alive();
       return Readable.from([]);
     },
-    async copyToContainer() {
+    async copyToContainer(id, dir) {
       alive();
+      const c = find(id);
+      if (c) copiedInto.set(c.id, [...(copiedInto.get(c.id) ?? []), dir]);
     },
   };
   return engine;

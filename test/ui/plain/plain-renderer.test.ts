@@ -42,6 +42,23 @@ describe('plain renderer while attached', () => {
   });
 });
 
+describe('plain renderer for the Postgres data cache', () => {
+  const base = { type: 'data.cache', time: 0, service: 'postgres', durationMs: 310 } as const;
+
+  it('says where the data directory came from, or why the cache was not used', () => {
+    const lines = render([
+      { ...base, outcome: 'restored', placement: 'volume', cache: 'devenv-cache/postgres-data:ab' },
+      { ...base, outcome: 'built', placement: 'container', durationMs: 4200 },
+      { ...base, outcome: 'skipped', placement: 'volume', reason: 'volume s_pgdata existed before this up' },
+    ]);
+    expect(lines.map((line) => line.replace(/^postgres\s+/, ''))).toEqual([
+      'data directory restored from cache into its volume in 0.31 s (same image, settings and init scripts)',
+      "data directory initialized once and cached, then restored into its container's filesystem (4.20 s)",
+      'data directory cache not used (volume s_pgdata existed before this up); initializing normally',
+    ]);
+  });
+});
+
 describe('plain renderer for down', () => {
   const removed = (counts: { containers: number; networks: number; volumes: number; volumesKept: number }) =>
     render([{ type: 'stack.removed', time: 0, stack: 's', durationMs: 1200, ...counts }]);

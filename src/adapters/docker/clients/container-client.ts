@@ -155,6 +155,19 @@ export class ContainerClient {
     }
   }
 
+  /** HEAD of the archive endpoint: the engine stats the path (a few ms) instead of archiving it. */
+  async pathExists(id: string, path: string): Promise<boolean> {
+    try {
+      // dockerode hands back the response as a stream: drained, or its socket keeps the process alive.
+      const response = (await this.container(id).infoArchive({ path })) as NodeJS.ReadableStream;
+      response.resume();
+      return true;
+    } catch (error) {
+      if (engineStatus(error) === 404) return false;
+      throw this.context.fail(error, `look for ${path} in container ${id}`);
+    }
+  }
+
   async copyFromContainer(id: string, path: string): Promise<NodeJS.ReadableStream> {
     try {
       return await this.container(id).getArchive({ path });

@@ -99,6 +99,39 @@ export class ImageClient {
     }
   }
 
+  async importImage(
+    tar: NodeJS.ReadableStream,
+    ref: string,
+    labels: Record<string, string>,
+  ): Promise<string> {
+    const colon = ref.lastIndexOf(':');
+    const [repo, tag] =
+      colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+    // Dockerfile syntax: LABEL "key"="value" (JSON strings are valid Dockerfile strings).
+    const changes = Object.entries(labels).map(
+      ([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`,
+    );
+    const failed = (message: string, cause?: unknown) =>
+      new DevenvError('ENGINE_ERROR', `Could not import image ${ref}: ${message}`, {
+        hint: 'Check that the engine is running and has disk space (`docker system df`).',
+        cause,
+      });
+    await followProgress(this.context, {
+      start: () =>
+        this.context.docker.importImage(tar as NodeJS.ReadableStream & string, {
+          repo,
+          tag,
+          changes,
+        }) as Promise<NodeJS.ReadableStream>,
+      onEvent: () => undefined,
+      interrupted: `Import of ${ref} was interrupted.`,
+      failed,
+    });
+    const imported = await this.inspectImage(ref);
+    if (!imported) throw failed('the engine reported no image');
+    return imported.id;
+  }
+
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     let image: Dockerode.ImageInspectInfo;
     try {

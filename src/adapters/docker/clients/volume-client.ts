@@ -34,6 +34,43 @@ export class VolumeClient {
     }
   }
 
+  /**
+   * The engine copies an image's content at a volume's mount point into the volume when the
+   * volume is empty, as it creates a container (never when it has content). So: a container of
+   * `image` that is created, never started, and removed.
+   */
+  async fillVolumeFromImage(
+    volume: string,
+    image: string,
+    path: string,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    let id: string | undefined;
+    try {
+      const filler = await this.context.docker.createContainer(
+        bodyOnly({
+          Image: image,
+          // Never run; a create needs a command and the image has none.
+          Cmd: ['/devenv-never-started'],
+          Labels: labels,
+          NetworkDisabled: true,
+          HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: path }], NetworkMode: 'none' },
+        }),
+      );
+      id = filler.id;
+    } catch (error) {
+      throw this.context.fail(error, `fill volume ${volume} from image ${image}`);
+    } finally {
+      if (id !== undefined) {
+        const created = id;
+        await this.context.removeIfPresent(
+          () => this.context.docker.getContainer(created).remove({ force: true, v: true }),
+          `remove the container that filled volume ${volume}`,
+        );
+      }
+    }
+  }
+
   async removeVolume(name: string): Promise<void> {
     await this.context.removeIfPresent(
       () => this.context.docker.getVolume(name).remove(),
