@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // "A new stack in about a second": `up -d` of a NEW stack until every service
-// is ready, devenv against docker-compose 1.29, side by side in one run,
-// alternating, N runs each (default 5), medians and ratios.
+// is ready, devenv against docker-compose 1.29 (and devenv --no-data-cache, what
+// every new stack paid before the Postgres data cache), side by side in one run,
+// alternating, N runs each (default 5), medians and ratios to docker-compose.
 //
 //   A. the article's docker-compose.yml, verbatim but for the images (stand-ins:
 //      devenv-test/postgres:15, devenv-test/redis:7, and the app's Dockerfile FROM
@@ -156,11 +157,20 @@ const scenarios = [
 ];
 
 const tools = {
+  compose: {
+    async up(s, dir, id) {
+      await run('docker-compose', ['-p', id, '-f', COMPOSE_COPY, 'up', '-d'], dir);
+      await composeReady(id, s.services);
+    },
+    // --rmi local: the image compose built under this project's name goes too (layers are shared).
+    cleanup: (s, dir, id) =>
+      run('docker-compose', ['-p', id, '-f', COMPOSE_COPY, 'down', '-v', '--rmi', 'local'], dir),
+  },
   devenv: {
     async up(s, dir, id) {
       const result = await run(
         process.execPath,
-        [devenvBin, 'up', '-d', '--json', '-f', s.file, '--stack', id],
+        [devenvBin, 'up', '-d', '--json', '-f', s.file, '--stack', id, ...(this.args ?? [])],
         dir,
       );
       const events = result.stdout
@@ -171,14 +181,13 @@ const tools = {
     },
     cleanup: (s, dir, id) => run(process.execPath, [devenvBin, 'down', '--volumes', '--stack', id], dir),
   },
-  compose: {
-    async up(s, dir, id) {
-      await run('docker-compose', ['-p', id, '-f', COMPOSE_COPY, 'up', '-d'], dir);
-      await composeReady(id, s.services);
+  // The same without the data cache: Postgres initializes every new data directory (devenv before the cache).
+  'devenv-no-cache': {
+    args: ['--no-data-cache'],
+    up(s, dir, id) {
+      return tools.devenv.up.call(this, s, dir, id);
     },
-    // --rmi local: the image compose built under this project's name goes too (layers are shared).
-    cleanup: (s, dir, id) =>
-      run('docker-compose', ['-p', id, '-f', COMPOSE_COPY, 'down', '-v', '--rmi', 'local'], dir),
+    cleanup: (s, dir, id) => tools.devenv.cleanup(s, dir, id),
   },
 };
 
@@ -192,10 +201,11 @@ async function main() {
   const results = [];
   for (const scenario of scenarios) {
     const dir = scenario.dir();
-    const times = { devenv: [], compose: [] };
+    const names = Object.keys(tools);
+    const times = Object.fromEntries(names.map((name) => [name, []]));
     const restores = [];
     try {
-      for (const name of ['devenv', 'compose']) {
+      for (const name of names) {
         const id = `benchwarm${name}${tag}`;
         try {
           await tools[name].up(scenario, dir, id);
@@ -204,13 +214,13 @@ async function main() {
         }
       }
       for (let i = 0; i < RUNS; i++) {
-        for (const name of i % 2 === 0 ? ['devenv', 'compose'] : ['compose', 'devenv']) {
-          const id = `benchnew${name}${tag}x${i}`;
+        for (const name of i % 2 === 0 ? names : [...names].reverse()) {
+          const id = `benchnew${name.replace(/-/g, '')}${tag}x${i}`;
           try {
             const start = performance.now();
             const cache = await tools[name].up(scenario, dir, id);
             times[name].push((performance.now() - start) / 1000);
-            if (cache)
+            if (cache && name === 'devenv')
               restores.push(`${cache.outcome} ${cache.placement} ${(cache.durationMs / 1000).toFixed(2)} s`);
           } finally {
             await tools[name].cleanup(scenario, dir, id).catch(() => undefined);
@@ -220,22 +230,14 @@ async function main() {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const row = {
-      scenario: scenario.name,
-      devenv: median(times.devenv),
-      compose: median(times.compose),
-      samples: times,
-      dataCache: restores,
-    };
-    results.push(row);
+    const medians = Object.fromEntries(names.map((name) => [name, median(times[name])]));
+    results.push({ scenario: scenario.name, medians, samples: times, dataCache: restores });
     const fmt = (n) => `${n.toFixed(2)} s`;
     console.log(scenario.name);
-    console.log(
-      `  up -d to ready  devenv ${fmt(row.devenv)}  docker-compose ${fmt(row.compose)}  ratio ${(row.devenv / row.compose).toFixed(2)}`,
-    );
-    console.log(
-      `  devenv runs ${times.devenv.map(fmt).join(', ')}; compose runs ${times.compose.map(fmt).join(', ')}`,
-    );
+    for (const name of names)
+      console.log(
+        `  ${name.padEnd(16)} ${fmt(medians[name])}  ratio to docker-compose ${(medians[name] / medians.compose).toFixed(2)}   runs ${times[name].map(fmt).join(', ')}`,
+      );
     console.log(`  devenv's Postgres data: ${restores.join('; ')}`);
   }
   mkdirSync(`${root}bench/results`, { recursive: true });
