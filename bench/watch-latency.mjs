@@ -111,6 +111,8 @@ async function latency() {
   await nextDevenv((line) => line.includes('"watcher.ready"'));
   await nextVitest((line) => line.startsWith('BENCH-DONE')); // vitest --watch runs everything first
   const samples = { devenv: [], vitest: [] };
+  // Where devenv's time goes: save -> batch (watcher + debounce) -> run started (selection) -> finished.
+  const stages = { batch: [], selected: [], tests: [] };
   for (let run = 0; run < RUNS; run++) {
     for (const tool of run % 2 === 0 ? ['devenv', 'vitest'] : ['vitest', 'devenv']) {
       const dir = tool === 'devenv' ? devenvDir : vitestDir;
@@ -118,8 +120,18 @@ async function latency() {
       await writeFile(join(dir, 'src/math.ts'), mathSource(run + 1));
       let end;
       if (tool === 'devenv') {
-        const line = await nextDevenv((l) => l.includes('"test.run.finished"'));
+        const times = {};
+        const line = await nextDevenv((l) => {
+          for (const type of ['files.changed', 'test.run.started'])
+            if (l.includes(`"${type}"`)) times[type] ??= JSON.parse(l).time;
+          return l.includes('"test.run.finished"');
+        });
         end = JSON.parse(line).time;
+        if (times['files.changed'] && times['test.run.started']) {
+          stages.batch.push(times['files.changed'] - start);
+          stages.selected.push(times['test.run.started'] - times['files.changed']);
+          stages.tests.push(end - times['test.run.started']);
+        }
       } else end = Number((await nextVitest((l) => l.startsWith('BENCH-DONE'))).split(' ')[1]);
       samples[tool].push(end - start);
     }
@@ -131,7 +143,7 @@ async function latency() {
     rm(devenvDir, { recursive: true, force: true }),
     rm(vitestDir, { recursive: true, force: true }),
   ]);
-  return samples;
+  return { ...samples, stages };
 }
 
 const EDITS = [
@@ -190,6 +202,10 @@ console.log(`    devenv watch   median ${d}   samples ${samples.devenv.join(' ')
 console.log(`    vitest --watch median ${v}   samples ${samples.vitest.join(' ')}`);
 console.log(
   `    ratio devenv/vitest ${(d / v).toFixed(2)}; devenv - vitest = ${d - v} ms (target <= 150 ms and devenv < 1000 ms: ${d - v <= 150 && d < 1000 ? 'met' : 'NOT met'})`,
+);
+const { batch, selected, tests } = samples.stages;
+console.log(
+  `    devenv stages (medians): save -> batch ${median(batch)} ms, batch -> run started ${median(selected)} ms, run -> finished ${median(tests)} ms`,
 );
 
 const rows = await accuracy();

@@ -133,8 +133,7 @@ export async function attachedUp(
   let removal: unknown;
   if (stack !== undefined && !removed && (end.kind === 'down' || options.ephemeral)) {
     try {
-      const { engine } = await ctx.engine();
-      await removeStack(ctx, engine, { stack, volumes: true });
+      await removeStack(ctx, { stack, volumes: true });
       removed = true;
     } catch (error) {
       removal = error;

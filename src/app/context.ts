@@ -12,12 +12,14 @@ import type { ServiceProbes } from '../contracts/service-probes.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
+import type { BuildContextDigest } from '../contracts/build-context.js';
 import type { HostInfo } from '../contracts/host.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
+import type { Clock } from '../contracts/clock.js';
+import type { OpenSqlSession } from '../contracts/sql-session.js';
 import type { DevenvEvent, Emit } from './events.js';
 
-export interface Clock {
-  now(): number;
-}
+export type { Clock };
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -30,6 +32,12 @@ export interface AppContext {
   emit: Emit;
   /** Connects on first use; throws ENGINE_UNREACHABLE with a hint when no engine answers. */
   engine(): Promise<{ engine: ContainerEngine; info: EngineInfo }>;
+  /**
+   * Where stacks run, at stack level (observe, apply a plan, remove, logs, exec): what
+   * stack use-cases go through. Built on the engine; images, builds and the data cache
+   * are still engine-level (ctx.engine()).
+   */
+  backend(): Promise<StackBackend>;
   /** Current git branch of a directory (or a fallback when not a repository). */
   gitBranch(dir: string): Promise<string>;
   /** devenv's cache of named blobs on this machine (initialized Postgres data directories). */
@@ -52,6 +60,8 @@ export interface AppContext {
   stackLock: StackLock;
   /** Image builds in progress on this machine, so gc and down find what an interrupted one left. */
   builds: BuildJournal;
+  /** A digest of a build context as the engine would receive it (names shared images by content). */
+  buildContextDigest: BuildContextDigest;
   /** Where the project's template and devenv.yaml come from. */
   project: ProjectSource;
   /** Host-side readiness probes (Postgres, Redis, TCP). */
@@ -64,6 +74,8 @@ export interface AppContext {
   watchProject: WatchProject;
   /** Runs the project's own shell commands (migrate, seed). */
   runCommand: CommandRunner;
+  /** Opens a session to a Postgres server (the test databases' admin connection). */
+  sqlSession: OpenSqlSession;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

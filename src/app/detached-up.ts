@@ -13,8 +13,7 @@ export async function detachedUp(ctx: AppContext, options: UpOptions): Promise<U
     return await up(ctx, options, { onResolved: (identity) => (stack = identity.name) });
   } catch (error) {
     if (options.ephemeral && stack !== undefined && error instanceof DevenvError) {
-      const { engine } = await ctx.engine();
-      await removeStack(ctx, engine, { stack, volumes: true });
+      await removeStack(ctx, { stack, volumes: true });
     }
     throw error;
   }

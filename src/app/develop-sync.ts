@@ -10,7 +10,8 @@
 import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
-import type { ContainerEngine } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
+import type { ObservedContainer } from '../core/stack/label-facts.js';
 import {
   developPlanText,
   developServices,
@@ -22,7 +23,6 @@ import {
 import { dockerignorePatterns } from '../core/develop/ignore-rules.js';
 import { watchRules } from '../core/develop/watch-rules.js';
 import { DevenvError } from '../core/errors.js';
-import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { serialQueue } from '../core/serial-queue.js';
 import { stackIdentity } from '../core/stack/identity.js';
 import type { AppContext } from './context.js';
@@ -33,7 +33,7 @@ import { up, type UpOptions } from './up.js';
 export interface DevelopSyncOptions {
   /** The running stack (as `up` resolved it). */
   target: StackTarget;
-  engine: ContainerEngine;
+  backend: StackBackend;
   /** How `rebuild` calls `up` (default: this stack's branch, files and name, detached). */
   upOptions?: UpOptions;
   /** Replaces the rebuild (for callers that own `up`, e.g. the attached session). */
@@ -89,13 +89,8 @@ async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
 }
 
-async function execOrFail(
-  engine: ContainerEngine,
-  id: string,
-  command: string[],
-  what: string,
-): Promise<void> {
-  const result = await engine.exec(id, command);
+async function execOrFail(backend: StackBackend, id: string, command: string[], what: string): Promise<void> {
+  const result = await backend.exec(id, command);
   if (result.exitCode !== 0)
     throw new DevenvError(
       'ENGINE_ERROR',
@@ -108,7 +103,7 @@ async function execOrFail(
 
 /** Copies one host file to a container path: packed from its own directory when the names agree, else renamed through a temp dir. */
 async function copyInto(
-  engine: ContainerEngine,
+  backend: StackBackend,
   archive: AppContext['archive'],
   id: string,
   copy: FileCopy,
@@ -123,12 +118,12 @@ async function copyInto(
     sourceDir = temp;
   }
   try {
-    const put = () => engine.copyToContainer(id, containerDir, archive(sourceDir, [name]));
+    const put = () => backend.copyInto(id, containerDir, archive(sourceDir, [name]));
     try {
       await put();
     } catch {
       // The target directory does not exist yet in the container.
-      await execOrFail(engine, id, ['mkdir', '-p', containerDir], `create ${containerDir}`);
+      await execOrFail(backend, id, ['mkdir', '-p', containerDir], `create ${containerDir}`);
       await put();
     }
   } finally {
@@ -137,7 +132,7 @@ async function copyInto(
 }
 
 export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions): DevelopSync {
-  const { target, engine } = options;
+  const { target, backend } = options;
   const { rules, problems } = watchRules(target.project);
   for (const problem of problems)
     ctx.emit({ type: 'warning', warning: { message: problem.message, path: problem.path } });
@@ -146,23 +141,28 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
   const queue = serialQueue();
 
   const syncService = async (step: Extract<DevelopStep, { copies: FileCopy[] }>): Promise<void> => {
-    const container = await runningServiceContainer(engine, target.identity.name, step.service);
+    const container = await runningServiceContainer(backend, target.identity.name, step.service);
     if (!container) {
       ctx.emit({ type: 'info', message: `${step.service}: not running, nothing synced` });
       return;
     }
     const deleted: string[] = [];
     for (const copy of step.copies) {
-      if (await exists(copy.hostPath)) await copyInto(engine, ctx.archive, container.id, copy);
+      if (await exists(copy.hostPath)) await copyInto(backend, ctx.archive, container.id, copy);
       else deleted.push(copy.containerPath);
     }
     if (deleted.length > 0)
-      await execOrFail(engine, container.id, ['rm', '-rf', '--', ...deleted], `delete ${deleted.join(', ')}`);
+      await execOrFail(
+        backend,
+        container.id,
+        ['rm', '-rf', '--', ...deleted],
+        `delete ${deleted.join(', ')}`,
+      );
     if (step.action === 'sync+restart') await restart(step.service, container);
     if (step.action === 'sync+exec') {
       for (const run of step.commands) {
         const { command } = run;
-        const result = await engine.exec(container.id, command, {
+        const result = await backend.exec(container.id, command, {
           ...(run.user === undefined ? {} : { user: run.user }),
           ...(run.workingDir === undefined ? {} : { workingDir: run.workingDir }),
           ...(run.env === undefined ? {} : { env: run.env }),
@@ -180,16 +180,13 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     }
   };
 
-  const restart = async (
-    service: string,
-    container: { id: string; name: string; labels: Record<string, string> },
-  ): Promise<void> => {
-    await engine.restartContainer(container.id, stopTimeoutSeconds(container.labels));
+  const restart = async (service: string, container: ObservedContainer): Promise<void> => {
+    await backend.restart(container.id, container.facts.stopTimeoutSeconds);
     ctx.emit({ type: 'container.started', service, container: container.name });
   };
 
   const restartService = async (service: string): Promise<void> => {
-    const container = await runningServiceContainer(engine, target.identity.name, service);
+    const container = await runningServiceContainer(backend, target.identity.name, service);
     if (!container) ctx.emit({ type: 'info', message: `${service}: not running, nothing restarted` });
     else await restart(service, container);
   };

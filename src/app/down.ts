@@ -1,13 +1,12 @@
 /**
  * `devenv down`: remove a stack's containers and networks, and with
- * `volumes` its volumes, all found by the stack label and nothing else.
+ * `volumes` its volumes, all found by the stack label and nothing else; then
+ * the stack's tags on the images it was built or shared (an image itself
+ * only when no other stack uses it: app/image-gc.ts).
  */
-import type { ContainerEngine } from '../contracts/engine.js';
-import { containerFacts, stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeImageLeftovers } from './image-gc.js';
-import { observeStack } from './observe.js';
 import { withStackLock } from './stack-lock.js';
 
 export interface DownOptions {
@@ -28,70 +27,38 @@ export interface DownResult {
 }
 
 /** Removes the stack under its lock (STACK_BUSY when another process keeps changing it). */
-export async function removeStack(
-  ctx: AppContext,
-  engine: ContainerEngine,
-  options: DownOptions,
-): Promise<DownResult> {
-  return withStackLock(ctx, options.stack, () => removeLocked(ctx, engine, options), {
+export async function removeStack(ctx: AppContext, options: DownOptions): Promise<DownResult> {
+  return withStackLock(ctx, options.stack, () => removeLocked(ctx, options), {
     ...(options.lockWaitMs !== undefined ? { waitMs: options.lockWaitMs } : {}),
   });
 }
 
-async function removeLocked(
-  ctx: AppContext,
-  engine: ContainerEngine,
-  options: DownOptions,
-): Promise<DownResult> {
+async function removeLocked(ctx: AppContext, options: DownOptions): Promise<DownResult> {
   const started = ctx.clock.now();
-  const observed = await observeStack(engine, options.stack);
-  await Promise.all(
-    observed.containers.map(async (container) => {
-      const { service } = containerFacts(container);
-      // With --volumes the data is discarded anyway: no grace period.
-      if (!options.volumes && container.state === 'running') {
-        await engine.stopContainer(container.id, stopTimeoutSeconds(container.labels));
-        ctx.emit({ type: 'container.stopped', service, container: container.name });
-      }
-      await engine.removeContainer(container.id, { force: true, volumes: true });
-      ctx.emit({ type: 'container.removed', service, container: container.name });
-    }),
+  const backend = await ctx.backend();
+  const removed = await backend.remove(options.stack, { volumes: options.volumes }, (change) =>
+    ctx.emit(change),
   );
-  // Networks and volumes are free once the containers are gone: remove both at once.
-  // Networks by id: two with the same name (left by two processes at once) make the name ambiguous.
-  const removeVolumes = options.volumes ? observed.volumes : [];
-  await Promise.all([
-    ...observed.networks.map(async (network) => {
-      await engine.removeNetwork(network.id);
-      ctx.emit({ type: 'network.removed', network: network.name });
-    }),
-    ...removeVolumes.map(async (volume) => {
-      await engine.removeVolume(volume.name);
-      ctx.emit({ type: 'volume.removed', volume: volume.name });
-    }),
-  ]);
-  const volumes = removeVolumes.length;
-  // Images devenv built for this stack are tagged per stack: leaving them would pile up tags.
+  // Images and what interrupted builds left are engine-level: the backend runs stacks, the engine keeps images.
+  const { engine } = await ctx.engine();
+  // Images built with this stack's label (under a template's `image:` name, or by devenv before
+  // images were shared): leaving them would pile up tags. Unforced: one another stack's container uses stays.
   const images = await engine.listImages({ [Labels.stack]: options.stack });
   for (const image of images) {
-    await engine.removeImage(image.name).catch(() => undefined);
-    ctx.emit({ type: 'image.removed', image: image.name });
+    const removed = await engine.removeImage(image.name).then(
+      () => true,
+      () => false,
+    );
+    if (removed) ctx.emit({ type: 'image.removed', image: image.name });
   }
-  // And what builds for this stack left when they were interrupted (untagged layers, named by their records).
+  // Then this stack's references to shared images, and each such image no other stack references
+  // any more; and what builds for this stack left when they were interrupted (named by their records).
   await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: new Set(), stack: options.stack });
-  const result = {
-    stack: options.stack,
-    containers: observed.containers.length,
-    networks: observed.networks.length,
-    volumes,
-    volumesKept: observed.volumes.length - volumes,
-    durationMs: ctx.clock.now() - started,
-  };
+  const result = { stack: options.stack, ...removed, durationMs: ctx.clock.now() - started };
   ctx.emit({ type: 'stack.removed', ...result });
   return result;
 }
 
 export async function down(ctx: AppContext, options: DownOptions): Promise<DownResult> {
-  const { engine } = await ctx.engine();
-  return removeStack(ctx, engine, options);
+  return removeStack(ctx, options);
 }

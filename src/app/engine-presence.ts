@@ -8,7 +8,7 @@
  * and a margin), or gone.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerEngine } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
 import type { Clock } from './context.js';
 
 export interface PresenceOptions {
@@ -22,7 +22,7 @@ export interface PresenceOptions {
 
 /** 'gone' as soon as the engine stops answering within settleMs; 'present' if it answered throughout. */
 export async function engineStaysPresent(
-  engine: ContainerEngine,
+  engine: Pick<StackBackend, 'info'>,
   options: PresenceOptions,
 ): Promise<'present' | 'gone' | 'aborted'> {
   const pollMs = options.pollMs ?? 250;
@@ -41,7 +41,7 @@ export async function engineStaysPresent(
 
 /** Resolves true once the engine answers again, false if the signal aborts first. */
 export async function engineBack(
-  engine: ContainerEngine,
+  engine: Pick<StackBackend, 'info'>,
   options: { retryMs: number; signal: AbortSignal },
 ): Promise<boolean> {
   while (!options.signal.aborted) {

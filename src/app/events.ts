@@ -4,6 +4,7 @@
  */
 import type { ComposeWarning } from '../core/compose/model.js';
 import type { HealthState, ProgressUpdate, PublishedPort } from '../contracts/engine.js';
+import type { StackChange } from '../contracts/stack-backend.js';
 import type {
   SelectedTestFile,
   TestCounts,
@@ -53,15 +54,8 @@ export type DevenvEvent = EventBase &
         durationMs: number;
       }
     | { type: 'image.removed'; image: string }
-    | { type: 'network.created'; network: string }
-    | { type: 'network.removed'; network: string }
-    | { type: 'volume.created'; volume: string }
-    | { type: 'volume.removed'; volume: string }
-    | { type: 'container.created'; service: string; container: string }
-    | { type: 'container.started'; service: string; container: string }
-    | { type: 'container.kept'; service: string; container: string }
-    | { type: 'container.stopped'; service: string; container: string }
-    | { type: 'container.removed'; service: string; container: string }
+    /** What the stack backend changed: network, volume and container created, started, kept, stopped, removed. */
+    | StackChange
     | {
         /**
          * A new Postgres data directory and the cache (app/postgres-data-cache.ts): `restored` from

@@ -48,7 +48,7 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
   for (const verdict of verdicts) {
     try {
       // A stack another devenv process is changing right now is not garbage: the next gc decides.
-      await removeStack(ctx, engine, { stack: verdict.stack, volumes: true, lockWaitMs: 0 });
+      await removeStack(ctx, { stack: verdict.stack, volumes: true, lockWaitMs: 0 });
       removed.push(verdict);
     } catch (error) {
       if (!isDevenvError(error) || error.code !== 'STACK_BUSY') throw error;

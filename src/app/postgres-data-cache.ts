@@ -28,7 +28,7 @@ import {
   postgresCacheRef,
   type PostgresCacheCandidate,
 } from '../core/plan/postgres-data-cache.js';
-import { dataCacheLabels, Labels } from '../core/stack/labels.js';
+import { dataCacheLabels, engineLabels, Labels, serviceLabels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 
 export interface CacheSeedRequest {
@@ -64,7 +64,7 @@ async function buildCache(
     const builder: ContainerRequest = {
       ...request,
       name: `${request.name}-cache-build`,
-      labels: { ...request.labels, [Labels.service]: `${seed.service}.cache-build` },
+      labels: { ...request.labels, ...engineLabels(serviceLabels(`${seed.service}.cache-build`)) },
       ports: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
       mounts:
         candidate.placement === 'volume' && buildVolume !== undefined
@@ -142,9 +142,10 @@ async function restore(ctx: AppContext, seed: CacheSeedRequest, key: string): Pr
       );
       outcome = 'built';
     }
+    // Selector and annotation both name the helper, as the builder's do: never taken for the service's container.
     await engine.fillVolumeFromImage(candidate.mount.source, ref, cacheImagePath(candidate.root), {
       ...seed.request.labels,
-      [Labels.service]: `${seed.service}.cache-fill`,
+      ...engineLabels(serviceLabels(`${seed.service}.cache-fill`)),
     });
   } else {
     const blob = postgresCacheBlob(key);

@@ -1,11 +1,12 @@
 /**
  * Waits until a started service is ready by its readiness check, polling
- * fast (every ~100-150 ms) whatever the template's healthcheck interval:
+ * fast (every 25 ms for the first 2 s, then every 100 ms) whatever the template's healthcheck interval:
  * the engine's health status, the healthcheck test run directly during
  * start-up, or host-side protocol probes on the published port.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerEngine, ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
+import type { ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
 import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
 import { reachableHost } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
@@ -13,9 +14,19 @@ import type { AppContext } from './context.js';
 import type { ServiceProbes } from '../contracts/service-probes.js';
 
 export const POLL_INTERVAL_MS = 100;
+/**
+ * Most services are ready within their first second or two: poll at 25 ms
+ * then (an inspect and a probe cost a few ms on a local engine), so `up` does
+ * not sleep up to 100 ms past the moment a service became ready.
+ */
+export const EARLY_POLL_INTERVAL_MS = 25;
+const EARLY_PHASE_MS = 2000;
+
+/** What readiness needs of the backend: an instance's state, a command in it, its logs. */
+export type ReadinessTarget = Pick<StackBackend, 'inspect' | 'exec' | 'logs'>;
 
 export interface ReadinessRequest {
-  engine: ContainerEngine;
+  backend: ReadinessTarget;
   info: EngineInfo;
   service: string;
   containerId: string;
@@ -70,7 +81,7 @@ async function probeOnce(
       const command = execCommand(check.test);
       if (!command || status.state !== 'running') return false;
       const result = await withTimeout(
-        request.engine.exec(request.containerId, command).catch(() => ({ exitCode: -1, output: '' })),
+        request.backend.exec(request.containerId, command).catch(() => ({ exitCode: -1, output: '' })),
         5000,
         { exitCode: -1, output: '' },
       );
@@ -111,20 +122,21 @@ async function probeOnce(
 }
 
 /** Last log lines of a container, for error messages. */
-export async function logTail(engine: ContainerEngine, containerId: string, lines = 20): Promise<string[]> {
+export async function logTail(backend: ReadinessTarget, containerId: string, lines = 20): Promise<string[]> {
   const collected: string[] = [];
-  await engine
+  await backend
     .logs(containerId, { follow: false, tail: lines }, (line) => collected.push(line.text))
     .catch(() => undefined);
   return collected.slice(-lines);
 }
 
 export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest): Promise<ContainerStatus> {
-  const { engine, service, containerId, check } = request;
-  const deadline = ctx.clock.now() + request.timeoutMs;
+  const { backend, service, containerId, check } = request;
+  const begun = ctx.clock.now();
+  const deadline = begun + request.timeoutMs;
   let lastHealth: HealthState | 'probing' | undefined;
   const fail = async (reason: string, extra: string[] = []): Promise<never> => {
-    const tail = await logTail(engine, containerId);
+    const tail = await logTail(backend, containerId);
     ctx.emit({ type: 'service.failed', service, reason, logTail: [...extra, ...tail] });
     throw new ServiceNotReadyError(service, reason, [
       ...extra.map((line) => `healthcheck: ${line}`),
@@ -135,7 +147,7 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
     const round = ctx.clock.now();
     if (request.signal.aborted)
       throw new DevenvError('INTERRUPTED', `Interrupted while waiting for "${service}".`);
-    const status = await engine.inspectContainer(containerId);
+    const status = await backend.inspect(containerId);
     if (!status) return fail('its container disappeared');
     const health: HealthState | 'probing' = check.kind === 'healthcheck' ? status.health : 'probing';
     if (health !== lastHealth) {
@@ -156,7 +168,8 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
       );
     }
     // A steady cadence: a slow probe (an exec'd healthcheck takes ~100 ms) is not followed by a full pause.
-    const pause = Math.max(0, POLL_INTERVAL_MS - (ctx.clock.now() - round));
+    const interval = round - begun < EARLY_PHASE_MS ? EARLY_POLL_INTERVAL_MS : POLL_INTERVAL_MS;
+    const pause = Math.max(0, interval - (ctx.clock.now() - round));
     await sleep(pause, undefined, { signal: request.signal }).catch(() => undefined);
   }
 }

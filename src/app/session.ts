@@ -5,13 +5,12 @@
  * delegates tests and watch mode to an optional TestController, and ends on
  * quit or down. Everything it does is reported as events.
  */
-import type { ContainerEngine, ContainerStatus } from '../contracts/engine.js';
+import type { ContainerStatus } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
-import { stopTimeoutSeconds } from '../core/stack/label-facts.js';
 import { isDevenvError } from '../core/errors.js';
 import { reportError } from '../core/error-report.js';
 import { serialQueue } from '../core/serial-queue.js';
-import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
 import { engineBack, engineStaysPresent } from './engine-presence.js';
@@ -86,7 +85,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
   const closeTests = () => (testsClosed ??= options.tests?.close() ?? Promise.resolve());
   const report = (error: unknown) => ctx.emit({ type: 'error', ...errorEvent(error) });
 
-  const engine = async (): Promise<ContainerEngine> => (await ctx.engine()).engine;
+  const backend = (): Promise<StackBackend> => ctx.backend();
 
   const follow = (runtime: ServiceRuntime, sinceSeconds: number) => {
     followers.get(runtime.service)?.abort.abort();
@@ -95,8 +94,8 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     lifetime.signal.addEventListener('abort', stop, { once: true });
     const follower: Follower = { runtime, abort, done: Promise.resolve(), ended: false };
     follower.done = (async () => {
-      const docker = await engine();
-      await docker
+      const stacks = await backend();
+      await stacks
         .logs(runtime.containerId, { follow: true, since: sinceSeconds, signal: abort.signal }, (line) =>
           ctx.emit({ type: 'log', service: runtime.service, stream: line.stream, line: line.text }),
         )
@@ -121,7 +120,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     return recovering;
   };
   const recoverEngine = async (cause: unknown): Promise<void> => {
-    const docker = await engine();
+    const stacks = await backend();
     const endpoint = result?.info.endpoint ?? 'the engine';
     const said = cause === undefined ? undefined : errorEvent(cause);
     ctx.emit({
@@ -130,13 +129,14 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
       message: said?.message ?? `The engine at ${endpoint} went away; it stopped the stack's services.`,
       hint: `${said?.hint ?? 'Start the engine again (sudo systemctl start docker, or Docker Desktop).'} devenv waits for it, then starts the stopped services again.`,
     });
-    if (!(await engineBack(docker, { retryMs, signal: lifetime.signal }))) return;
+    if (!(await engineBack(stacks, { retryMs, signal: lifetime.signal }))) return;
     const followed = [...followers.keys()].sort();
     ctx.emit({ type: 'engine.reconnected', service: followed.join(', ') });
     if (!result || lifetime.signal.aborted) return;
     // Only the connection dropped (every service still runs): follow again, nothing to reconcile.
-    const containers = await docker
-      .listContainers({ [Labels.stack]: result.target.identity.name })
+    const containers = await stacks
+      .observe(result.target.identity.name)
+      .then((observed) => observed.containers)
       .catch(() => [] as ContainerStatus[]);
     const running = new Set(containers.filter((c) => c.state === 'running').map((c) => c.id));
     if (result.services.every((s) => running.has(s.containerId))) {
@@ -159,20 +159,21 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
   };
 
   /** The longest stop grace period among the stack's containers: how long an engine shutting down may take. */
-  const longestGraceMs = async (docker: ContainerEngine): Promise<number> => {
+  const longestGraceMs = async (stacks: StackBackend): Promise<number> => {
     if (!result) return DEFAULT_STOP_GRACE_MS;
-    const containers = await docker
-      .listContainers({ [Labels.stack]: result.target.identity.name })
+    const containers = await stacks
+      .observe(result.target.identity.name)
+      .then((observed) => observed.containers)
       .catch(() => []);
-    return Math.max(DEFAULT_STOP_GRACE_MS, ...containers.map((c) => stopTimeoutSeconds(c.labels) * 1000));
+    return Math.max(DEFAULT_STOP_GRACE_MS, ...containers.map((c) => c.facts.stopTimeoutSeconds * 1000));
   };
 
   /** A log stream ended by itself: the container stopped, or the engine went away. */
   const afterStreamEnded = async (runtime: ServiceRuntime): Promise<void> => {
-    const docker = await engine();
+    const stacks = await backend();
     let status: ContainerStatus | undefined;
     try {
-      status = await docker.inspectContainer(runtime.containerId);
+      status = await stacks.inspect(runtime.containerId);
     } catch (error) {
       await engineGone(error);
       return;
@@ -187,8 +188,8 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
       return;
     }
     // Stopped by an engine on its way down, or by itself? Judged once the engine stayed a while longer.
-    const presence = await engineStaysPresent(docker, {
-      settleMs: (await longestGraceMs(docker)) + ENGINE_EXIT_MARGIN_MS,
+    const presence = await engineStaysPresent(stacks, {
+      settleMs: (await longestGraceMs(stacks)) + ENGINE_EXIT_MARGIN_MS,
       signal: lifetime.signal,
       clock: ctx.clock,
     });
@@ -204,7 +205,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
       type: 'service.failed',
       service: runtime.service,
       reason,
-      logTail: status ? await logTail(docker, runtime.containerId, 10) : [],
+      logTail: status ? await logTail(stacks, runtime.containerId, 10) : [],
     });
   };
 
@@ -228,8 +229,8 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
       return;
     }
     const runtime = result.services.find((s) => s.service === service);
-    const docker = await engine();
-    const [container] = await serviceContainers(docker, result.target.identity.name, service);
+    const stacks = await backend();
+    const [container] = await serviceContainers(stacks, result.target.identity.name, service);
     if (!container || !runtime) {
       ctx.emit({ type: 'info', message: `${service}: no container found; press b to create it again` });
       return;
@@ -238,14 +239,14 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     try {
       followers.get(service)?.abort.abort();
       ctx.emit({ type: 'health.changed', service, health: 'starting', detail: 'restarting' });
-      await docker.restartContainer(container.id, stopTimeoutSeconds(container.labels));
+      await stacks.restart(container.id, container.facts.stopTimeoutSeconds);
       ctx.emit({ type: 'container.stopped', service, container: container.name });
       const startedAt = ctx.clock.now();
       ctx.emit({ type: 'container.started', service, container: container.name });
       const moved = { ...runtime, containerId: container.id };
       follow(moved, Math.floor(startedAt / 1000));
       const status = await waitUntilReady(ctx, {
-        engine: docker,
+        backend: stacks,
         info: result.info,
         service,
         containerId: container.id,
@@ -338,7 +339,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
           await Promise.all([...followers.values()].map((f) => f.done));
           await closeTests();
           try {
-            await removeStack(ctx, await engine(), { stack: result.target.identity.name, volumes: true });
+            await removeStack(ctx, { stack: result.target.identity.name, volumes: true });
             end({ kind: 'down', removed: true });
           } catch (error) {
             report(error);

@@ -2,7 +2,7 @@
 import { renderComposeConfig } from '../core/compose/render-config.js';
 import { planPort, DEFAULT_PORT_POLICY, type PortPolicy } from '../core/plan/port-plan.js';
 import { resourceNames } from '../core/stack/identity.js';
-import { stackLabels } from '../core/stack/labels.js';
+import { engineLabels, stackLabels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
@@ -57,7 +57,7 @@ export async function showConfig(ctx: AppContext, options: ConfigOptions): Promi
       branch: identity.branch,
       owner: identity.owner,
       files: project.files,
-      labels,
+      labels: engineLabels(labels),
       services,
     },
   };

@@ -1,7 +1,6 @@
 /** `devenv env`: the running stack's environment as seen from the host. */
 import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
-import { observeStack } from './observe.js';
 import { stackHostEnv } from './stack-host-env.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
@@ -10,8 +9,8 @@ export async function stackEnvironment(
   options: StackOptions,
 ): Promise<Record<string, string>> {
   const target = await resolveStackTarget(ctx, options);
-  const { engine, info } = await ctx.engine();
-  const observed = await observeStack(engine, target.identity.name);
+  const { info } = await ctx.engine();
+  const observed = await (await ctx.backend()).observe(target.identity.name);
   if (observed.containers.length === 0) {
     throw new DevenvError('STACK_NOT_FOUND', `Stack "${target.identity.name}" is not running.`, {
       hint: 'Start it with `devenv up -d` (or pass --branch/--stack to pick another stack; `devenv ls` lists them).',

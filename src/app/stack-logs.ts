@@ -1,7 +1,6 @@
 /** `devenv logs`: a stack's logs, per service, optionally followed. */
 import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
-import { observeStack } from './observe.js';
 
 export interface LogsOptions {
   stack: string;
@@ -11,8 +10,8 @@ export interface LogsOptions {
 }
 
 export async function stackLogs(ctx: AppContext, options: LogsOptions): Promise<void> {
-  const { engine } = await ctx.engine();
-  const observed = await observeStack(engine, options.stack);
+  const backend = await ctx.backend();
+  const observed = await backend.observe(options.stack);
   const containers = observed.containers.filter(
     (container) => options.service === undefined || container.facts.service === options.service,
   );
@@ -30,7 +29,7 @@ export async function stackLogs(ctx: AppContext, options: LogsOptions): Promise<
   }
   await Promise.all(
     containers.map((container) =>
-      engine.logs(
+      backend.logs(
         container.id,
         { follow: options.follow, tail: options.tail ?? 'all', signal: ctx.signal },
         (line) =>

@@ -3,7 +3,7 @@
  * plan with independent services in parallel and dependents gated on their
  * depends_on conditions, then wait until every service is ready.
  */
-import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
+import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
 import { namespaceProviders, planContainer, networkEngineName } from '../core/plan/container-request.js';
 import {
@@ -13,18 +13,22 @@ import {
   type PortPolicy,
 } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
-import { readinessCheck, type ReadinessCheck } from '../core/plan/readiness.js';
-import { reconcile, planText, type PlanStep } from '../core/plan/reconcile.js';
+import { describeReadiness, readinessCheck, type ReadinessCheck } from '../core/plan/readiness.js';
+import { reconcile, planText } from '../core/plan/reconcile.js';
+import { planGraph } from '../core/plan/plan-graph.js';
+import type { StackSpec } from '../contracts/stack-backend.js';
 import { postgresCacheCandidate } from '../core/plan/postgres-data-cache.js';
 import { configHash } from '../core/stack/config-hash.js';
-import { Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
+import { engineLabels, Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { prepareImages } from './images.js';
-import { observeStack } from './observe.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from './stack-target.js';
 import { requireServices } from '../core/compose/require-services.js';
 import { stackHostEnv } from './stack-host-env.js';
-import { runServices, type ServicePlan, type ServiceRuntime } from './run-services.js';
+import type { ServicePlan, ServiceRuntime } from './service-runtime.js';
+import { pinHostPorts } from './host-port-pinning.js';
+import { seedPostgresData } from './postgres-data-cache.js';
+import { waitUntilReady } from './readiness.js';
 import { withStackLock } from './stack-lock.js';
 
 export interface UpOptions extends StackOptions {
@@ -50,7 +54,7 @@ export interface UpHooks {
   onResolved?: (identity: StackTarget['identity'], target: StackTarget) => void;
 }
 
-export type { ServiceRuntime } from './run-services.js';
+export type { ServiceRuntime } from './service-runtime.js';
 
 export interface UpResult {
   target: StackTarget;
@@ -156,9 +160,13 @@ async function changeStack(
     version: ctx.version,
   });
 
+  // Observed while images are prepared (we hold the stack's lock: nobody else changes it meanwhile).
+  const backend = await ctx.backend();
+  const observing = backend.observe(identity.name);
+  observing.catch(() => undefined);
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
     forceBuild: (service) => options.forceBuild === true || (options.rebuild ?? []).includes(service),
-    labels: imageLabels(labels),
+    labels: imageLabels(labels.selectors),
   });
   const plans = new Map<string, ServicePlan>();
   for (const name of serviceNames) {
@@ -190,7 +198,7 @@ async function changeStack(
         .map((v) => [v.name, v]),
     ).values(),
   ];
-  const observed = await observeStack(engine, identity.name);
+  const observed = await observing;
   const steps = reconcile(
     {
       services: [...plans.values()].map((p) => ({
@@ -205,6 +213,15 @@ async function changeStack(
     observed,
   );
   ctx.emit({ type: 'plan', steps: planText(steps) });
+  const graph = planGraph(
+    steps,
+    Object.fromEntries(
+      serviceNames.map((name) => {
+        const service = project.services[name]!;
+        return [name, { dependsOn: service.dependsOn, joins: namespaceProviders(service) }];
+      }),
+    ),
+  );
   if (options.dataCache !== false) {
     const newVolumes = new Set(
       steps.flatMap((step) => (step.action === 'CreateVolume' ? [step.volume] : [])),
@@ -221,48 +238,71 @@ async function changeStack(
     }
   }
 
-  // Networks and volumes first, in parallel; each carries the stack's labels from its creation.
-  await Promise.all([
-    ...steps.flatMap((step) => {
-      if (step.action !== 'CreateNetwork') return [];
-      const spec = networks.find((n) => n.name === step.network);
-      return [
-        engine
-          .createNetwork(
-            step.network,
-            { ...labels, [Labels.network]: step.network },
-            { internal: spec?.internal ?? false, ...(spec?.driver ? { driver: spec.driver } : {}) },
-          )
-          .then(() => ctx.emit({ type: 'network.created', network: step.network })),
-      ];
-    }),
-    ...steps.flatMap((step) => {
-      if (step.action !== 'CreateVolume') return [];
-      const spec = volumes.find((v) => v.name === step.volume);
-      return [
-        engine
-          .createVolume(step.volume, spec?.labels ?? labels)
-          .then(() => ctx.emit({ type: 'volume.created', volume: step.volume })),
-      ];
-    }),
-    ...steps.flatMap((step) =>
-      step.action === 'RemoveContainer'
-        ? [
-            removeByName(engine, observed.containers, step.container).then(() =>
-              ctx.emit({ type: 'container.removed', service: step.service, container: step.container }),
-            ),
-          ]
-        : [],
-    ),
-  ]);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const spec: StackSpec = {
+    stack: identity.name,
+    services: new Map([...plans.values()].map((p) => [p.name, p.plan.request])),
+    networks: networks.map((network) => ({
+      ...network,
+      labels: engineLabels(labels, { annotations: { [Labels.network]: network.name } }),
+    })),
+    volumes: volumes.map((volume) => ({ name: volume.name, labels: volume.labels ?? engineLabels(labels) })),
+  };
+  const applied = await backend.apply(spec, graph, observed, {
+    signal: ctx.signal,
+    onChange: (change) => ctx.emit(change),
+    ...(hostPortsArePinnable(info.publishedHost)
+      ? { choosePorts: (request, previous, avoid) => pinHostPorts(request, previous, ctx.hostPorts, avoid) }
+      : {}),
+    beforeFirstStart: async (instance) => {
+      const servicePlan = plans.get(instance.service)!;
+      if (!servicePlan.dataCache) return;
+      // Reported by a typed data.cache event (restored, built, or skipped and why).
+      await seedPostgresData(ctx, {
+        engine,
+        info,
+        service: instance.service,
+        request: instance.request,
+        imageId: servicePlan.imageId,
+        candidate: servicePlan.dataCache,
+        containerId: instance.id,
+        timeoutMs,
+      });
+    },
+    waitReady: async (instance, signal) => {
+      const { check } = plans.get(instance.service)!;
+      const readyAt = ctx.clock.now();
+      const status = await waitUntilReady(ctx, {
+        backend,
+        info,
+        service: instance.service,
+        containerId: instance.id,
+        check,
+        timeoutMs,
+        signal,
+      });
+      ctx.emit({
+        type: 'service.ready',
+        service: instance.service,
+        durationMs: ctx.clock.now() - readyAt,
+        ports: status.ports,
+        probe: describeReadiness(check),
+      });
+      return status.ports;
+    },
+  });
+  const runtimes: ServiceRuntime[] = applied.map((service) => {
+    const servicePlan = plans.get(service.service)!;
+    return {
+      service: service.service,
+      containerId: service.instanceId,
+      ports: service.ports,
+      image: servicePlan.plan.request.image,
+      built: project.services[service.service]?.build !== undefined,
+      check: servicePlan.check,
+    };
+  });
 
-  // Duplicate networks (same name, left by two processes at once) go before any container is
-  // created by that name; their containers were removed above. By id: the name is ambiguous.
-  await removeNetworks(ctx, engine, steps, true);
-
-  const runtimes = await runServices(ctx, engine, info, project, plans, steps, observed.containers, options);
-
-  await removeNetworks(ctx, engine, steps, false);
   const env = stackHostEnv(target, info, runtimes);
   const durationMs = ctx.clock.now() - started;
   ctx.emit({ type: 'stack.ready', stack: identity.name, durationMs, env });
@@ -276,32 +316,4 @@ async function checkHostIp(ctx: AppContext, info: EngineInfo, hostIp: string): P
   throw new DevenvError('USAGE', `The host IP ${hostIp} is not an address of this machine.`, {
     hint: "Publish on 127.0.0.1 (the default), ::1, 0.0.0.0 (every interface) or one of this machine's addresses (`ip -brief address`). Nothing was changed.",
   });
-}
-
-async function removeByName(
-  engine: ContainerEngine,
-  containers: ContainerStatus[],
-  name: string,
-): Promise<void> {
-  const container = containers.find((c) => c.name === name);
-  if (container) await engine.removeContainer(container.id, { force: true, volumes: false });
-}
-
-async function removeNetworks(
-  ctx: AppContext,
-  engine: ContainerEngine,
-  steps: PlanStep[],
-  duplicates: boolean,
-): Promise<void> {
-  await Promise.all(
-    steps.flatMap((step) =>
-      step.action === 'RemoveNetwork' && (step.duplicate === true) === duplicates
-        ? [
-            engine
-              .removeNetwork(step.id)
-              .then(() => ctx.emit({ type: 'network.removed', network: step.network })),
-          ]
-        : [],
-    ),
-  );
 }

@@ -63,8 +63,11 @@ export async function attachWatch(
       }
     },
     async stackReady(target) {
-      const { engine } = await ctx.engine();
-      develop = createDevelopSync(ctx, { target, engine, upOptions: options.upOptions });
+      develop = createDevelopSync(ctx, {
+        target,
+        backend: await ctx.backend(),
+        upOptions: options.upOptions,
+      });
       const initial = develop;
       syncing = syncing.then(() => initial.initialSync()).catch(report);
     },

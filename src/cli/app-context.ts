@@ -4,6 +4,8 @@ import { emitterFor } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
 import { secretRegistry, type SecretRegistry } from '../core/secret-registry.js';
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
+import type { StackBackend } from '../contracts/stack-backend.js';
+import { ContainerStackBackend } from '../adapters/container-stack/container-stack-backend.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
 import { blobCache, cacheDirectory } from '../adapters/fs/cache-store.js';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { projectFiles } from '../adapters/fs/project-files.js';
 import { socketProbes } from '../adapters/probes/service-probes.js';
 import { packBuildContext } from '../adapters/docker/context-tar.js';
+import { digestBuildContext } from '../adapters/docker/context-digest.js';
 
 export function createAppContext(options: {
   cwd: string;
@@ -29,7 +32,8 @@ export function createAppContext(options: {
   const host = hostInfo(options.env);
   const self = { pid: host.pid, host: host.hostname, isProcessAlive: host.isProcessAlive };
   let connection: Promise<{ engine: ContainerEngine; info: EngineInfo }> | undefined;
-  return {
+  let backend: Promise<StackBackend> | undefined;
+  const context: AppContext = {
     cwd: options.cwd,
     env: options.env,
     clock: options.clock,
@@ -49,6 +53,10 @@ export function createAppContext(options: {
       }
       return connection;
     },
+    backend() {
+      backend ??= context.engine().then(({ engine, info }) => new ContainerStackBackend(engine, info));
+      return backend;
+    },
     gitBranch: currentBranch,
     dataCache: blobCache(join(cacheDirectory(options.env), 'blobs')),
     contentHash,
@@ -64,7 +72,12 @@ export function createAppContext(options: {
     watchProject: async (watch) =>
       (await import('../adapters/watcher/project-watcher.js')).watchProject(watch),
     runCommand: async (run) => (await import('../adapters/host/project-command.js')).runProjectCommand(run),
+    // pg loads only when a test database is leased.
+    sqlSession: async (endpoint, sessionOptions) =>
+      (await import('../adapters/postgres/pg-session.js')).openPgSession(endpoint, sessionOptions),
     stackLock: fileStackLock(join(cacheDirectory(options.env), 'locks'), self),
     builds: fileBuildJournal(join(cacheDirectory(options.env), 'builds'), self),
+    buildContextDigest: digestBuildContext,
   };
+  return context;
 }

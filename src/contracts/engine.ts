@@ -286,8 +286,13 @@ export interface ContainerEngine {
    * `all` includes intermediate images (parents of other images).
    */
   listImages(selector: LabelSelector, options?: { all?: boolean }): Promise<ImageSummary[]>;
-  /** Removes an image tag or id; missing images are not an error. */
+  /**
+   * Removes an image tag or id; missing images are not an error. Never forced: removing the last
+   * tag of an image a container uses, or an image with children, fails.
+   */
   removeImage(nameOrId: string): Promise<void>;
+  /** Tags image `source` (a tag or id) as `target` (repo:tag), moving `target` if it named another; false when `source` is gone. */
+  tagImage(source: string, target: string): Promise<boolean>;
   /**
    * An image whose one layer is this tar (owners, modes and paths kept), tagged `ref`
    * (moved from an image that had it), with `labels`; returns its id. It has no command:

@@ -14,6 +14,12 @@ export interface TestDatabaseLease {
 export interface TestDatabaseProvider {
   /** A fresh copy of the template database, rebuilding the template first if its key changed. */
   lease(runId: string, signal: AbortSignal): Promise<TestDatabaseLease>;
-  /** Forces the template to be rebuilt on the next lease (a migration or seed file changed). */
+  /**
+   * A migration or seed file changed: the next lease computes the template's
+   * key again and rebuilds the template if it differs (ready copies of the old
+   * one are dropped then).
+   */
   invalidate(): void;
+  /** Drops what the provider keeps (ready copies, copies not released) and ends its sessions. */
+  close(): Promise<void>;
 }

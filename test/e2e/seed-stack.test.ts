@@ -118,17 +118,19 @@ describe('the seed stack', () => {
     const before = await stackResources(stack);
     expect(before.containers).toHaveLength(3);
     expect(before.volumes.length).toBeGreaterThanOrEqual(1);
-    const built = await docker.listImages({
-      filters: JSON.stringify({ label: [`dev.devenv.stack=${stack}`] }),
-    });
-    expect(built.map((i) => i.RepoTags)).toEqual([[`devenv-${stack}-app:latest`]]);
+    // The app runs the stack's tag on the shared image, which is also tagged by its inputs.
+    const app = before.containers.find((c) => c.Labels['dev.devenv.service'] === 'app');
+    expect(app?.Image).toBe(`devenv/${stack}/app:latest`);
+    const inspected = await docker.getImage(`devenv/${stack}/app:latest`).inspect();
+    const content = inspected.RepoTags.find((tag) => /^devenv\/[^/]+:[0-9a-f]{16}$/.test(tag));
+    expect(content).toBeDefined();
     const down = await devenv(project.dir, ['down', '--volumes', '--branch', branch]);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(countOf(await stackResources(stack))).toBe(0);
-    // The app image devenv built for this stack goes too (tags are per stack).
-    const images = await docker.listImages({
-      filters: JSON.stringify({ label: [`dev.devenv.stack=${stack}`] }),
-    });
-    expect(images).toEqual([]);
+    // No other stack used the app image: its tags go too (the image with them, unless another
+    // project's tag names the same image).
+    const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+    expect(tags).not.toContain(`devenv/${stack}/app:latest`);
+    expect(tags).not.toContain(content);
   });
 });

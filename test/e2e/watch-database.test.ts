@@ -98,4 +98,19 @@ describe('watch mode with a test database', () => {
     const third = await log.until((e) => e.type === 'test.run.finished');
     expect(resultsOf(third)).toEqual(['test/integration/schema.test.ts:pass']);
   });
+
+  it('devenv test leases a copy, runs on it and exits when done (its sessions closed)', async () => {
+    await writeFile(
+      join(dir, 'migrations/001_users.sql'),
+      'create table users (id int primary key, email text);\n',
+    );
+    const result = await devenv(dir, ['test', '--integration', '--json', '--branch', branch]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const finished = result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as DevenvEvent)
+      .find((event) => event.type === 'test.run.finished');
+    expect(finished).toMatchObject({ counts: { passed: 1, failed: 0 } });
+  });
 });

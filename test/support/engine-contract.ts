@@ -2,9 +2,9 @@
  * The ContainerEngine contract as the app relies on it, one suite run against
  * the in-memory engine (unit, milliseconds) and the real Docker engine
  * (integration): label selection, the container lifecycle, name conflicts,
- * log streams that end when the container stops, and removals of what is
- * already gone. A fake that passes it may stand in for the engine in app
- * tests; any later engine must pass it too.
+ * log streams that end when the container stops, removals of what is
+ * already gone, and image tags. A fake that passes it may stand in for the
+ * engine in app tests; any later engine must pass it too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packFiles } from '../../src/adapters/docker/context-tar.js';
@@ -86,6 +86,25 @@ export function describeEngineContract(name: string, make: () => Promise<EngineC
       await engine.removeContainer(id, { force: true, volumes: true });
       expect(await engine.inspectContainer(id)).toBeUndefined();
       await engine.removeVolume(`${subject.prefix}-never-made`);
+    });
+
+    it('tags an image under a second name; removing that name leaves the image; a missing source is false', async () => {
+      const { engine } = subject;
+      const image = subject.request(`${subject.prefix}-unused`, labels()).image;
+      const tag = `${subject.prefix}-tagged/image:1`;
+      try {
+        expect(await engine.tagImage(image, tag)).toBe(true);
+        const original = await engine.inspectImage(image);
+        expect((await engine.inspectImage(tag))?.id).toBe(original?.id);
+        // By id too, and again: moving a tag onto the image it names is no change.
+        expect(await engine.tagImage(original!.id, tag)).toBe(true);
+        await engine.removeImage(tag);
+        expect(await engine.inspectImage(tag)).toBeUndefined();
+        expect((await engine.inspectImage(image))?.id).toBe(original?.id);
+        expect(await engine.tagImage(`${subject.prefix}-missing/image:1`, `${tag}0`)).toBe(false);
+      } finally {
+        await engine.removeImage(tag);
+      }
     });
 
     it('creates, selects and removes networks by id and volumes by name', async () => {

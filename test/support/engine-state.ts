@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
+import { sharedImageSteps } from '../../src/core/plan/shared-images.js';
 
 export const docker = new Docker();
 
@@ -93,4 +94,40 @@ export async function reapBranchPrefix(prefix: string): Promise<void> {
           .catch(() => undefined),
       ),
   );
+  await releaseSharedImages(stacks);
+}
+
+/**
+ * Shared images (labelled dev.devenv.build-inputs) as `down` of each of these
+ * stacks releases them (core/plan/shared-images.ts): their tags, then the
+ * content tags of an image no other stack's tag is left on, and older builds
+ * of their services. Unforced: an image another test's container uses stays;
+ * another test's `up` that loses the image it just found builds it again.
+ */
+export async function releaseSharedImages(stacks: ReadonlySet<string>): Promise<void> {
+  const remove = (tag: string) =>
+    docker
+      .getImage(tag)
+      .remove()
+      .catch(() => undefined);
+  for (const stack of stacks) {
+    const listed = await docker.listImages({
+      filters: JSON.stringify({ label: ['dev.devenv.build-inputs'] }),
+    });
+    const images = listed.map((image) => ({
+      id: image.Id,
+      tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+      labels: image.Labels ?? {},
+    }));
+    for (const step of sharedImageSteps({
+      images,
+      stack,
+      liveStacks: new Set(),
+      now: 0,
+      graceMs: 0,
+    })) {
+      for (const ref of step.references) await remove(ref.tag);
+      for (const tag of step.release) await remove(tag);
+    }
+  }
 }

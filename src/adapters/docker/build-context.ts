@@ -4,7 +4,7 @@
  * .dockerignore itself, which the engine always needs.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { hasExceptions, isIgnored, parseDockerignore, type DockerignoreRule } from './dockerignore.js';
 import { toPosix } from '../../core/paths/posix-path.js';
 
@@ -15,6 +15,11 @@ async function readRules(contextDir: string): Promise<DockerignoreRule[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** The Dockerfile's path as the engine takes it: relative to the context, forward slashes. */
+export function contextDockerfile(contextDir: string, dockerfile: string): string {
+  return toPosix(isAbsolute(dockerfile) ? relative(contextDir, dockerfile) : dockerfile);
 }
 
 /**

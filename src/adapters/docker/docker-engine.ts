@@ -82,6 +82,10 @@ export class DockerEngine implements ContainerEngine {
     return this.images.removeImage(nameOrId);
   }
 
+  tagImage(source: string, target: string): Promise<boolean> {
+    return this.images.tagImage(source, target);
+  }
+
   importImage(tar: NodeJS.ReadableStream, ref: string, labels: Record<string, string>): Promise<string> {
     return this.images.importImage(tar, ref, labels);
   }

@@ -25,6 +25,8 @@ export interface IntegrationEnvironment {
   ): Promise<{ env: Record<string, string>; release(): Promise<void> }>;
   /** A migration or seed file changed: the next lease rebuilds the template (with a note), if there is a database. */
   invalidateDatabase(files: readonly string[]): void;
+  /** Closes the test database provider (its ready copies are dropped). */
+  close(): Promise<void>;
 }
 
 export interface IntegrationEnvironmentOptions {
@@ -85,6 +87,10 @@ export function integrationEnvironment(
         type: 'info',
         message: `${files.join(', ')} changed: the test database is rebuilt before the next integration run`,
       });
+    },
+
+    async close() {
+      await options.database?.close();
     },
   };
 }

@@ -1,10 +1,14 @@
 /**
- * SQL for template databases, run by `psql` inside the stack's Postgres
- * container through the engine's exec (no driver on the host; works for a
- * remote engine too). Each statement is its own `-c`, so CREATE/DROP DATABASE
- * run outside a transaction block.
+ * The Postgres server's superuser as its container declares it, and a
+ * SqlSession that runs statements with `psql` inside the container through
+ * the backend's exec: the fallback where the host cannot reach the published
+ * port (a remote engine behind a firewall, no port published). One exec per
+ * run() (100 ms or more each), each statement its own `-c`, so CREATE/DROP
+ * DATABASE run outside a transaction block.
  */
-import type { ContainerEngine } from '../../contracts/engine.js';
+import type { StackBackend } from '../../contracts/stack-backend.js';
+import type { SqlSession } from '../../contracts/sql-session.js';
+import { SqlError } from '../../core/testdb/sql-error.js';
 
 export interface PostgresCredentials {
   user: string;
@@ -12,23 +16,8 @@ export interface PostgresCredentials {
   database: string;
 }
 
-/** A statement failed: Postgres's message (e.g. `database "x" already exists`) and psql's output. */
-export class SqlError extends Error {
-  constructor(
-    message: string,
-    readonly output: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-    this.name = 'SqlError';
-  }
-}
-
-export interface PostgresAdmin {
-  credentials: PostgresCredentials;
-  /** Runs the statements in order in the maintenance database; resolves to the non-empty output lines. */
-  run(statements: readonly string[]): Promise<string[]>;
-}
+/** Between the columns of a row in psql's unaligned output. */
+const FIELD_SEPARATOR = '\x1f';
 
 function parseEnv(output: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -40,17 +29,25 @@ function parseEnv(output: string): Record<string, string> {
 }
 
 /** Reads the superuser's name and password from the container's environment (the official image's contract). */
-export async function postgresAdmin(engine: ContainerEngine, containerId: string): Promise<PostgresAdmin> {
-  const printed = await engine.exec(containerId, ['env']);
+export async function containerCredentials(
+  backend: Pick<StackBackend, 'exec'>,
+  containerId: string,
+): Promise<PostgresCredentials> {
+  const printed = await backend.exec(containerId, ['env']);
   const env = printed.exitCode === 0 ? parseEnv(printed.output) : {};
   const user = env['POSTGRES_USER'] || 'postgres';
-  const credentials: PostgresCredentials = {
-    user,
-    password: env['POSTGRES_PASSWORD'] ?? '',
-    database: env['POSTGRES_DB'] || user,
-  };
+  return { user, password: env['POSTGRES_PASSWORD'] ?? '', database: env['POSTGRES_DB'] || user };
+}
+
+/** Statements run by psql in the container's maintenance database; every run() is one exec. */
+export function psqlSession(
+  backend: Pick<StackBackend, 'exec'>,
+  containerId: string,
+  credentials: PostgresCredentials,
+): SqlSession {
   return {
-    credentials,
+    open: true,
+    close: () => Promise.resolve(),
     async run(statements) {
       const command = [
         'env',
@@ -61,6 +58,8 @@ export async function postgresAdmin(engine: ContainerEngine, containerId: string
         '-q',
         '-A',
         '-t',
+        '-F',
+        FIELD_SEPARATOR,
         '-v',
         'ON_ERROR_STOP=1',
         '-U',
@@ -69,17 +68,16 @@ export async function postgresAdmin(engine: ContainerEngine, containerId: string
         'postgres',
         ...statements.flatMap((statement) => ['-c', statement]),
       ];
-      const result = await engine.exec(containerId, command);
+      const result = await backend.exec(containerId, command);
       const lines = result.output.split('\n').filter((line) => line.trim() !== '');
       if (result.exitCode !== 0) {
         const error = lines.find((line) => /\b(ERROR|FATAL):/.test(line)) ?? lines.at(-1) ?? '';
         throw new SqlError(
           error.replace(/^.*?\b(?:ERROR|FATAL):\s*/, '') || `psql exited with ${result.exitCode}`,
-          result.output,
-          result.exitCode,
+          { output: result.output, exitCode: result.exitCode },
         );
       }
-      return lines;
+      return lines.map((line) => line.split(FIELD_SEPARATOR));
     },
   };
 }

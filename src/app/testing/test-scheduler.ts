@@ -132,6 +132,7 @@ export class TestRunScheduler implements TestController {
     this.pending = undefined;
     if (this.current) await this.current.cancel('session closed');
     await this.idle();
+    await this.parts.environment.close().catch(() => undefined);
     await this.parts.runner.close();
   }
 

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { removeStack } from '../../app/down.js';
-import { observeStack } from '../../app/observe.js';
 import { DevenvError } from '../../core/errors.js';
 import type { Command } from '../command.js';
 
@@ -16,14 +15,14 @@ export const reapCommand: Command = {
     const pid = Number(parsed.values['pid']);
     if (typeof stack !== 'string' || !Number.isInteger(pid))
       throw new DevenvError('USAGE', '__reap needs --stack and --pid.');
-    const { engine } = await ctx.engine();
+    const backend = await ctx.backend();
     for (let tick = 0; !ctx.signal.aborted; tick++) {
       if (!ctx.host.isProcessAlive(pid)) {
-        await removeStack(ctx, engine, { stack, volumes: true });
+        await removeStack(ctx, { stack, volumes: true });
         return 0;
       }
       if (tick % 15 === 14) {
-        const observed = await observeStack(engine, stack);
+        const observed = await backend.observe(stack);
         if (observed.containers.length + observed.networks.length + observed.volumes.length === 0) return 0;
       }
       await sleep(1000);

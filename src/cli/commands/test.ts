@@ -39,7 +39,8 @@ export const testCommand: Command = {
       kinds,
       // Asked for by name: a stack that is not running is an error; otherwise integration tests are skipped with a note.
       missingStack: chosen.length > 0 ? 'error' : 'skip',
-      testDatabase: stackTestDatabase(ctx, stackOptions(parsed)),
+      // One run: no ready copies made ahead only to be dropped at exit.
+      testDatabase: stackTestDatabase(ctx, stackOptions(parsed), { poolSize: 0 }),
     };
     let files = parsed.positionals;
     if (v['changed'] === true) {

@@ -1,8 +1,6 @@
 import { tuneHeapForLongLivedProcess } from '../long-lived-heap.js';
-import type { AppContext } from '../../app/context.js';
-import { observeStack } from '../../app/observe.js';
-import { resolveStackTarget, type StackOptions, type StackTarget } from '../../app/stack-target.js';
-import { attachWatch, type WatchAttachment } from '../../app/watch-attachment.js';
+import type { WatchAttachment } from '../../app/watch-attachment.js';
+import { watchUntilInterrupted } from '../../app/watch-until-interrupted.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { parseDurationSeconds } from '../duration.js';
 import { eventRenderer } from '../event-renderer.js';
@@ -10,7 +8,7 @@ import { eventRenderer } from '../event-renderer.js';
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'watch the project and rerun the affected unit and integration tests on every change',
-  usage: 'devenv watch [--run-all] [--debounce 75ms] [--json] [-f FILE]... [--branch B | --stack S]',
+  usage: 'devenv watch [--run-all] [--debounce 30ms] [--json] [-f FILE]... [--branch B | --stack S]',
   options: {
     ...commonOptions,
     'run-all': { type: 'boolean' },
@@ -26,24 +24,15 @@ export const watchCommand: Command = {
       attached.watch?.onEvent(event);
     });
     const debounce = typeof v['debounce'] === 'string' ? v['debounce'] : undefined;
-    const stack = stackOptions(parsed);
-    // The same watch as an attached `up` (tests, develop.watch, reconcile on a template change), without logs.
-    const watch = await attachWatch(ctx, {
-      stack,
-      upOptions: { ...stack },
-      session: {
+    await watchUntilInterrupted(
+      ctx,
+      {
+        stack: stackOptions(parsed),
         runAllOnStart: v['run-all'] === true,
         ...(debounce === undefined ? {} : { debounceMs: debounceMs(debounce) }),
       },
-    });
-    attached.watch = watch;
-    const target = await runningStack(ctx, stack);
-    if (target) await watch.stackReady(target);
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    await watch.close();
+      (watch) => (attached.watch = watch),
+    );
     return 0;
   },
 };
@@ -52,16 +41,4 @@ function debounceMs(text: string): number {
   if (/^\d+$/.test(text)) return Number(text);
   if (/^\d+ms$/.test(text)) return Number(text.slice(0, -2));
   return Math.round(parseDurationSeconds(text, '--debounce') * 1000);
-}
-
-/** The project's stack when it is running (develop.watch syncs into it); none without a template or engine. */
-async function runningStack(ctx: AppContext, stack: StackOptions): Promise<StackTarget | undefined> {
-  try {
-    const target = await resolveStackTarget(ctx, stack);
-    const { engine } = await ctx.engine();
-    const observed = await observeStack(engine, target.identity.name);
-    return observed.containers.length > 0 ? target : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,7 +9,7 @@
  *   integration: ["test/integration/**"]
  *   vitestConfig: vitest.config.ts # optional
  * watch:
- *   debounceMs: 75
+ *   debounceMs: 30
  *   ignore: ["dist/**"]           # besides .git, node_modules, build output and .gitignore
  * triggers:                        # what imports cannot see
  *   - { files: ["migrations/**", "seeds/**"], run: integration, action: rebuild-test-database }

@@ -11,7 +11,7 @@ import type { DevenvConfig, TriggerAction, TriggerRule } from './devenv-config.j
 
 export const DEFAULT_UNIT_GLOBS = ['test/unit/**'];
 export const DEFAULT_INTEGRATION_GLOBS = ['test/integration/**'];
-export const DEFAULT_DEBOUNCE_MS = 75;
+export const DEFAULT_DEBOUNCE_MS = 30;
 const TRIGGER_ACTIONS: readonly TriggerAction[] = ['rebuild-test-database', 'reconcile-stack', 'rerun'];
 const TOP_LEVEL_KEYS = ['compose', 'tests', 'watch', 'triggers', 'database', 'secrets'];
 

@@ -11,7 +11,7 @@ import type {
   NetworkMode,
 } from '../../contracts/engine.js';
 import type { ComposeProject, HealthcheckSpec, RuntimeOptionsSpec, ServiceSpec } from '../compose/model.js';
-import { Labels } from '../stack/labels.js';
+import { engineLabels, Labels, serviceLabels, type LabelSet } from '../stack/labels.js';
 import { resourceNames } from '../stack/identity.js';
 import { planPort, type PortPolicy } from './port-plan.js';
 
@@ -26,7 +26,8 @@ export interface ContainerPlanInput {
   image: string;
   /** Volume paths the image declares (VOLUME), which devenv gives named, labelled volumes. */
   imageVolumes: string[];
-  stackLabels: Record<string, string>;
+  /** The stack's labels (labels.ts stackLabels), merged here with the container's and its volumes'. */
+  stackLabels: LabelSet;
   ports: PortPolicy;
 }
 
@@ -151,7 +152,8 @@ function runtimeRequest(stack: string, options: RuntimeOptionsSpec | undefined):
 export function planContainer(input: ContainerPlanInput): ContainerPlan {
   const { stack, project, service } = input;
   const notes: string[] = [];
-  const volumeLabels = (logical: string) => ({ ...input.stackLabels, [Labels.volume]: logical });
+  const volumeLabels = (logical: string) =>
+    engineLabels(input.stackLabels, { annotations: { [Labels.volume]: logical } });
   const volumes: ContainerPlan['volumes'] = [];
   const mounts: MountRequest[] = [];
 
@@ -232,9 +234,9 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
     env,
     labels: {
       ...service.labels,
-      ...input.stackLabels,
-      [Labels.service]: service.name,
-      [Labels.stopTimeout]: String(stopTimeoutSeconds),
+      ...engineLabels(input.stackLabels, serviceLabels(service.name), {
+        annotations: { [Labels.stopTimeout]: String(stopTimeoutSeconds) },
+      }),
     },
     ports,
     expose,

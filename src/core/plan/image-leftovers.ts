@@ -14,7 +14,8 @@
  *   than a grace period.
  * Never: tagged images named in no rule, images with children outside the
  * verdicts (parents of something still wanted), images without devenv labels
- * that no build record names.
+ * that no build record names, the shared images of `build:` services
+ * (labelled dev.devenv.build-inputs; core/plan/shared-images.ts).
  */
 import { LABEL_PREFIX, Labels } from '../stack/labels.js';
 
@@ -122,6 +123,8 @@ export function imageLeftovers(input: LeftoverInput): ImageVerdict[] {
     const liveBuilds = input.builds.filter((b) => !b.over);
     for (const image of images) {
       if (image.labels[Labels.stack] !== undefined || !untagged(image) || !settled(image)) continue;
+      // Shared images have no stack label by design: core/plan/shared-images.ts decides about them.
+      if (image.labels[Labels.buildInputs] !== undefined) continue;
       // Data-directory caches have their own rule (core/plan/data-cache-leftovers.ts).
       if (image.labels[Labels.dataCache] !== undefined) continue;
       if (!Object.keys(image.labels).some((key) => key.startsWith(LABEL_PREFIX))) continue;

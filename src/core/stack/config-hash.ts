@@ -1,11 +1,13 @@
 /**
  * A service's config hash: what decides, on `up` of a running stack, whether
  * its container is kept or recreated. It covers the container request as
- * devenv would create it (minus volatile labels) and the image id.
+ * devenv would create it (minus volatile labels) and the image id. Derived
+ * selectors are left out too: they add nothing to the annotations they are
+ * derived from, and containers labelled before they existed keep their hash.
  */
 import { createHash } from 'node:crypto';
 import type { ContainerRequest } from '../../contracts/engine.js';
-import { Labels } from './labels.js';
+import { DERIVED_SELECTOR_KEYS, Labels } from './labels.js';
 
 const VOLATILE_LABELS = new Set<string>([
   Labels.created,
@@ -18,7 +20,9 @@ const VOLATILE_LABELS = new Set<string>([
 
 export function configHash(request: ContainerRequest, imageId: string): string {
   const labels = Object.fromEntries(
-    Object.entries(request.labels).filter(([key]) => !VOLATILE_LABELS.has(key)),
+    Object.entries(request.labels).filter(
+      ([key]) => !VOLATILE_LABELS.has(key) && !DERIVED_SELECTOR_KEYS.has(key),
+    ),
   );
   return createHash('sha256')
     .update(canonicalJson({ ...request, labels, imageId }))

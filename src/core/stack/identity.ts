@@ -69,10 +69,28 @@ export function distinctNamePart(value: string, max = 40): string {
   return `${sanitizeNamePart(value, max - HASH_LENGTH - 1)}-${shortHash(value)}`;
 }
 
-/** Resource names, compose-like: <stack>-<service>-1, <stack>_<network>, <stack>_<volume>. */
+/** The first path component of every image name devenv gives (stack references and content tags). */
+export const IMAGE_NAMESPACE = 'devenv';
+
+/**
+ * Resource names, compose-like: <stack>-<service>-1, <stack>_<network>, <stack>_<volume>; and the
+ * stack's reference to a `build:` service's image, devenv/<stack>/<service>:latest (a tag on the
+ * shared, content-tagged image: see core/plan/build-inputs.ts).
+ */
 export const resourceNames = {
   container: (stack: string, service: string) => `${stack}-${distinctNamePart(service)}-1`,
   network: (stack: string, network: string) => `${stack}_${distinctNamePart(network)}`,
   volume: (stack: string, volume: string) => `${stack}_${distinctNamePart(volume)}`,
-  image: (stack: string, service: string) => `devenv-${stack}-${distinctNamePart(service)}:latest`,
+  image: (stack: string, service: string) =>
+    `${IMAGE_NAMESPACE}/${stack}/${distinctNamePart(service)}:latest`,
 };
+
+/**
+ * The stack a stack reference (resourceNames.image) belongs to, or undefined for any other name.
+ * Stack names and name parts never hold `/` or `:`, so three path components and the tag
+ * `latest` are a stack reference and nothing else is (content tags have two components).
+ */
+export function stackImageRef(tag: string): { stack: string; service: string } | undefined {
+  const match = /^devenv\/([a-z0-9][a-z0-9_.-]*)\/([a-z0-9][a-z0-9_.-]*):latest$/.exec(tag);
+  return match ? { stack: match[1]!, service: match[2]! } : undefined;
+}

@@ -2,7 +2,8 @@
  * devenv's labels read once, into typed facts: the only place a raw label
  * value is parsed (numbers, booleans, the lease of an ephemeral stack, the
  * stop grace period), so every reader agrees on defaults and formats.
- * Writing them is labels.ts's; reading them is this file's.
+ * Writing them is labels.ts's; reading them is this file's. Facts come from
+ * annotations (raw values) and selectors alike: on Docker both are labels.
  */
 import { DEFAULT_STOP_GRACE_MS } from '../plan/container-request.js';
 import type { StackLease } from './expiry.js';
@@ -21,6 +22,12 @@ export interface StackFacts {
   /** ISO time the stack's resource was labelled at ('' when unknown). */
   createdAt: string;
   lease: StackLease;
+  /**
+   * Whether the resource carries the derived selectors (working-dir-hash,
+   * branch-, owner- and service-slug); those labelled before they existed
+   * carry only the annotations they derive from.
+   */
+  hasDerivedSelectors: boolean;
 }
 
 /** What a labelled container says besides: its service, config hash and stop grace period. */
@@ -54,6 +61,7 @@ export function stackFacts(labels: LabelMap): StackFacts {
     workingDir: labels[Labels.workingDir] ?? '',
     createdAt,
     lease,
+    hasDerivedSelectors: labels[Labels.workingDirHash] !== undefined,
   };
 }
 

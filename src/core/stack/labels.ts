@@ -1,9 +1,20 @@
 /**
  * devenv's labels are the source of truth: which resources belong to which
  * stack, who owns them, whether a service changed (config hash), and when an
- * ephemeral stack expires. Nothing without `dev.devenv.stack` is ever touched.
+ * ephemeral stack expires. Nothing without `dev.devenv.stack` is ever touched,
+ * except the images devenv builds, which many stacks share: they carry
+ * `dev.devenv.build-inputs` instead (core/plan/build-inputs.ts).
+ *
+ * Each key is a selector or an annotation, never both. Selectors are what
+ * resources are found by: short values valid as Kubernetes label values
+ * (core/stack/selector-value.ts). Annotations hold any value (paths, times,
+ * branch names as typed) and are read, never selected by. A free-form value
+ * devenv selects by is an annotation under its own key (`branch`) plus a
+ * derived selector (`branch-slug`, `working-dir-hash`). Docker has labels
+ * only: engineLabels merges both sets, in this one place.
  */
 import { shortHash, type StackIdentity } from './identity.js';
+import { isSelectorValue, selectorValue } from './selector-value.js';
 
 export const LABEL_PREFIX = 'dev.devenv.';
 
@@ -25,10 +36,48 @@ export const Labels = {
   ownerHost: 'dev.devenv.owner-host',
   version: 'dev.devenv.version',
   stopTimeout: 'dev.devenv.stop-timeout',
+  workingDirHash: 'dev.devenv.working-dir-hash',
+  branchSlug: 'dev.devenv.branch-slug',
+  ownerSlug: 'dev.devenv.owner-slug',
+  serviceSlug: 'dev.devenv.service-slug',
+  /** On images devenv builds for `build:` services (shared by stacks): the hash of the build's inputs. */
+  buildInputs: 'dev.devenv.build-inputs',
   /** A data-directory cache (never a stack's): its kind ("postgres") and the image it was made with. */
   dataCache: 'dev.devenv.data-cache',
   dataCacheSource: 'dev.devenv.data-cache-source',
 } as const;
+
+/**
+ * Selectors derived from annotations (`working-dir`, `branch`, `owner`,
+ * `service`), for selecting by values that are not valid selector values.
+ * They came after the other labels: resources labelled before carry only the
+ * annotations (core/stack/label-query.ts finds those too), and the config
+ * hash leaves them out (it covers their annotations).
+ */
+export const DERIVED_SELECTOR_KEYS: ReadonlySet<string> = new Set([
+  Labels.workingDirHash,
+  Labels.branchSlug,
+  Labels.ownerSlug,
+  Labels.serviceSlug,
+]);
+
+/** The keys resources are selected by; every other key is an annotation. */
+export const SELECTOR_KEYS: ReadonlySet<string> = new Set([
+  Labels.stack,
+  Labels.ephemeral,
+  Labels.buildInputs,
+  ...DERIVED_SELECTOR_KEYS,
+]);
+
+export function isSelectorKey(key: string): boolean {
+  return SELECTOR_KEYS.has(key);
+}
+
+/** A resource's labels, split: selectors (valid selector values) and annotations (any value). */
+export interface LabelSet {
+  selectors: Record<string, string>;
+  annotations: Record<string, string>;
+}
 
 export interface StackLifetime {
   ephemeral: boolean;
@@ -62,10 +111,23 @@ export function boundedLabelValue(value: string, max = MAX_LABEL_VALUE): string 
   return `${value.slice(0, max - suffix.length)}${suffix}`;
 }
 
-/** Labels every resource of the stack carries; every value bounded (boundedLabelValue). */
-export function stackLabels(input: StackLabelInput): Record<string, string> {
-  const labels: Record<string, string> = {
+/** The working-dir-hash selector of a directory (the working-dir annotation holds the path). */
+export function workingDirHash(workingDir: string): string {
+  return shortHash(workingDir, 16);
+}
+
+/**
+ * Labels every resource of the stack carries. Annotations are bounded
+ * (boundedLabelValue); selectors are short by construction.
+ */
+export function stackLabels(input: StackLabelInput): LabelSet {
+  const selectors: Record<string, string> = {
     [Labels.stack]: input.identity.name,
+    [Labels.workingDirHash]: workingDirHash(input.workingDir),
+    [Labels.branchSlug]: selectorValue(input.identity.branch),
+    [Labels.ownerSlug]: selectorValue(input.identity.owner),
+  };
+  const annotations: Record<string, string> = {
     [Labels.project]: input.identity.project,
     [Labels.branch]: input.identity.branch,
     [Labels.owner]: input.identity.owner,
@@ -75,13 +137,43 @@ export function stackLabels(input: StackLabelInput): Record<string, string> {
     [Labels.version]: input.version,
   };
   if (input.lifetime.ephemeral) {
-    labels[Labels.ephemeral] = 'true';
+    selectors[Labels.ephemeral] = 'true';
     if (input.lifetime.ttlSeconds !== undefined)
-      labels[Labels.ttlSeconds] = String(input.lifetime.ttlSeconds);
-    if (input.lifetime.ownerPid !== undefined) labels[Labels.ownerPid] = String(input.lifetime.ownerPid);
-    if (input.lifetime.ownerHost !== undefined) labels[Labels.ownerHost] = input.lifetime.ownerHost;
+      annotations[Labels.ttlSeconds] = String(input.lifetime.ttlSeconds);
+    if (input.lifetime.ownerPid !== undefined) annotations[Labels.ownerPid] = String(input.lifetime.ownerPid);
+    if (input.lifetime.ownerHost !== undefined) annotations[Labels.ownerHost] = input.lifetime.ownerHost;
   }
-  for (const [key, value] of Object.entries(labels)) labels[key] = boundedLabelValue(value);
+  for (const [key, value] of Object.entries(annotations)) annotations[key] = boundedLabelValue(value);
+  return { selectors, annotations };
+}
+
+/** What a service's container carries besides the stack's labels. */
+export function serviceLabels(service: string): LabelSet {
+  return {
+    selectors: { [Labels.serviceSlug]: selectorValue(service) },
+    annotations: { [Labels.service]: service },
+  };
+}
+
+/**
+ * Label sets merged into the labels of a Docker object (which has no
+ * annotations), later sets winning. Throws (a bug, not a user error) when a
+ * selector value is invalid or a key is on the wrong side, so nothing
+ * devenv writes could not be selected by on a stricter engine.
+ */
+export function engineLabels(...sets: Partial<LabelSet>[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const set of sets) {
+    for (const [key, value] of Object.entries(set.selectors ?? {})) {
+      if (!isSelectorKey(key)) throw new Error(`label ${key} is not a selector key`);
+      if (!isSelectorValue(value)) throw new Error(`label ${key}: "${value}" is not a valid selector value`);
+      labels[key] = value;
+    }
+    for (const [key, value] of Object.entries(set.annotations ?? {})) {
+      if (isSelectorKey(key)) throw new Error(`label ${key} is a selector key, not an annotation`);
+      labels[key] = value;
+    }
+  }
   return labels;
 }
 

@@ -40,6 +40,11 @@ export function promoteBuild(build: string, template: string, comment: string): 
   ];
 }
 
+/** A new name for a database nobody is connected to (a pooled copy taken by a run, the spare becoming a build). */
+export function renameDatabase(from: string, to: string): string {
+  return `ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`;
+}
+
 /** Drops a database, ending its connections (a test's pool left open does not block it). */
 export function dropDatabase(database: string): string[] {
   return [`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`];

@@ -105,7 +105,7 @@ beforeAll(async () => {
   await write('other/hello', 'hi\n');
   stack = await upProject(project.dir, `${prefix}-develop`);
   engine = (await stack.ctx.engine()).engine;
-  sync = createDevelopSync(stack.ctx, { target: stack.target, engine });
+  sync = createDevelopSync(stack.ctx, { target: stack.target, backend: await stack.ctx.backend() });
 });
 
 afterAll(async () => {

@@ -84,7 +84,10 @@ async function upService(name: string): Promise<{ id: string; plan: ReturnType<t
     service,
     image: service.image!,
     imageVolumes: [],
-    stackLabels: run.labels,
+    stackLabels: {
+      selectors: { 'dev.devenv.stack': run.stack },
+      annotations: { 'dev.devenv.test-run': run.id },
+    },
     ports: DEFAULT_PORT_POLICY,
   });
   const id = await run.engine.createContainer(plan.request);

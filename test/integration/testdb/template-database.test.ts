@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTemplateDatabaseProvider,
   type DatabaseSettings,
+  type TemplateDatabaseOptions,
+  type TemplateDatabaseProvider,
 } from '../../../src/app/testing/template-database.js';
 import type { TestDatabaseLease } from '../../../src/contracts/test-database.js';
 import { CommandFailedError, DevenvError } from '../../../src/core/errors.js';
@@ -26,6 +28,7 @@ const signal = new AbortController().signal;
 let project: TempProject;
 let stack: UpProject;
 const leases: TestDatabaseLease[] = [];
+const providers: TemplateDatabaseProvider[] = [];
 
 const compose = `
 services:
@@ -66,7 +69,18 @@ function databaseOf(lease: TestDatabaseLease): string {
   return new URL(lease.env['DATABASE_URL']!).pathname.slice(1);
 }
 
-async function lease(provider: ReturnType<typeof createTemplateDatabaseProvider>, runId: string) {
+/** A provider on the test stack, closed (its ready copies dropped) after the file. */
+function makeProvider(overrides: Partial<TemplateDatabaseOptions> = {}): TemplateDatabaseProvider {
+  const made = createTemplateDatabaseProvider(stack.ctx, {
+    target: stack.target,
+    database: settings,
+    ...overrides,
+  });
+  providers.push(made);
+  return made;
+}
+
+async function lease(provider: TemplateDatabaseProvider, runId: string) {
   const leased = await provider.lease(runId, signal);
   leases.push(leased);
   return leased;
@@ -85,14 +99,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const leased of leases) await leased.release().catch(() => undefined);
+  for (const made of providers) await made.close().catch(() => undefined);
   await reapBranchPrefix(prefix);
   await project?.remove();
 });
 
 describe('template database provider', () => {
-  const provider = () =>
-    createTemplateDatabaseProvider(stack.ctx, { target: stack.target, database: settings });
-  let shared: ReturnType<typeof provider>;
+  const provider = () => makeProvider();
+  let shared: TemplateDatabaseProvider;
 
   it('builds the template once and leases a fresh copy with the schema and seed rows', async () => {
     shared = provider();
@@ -139,6 +153,8 @@ describe('template database provider', () => {
     await expect(query(before.env['DATABASE_URL']!, 'SELECT count(email) FROM users')).rejects.toThrow(
       /column "email" does not exist/,
     );
+    // The old template is dropped in the background, after the lease.
+    await shared.settled();
     const templates = (await devenvDatabases(after)).filter((name) => name.startsWith('devenv_tpl_'));
     expect(templates).toHaveLength(1);
   });
@@ -173,6 +189,7 @@ describe('template database provider', () => {
     expect(new Set(names).size).toBe(3);
     for (const leased of got)
       expect(await query(leased.env['DATABASE_URL']!, 'SELECT count(*) FROM orders')).toBe('0');
+    await Promise.all([p1.settled(), p2.settled()]); // the old template is dropped in the background
     const databases = await devenvDatabases(got[0]!);
     expect(databases.filter((name) => name.startsWith('devenv_tpl_'))).toHaveLength(1);
     expect(databases.filter((name) => name.startsWith('devenv_tplb_'))).toEqual([]);
@@ -190,16 +207,15 @@ describe('template database provider', () => {
     admin.pathname = '/postgres';
     await query(admin.toString(), `CREATE DATABASE "${orphan}"`);
     expect(await devenvDatabases(leased)).toContain(orphan);
-    await lease(provider(), 'after-crash');
+    const fresh = provider();
+    await lease(fresh, 'after-crash');
+    await fresh.settled(); // stale databases are dropped in the background
     expect(await devenvDatabases(leased)).not.toContain(orphan);
   });
 
   it('stops a build when the lease is cancelled, and leaves no scratch database', async () => {
     const marker = join(project.dir, 'migrate-started');
-    const slow = createTemplateDatabaseProvider(stack.ctx, {
-      target: stack.target,
-      database: { ...settings, migrate: `touch ${marker} && sleep 60` },
-    });
+    const slow = makeProvider({ database: { ...settings, migrate: `touch ${marker} && sleep 60` } });
     const cancel = new AbortController();
     const pending = slow.lease('cancelled', cancel.signal).catch((e: unknown) => e);
     while (!existsSync(marker)) await setTimeout(20);
@@ -227,5 +243,177 @@ describe('template database provider', () => {
     expect(await migrateRuns()).toBe(runs); // 001-003 again: the template from before is still there
     expect(await query(leased.env['DATABASE_URL']!, 'SELECT count(*) FROM orders')).toBe('0');
     expect((await devenvDatabases(leased)).filter((name) => name.startsWith('devenv_tplb_'))).toEqual([]);
+  });
+});
+
+describe('ready copies (the pool)', () => {
+  /** Names made by one provider carry its random prefix (every provider here runs in this process). */
+  let tags = 0;
+  function tagged(): { tag: string; randomId: () => string } {
+    const tag = `q${(tags++).toString(36)}x`;
+    let n = 0;
+    return { tag, randomId: () => `${tag}${(n++).toString(36)}` };
+  }
+  async function namesOf(tag: string, anyLease: TestDatabaseLease): Promise<string[]> {
+    return (await devenvDatabases(anyLease)).filter((name) => name.includes(`_${tag}`));
+  }
+  function urlOf(anyLease: TestDatabaseLease, database: string): string {
+    const url = new URL(anyLease.env['DATABASE_URL']!);
+    url.pathname = `/${database}`;
+    return url.toString();
+  }
+
+  it('keeps copies of the current template ready, hands one out renamed to the run, and refills', async () => {
+    const { tag, randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 2 });
+    const first = await lease(pooled, 'warm-up');
+    await pooled.settled();
+    expect(pooled.pooled()).toEqual({ ready: 2, filling: 0 });
+    const ready = (await namesOf(tag, first)).filter((name) => name.endsWith('_pool'));
+    expect(ready).toHaveLength(2);
+    expect((await namesOf(tag, first)).filter((name) => name.endsWith('_spare'))).toHaveLength(1);
+    // Statements go over connections from the host, not psql in the container.
+    const admin = urlOf(first, 'postgres');
+    expect(
+      Number(
+        await query(
+          admin,
+          `SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'devenv-testdb%'`,
+        ),
+      ),
+    ).toBeGreaterThanOrEqual(2);
+
+    const second = await lease(pooled, 'from-pool');
+    expect(pooled.pooled().ready).toBe(1);
+    expect(databaseOf(second)).toMatch(new RegExp(`^devenv_run_.*_${tag}[0-9a-z]+_from_pool$`));
+    const left = (await namesOf(tag, second)).filter((name) => name.endsWith('_pool'));
+    expect(left.filter((name) => ready.includes(name))).toHaveLength(1); // one was renamed to the run
+    expect(await query(second.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+    expect(await query(second.env['DATABASE_URL']!, 'SELECT count(*) FROM orders')).toBe('0');
+    await pooled.settled();
+    expect(pooled.pooled()).toEqual({ ready: 2, filling: 0 });
+  });
+
+  it('gives concurrent leases different copies, more than the pool holds', async () => {
+    const { randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 2 });
+    await lease(pooled, 'warm-up');
+    await pooled.settled();
+    const got = await Promise.all(['c1', 'c2', 'c3', 'c4'].map((runId) => lease(pooled, runId)));
+    expect(new Set(got.map(databaseOf)).size).toBe(4);
+    for (const leased of got)
+      expect(await query(leased.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+  });
+
+  it('skips a ready copy someone else dropped', async () => {
+    const { tag, randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 1 });
+    const first = await lease(pooled, 'warm-up');
+    await pooled.settled();
+    const [ready] = (await namesOf(tag, first)).filter((name) => name.endsWith('_pool'));
+    await query(urlOf(first, 'postgres'), `DROP DATABASE "${ready}"`);
+    const next = await lease(pooled, 'after-drop');
+    expect(await query(next.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+  });
+
+  it('keeps the ready copies when invalidate() finds the files unchanged', async () => {
+    const { randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 2 });
+    await lease(pooled, 'warm-up');
+    await pooled.settled();
+    const runs = await migrateRuns();
+    pooled.invalidate();
+    await lease(pooled, 'unchanged');
+    expect(pooled.pooled().ready).toBe(1); // taken from the pool, not cloned
+    expect(await migrateRuns()).toBe(runs);
+    expect(pooled.builds).toBe(0);
+  });
+
+  it('drops the ready copies when the template changes and never hands out a copy of the old one', async () => {
+    const { tag, randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 2 });
+    const first = await lease(pooled, 'warm-up');
+    await pooled.settled();
+    const old = (await namesOf(tag, first)).filter((name) => name.endsWith('_pool'));
+    expect(old).toHaveLength(2);
+    await stack.write('migrations/005.sql', 'ALTER TABLE orders ADD COLUMN total int;\n');
+    pooled.invalidate();
+    const after = await lease(pooled, 'after-change');
+    expect(await query(after.env['DATABASE_URL']!, 'SELECT count(total) FROM orders')).toBe('0');
+    await pooled.settled();
+    const now = (await namesOf(tag, after)).filter((name) => name.endsWith('_pool'));
+    expect(now).toHaveLength(2);
+    expect(now.filter((name) => old.includes(name))).toEqual([]);
+    for (const name of now)
+      expect(await query(urlOf(after, name), 'SELECT count(total) FROM orders')).toBe('0');
+    // Every later lease has the new column, from the pool or not.
+    for (const runId of ['n1', 'n2', 'n3']) {
+      const next = await lease(pooled, runId);
+      expect(await query(next.env['DATABASE_URL']!, 'SELECT count(total) FROM orders')).toBe('0');
+    }
+  });
+
+  it('drops the ready copies, the spare and copies not released when it closes', async () => {
+    const { tag, randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 2 });
+    const kept = await lease(pooled, 'not-released');
+    await pooled.settled();
+    expect(await namesOf(tag, kept)).toHaveLength(4); // the lease, two ready copies, the spare
+    const witness = await lease(makeProvider({ poolSize: 0 }), 'witness');
+    await pooled.close();
+    expect(await namesOf(tag, witness)).toEqual([]);
+    await kept.release(); // harmless after close
+  });
+
+  it('runs the statements with psql in the container when the host cannot connect', async () => {
+    const { randomId } = tagged();
+    const events: string[] = [];
+    const ctx = {
+      ...stack.ctx,
+      sqlSession: () => Promise.reject(new Error('connect ETIMEDOUT')),
+      emit: (event: Parameters<typeof stack.ctx.emit>[0]) => {
+        if (event.type === 'info') events.push(event.message);
+      },
+    };
+    const viaPsql = createTemplateDatabaseProvider(ctx, {
+      target: stack.target,
+      database: settings,
+      randomId,
+    });
+    providers.push(viaPsql);
+    const leased = await lease(viaPsql, 'via-psql');
+    expect(await query(leased.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+    expect(events.join('\n')).toMatch(
+      /statements run with psql in the container \(the host cannot connect to .*ETIMEDOUT\)/,
+    );
+    await viaPsql.settled();
+    expect(viaPsql.pooled().ready).toBe(2);
+    await leased.release();
+  });
+
+  it('connects again after the server restarted', async () => {
+    const { randomId } = tagged();
+    const pooled = makeProvider({ randomId, poolSize: 1 });
+    const first = await lease(pooled, 'before-restart');
+    await pooled.settled();
+    const backend = await stack.ctx.backend();
+    const { containers } = await backend.observe(stack.target.identity.name);
+    const postgres = containers.find((c) => c.facts.service === 'postgres')!;
+    await execa('docker', ['restart', '-t', '5', postgres.id]);
+    const admin = new URL(first.env['DATABASE_URL']!);
+    admin.pathname = '/postgres';
+    for (let i = 0; ; i++) {
+      const ok = await query(admin.toString(), 'SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      if (i > 300) throw new Error('Postgres did not come back after the restart');
+      await setTimeout(100);
+    }
+    const after = await lease(pooled, 'after-restart');
+    expect(await query(after.env['DATABASE_URL']!, 'SELECT count(*) FROM users')).toBe('2');
+    await after.release();
+    await first.release();
   });
 });

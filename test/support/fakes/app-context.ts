@@ -10,9 +10,11 @@ import { emitterFor, systemClock } from '../../../src/app/context.js';
 import type { DevenvEvent } from '../../../src/app/events.js';
 import type { BuildJournal } from '../../../src/contracts/build-journal.js';
 import { projectFiles } from '../../../src/adapters/fs/project-files.js';
+import { digestBuildContext } from '../../../src/adapters/docker/context-digest.js';
 import { secretRegistry } from '../../../src/core/secret-registry.js';
 import { memoryStackLock } from './memory-stack-lock.js';
 import type { MemoryEngine } from './memory-engine.js';
+import { ContainerStackBackend } from '../../../src/adapters/container-stack/container-stack-backend.js';
 
 export interface FakeContext {
   ctx: AppContext;
@@ -37,6 +39,7 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
   const controller = new AbortController();
   let port = 45_000;
   let connection: ReturnType<AppContext['engine']> | undefined;
+  let backend: ReturnType<AppContext['backend']> | undefined;
   const ctx: AppContext = {
     cwd,
     env: {},
@@ -49,6 +52,8 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
     }),
     // Connected once, as the CLI's context is: later calls do not ask the engine again.
     engine: () => (connection ??= engine.info().then((info) => ({ engine, info }))),
+    // The same backend as the CLI's, on the in-memory engine.
+    backend: () => (backend ??= ctx.engine().then(({ info }) => new ContainerStackBackend(engine, info))),
     gitBranch: async () => 'main',
     dataCache: {
       has: async () => false,
@@ -70,9 +75,13 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
     testRunners: () => Promise.reject(new Error('no test runner in this fake context: pass one')),
     watchProject: () => Promise.reject(new Error('no project watcher in this fake context')),
     runCommand: () => Promise.reject(new Error('no command runner in this fake context')),
+    // No server to reach from the host: the test databases fall back to psql through the engine's exec.
+    sqlSession: () => Promise.reject(new Error('no Postgres server in this fake context')),
     secrets: secretRegistry(),
     stackLock: memoryStackLock(),
     builds: memoryBuilds,
+    // The real digest: the template and build contexts are real temp directories here.
+    buildContextDigest: digestBuildContext,
     signal: controller.signal,
   };
   return {

@@ -30,6 +30,8 @@ import { Readable } from 'node:stream';
 interface MemoryContainer {
   id: string;
   request: ContainerRequest;
+  /** The id of the image it was created from (as the engine keeps it, whatever happens to the tag). */
+  imageId?: string;
   state: ContainerStatus['state'];
   health: HealthState;
   exitCode?: number;
@@ -93,6 +95,8 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
   let ids = 0;
   let nextPort = 40_000;
   const images = new Map<string, ImageInfo>();
+  /** When each image this engine built was created (ISO), by id. */
+  const built = new Map<string, string>();
   const registry = new Map<string, ImageInfo>();
   const networks = new Map<string, ResourceSummary>();
   const volumes = new Map<string, ResourceSummary>();
@@ -201,15 +205,28 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       alive();
       calls.push(`build ${request.tag}`);
       onProgress({ status: 'Step 1/1' });
-      const built = imageInfo({ labels: { ...request.labels } });
-      images.set(request.tag, built);
-      return built.id;
+      const image = imageInfo({ labels: { ...request.labels } });
+      images.set(request.tag, image);
+      built.set(image.id, new Date().toISOString());
+      return image.id;
     },
     async listImages(selector): Promise<ImageSummary[]> {
       alive();
-      return [...images.entries()]
-        .filter(([, info]) => matches(info.labels, selector))
-        .map(([tag, info]) => ({ id: info.id, name: tag, labels: info.labels, tags: [tag] }));
+      const byId = new Map<string, ImageSummary>();
+      for (const [tag, info] of images) {
+        if (!matches(info.labels, selector)) continue;
+        const summary = byId.get(info.id);
+        if (summary) summary.tags.push(tag);
+        else
+          byId.set(info.id, {
+            id: info.id,
+            name: tag,
+            labels: info.labels,
+            tags: [tag],
+            ...(built.has(info.id) ? { createdAt: built.get(info.id)! } : {}),
+          });
+      }
+      return [...byId.values()];
     },
     async importImage(tar, ref, labels) {
       alive();
@@ -222,7 +239,23 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     },
     async removeImage(nameOrId) {
       alive();
-      for (const [tag, info] of images) if (tag === nameOrId || info.id === nameOrId) images.delete(tag);
+      const info = images.get(nameOrId) ?? [...images.values()].find((i) => i.id === nameOrId);
+      if (!info) return;
+      const tags = [...images].filter(([, i]) => i.id === info.id).map(([tag]) => tag);
+      const last = !images.has(nameOrId) || tags.length === 1;
+      // As the engine: the last tag (or the id) of an image a container uses stays, unforced.
+      if (last && [...containers.values()].some((c) => c.imageId === info.id))
+        throw new DevenvError('ENGINE_ERROR', `Conflict: image ${nameOrId} is used by a container.`);
+      for (const tag of images.has(nameOrId) ? [nameOrId] : tags) images.delete(tag);
+      calls.push(`remove image ${nameOrId}`);
+    },
+    async tagImage(source, target) {
+      alive();
+      const info = images.get(source) ?? [...images.values()].find((i) => i.id === source);
+      if (!info) return false;
+      images.set(target, info);
+      calls.push(`tag ${target}`);
+      return true;
     },
 
     async listNetworks(selector) {
@@ -270,9 +303,11 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       if (find(request.name))
         throw new DevenvError('ENGINE_ERROR', `Conflict: the container name "${request.name}" is in use.`);
       const id = nextId('c');
+      const imageId = images.get(request.image)?.id;
       containers.set(id, {
         id,
         request: structuredClone(request),
+        ...(imageId !== undefined ? { imageId } : {}),
         state: 'created',
         health: request.healthcheck && request.healthcheck !== 'disabled' ? 'starting' : 'none',
         ports: [],

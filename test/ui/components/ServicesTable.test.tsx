@@ -91,6 +91,31 @@ describe('ServicesTable', () => {
     expect(frame).toMatch(/redis +redis:7 +running +✔ ready 0\.2s +- +5s +1/);
   });
 
+  it('shows a shared image by its content tag (hash shortened), and a stack reference by its service', () => {
+    const shared = table([
+      resolved,
+      ev({
+        type: 'image.ready',
+        service: 'app',
+        image: 'devenv/shop-app:0123456789abcdef',
+        source: 'local',
+        durationMs: 1,
+      }),
+    ]);
+    expect(shared).toMatch(/app +build shop-app:01234567 /);
+    const built = table([
+      resolved,
+      ev({
+        type: 'image.ready',
+        service: 'app',
+        image: 'devenv/shop-main-alice-3f2a1c/app:latest',
+        source: 'built',
+        durationMs: 1,
+      }),
+    ]);
+    expect(built).toMatch(/app +built ✔ app:latest /);
+  });
+
   it('fits 80 columns with the ports whole', () => {
     const lines = table(readyStack, 0, 80).split('\n');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);

@@ -5,13 +5,16 @@ import type { DevenvEvent } from '../../../src/app/events.js';
 import { withStackLock } from '../../../src/app/stack-lock.js';
 import type { ContainerEngine, ResourceSummary } from '../../../src/contracts/engine.js';
 import { DevenvError } from '../../../src/core/errors.js';
+import { ContainerStackBackend } from '../../../src/adapters/container-stack/container-stack-backend.js';
 import { memoryStackLock, type MemoryStackLock } from '../../support/fakes/memory-stack-lock.js';
 
 function context(
   lock: MemoryStackLock,
   env: Record<string, string> = {},
   signal = new AbortController().signal,
+  engine?: ContainerEngine,
 ) {
+  const info = { endpoint: 'memory', serverVersion: '0', apiVersion: '0', publishedHost: '127.0.0.1' };
   const events: DevenvEvent[] = [];
   const ctx = {
     env,
@@ -20,6 +23,8 @@ function context(
     stackLock: lock,
     builds: { list: () => Promise.resolve([]), remove: () => Promise.resolve() },
     emit: (event: Omit<DevenvEvent, 'time'>) => events.push({ ...event, time: 0 } as DevenvEvent),
+    engine: () => Promise.resolve({ engine, info }),
+    backend: () => Promise.resolve(new ContainerStackBackend(engine!, info)),
   } as unknown as AppContext;
   return { ctx, events };
 }
@@ -107,9 +112,9 @@ describe('removeStack (down)', () => {
 
   it('removes duplicate networks by id under the stack lock', async () => {
     const lock = memoryStackLock();
-    const { ctx } = context(lock);
     const removed: string[] = [];
-    const result = await removeStack(ctx, engine(removed), { stack: 's', volumes: false });
+    const { ctx } = context(lock, {}, undefined, engine(removed));
+    const result = await removeStack(ctx, { stack: 's', volumes: false });
     expect(removed.sort()).toEqual(['n1', 'n2']);
     expect(result.networks).toBe(2);
     expect(lock.log).toEqual(['acquire s', 'release s']);
@@ -117,17 +122,17 @@ describe('removeStack (down)', () => {
 
   it('releases the lock when the engine fails', async () => {
     const lock = memoryStackLock();
-    const { ctx } = context(lock);
-    await expect(removeStack(ctx, engine([], 'n2'), { stack: 's', volumes: false })).rejects.toThrow();
+    const { ctx } = context(lock, {}, undefined, engine([], 'n2'));
+    await expect(removeStack(ctx, { stack: 's', volumes: false })).rejects.toThrow();
     expect(lock.holders.has('s')).toBe(false);
   });
 
   it('does not wait when asked not to (gc)', async () => {
     const lock = memoryStackLock();
-    const { ctx } = context(lock);
+    const { ctx } = context(lock, {}, undefined, engine([]));
     lock.holdAs('s', other);
-    await expect(
-      removeStack(ctx, engine([]), { stack: 's', volumes: true, lockWaitMs: 0 }),
-    ).rejects.toMatchObject({ code: 'STACK_BUSY' });
+    await expect(removeStack(ctx, { stack: 's', volumes: true, lockWaitMs: 0 })).rejects.toMatchObject({
+      code: 'STACK_BUSY',
+    });
   });
 });

@@ -340,6 +340,7 @@ describe('TestRunScheduler with an integration environment', () => {
         });
       },
       invalidateDatabase: (files) => void log.push(`invalidate ${files.join(' ')}`),
+      close: () => Promise.resolve(void log.push('close')),
     });
     const all = scheduler.runAll();
     const run = await runner.nextRun();
@@ -357,6 +358,9 @@ describe('TestRunScheduler with an integration environment', () => {
     (await runner.nextRun()).end();
     await scheduler.idle();
     expect(log.slice(2)).toEqual(['invalidate migrations/002.sql', 'lease run-2', 'release run-2']);
+    // Closing the scheduler closes the test databases (their ready copies are dropped).
+    await scheduler.close();
+    expect(log.slice(5)).toEqual(['close']);
   });
 
   it('runs the unit files and lists skipped integration files as skip when the stack is not running', async () => {
@@ -364,6 +368,7 @@ describe('TestRunScheduler with an integration environment', () => {
       stackEnv: (files) => Promise.resolve({ skipped: files.map((file) => file.file) }),
       withDatabase: () => Promise.reject(new Error('no lease without a stack')),
       invalidateDatabase: () => undefined,
+      close: () => Promise.resolve(),
     });
     const all = scheduler.runAll();
     const run = await runner.nextRun();

@@ -72,7 +72,7 @@ services:
     const builds = () =>
       engine.calls
         .filter((c) => c.startsWith('build '))
-        .map((c) => c.replace(/^build .*-(\w+):latest$/, '$1'));
+        .map((c) => c.replace(/^build devenv\/.*-(\w+):[0-9a-f]{16}$/, '$1'));
     await up(ctx, { branch: 'b' });
     expect(builds().sort()).toEqual(['api', 'worker']);
 

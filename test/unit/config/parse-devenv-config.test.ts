@@ -48,7 +48,7 @@ describe('parseDevenvConfig', () => {
     expect(parse('')).toEqual({
       file: '/p/devenv.yaml',
       tests: { unit: ['test/unit/**'], integration: ['test/integration/**'] },
-      watch: { debounceMs: 75, ignore: [] },
+      watch: { debounceMs: 30, ignore: [] },
       triggers: [],
       secrets: [],
     });

@@ -1,29 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ComposeProject, ServiceSpec } from '../../../src/core/compose/model.js';
 import { hostEnvironment, rewriteValue } from '../../../src/core/env/host-env.js';
+import { serviceSpec } from '../../support/service-spec.js';
 
 function service(
   name: string,
   environment: Record<string, string | null>,
   dependsOn: string[] = [],
 ): ServiceSpec {
-  return {
-    name,
+  return serviceSpec(name, {
     environment,
-    ports: [],
-    expose: [],
-    volumes: [],
     dependsOn: Object.fromEntries(
       dependsOn.map((d) => [d, { condition: 'service_started' as const, required: true, restart: false }]),
     ),
-    labels: {},
-    networks: { default: { aliases: [] } },
-    profiles: [],
-    secrets: [],
-    configs: [],
-    extraHosts: [],
-    extensions: {},
-  };
+  });
 }
 
 const published = {

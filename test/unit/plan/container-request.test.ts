@@ -3,6 +3,8 @@ import type { ComposeProject, ServiceSpec } from '../../../src/core/compose/mode
 import { planContainer } from '../../../src/core/plan/container-request.js';
 import { DEFAULT_PORT_POLICY } from '../../../src/core/plan/port-plan.js';
 import { configHash } from '../../../src/core/stack/config-hash.js';
+import { stackIdentity } from '../../../src/core/stack/identity.js';
+import { DERIVED_SELECTOR_KEYS, Labels, stackLabels } from '../../../src/core/stack/labels.js';
 
 const postgres: ServiceSpec = {
   name: 'postgres',
@@ -50,7 +52,7 @@ const base = {
   project,
   service: postgres,
   image: 'postgres:15',
-  stackLabels: { 'dev.devenv.stack': 's1' },
+  stackLabels: { selectors: { 'dev.devenv.stack': 's1' }, annotations: {} },
   ports: DEFAULT_PORT_POLICY,
 };
 
@@ -65,6 +67,7 @@ describe('container request planning', () => {
         team: 'core',
         'dev.devenv.stack': 's1',
         'dev.devenv.service': 'postgres',
+        'dev.devenv.service-slug': 'postgres',
         'dev.devenv.stop-timeout': '2',
       },
       ports: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
@@ -126,7 +129,7 @@ describe('container request planning', () => {
     const later = planContainer({
       ...base,
       imageVolumes: [],
-      stackLabels: { ...base.stackLabels, 'dev.devenv.created': '2030-01-01' },
+      stackLabels: { ...base.stackLabels, annotations: { 'dev.devenv.created': '2030-01-01' } },
     }).request;
     const changed = planContainer({
       ...base,
@@ -136,11 +139,43 @@ describe('container request planning', () => {
     const otherFiles = planContainer({
       ...base,
       imageVolumes: [],
-      stackLabels: { ...base.stackLabels, 'dev.devenv.compose-files': '/p/compose.yaml,/p/override.yaml' },
+      stackLabels: {
+        ...base.stackLabels,
+        annotations: { 'dev.devenv.compose-files': '/p/compose.yaml,/p/override.yaml' },
+      },
     }).request;
     expect(configHash(a, 'sha256:1')).toBe(configHash(later, 'sha256:1'));
     expect(configHash(a, 'sha256:1')).toBe(configHash(otherFiles, 'sha256:1'));
     expect(configHash(a, 'sha256:1')).not.toBe(configHash(changed, 'sha256:1'));
     expect(configHash(a, 'sha256:1')).not.toBe(configHash(a, 'sha256:2'));
+  });
+
+  it('keeps the hash of a container labelled before the derived selectors existed, so up keeps it', () => {
+    const labelsOn = (branch: string) =>
+      stackLabels({
+        identity: stackIdentity({ project: 'myapp', owner: 'alice', branch, explicitName: 's1' }),
+        createdAt: new Date(0),
+        workingDir: '/p',
+        composeFiles: ['/p/compose.yaml'],
+        lifetime: { ephemeral: false },
+        version: '0.1.0',
+      });
+    const request = planContainer({ ...base, imageVolumes: [], stackLabels: labelsOn('feature/x') }).request;
+    expect(request.labels[Labels.branchSlug]).toMatch(/^feature-x-/);
+    expect(request.labels[Labels.serviceSlug]).toBe('postgres');
+    const before = {
+      ...request,
+      labels: Object.fromEntries(
+        Object.entries(request.labels).filter(([key]) => !DERIVED_SELECTOR_KEYS.has(key)),
+      ),
+    };
+    expect(configHash(before, 'sha256:1')).toBe(configHash(request, 'sha256:1'));
+    // The annotation a derived selector comes from still counts.
+    const otherBranch = planContainer({
+      ...base,
+      imageVolumes: [],
+      stackLabels: labelsOn('feature/y'),
+    }).request;
+    expect(configHash(otherBranch, 'sha256:1')).not.toBe(configHash(request, 'sha256:1'));
   });
 });

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerRequest, ImageInfo } from '../../../src/contracts/engine.js';
 import { imageFamily, readinessCheck } from '../../../src/core/plan/readiness.js';
+import { containerRequest } from '../../support/container-request.js';
 
 function request(partial: Partial<ContainerRequest>): ContainerRequest {
-  return {
-    name: 'c',
-    image: 'i',
-    env: {},
-    labels: {},
-    ports: [],
-    expose: [],
-    mounts: [],
-    networks: [],
-    init: true,
-    stopTimeoutSeconds: 2,
-    restartPolicy: 'no',
-    tty: false,
-    openStdin: false,
-    extraHosts: [],
-    ...partial,
-  };
+  return containerRequest({ name: 'c', image: 'i', stopTimeoutSeconds: 2, ...partial });
 }
 const image = (healthcheck?: string[]): ImageInfo => ({
   id: 'sha256:x',

@@ -14,25 +14,10 @@ import { readinessCheck } from '../../../src/core/plan/readiness.js';
 import { planText, reconcile } from '../../../src/core/plan/reconcile.js';
 import { configHash } from '../../../src/core/stack/config-hash.js';
 import type { ContainerStatus } from '../../../src/contracts/engine.js';
+import { serviceSpec } from '../../support/service-spec.js';
 
 function service(name: string, extra: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    name,
-    image: 'devenv-test/redis:7',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
-    dependsOn: {},
-    labels: {},
-    networks: { default: { aliases: [] } },
-    profiles: [],
-    secrets: [],
-    configs: [],
-    extraHosts: [],
-    extensions: {},
-    ...extra,
-  };
+  return serviceSpec(name, { image: 'devenv-test/redis:7', ...extra });
 }
 
 function projectOf(...services: ServiceSpec[]): ComposeProject {
@@ -56,7 +41,7 @@ function plan(spec: ServiceSpec, ...others: ServiceSpec[]) {
     service: spec,
     image: spec.image ?? 'x',
     imageVolumes: [],
-    stackLabels: { 'dev.devenv.stack': 's1' },
+    stackLabels: { selectors: { 'dev.devenv.stack': 's1' }, annotations: {} },
     ports: DEFAULT_PORT_POLICY,
   });
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resourceNames, sanitizeNamePart, stackIdentity } from '../../../src/core/stack/identity.js';
+import {
+  distinctNamePart,
+  resourceNames,
+  sanitizeNamePart,
+  stackIdentity,
+  stackImageRef,
+} from '../../../src/core/stack/identity.js';
 
 describe('stack identity', () => {
   it('names a stack after project, branch and owner with a short hash', () => {
@@ -55,8 +61,28 @@ describe('stack identity', () => {
       expect(resourceNames.container('s', name)).toBe(`s-${name}-1`);
       expect(resourceNames.network('s', name)).toBe(`s_${name}`);
       expect(resourceNames.volume('s', name)).toBe(`s_${name}`);
-      expect(resourceNames.image('s', name)).toBe(`devenv-s-${name}:latest`);
+      expect(resourceNames.image('s', name)).toBe(`devenv/s/${name}:latest`);
     }
+  });
+
+  it("reads a stack's image reference back, and nothing else as one", () => {
+    for (const [stack, service] of [
+      ['shop-main-alice-3f2a1c', 'app'],
+      ['foo', 'bar-app'],
+      ['foo-bar', 'app'],
+      ['s', 'Web'],
+    ] as const) {
+      const ref = resourceNames.image(stack, service);
+      expect(stackImageRef(ref)).toEqual({ stack, service: distinctNamePart(service) });
+    }
+    for (const tag of [
+      'devenv/shop-app:0123456789abcdef',
+      'devenv-s-app:latest',
+      'devenv/s/app:1',
+      'other/s/app:latest',
+      'devenv/s/app/x:latest',
+    ])
+      expect(stackImageRef(tag), tag).toBeUndefined();
   });
 
   it('gives names that differ only in case, punctuation or past the length bound distinct resources', () => {
@@ -69,7 +95,7 @@ describe('stack identity', () => {
       for (const kind of ['container', 'network', 'volume', 'image'] as const) {
         const engineNames = names.map((name) => resourceNames[kind]('s', name));
         expect(new Set(engineNames).size, `${kind}: ${engineNames.join(' ')}`).toBe(names.length);
-        for (const engineName of engineNames) expect(engineName).toMatch(/^[a-z0-9][a-z0-9_.:-]*$/);
+        for (const engineName of engineNames) expect(engineName).toMatch(/^[a-z0-9][a-z0-9_.:/-]*$/);
       }
     }
     expect(resourceNames.container('s', 'Web')).toMatch(/^s-web-[0-9a-f]{6}-1$/);

@@ -72,6 +72,19 @@ describe('stale databases', () => {
     ]);
   });
 
+  it('treats ready copies and the spare like leased copies: kept while their process lives, dropped after', () => {
+    const names = ['pool', 'spare'].flatMap((what) => [
+      copyName(owner(100), 'a1', what),
+      copyName(owner(200), 'b2', what),
+      copyName(owner(300), 'c3', what),
+    ]);
+    expect(names.map((name) => parseDatabaseName(name)?.kind)).toEqual(Array(6).fill('copy'));
+    expect(staleDatabases(names, policy).map((d) => d.name)).toEqual([
+      copyName(owner(300), 'c3', 'pool'),
+      copyName(owner(300), 'c3', 'spare'),
+    ]);
+  });
+
   it('drops another host’s databases only after the age limit', () => {
     const fresh = copyName(owner(5, now - 10 * 60 * 1000, there), 'aa', 'ci');
     const old = copyName(owner(5, now - 2 * 60 * 60 * 1000, there), 'bb', 'ci');

@@ -1,5 +1,4 @@
 /** Images: list, inspect, remove, pull and build (with the build context .dockerignore lets through). */
-import { isAbsolute, relative, sep } from 'node:path';
 import type Dockerode from 'dockerode';
 import type {
   BuildRequest,
@@ -11,7 +10,7 @@ import type {
 } from '../../../contracts/engine.js';
 import { DevenvError } from '../../../core/errors.js';
 import { shellQuote } from '../../../core/shell-quote.js';
-import { listBuildContext } from '../build-context.js';
+import { contextDockerfile, listBuildContext } from '../build-context.js';
 import { packBuildContext } from '../context-tar.js';
 import { engineStatus, isConnectionFailure, unreachableError } from '../engine-errors.js';
 import { labelFilter, type ClientContext } from './client-context.js';
@@ -83,6 +82,21 @@ export class ImageClient {
       () => this.context.docker.getImage(nameOrId).remove(),
       `remove image ${nameOrId}`,
     );
+  }
+
+  async tagImage(source: string, target: string): Promise<boolean> {
+    // repo:tag, where the repo may hold a registry port (host:5000/x): the tag follows the last ':' after the last '/'.
+    const colon = target.lastIndexOf(':');
+    const split = colon > target.lastIndexOf('/');
+    const repo = split ? target.slice(0, colon) : target;
+    const tag = split ? target.slice(colon + 1) : 'latest';
+    try {
+      await this.context.docker.getImage(source).tag({ repo, tag });
+      return true;
+    } catch (error) {
+      if (engineStatus(error) === 404) return false;
+      throw this.context.fail(error, `tag image ${source} as ${target}`);
+    }
   }
 
   async importImage(
@@ -180,11 +194,7 @@ export class ImageClient {
     signal?: AbortSignal,
     onCommitted?: (imageId: string) => void,
   ): Promise<string> {
-    const dockerfile = (
-      isAbsolute(request.dockerfile) ? relative(request.contextDir, request.dockerfile) : request.dockerfile
-    )
-      .split(sep)
-      .join('/');
+    const dockerfile = contextDockerfile(request.contextDir, request.dockerfile);
     const buildFailed = (message: string, details: string[], cause?: unknown): DevenvError =>
       new DevenvError('IMAGE_BUILD_FAILED', `Could not build image ${request.tag}: ${message}`, {
         hint: `Fix the Dockerfile or the build context (${request.contextDir}), then run the command again; \`docker build -f ${shellQuote(dockerfile)} ${shellQuote(request.contextDir)}\` shows the same error.`,

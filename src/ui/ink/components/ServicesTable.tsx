@@ -54,7 +54,11 @@ const STATE_LABEL: Record<ServiceRow['phase'], string> = {
 
 function shortImage(image: string | undefined, stack: string | undefined): string {
   if (!image) return '…';
-  // devenv's own tag for a built image: devenv-<stack>-<service>:latest
+  // devenv's own names for a built image: the shared one's content tag devenv/<project>-<service>:<hash>
+  // (hash shortened), the stack's reference devenv/<stack>/<service>:latest (devenv-<stack>-<service>:latest before).
+  const content = /^devenv\/([^/:]+):([0-9a-f]{16})$/.exec(image);
+  if (content) return `build ${content[1]}:${content[2]!.slice(0, 8)}`;
+  if (stack && image.startsWith(`devenv/${stack}/`)) return `build ${image.slice(`devenv/${stack}/`.length)}`;
   if (stack && image.startsWith(`devenv-${stack}-`)) return `build ${image.slice(`devenv-${stack}-`.length)}`;
   // Only a registry host is dropped (ghcr.io/org/app -> org/app): devenv-test/postgres:15 must never read as postgres:15.
   const [first, ...rest] = image.split('/');
