@@ -142,9 +142,10 @@ async function restore(ctx: AppContext, seed: CacheSeedRequest, key: string): Pr
       );
       outcome = 'built';
     }
+    // Selector and annotation both name the helper, as the builder's do: never taken for the service's container.
     await engine.fillVolumeFromImage(candidate.mount.source, ref, cacheImagePath(candidate.root), {
       ...seed.request.labels,
-      [Labels.service]: `${seed.service}.cache-fill`,
+      ...engineLabels(serviceLabels(`${seed.service}.cache-fill`)),
     });
   } else {
     const blob = postgresCacheBlob(key);

@@ -99,6 +99,24 @@ describe('the Postgres data cache on the memory engine', () => {
     expect(fill).toBeLessThan(engine.calls.indexOf('start second-postgres-1'));
   });
 
+  it("the fill's helper is labelled as the stack's, never as the service's container", async () => {
+    const dir = await project(compose());
+    const engine = postgresEngine(['/var/lib/postgresql/data']);
+    const fill = engine.fillVolumeFromImage.bind(engine);
+    const labels: Record<string, string>[] = [];
+    engine.fillVolumeFromImage = async (volume, image, path, given) => {
+      labels.push(given);
+      await fill(volume, image, path, given);
+    };
+    await upStack(dir, engine, 'labelled');
+    expect(labels).toHaveLength(1);
+    expect(labels[0]).toMatchObject({
+      'dev.devenv.stack': 'labelled',
+      'dev.devenv.service': 'postgres.cache-fill',
+    });
+    expect(labels[0]?.['dev.devenv.service-slug']).not.toBe('postgres');
+  });
+
   it('a named volume: the same cache as the image VOLUME at the same place', async () => {
     const engine = postgresEngine(['/var/lib/postgresql/data']);
     const anonymous = await upStack(await project(compose()), engine, 'anon');
