@@ -34,21 +34,26 @@ function failingPsql(backend: StackBackend): StackBackend {
   });
 }
 
+/** A stack of one Postgres service (`db`, the test database) up on the in-memory engine. */
+async function postgresStack(compose: string) {
+  const created = await tempProject(
+    { 'compose.yaml': compose, 'devenv.yaml': 'database:\n  service: db\n  migrate: "true"\n' },
+    'devenv-testdb-',
+  );
+  projects.push(created);
+  const engine = memoryEngine();
+  withImage(engine, 'local/postgres');
+  const { ctx } = fakeContext(created.dir, engine);
+  await up(ctx, { branch: 'sql' });
+  const target = await resolveStackTarget(ctx, { branch: 'sql' });
+  return { created, engine, ctx, target };
+}
+
 describe('test databases when psql fails', () => {
   it('are a DATABASE_ERROR with psql’s words and a next step', async () => {
-    const created = await tempProject(
-      {
-        'compose.yaml': 'services:\n  db:\n    image: local/postgres\n',
-        'devenv.yaml': 'database:\n  service: db\n  migrate: "true"\n',
-      },
-      'devenv-testdb-',
+    const { created, engine, ctx, target } = await postgresStack(
+      'services:\n  db:\n    image: local/postgres\n',
     );
-    projects.push(created);
-    const engine = memoryEngine();
-    withImage(engine, 'local/postgres');
-    const { ctx } = fakeContext(created.dir, engine);
-    await up(ctx, { branch: 'sql' });
-    const target = await resolveStackTarget(ctx, { branch: 'sql' });
     const backend = failingPsql(new ContainerStackBackend(engine, await engine.info()));
     const provider = createTemplateDatabaseProvider(ctx, {
       target,
@@ -66,19 +71,9 @@ describe('test databases when psql fails', () => {
 
 describe('test databases when the server fails over the connection from the host', () => {
   it('are a DATABASE_ERROR with the server’s words and a next step, after one new connection', async () => {
-    const created = await tempProject(
-      {
-        'compose.yaml': 'services:\n  db:\n    image: local/postgres\n    ports:\n      - "5432"\n',
-        'devenv.yaml': 'database:\n  service: db\n  migrate: "true"\n',
-      },
-      'devenv-testdb-',
+    const { created, ctx, target } = await postgresStack(
+      'services:\n  db:\n    image: local/postgres\n    ports:\n      - "5432"\n',
     );
-    projects.push(created);
-    const engine = memoryEngine();
-    withImage(engine, 'local/postgres');
-    const { ctx } = fakeContext(created.dir, engine);
-    await up(ctx, { branch: 'sql' });
-    const target = await resolveStackTarget(ctx, { branch: 'sql' });
     let opened = 0;
     // The server accepts the login, then ends every session: FATAL 57P03 (in recovery).
     ctx.sqlSession = async () => {
