@@ -3,7 +3,7 @@
  * over IPC; a worker that dies is replaced on the next call; a project with
  * no test files does not keep one running.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,9 +11,12 @@ import { repoRoot } from '../support/cli.js';
 import { vitestProject, type TempProject } from '../support/projects.js';
 import type { TestRunner, RunnerFileResult } from '../../src/contracts/test-runner.js';
 
-type StartRunner = (options: { root: string }) => Promise<TestRunner>;
+type StartRunner = (options: { root: string; cancelGraceMs?: number }) => Promise<TestRunner>;
 const { startVitestRunnerProcess } = (await import(`${repoRoot}dist/adapters/vitest/runner-process.js`)) as {
   startVitestRunnerProcess: StartRunner;
+};
+const { startVitestRunner } = (await import(`${repoRoot}dist/adapters/vitest/vitest-runner.js`)) as {
+  startVitestRunner: StartRunner;
 };
 
 const projects: TempProject[] = [];
@@ -30,6 +33,13 @@ async function workers(): Promise<number[]> {
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
+/** CPU time (user + system) a process has used, in seconds. */
+async function cpuSeconds(pid: number): Promise<number> {
+  // /proc/PID/stat: utime and stime (fields 14 and 15) in clock ticks of 1/100 s; the name (field 2) has no spaces here.
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 async function runAll(runner: TestRunner): Promise<RunnerFileResult[]> {
   const files = await runner.listTestFiles();
   const results: RunnerFileResult[] = [];
@@ -40,6 +50,7 @@ async function runAll(runner: TestRunner): Promise<RunnerFileResult[]> {
   return results.sort((a, b) => a.file.localeCompare(b.file));
 }
 
+const hangingTest = `import { it } from 'vitest';\nit('waits', () => new Promise((resolve) => setTimeout(resolve, 600_000)), 900_000);\n`;
 const sum = `export const sum = (a: number, b: number) => a + b;\n`;
 const tests = {
   'src/sum.ts': sum,
@@ -97,6 +108,76 @@ describe('test worker process', () => {
     }
   });
 
+  it('ends a run cancelled the moment it starts, in the same worker', async () => {
+    const project = await vitestProject(
+      {
+        ...tests,
+        'test/hang.test.ts': hangingTest,
+      },
+      'devenv-worker-cancel-',
+    );
+    projects.push(project);
+    const runner = await startVitestRunnerProcess({ root: project.dir });
+    try {
+      await runner.listTestFiles();
+      const [before] = await workers();
+      // No await between run and cancel: the cancel reaches vitest before its run has begun.
+      const run = runner.run({
+        files: [{ file: 'test/hang.test.ts', env: {} }],
+        onFileResult: () => undefined,
+      });
+      await runner.cancel();
+      expect(await run).toEqual({ cancelled: true });
+      // Vitest ended it (the worker was not killed): the same worker runs the next tests.
+      expect(await workers()).toEqual([before]);
+      const results: RunnerFileResult[] = [];
+      await runner.run({
+        files: [{ file: 'test/sum.test.ts', env: {} }],
+        onFileResult: (r) => results.push(r),
+      });
+      expect(results.map((r) => [r.file, r.state])).toEqual([['test/sum.test.ts', 'pass']]);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('kills a worker stuck in a synchronous loop when its run is cancelled, and forks a new one', async () => {
+    // The config's plugin loops forever transforming src/stuck.ts: the worker's own event loop is blocked.
+    const project = await vitestProject(
+      {
+        ...tests,
+        'src/stuck.ts': 'export const stuck = 1;\n',
+        'test/stuck.test.ts': `import { expect, it } from 'vitest';\nimport { stuck } from '../src/stuck';\nit('loads', () => expect(stuck).toBe(1));\n`,
+        'vitest.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({\n  plugins: [{ name: 'stuck', transform(code, id) { if (id.endsWith('stuck.ts')) for (;;) {} return null; } }],\n  test: { include: ['test/**/*.test.ts'] },\n});\n`,
+      },
+      'devenv-worker-stuck-',
+    );
+    projects.push(project);
+    const runner = await startVitestRunnerProcess({ root: project.dir });
+    try {
+      await runner.listTestFiles();
+      const [before] = await workers();
+      const run = runner.run({
+        files: [{ file: 'test/stuck.test.ts', env: {} }],
+        onFileResult: () => undefined,
+      });
+      // Cancel once the worker is busy in the loop (its CPU time grows while nothing answers).
+      await expect.poll(async () => cpuSeconds(before as number), { timeout: 60_000 }).toBeGreaterThan(1);
+      await runner.cancel();
+      expect(await run).toEqual({ cancelled: true });
+      await expect.poll(workers).toEqual([]);
+      const results: RunnerFileResult[] = [];
+      await runner.run({
+        files: [{ file: 'test/sum.test.ts', env: {} }],
+        onFileResult: (r) => results.push(r),
+      });
+      expect(results.map((r) => [r.file, r.state])).toEqual([['test/sum.test.ts', 'pass']]);
+      expect(await workers()).not.toContain(before);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('lets the worker go in a project without test files, and forks one when a listing finds some', async () => {
     const project = await vitestProject({ 'src/sum.ts': sum }, 'devenv-worker-none-');
     projects.push(project);
@@ -110,6 +191,29 @@ describe('test worker process', () => {
       await writeFile(join(project.dir, 'test/sum.test.ts'), tests['test/sum.test.ts']);
       expect(await runner.listTestFiles()).toEqual([{ file: 'test/sum.test.ts', project: '' }]);
       expect(await workers()).toHaveLength(1);
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+describe('in-process test runner', () => {
+  it('ends a run whose cancel reaches vitest before its run has begun', async () => {
+    const project = await vitestProject(
+      { ...tests, 'test/hang.test.ts': hangingTest },
+      'devenv-runner-cancel-',
+    );
+    projects.push(project);
+    // A grace period shorter than vitest's start of a run: every cancel lands before the run has begun.
+    const runner = await startVitestRunner({ root: project.dir, cancelGraceMs: 5 });
+    try {
+      await runner.listTestFiles();
+      const run = runner.run({
+        files: [{ file: 'test/hang.test.ts', env: {} }],
+        onFileResult: () => undefined,
+      });
+      await runner.cancel();
+      expect(await run).toEqual({ cancelled: true });
     } finally {
       await runner.close();
     }

@@ -28,8 +28,13 @@ export class EventLog {
     });
   }
 
-  /** Events from the cursor up to and including the first that matches; moves the cursor past it. */
-  async until(match: (event: Event) => boolean): Promise<Event[]> {
+  /**
+   * Events from the cursor up to and including the first that matches; moves
+   * the cursor past it. Gives up after `withinMs` (under the e2e test timeout)
+   * with every event so far, so a run that never ends says what it did.
+   */
+  async until(match: (event: Event) => boolean, withinMs = 150_000): Promise<Event[]> {
+    const deadline = Date.now() + withinMs;
     for (;;) {
       const index = this.events.findIndex((event, i) => i >= this.cursor && match(event));
       if (index !== -1) {
@@ -37,11 +42,20 @@ export class EventLog {
         this.cursor = index + 1;
         return slice;
       }
-      if (this.ended)
-        throw new Error(
-          `devenv ended; events so far:\n${this.events.map((e) => JSON.stringify(e)).join('\n')}`,
-        );
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.ended) throw new Error(`devenv ended; events so far:\n${this.dump()}`);
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(`no matching event within ${withinMs} ms; events so far:\n${this.dump()}`);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
     }
+  }
+
+  private dump(): string {
+    return this.events.map((e) => JSON.stringify(e)).join('\n');
   }
 }

@@ -27,6 +27,8 @@ import type {
 
 const WORKER_ENTRY = fileURLToPath(new URL('./runner-worker.js', import.meta.url));
 const CLOSE_TIMEOUT_MS = 5000;
+/** How long a cancelled run may take to end in the worker before the worker is killed. */
+const CANCEL_DEADLINE_MS = 5000;
 
 export interface RunnerProcessOptions extends WorkerOptions {
   /** The worker's own output (vitest's logs, stray prints), line by line. */
@@ -52,6 +54,8 @@ class Worker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   exited = false;
+  /** Killed because a cancelled run did not end in time: its pending run counts as cancelled. */
+  killedByCancel = false;
   readonly ready: Promise<{ root: string; fullRunFiles: string[] }>;
 
   constructor(
@@ -121,6 +125,14 @@ class Worker {
     });
   }
 
+  /** Ends the worker now (SIGKILL): for a worker that no longer answers. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   /** Asks the worker to close its vitest; kills it if that takes too long. */
   async close(): Promise<void> {
     if (this.exited) return;
@@ -147,6 +159,8 @@ class ProcessRunner implements TestRunner {
   private fullRun: string[];
   /** A replacement worker that has not listed the test files yet. */
   private needsListing = false;
+  /** The run asked for last, until it ends: a cancel reaches it even before it got to the worker. */
+  private current: { cancelled: boolean } | undefined;
 
   constructor(
     private worker: Worker,
@@ -203,8 +217,20 @@ class ProcessRunner implements TestRunner {
 
   async run(request: RunnerRequest): Promise<{ cancelled: boolean }> {
     if (request.files.length === 0) return { cancelled: false };
-    const worker = await this.live();
-    return worker.call('run', [request.files], request.onFileResult);
+    const run = { cancelled: false };
+    this.current = run;
+    try {
+      const worker = await this.live();
+      if (run.cancelled) return { cancelled: true };
+      try {
+        return await worker.call('run', [request.files], request.onFileResult);
+      } catch (error) {
+        if (worker.killedByCancel) return { cancelled: true };
+        throw error;
+      }
+    } finally {
+      if (this.current === run) this.current = undefined;
+    }
   }
 
   /** A new worker (its vitest reads the config again) on the next call; the old one is closed now. */
@@ -213,9 +239,27 @@ class ProcessRunner implements TestRunner {
     this.needsListing = true;
   }
 
+  /**
+   * The worker ends its run itself; one that does not answer in time (its
+   * event loop stuck in a synchronous loop, say) is killed, and the next
+   * call forks a new one.
+   */
   async cancel(): Promise<void> {
-    if (this.worker.exited) return;
-    await this.worker.call('cancel', []).catch(() => undefined);
+    if (this.current) this.current.cancelled = true;
+    const worker = this.worker;
+    if (worker.exited) return;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      worker.call('cancel', []).then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CANCEL_DEADLINE_MS))),
+    ]);
+    clearTimeout(timer);
+    if (answered) return;
+    worker.killedByCancel = true;
+    await worker.kill();
   }
 
   close(): Promise<void> {

@@ -261,22 +261,28 @@ class VitestRunner implements TestRunner {
     this.baseEnv.clear();
   }
 
+  /**
+   * Ends the run in progress. Vitest forgets a cancel that lands before its
+   * run has begun (the run's start clears it), and a graceful cancel waits
+   * for tests still running: so the cancel is repeated every grace period
+   * until the run has ended (a repeat forces: vitest stops the workers).
+   */
   async cancel(): Promise<void> {
     const running = this.running;
     if (!running) return;
     this.cancelled = true;
-    const graceful = this.vitest.cancelCurrentRun('keyboard-input');
-    let timer: NodeJS.Timeout | undefined;
-    const forced = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        // A second cancel stops the workers of tests still running.
-        void this.vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
-        resolve();
-      }, this.options.cancelGraceMs ?? 250);
-    });
-    await Promise.race([graceful.catch(() => undefined), forced]);
-    await running.catch(() => undefined);
-    clearTimeout(timer);
+    let ended = false;
+    const end = running.then(
+      () => (ended = true),
+      () => (ended = true),
+    );
+    const grace = this.options.cancelGraceMs ?? 250;
+    while (!ended) {
+      void this.vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([end, new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
