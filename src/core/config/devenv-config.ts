@@ -5,8 +5,8 @@
  * ```yaml
  * compose: compose.yaml            # or a list; default: compose.yaml, compose.yml, docker-compose.y(a)ml
  * tests:
- *   unit: ["test/unit/**"]         # globs of test files per kind (defaults shown)
- *   integration: ["test/integration/**"]
+ *   integration: ["test/integration/**"]   # globs of test files per kind (defaults shown)
+ *   unit: ["**"]                   # every other test file the vitest config includes
  *   vitestConfig: vitest.config.ts # optional
  * watch:
  *   debounceMs: 30

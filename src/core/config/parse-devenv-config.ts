@@ -9,7 +9,8 @@ import { DevenvError, isDevenvError } from '../errors.js';
 import { DATABASE_INPUTS } from '../affected/default-triggers.js';
 import type { DevenvConfig, TriggerAction, TriggerRule } from './devenv-config.js';
 
-export const DEFAULT_UNIT_GLOBS = ['test/unit/**'];
+/** Every test file the runner finds that is not an integration test is a unit test, unless devenv.yaml says otherwise. */
+export const DEFAULT_UNIT_GLOBS = ['**'];
 export const DEFAULT_INTEGRATION_GLOBS = ['test/integration/**'];
 export const DEFAULT_DEBOUNCE_MS = 30;
 const TRIGGER_ACTIONS: readonly TriggerAction[] = ['rebuild-test-database', 'reconcile-stack', 'rerun'];

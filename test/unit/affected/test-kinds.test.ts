@@ -3,7 +3,7 @@ import { classifyTestFiles } from '../../../src/core/affected/test-kinds.js';
 import { defaultDevenvConfig } from '../../../src/core/config/parse-devenv-config.js';
 
 describe('classifyTestFiles', () => {
-  it('uses the default globs test/unit/** and test/integration/**', () => {
+  it('by default, test/integration/** is integration and every other test file is unit (a project with tests beside its sources)', () => {
     const result = classifyTestFiles(
       [
         { file: 'test/unit/a.test.ts', project: '' },
@@ -13,10 +13,11 @@ describe('classifyTestFiles', () => {
       defaultDevenvConfig().tests,
     );
     expect(result.tests).toEqual([
+      { file: 'src/b.test.ts', kind: 'unit' },
       { file: 'test/integration/db.test.ts', kind: 'integration' },
       { file: 'test/unit/a.test.ts', kind: 'unit' },
     ]);
-    expect(result.unclassified).toEqual(['src/b.test.ts']);
+    expect(result.unclassified).toEqual([]);
     expect(result.by).toBe('globs');
   });
 

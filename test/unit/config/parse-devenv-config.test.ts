@@ -47,7 +47,7 @@ describe('parseDevenvConfig', () => {
   it('applies the defaults to an empty file', () => {
     expect(parse('')).toEqual({
       file: '/p/devenv.yaml',
-      tests: { unit: ['test/unit/**'], integration: ['test/integration/**'] },
+      tests: { unit: ['**'], integration: ['test/integration/**'] },
       watch: { debounceMs: 30, ignore: [] },
       triggers: [],
       secrets: [],
