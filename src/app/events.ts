@@ -105,6 +105,8 @@ export type DevenvEvent = EventBase &
         runId: string;
         counts: TestCounts;
         durationMs: number;
+        /** From the run's start to the first failing file's result, when a file failed. */
+        firstFailureMs?: number;
         files: { file: string; state: TestState }[];
       }
     | { type: 'test.run.cancelled'; runId: string; reason: string }

@@ -6,6 +6,7 @@
  * (transformed modules' deps), keeping the chain for the reasons shown.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Reporter, TestModule, TestProject, TestSpecification, Vitest } from 'vitest/node';
@@ -13,6 +14,9 @@ import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
 import type { RunnerRequest, TestRunner } from '../../contracts/test-runner.js';
 import { fileResultOf, OUTPUT_LINES } from './file-result.js';
+import { contentHash, graphCacheKey, ImportGraphCache } from './import-graph-cache.js';
+import { findImportChains } from '../../core/affected/import-chains.js';
+import { requestOrderSequencer, usesDefaultSequencer } from './request-order-sequencer.js';
 import { loadVitestNode } from './load-vitest.js';
 import { relativePosix } from '../../core/paths/posix-path.js';
 
@@ -63,7 +67,13 @@ export async function startVitestRunner(options: VitestRunnerOptions): Promise<T
       if (!before.get(signal)?.has(listener)) process.off(signal, listener);
     }
   }
-  return new VitestRunner(vitest, bridge, options);
+  const configFile = vitest.vite.config.configFile;
+  const key = await graphCacheKey(
+    vitest.config.root,
+    [module.version, ...vitest.projects.map((project) => project.name)],
+    [...(configFile ? [configFile] : []), 'package.json', 'tsconfig.json'],
+  );
+  return new VitestRunner(vitest, bridge, options, await ImportGraphCache.open(vitest.config.root, key));
 }
 
 /** Where the reporter (created before the Vitest instance) sends finished test modules. */
@@ -83,6 +93,7 @@ class VitestRunner implements TestRunner {
     private readonly vitest: Vitest,
     private readonly bridge: ReporterBridge,
     private readonly options: VitestRunnerOptions,
+    private readonly graphCache: ImportGraphCache,
   ) {
     this.root = vitest.config.root;
   }
@@ -129,18 +140,21 @@ class VitestRunner implements TestRunner {
     }
   }
 
-  /** Modules a module imports (static and dynamic), as absolute paths, outside node_modules. */
-  private async importsOf(
-    project: TestProject,
-    file: string,
-    cache: Map<string, string[]>,
-  ): Promise<string[]> {
-    const key = `${project.name}\0${file}`;
-    const cached = cache.get(key);
-    if (cached) return cached;
+  /**
+   * Modules a module imports (static and dynamic), as absolute paths, outside
+   * node_modules: from the on-disk graph when the module's content is
+   * unchanged, else from vitest's transform (and then kept).
+   */
+  private async importsOf(project: TestProject, file: string): Promise<string[]> {
+    const content = await readFile(file).catch(() => undefined);
+    if (content === undefined) return [];
+    const hash = contentHash(content);
+    const key = `${project.name}\0${this.relative(file)}`;
+    const cached = this.graphCache.get(key, hash);
+    if (cached) return cached.map((dep) => this.absolute(dep));
     const environment = project.vite.environments['ssr'];
     let imports: string[] = [];
-    if (environment && existsSync(file)) {
+    if (environment) {
       try {
         const transformed =
           environment.moduleGraph.getModuleById(file)?.transformResult ??
@@ -153,11 +167,41 @@ class VitestRunner implements TestRunner {
           .map((dep) => dep.split('?')[0] ?? dep)
           .filter((dep) => !dep.includes(`${path.sep}node_modules${path.sep}`));
       } catch {
-        // A file that does not compile imports nothing we can know; running it reports the error.
+        // A file that does not compile imports nothing we can know; running it reports the error
+        // (and it is not cached: the next run tries again).
+        return [];
       }
     }
-    cache.set(key, imports);
+    this.graphCache.set(
+      key,
+      hash,
+      imports.map((dep) => this.relative(dep)),
+    );
     return imports;
+  }
+
+  /**
+   * The import graph under the given modules, crawled concurrently (as
+   * `vitest related` does: one module's imports are transformed while
+   * another's are): module -> its imports.
+   */
+  private async crawl(project: TestProject, starts: readonly string[]): Promise<Map<string, string[]>> {
+    const graph = new Map<string, string[]>();
+    const visits = new Map<string, Promise<void>>();
+    const visit = (file: string): Promise<void> => {
+      let visiting = visits.get(file);
+      if (!visiting) {
+        visiting = (async () => {
+          const imports = await this.importsOf(project, file);
+          graph.set(file, imports);
+          await Promise.all(imports.map(visit));
+        })();
+        visits.set(file, visiting);
+      }
+      return visiting;
+    };
+    await Promise.all(starts.map(visit));
+    return graph;
   }
 
   async importChains(
@@ -165,30 +209,25 @@ class VitestRunner implements TestRunner {
     tests: readonly string[],
   ): Promise<Map<string, ImportChain[]>> {
     const wanted = new Map(changed.map((file) => [this.absolute(file), file]));
-    const chains = new Map<string, ImportChain[]>();
-    const cache = new Map<string, string[]>();
+    const byProject = new Map<TestProject, { id: string; file: string }[]>();
     for (const test of tests) {
       const spec = this.specs.get(test)?.[0];
       if (!spec) continue;
-      const start = this.absolute(test);
-      const parent = new Map<string, string | undefined>([[start, undefined]]);
-      const queue = [start];
-      while (queue.length > 0) {
-        const current = queue.shift() as string;
-        for (const dep of await this.importsOf(spec.project, current, cache)) {
-          if (parent.has(dep)) continue;
-          parent.set(dep, current);
-          const changedFile = wanted.get(dep);
-          if (changedFile !== undefined) {
-            const chain: string[] = [];
-            for (let node: string | undefined = dep; node !== undefined; node = parent.get(node))
-              chain.push(this.relative(node));
-            chains.set(changedFile, [...(chains.get(changedFile) ?? []), { test, chain }]);
-          }
-          if (existsSync(dep)) queue.push(dep);
-        }
-      }
+      byProject.set(spec.project, [
+        ...(byProject.get(spec.project) ?? []),
+        { id: this.absolute(test), file: test },
+      ]);
     }
+    const chains = new Map<string, ImportChain[]>();
+    for (const [project, projectTests] of byProject) {
+      const graph = await this.crawl(
+        project,
+        projectTests.map((test) => test.id),
+      );
+      for (const [file, found] of findImportChains(graph, wanted, projectTests, (id) => this.relative(id)))
+        chains.set(file, [...(chains.get(file) ?? []), ...found]);
+    }
+    await this.graphCache.save().catch(() => undefined);
     return chains;
   }
 
@@ -239,12 +278,20 @@ class VitestRunner implements TestRunner {
       request.onFileResult(fileResultOf(testModule, this.root, file, printed));
     };
     this.bridge.onModuleEnd = reporterTarget;
+    const sequence = this.vitest.config.sequence;
+    const defaultSequencer = sequence.sequencer;
+    if (usesDefaultSequencer(this.vitest))
+      sequence.sequencer = requestOrderSequencer(
+        request.files.map((entry) => entry.file),
+        this.root,
+      );
     const running = run();
     this.running = running;
     try {
       await running;
     } finally {
       if (this.running === running) this.running = undefined;
+      sequence.sequencer = defaultSequencer;
       this.bridge.onModuleEnd = undefined;
       this.bridge.onConsole = undefined;
     }

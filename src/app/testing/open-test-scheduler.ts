@@ -46,6 +46,12 @@ export interface TestSchedulerOptions {
   runnerHost?: 'worker' | 'in-process';
   /** How long a cancelled run's tests may take to stop before their workers are ended. */
   cancelGraceMs?: number;
+  /**
+   * Walk the module graph of every test up front, so the first edit is
+   * answered from memory (watch mode). Default true; a one-shot run walks
+   * only when it selects by changed files.
+   */
+  warmGraph?: boolean;
 }
 
 async function startRunner(ctx: AppContext, config: DevenvConfig, options: TestSchedulerOptions) {
@@ -88,8 +94,7 @@ async function assemble(
     missingStack: options.missingStack ?? 'skip',
     database: config.database && options.testDatabase ? options.testDatabase(config.database) : undefined,
   });
-  // Warm the module graph, so the first edit is answered from memory.
-  await runner.importChains([], selection.testFiles());
+  if (options.warmGraph !== false) await runner.importChains([], selection.testFiles());
   return new TestRunScheduler(ctx, {
     runner,
     selection,

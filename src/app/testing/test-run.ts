@@ -16,6 +16,7 @@ import type {
   TestTrigger,
 } from '../../core/testing/test-model.js';
 import type { AppContext } from '../context.js';
+import { runOrder } from '../../core/testing/run-order.js';
 import type { IntegrationEnvironment, StackEnvAnswer } from './integration-environment.js';
 
 export interface RunOutcome {
@@ -40,6 +41,9 @@ export class TestRun {
   private ended = false;
   private readonly abort = new AbortController();
   private readonly results = new Map<string, TestFileResult>();
+  private startedAt = 0;
+  /** When the first failing file reported, from the run's start (ms). */
+  private firstFailureMs: number | undefined;
 
   constructor(
     readonly runId: string,
@@ -59,12 +63,18 @@ export class TestRun {
     await this.deps.runner.cancel();
   }
 
-  async execute(trigger: TestTrigger, selected: SelectedTestFile[]): Promise<RunOutcome> {
+  /** Runs the selected files, nearest to the change first (`distance`, see TestSelection), to fail early. */
+  async execute(
+    trigger: TestTrigger,
+    selected: SelectedTestFile[],
+    distance: ReadonlyMap<string, number> = new Map(),
+  ): Promise<RunOutcome> {
     const startedAt = this.deps.ctx.clock.now();
+    this.startedAt = startedAt;
     const stackEnv = await this.stackEnv(selected);
     if (this.cancelled) return { runId: this.runId, cancelled: true, counts: countTests([]), files: [] };
     this.start(trigger, selected);
-    await this.runFiles(selected, stackEnv);
+    await this.runFiles(runOrder(selected, distance), stackEnv);
     return this.finish(selected, startedAt);
   }
 
@@ -105,6 +115,8 @@ export class TestRun {
   private record(result: RunnerFileResult, kinds: ReadonlyMap<string, TestKind>): void {
     if (this.cancelled) return;
     const full: TestFileResult = { ...result, kind: kinds.get(result.file) ?? 'unit' };
+    if (full.state === 'fail' && this.firstFailureMs === undefined)
+      this.firstFailureMs = this.deps.ctx.clock.now() - this.startedAt;
     this.results.set(result.file, full);
     this.deps.ctx.emit({ type: 'test.file.result', runId: this.runId, result: full });
   }
@@ -120,6 +132,7 @@ export class TestRun {
       runId: this.runId,
       counts,
       durationMs: this.deps.ctx.clock.now() - startedAt,
+      ...(this.firstFailureMs === undefined ? {} : { firstFailureMs: this.firstFailureMs }),
       files,
     });
     return { runId: this.runId, cancelled: false, counts, files };

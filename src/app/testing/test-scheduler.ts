@@ -24,6 +24,7 @@ import type {
   TestTrigger,
 } from '../../core/testing/test-model.js';
 import type { AppContext } from '../context.js';
+import type { ProjectTests } from './project-tests.js';
 import type { IntegrationEnvironment } from './integration-environment.js';
 import type { TestController } from './test-controller.js';
 import { TestRun, type RunOutcome } from './test-run.js';
@@ -103,21 +104,30 @@ export class TestRunScheduler implements TestController {
   }
 
   /** Runs one selection to the end (run-once mode): errors propagate. */
-  runOnce(trigger: TestTrigger, selected: SelectedTestFile[]): Promise<RunOutcome> {
-    return this.execute(trigger, selected);
+  runOnce(
+    trigger: TestTrigger,
+    selected: SelectedTestFile[],
+    distance: ReadonlyMap<string, number> = new Map(),
+  ): Promise<RunOutcome> {
+    return this.execute(trigger, selected, distance);
   }
 
   /** Selection for explicit files or a git diff, for `devenv test`. */
   async selectForFiles(
     files: string[],
     reason: string,
-  ): Promise<{ selected: SelectedTestFile[]; trigger: TestTrigger }> {
+  ): Promise<{ selected: SelectedTestFile[]; trigger: TestTrigger; distance: ReadonlyMap<string, number> }> {
     const changes = files.map((file) => ({ path: relativeTo(this.root, file), kind: 'changed' as const }));
     const pending = emptyPending();
     addChanges(pending, changes, reason);
-    const { selected, trigger, actions } = await this.parts.selection.select(pending);
+    const { selected, trigger, actions, distance } = await this.parts.selection.select(pending);
     await this.applyActions(actions);
-    return { selected, trigger };
+    return { selected, trigger, distance };
+  }
+
+  /** The project's test files as last discovered, with their kinds. */
+  projectTests(): ProjectTests {
+    return this.parts.selection.project;
   }
 
   selectAll(reason: string): SelectedTestFile[] {
@@ -171,14 +181,14 @@ export class TestRunScheduler implements TestController {
   }
 
   private async runPending(pending: PendingRun): Promise<void> {
-    const { selected, trigger, actions } = await this.parts.selection.select(pending);
+    const { selected, trigger, actions, distance } = await this.parts.selection.select(pending);
     await this.applyActions(actions);
     if (selected.length === 0) {
       if (trigger.files.length > 0)
         this.ctx.emit({ type: 'info', message: `no tests affected by ${trigger.files.join(', ')}` });
       return;
     }
-    const outcome = await this.execute(trigger, selected);
+    const outcome = await this.execute(trigger, selected, distance);
     if (outcome.cancelled) {
       this.pending ??= emptyPending();
       carryOver(this.pending, selected, new Set(outcome.files.map((file) => file.file)));
@@ -199,7 +209,11 @@ export class TestRunScheduler implements TestController {
     }
   }
 
-  private async execute(trigger: TestTrigger, selected: SelectedTestFile[]): Promise<RunOutcome> {
+  private async execute(
+    trigger: TestTrigger,
+    selected: SelectedTestFile[],
+    distance: ReadonlyMap<string, number> = new Map(),
+  ): Promise<RunOutcome> {
     this.runCount += 1;
     const run = new TestRun(`run-${this.runCount}`, {
       ctx: this.ctx,
@@ -209,7 +223,7 @@ export class TestRunScheduler implements TestController {
     });
     this.current = run;
     try {
-      return await run.execute(trigger, selected);
+      return await run.execute(trigger, selected, distance);
     } finally {
       if (this.current === run) this.current = undefined;
     }

@@ -12,6 +12,7 @@ import {
   type TriggeredAction,
 } from '../../core/affected/select-tests.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
+import { importDistance } from '../../core/affected/import-chains.js';
 import {
   changedFiles,
   changesTestFileSet,
@@ -26,6 +27,12 @@ export interface Selection {
   selected: SelectedTestFile[];
   trigger: TestTrigger;
   actions: TriggeredAction[];
+  /**
+   * Imports between each selected test and the nearest change (0: the test
+   * file itself changed, 1: it imports a changed file); absent for tests
+   * selected otherwise. The run starts the nearest first.
+   */
+  distance: ReadonlyMap<string, number>;
 }
 
 export class TestSelection {
@@ -54,22 +61,27 @@ export class TestSelection {
     const changed = changedFiles(pending);
     let affected: SelectedTestFile[] = [];
     let actions: TriggeredAction[] = [];
+    let distance = new Map<string, number>();
     if (changed.length > 0) {
       await this.catchUp(pending, changed);
+      const importChains = await this.runner.importChains(changed, this.testFiles());
       const selection = selectAffectedTests({
         changed,
         tests: this.projectTests.tests,
         rules: this.projectTests.rules,
-        importChains: await this.runner.importChains(changed, this.testFiles()),
+        importChains,
         fullRunFiles: this.projectTests.fullRunFiles,
       });
       affected = selection.selected;
       actions = selection.actions;
+      distance = importDistance(importChains);
+      for (const file of changed) distance.set(file, 0);
     }
     return {
       selected: combineSelection(pending, affected, new Set(this.testFiles()), this.kinds),
       trigger: triggerOf(pending),
       actions,
+      distance,
     };
   }
 

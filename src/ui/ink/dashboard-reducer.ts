@@ -309,6 +309,9 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
           skipped: run.counts.skipped + result.tests.skipped,
         },
         files: [...run.files, { file: result.file, state: result.state }],
+        ...(result.state === 'fail' && run.firstFailureMs === undefined
+          ? { firstFailureMs: Math.max(0, event.time - run.startedAt) }
+          : {}),
         failures: [
           ...run.failures,
           ...result.failures.map((f) => ({
@@ -331,6 +334,7 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
           state: event.counts.failed > 0 ? 'failed' : 'passed',
           counts: event.counts,
           durationMs: event.durationMs,
+          ...(event.firstFailureMs === undefined ? {} : { firstFailureMs: event.firstFailureMs }),
           files: event.files,
         },
         event.time,

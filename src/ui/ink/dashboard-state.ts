@@ -59,6 +59,8 @@ export interface TestRunView {
   state: 'running' | 'passed' | 'failed' | 'cancelled';
   counts: TestCounts;
   durationMs?: number;
+  /** From the run's start to its first failing file (shown as soon as that file reports). */
+  firstFailureMs?: number;
   files: { file: string; state: TestState }[];
   failures: FailureView[];
   cancelReason?: string;

@@ -62,7 +62,7 @@ export function testEventLines(event: TestEvent, p: Palette): string[] {
       const ok = event.counts.failed === 0 && !event.files.some((file) => file.state === 'fail');
       const skippedFiles = event.files.filter((file) => file.state === 'skip').length;
       return [
-        `${ok ? p.paint(32, '✔') : p.paint(31, '✗')} ${event.runId}: ${event.counts.passed} passed, ${event.counts.failed} failed, ${event.counts.skipped} skipped in ${plural(event.files.length, 'file')}${skippedFiles ? ` (${skippedFiles} not run)` : ''} (${ms(event.durationMs)})`,
+        `${ok ? p.paint(32, '✔') : p.paint(31, '✗')} ${event.runId}: ${event.counts.passed} passed, ${event.counts.failed} failed, ${event.counts.skipped} skipped in ${plural(event.files.length, 'file')}${skippedFiles ? ` (${skippedFiles} not run)` : ''} (${ms(event.durationMs)}${event.firstFailureMs === undefined ? '' : `; first failure after ${ms(event.firstFailureMs)}`})`,
       ];
     }
     case 'test.run.cancelled':

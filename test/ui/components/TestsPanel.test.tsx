@@ -25,18 +25,21 @@ const started = ev({
   selected: [{ file: 'test/db.test.ts', kind: 'integration', reasons: ['imports src/db.ts'] }],
 });
 const failedFileWith = (failures: TestFailure[]) =>
-  ev({
-    type: 'test.file.result',
-    runId: 'r1',
-    result: {
-      file: 'test/db.test.ts',
-      kind: 'integration',
-      state: 'fail',
-      durationMs: 100,
-      tests: { passed: 4, failed: 1, skipped: 2 },
-      failures,
+  ev(
+    {
+      type: 'test.file.result',
+      runId: 'r1',
+      result: {
+        file: 'test/db.test.ts',
+        kind: 'integration',
+        state: 'fail',
+        durationMs: 100,
+        tests: { passed: 4, failed: 1, skipped: 2 },
+        failures,
+      },
     },
-  });
+    800,
+  );
 const failedFile = failedFileWith([
   { test: 'users > inserts', message: 'expected 1 to be 2\n  at line', location: 'test/db.test.ts:42' },
 ]);
@@ -46,6 +49,7 @@ const finished = ev(
     runId: 'r1',
     counts: { passed: 4, failed: 1, skipped: 2 },
     durationMs: 1500,
+    firstFailureMs: 800,
     files: [{ file: 'test/db.test.ts', state: 'fail' }],
   },
   1500,
@@ -71,7 +75,7 @@ describe('TestsPanel', () => {
     const lines = panel([started, failedFile, finished]).split('\n');
     expect(lines).toEqual(
       [
-        'tests ✖ failed  4 passed · 1 failed · 2 skipped · 1.5s',
+        'tests ✖ failed  4 passed · 1 failed · 2 skipped · 1.5s · first failure 0.8s',
         'trigger: src/db.ts — file changed',
         '✖ test/db.test.ts:42 users > inserts',
         '    expected 1 to be 2 ⏎   at line',

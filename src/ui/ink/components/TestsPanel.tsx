@@ -60,6 +60,7 @@ export function TestsPanel({ tests, configured, now, frame, width, height }: Tes
         </Text>
         {` · ${skipped} skipped`}
         {duration !== undefined ? ` · ${formatDuration(duration)}` : ''}
+        {run.firstFailureMs !== undefined ? ` · first failure ${formatDuration(run.firstFailureMs)}` : ''}
         {running ? ` · ${run.files.length}/${run.selected.length} files` : ''}
         {run.cancelReason ? ` · ${run.cancelReason}` : ''}
       </Text>,
