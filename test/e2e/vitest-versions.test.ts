@@ -20,13 +20,19 @@ const REJECTED_BY_4 = "{ browser: { enabled: false, provider: 'playwright' } }";
 /** vitest 3 rejects `inspect` unless file parallelism is off; vitest 4 takes `maxWorkers: 1` as that. */
 const REJECTED_BY_3 = "{ inspect: '127.0.0.1:0', maxWorkers: 1 }";
 
-const installs: Record<'3' | '4', string> = { '3': '', '4': '' };
+const installs: Record<'3' | '4' | '3+vite5', string> = { '3': '', '4': '', '3+vite5': '' };
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  const [three, four] = await Promise.all([vitestInstall('3'), vitestInstall('4')]);
+  const [three, four, threeOnVite5] = await Promise.all([
+    vitestInstall('3'),
+    vitestInstall('4'),
+    // vitest 3 also runs on vite 5, whose server has no per-environment module graphs.
+    vitestInstall('3', ['vite@5']),
+  ]);
   installs['3'] = three;
   installs['4'] = four;
+  installs['3+vite5'] = threeOnVite5;
 }, 300_000);
 
 afterAll(async () => {
@@ -108,6 +114,29 @@ describe.each([
       { code: string; message: string; hint?: string } | undefined;
     expect(error?.code).toBe('TEST_CONFIG_INVALID');
     expect(error?.message).toMatch(message);
+  });
+});
+
+describe('a project on vitest 3 with vite 5', () => {
+  it('selects the tests that import a named file from vite 5 module graph', async () => {
+    const dir = await project(REJECTED_BY_4, installs['3+vite5']);
+    const vite = JSON.parse(await readFile(join(dir, 'node_modules/vite/package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(vite.version).toMatch(/^5\./);
+    const result = await devenv(dir, ['test', 'src/math.ts', '--json']);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const all = events(result.stdout);
+    expect(runnerOf(all).version).toMatch(/^3\./);
+    const started = all.find((e) => e.type === 'test.run.started');
+    expect(started?.type === 'test.run.started' && started.selected).toEqual([
+      {
+        file: 'test/unit/math.test.ts',
+        kind: 'unit',
+        reasons: ['imports src/math.ts (src/math.ts <- test/unit/math.test.ts)'],
+      },
+    ]);
+    expect(resultsOf(all).map((r) => `${r.file}:${r.state}`)).toEqual(['test/unit/math.test.ts:pass']);
   });
 });
 

@@ -11,17 +11,21 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The node_modules of an install of `vitest@<spec>` (e.g. "3", "4"), installing it the first time. */
-export async function vitestInstall(spec: string): Promise<string> {
-  const home = join(tmpdir(), `devenv-test-vitest@${spec}`);
+/**
+ * The node_modules of an install of `vitest@<spec>` (e.g. "3", "4") and any
+ * `also` packages beside it (e.g. "vite@5"), installing it the first time.
+ */
+export async function vitestInstall(spec: string, also: string[] = []): Promise<string> {
+  const key = [`vitest@${spec}`, ...also].join('+');
+  const home = join(tmpdir(), `devenv-test-${key}`);
   const modules = join(home, 'node_modules');
   if (existsSync(join(modules, 'vitest', 'package.json'))) return modules;
-  const scratch = await mkdtemp(join(tmpdir(), `devenv-test-vitest@${spec}-installing-`));
+  const scratch = await mkdtemp(join(tmpdir(), `devenv-test-${key}-installing-`));
   try {
     await writeFile(join(scratch, 'package.json'), JSON.stringify({ name: 'vitest-install', private: true }));
     await execa(
       'npm',
-      ['install', `vitest@${spec}`, '--no-audit', '--no-fund', '--prefer-offline', '--no-save'],
+      ['install', `vitest@${spec}`, ...also, '--no-audit', '--no-fund', '--prefer-offline', '--no-save'],
       {
         cwd: scratch,
       },
