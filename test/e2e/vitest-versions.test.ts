@@ -163,6 +163,19 @@ describe('a project without vitest', () => {
 });
 
 describe('devenv watch on vitest 3', () => {
+  it("exits 1 with vitest's message when vitest 3 rejects the config (its worker could not start)", async () => {
+    const dir = await project(REJECTED_BY_3, installs['3']);
+    const result = await devenv(dir, ['watch', '--json']);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).not.toContain('EPIPE');
+    const error = events(result.stdout + '\n' + result.stderr).find((e) => (e.type as string) === 'error') as
+      { code: string; message: string } | undefined;
+    expect(error?.code).toBe('TEST_CONFIG_INVALID');
+    expect(error?.message).toMatch(
+      /^vitest 3\.\S+ rejected the project's config vitest\.config\.mjs: .*--inspect/,
+    );
+  });
+
   it("reruns the test that imports an edited file, with the edit, on the project's vitest 3", async () => {
     const session = await startWatchSession('devenv-watch-v3-', async (dir) => {
       await linkNodeModules(dir, installs['3']);

@@ -110,7 +110,9 @@ class Worker {
   }
 
   post(message: ToWorker): void {
-    if (!this.exited && this.child.connected) this.child.send(message);
+    // A worker that is going away (it disconnects when its start failed) may still look connected: a failed
+    // send goes to the callback, not to an unhandled 'error' event; its exit rejects what is pending.
+    if (!this.exited && this.child.connected) this.child.send(message, () => undefined);
   }
 
   call<M extends WorkerMethod>(
