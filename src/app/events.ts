@@ -5,6 +5,7 @@
 import type { ComposeWarning } from '../core/compose/model.js';
 import type { HealthState, ProgressUpdate, PublishedPort } from '../contracts/engine.js';
 import type { StackChange } from '../contracts/stack-backend.js';
+import type { TestToolInfo } from '../contracts/test-runner.js';
 import type {
   SelectedTestFile,
   TestCounts,
@@ -92,6 +93,8 @@ export type DevenvEvent = EventBase &
     | { type: 'error'; code: string; message: string; hint?: string }
     // watch mode and test runs (see app/testing)
     | { type: 'watcher.ready'; root: string; watched: number }
+    /** Which test tool runs the tests (its version, the project's or devenv's own, and why), once per session. */
+    | ({ type: 'test.runner' } & TestToolInfo)
     | { type: 'files.changed'; files: string[] }
     | {
         type: 'test.run.started';

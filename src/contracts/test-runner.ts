@@ -22,9 +22,23 @@ export interface RunnerRequest {
   onFileResult(result: RunnerFileResult): void;
 }
 
+/** Which test tool a runner drives, and why that one (users want to know which vitest ran). */
+export interface TestToolInfo {
+  name: 'vitest';
+  version: string;
+  /** The project's own install, or the one devenv ships with. */
+  source: 'project' | 'devenv';
+  /** The directory it was loaded from. */
+  location: string;
+  /** Why devenv's own was used (the project has none, or an unsupported version). */
+  reason?: string;
+}
+
 export interface TestRunner {
   /** The project root the runner resolved (paths are relative to it). */
   readonly root: string;
+  /** The tool behind this runner, when it drives a real one (fakes need not say). */
+  readonly tool?: TestToolInfo;
   /** Every test file the runner's config includes, with its vitest project name (re-read each call). */
   listTestFiles(): Promise<DiscoveredTestFile[]>;
   /** Globs of files whose change affects every test: the runner's config and setup files. */

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'COMPOSE_REFERENCE'
   | 'CONFIG_YAML'
   | 'CONFIG_INVALID'
+  /** The project's vitest could not start with its config (vitest rejected it, or it failed to load). */
+  | 'TEST_CONFIG_INVALID'
   | 'ENGINE_UNREACHABLE'
   | 'ENGINE_ERROR'
   | 'IMAGE_PULL_FAILED'

@@ -261,3 +261,36 @@ describe('dashboard reducer', () => {
     expect(stateOf([ev({ type: 'log', service: 'a', stream: 'stdout', line: 'x' })], state)).toBe(state);
   });
 });
+
+describe('dashboard: which vitest runs the tests', () => {
+  it("shows the version in the tests panel; devenv's own also gets a notice with the reason", () => {
+    const project = reduceEvents(
+      initialDashboardState(),
+      [ev({ type: 'test.runner', name: 'vitest', version: '3.2.4', source: 'project', location: '/p' })],
+      mask,
+    );
+    expect(project.tests.tool).toBe('vitest 3.2.4');
+    expect(project.notices).toEqual([]);
+    const own = reduceEvents(
+      initialDashboardState(),
+      [
+        ev({
+          type: 'test.runner',
+          name: 'vitest',
+          version: '4.1.12',
+          source: 'devenv',
+          location: '/d',
+          reason: "the project's vitest 2.1.9 is not supported (devenv drives vitest 3 and 4)",
+        }),
+      ],
+      mask,
+    );
+    expect(own.tests.tool).toBe('vitest 4.1.12');
+    expect(own.notices.map((n) => [n.level, n.message])).toEqual([
+      [
+        'warning',
+        "tests run with vitest 4.1.12 (devenv's own: the project's vitest 2.1.9 is not supported (devenv drives vitest 3 and 4))",
+      ],
+    ]);
+  });
+});

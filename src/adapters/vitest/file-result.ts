@@ -3,15 +3,18 @@ import type { TestModule } from 'vitest/node';
 import type { TestCounts, TestFailure, TestState } from '../../core/testing/test-model.js';
 import type { RunnerFileResult } from '../../contracts/test-runner.js';
 import { relativePosix } from '../../core/paths/posix-path.js';
+import { stackFrames } from './stack-frames.js';
 
 interface ErrorLike {
   message?: string;
   name?: string;
+  /** Parsed frames (vitest 4); vitest 3 leaves them to be read from `stack`. */
   stacks?: { file: string; line: number }[];
+  stack?: string;
 }
 
 function locationOf(error: ErrorLike, root: string, moduleFile: string): string | undefined {
-  const stacks = error.stacks ?? [];
+  const stacks = error.stacks ?? stackFrames(error.stack);
   const frame = stacks.find((entry) => entry.file === moduleFile) ?? stacks[0];
   if (!frame) return undefined;
   return `${relativePosix(root, frame.file)}:${frame.line}`;

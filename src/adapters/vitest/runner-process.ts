@@ -15,7 +15,12 @@ import { createInterface } from 'node:readline';
 import { DevenvError } from '../../core/errors.js';
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerFileResult, RunnerRequest, TestRunner } from '../../contracts/test-runner.js';
+import type {
+  RunnerFileResult,
+  RunnerRequest,
+  TestRunner,
+  TestToolInfo,
+} from '../../contracts/test-runner.js';
 import type {
   FromWorker,
   ToWorker,
@@ -56,7 +61,7 @@ class Worker {
   exited = false;
   /** Killed because a cancelled run did not end in time: its pending run counts as cancelled. */
   killedByCancel = false;
-  readonly ready: Promise<{ root: string; fullRunFiles: string[] }>;
+  readonly ready: Promise<{ root: string; fullRunFiles: string[]; tool?: TestToolInfo }>;
 
   constructor(
     private readonly child: ChildProcess,
@@ -70,7 +75,7 @@ class Worker {
       child.on('message', (message: FromWorker) => {
         switch (message.kind) {
           case 'ready':
-            resolve({ root: message.root, fullRunFiles: message.fullRunFiles });
+            resolve(message);
             return;
           case 'start-failed':
             reject(toError(message.error));
@@ -105,7 +110,9 @@ class Worker {
   }
 
   post(message: ToWorker): void {
-    if (!this.exited && this.child.connected) this.child.send(message);
+    // A worker that is going away (it disconnects when its start failed) may still look connected: a failed
+    // send goes to the callback, not to an unhandled 'error' event; its exit rejects what is pending.
+    if (!this.exited && this.child.connected) this.child.send(message, () => undefined);
   }
 
   call<M extends WorkerMethod>(
@@ -167,6 +174,7 @@ class ProcessRunner implements TestRunner {
     readonly root: string,
     fullRunFiles: string[],
     private readonly options: RunnerProcessOptions,
+    readonly tool: TestToolInfo | undefined,
   ) {
     this.fullRun = fullRunFiles;
   }
@@ -271,8 +279,8 @@ class ProcessRunner implements TestRunner {
 export async function startVitestRunnerProcess(options: RunnerProcessOptions): Promise<TestRunner> {
   const worker = forkWorker(options);
   try {
-    const { root, fullRunFiles } = await worker.ready;
-    return new ProcessRunner(worker, root, fullRunFiles, options);
+    const { root, fullRunFiles, tool } = await worker.ready;
+    return new ProcessRunner(worker, root, fullRunFiles, options, tool);
   } catch (error) {
     await worker.close();
     throw error;

@@ -6,7 +6,7 @@
  */
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerFileResult } from '../../contracts/test-runner.js';
+import type { RunnerFileResult, TestToolInfo } from '../../contracts/test-runner.js';
 import type { ErrorCode } from '../../core/errors.js';
 
 export interface WorkerOptions {
@@ -43,7 +43,7 @@ export interface WireError {
 
 /** worker → devenv. */
 export type FromWorker =
-  | { kind: 'ready'; root: string; fullRunFiles: string[] }
+  | { kind: 'ready'; root: string; fullRunFiles: string[]; tool?: TestToolInfo }
   | { kind: 'start-failed'; error: WireError }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'failure'; id: number; error: WireError }

@@ -54,7 +54,12 @@ async function onMessage(message: ToWorker): Promise<void> {
     });
     try {
       runner = await starting;
-      send({ kind: 'ready', root: runner.root, fullRunFiles: runner.fullRunFiles() });
+      send({
+        kind: 'ready',
+        root: runner.root,
+        fullRunFiles: runner.fullRunFiles(),
+        ...(runner.tool ? { tool: runner.tool } : {}),
+      });
     } catch (error) {
       send({ kind: 'start-failed', error: wireError(error) });
       process.exitCode = 1;

@@ -12,12 +12,15 @@ import { Writable } from 'node:stream';
 import type { Reporter, TestModule, TestProject, TestSpecification, Vitest } from 'vitest/node';
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerRequest, TestRunner } from '../../contracts/test-runner.js';
+import type { RunnerRequest, TestRunner, TestToolInfo } from '../../contracts/test-runner.js';
 import { fileResultOf, OUTPUT_LINES } from './file-result.js';
 import { contentHash, graphCacheKey, ImportGraphCache } from './import-graph-cache.js';
 import { findImportChains } from '../../core/affected/import-chains.js';
 import { requestOrderSequencer, usesDefaultSequencer } from './request-order-sequencer.js';
 import { loadVitestNode } from './load-vitest.js';
+import { vitestConfigError } from './vitest-config-error.js';
+import { vitestMajorApi, type VitestMajorApi } from './vitest-majors.js';
+import { ssrImportIds } from './vite-ssr-imports.js';
 import { relativePosix } from '../../core/paths/posix-path.js';
 
 export interface VitestRunnerOptions {
@@ -40,7 +43,7 @@ function lineWriter(log: ((line: string) => void) | undefined): Writable {
 }
 
 export async function startVitestRunner(options: VitestRunnerOptions): Promise<TestRunner> {
-  const { module } = await loadVitestNode(options.root);
+  const { module, major, tool } = await loadVitestNode(options.root);
   const bridge: ReporterBridge = {};
   const reporter: Reporter = {
     onTestModuleEnd: (testModule) => bridge.onModuleEnd?.(testModule),
@@ -50,30 +53,37 @@ export async function startVitestRunner(options: VitestRunnerOptions): Promise<T
   // Vitest's logger exits the process on SIGINT/SIGTERM; devenv owns its signals (Ctrl-C detaches).
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const vitest: Vitest = await module.createVitest(
-    'test',
-    {
-      root: options.root,
-      ...(options.configFile === undefined ? {} : { config: options.configFile }),
-      watch: false,
-      reporters: [reporter],
-      passWithNoTests: true,
-    },
-    {},
-    { stdout: output, stderr: output },
-  );
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+  let vitest: Vitest;
+  try {
+    vitest = await module.createVitest(
+      'test',
+      {
+        root: options.root,
+        ...(options.configFile === undefined ? {} : { config: options.configFile }),
+        watch: false,
+        reporters: [reporter],
+        passWithNoTests: true,
+      },
+      {},
+      { stdout: output, stderr: output },
+    );
+  } catch (error) {
+    throw vitestConfigError(error, tool, options.root, options.configFile);
+  } finally {
+    for (const signal of signals) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+      }
     }
   }
   const configFile = vitest.vite.config.configFile;
   const key = await graphCacheKey(
     vitest.config.root,
-    [module.version, ...vitest.projects.map((project) => project.name)],
+    [tool.version, ...vitest.projects.map((project) => project.name)],
     [...(configFile ? [configFile] : []), 'package.json', 'tsconfig.json'],
   );
-  return new VitestRunner(vitest, bridge, options, await ImportGraphCache.open(vitest.config.root, key));
+  const graphCache = await ImportGraphCache.open(vitest.config.root, key);
+  return new VitestRunner(vitest, bridge, options, vitestMajorApi(major), tool, graphCache);
 }
 
 /** Where the reporter (created before the Vitest instance) sends finished test modules. */
@@ -93,6 +103,8 @@ class VitestRunner implements TestRunner {
     private readonly vitest: Vitest,
     private readonly bridge: ReporterBridge,
     private readonly options: VitestRunnerOptions,
+    private readonly api: VitestMajorApi,
+    readonly tool: TestToolInfo,
     private readonly graphCache: ImportGraphCache,
   ) {
     this.root = vitest.config.root;
@@ -134,7 +146,7 @@ class VitestRunner implements TestRunner {
     for (const file of files) {
       const absolute = this.absolute(file);
       this.vitest.invalidateFile(absolute);
-      this.vitest.watcher.invalidates.add(absolute);
+      this.api.invalidationQueue(this.vitest).add(absolute);
       // A new file may be a new test file: vitest caches its glob results and learns of new ones this way.
       if (existsSync(absolute)) for (const project of this.vitest.projects) project.matchesTestGlob(absolute);
     }
@@ -152,25 +164,18 @@ class VitestRunner implements TestRunner {
     const key = `${project.name}\0${this.relative(file)}`;
     const cached = this.graphCache.get(key, hash);
     if (cached) return cached.map((dep) => this.absolute(dep));
-    const environment = project.vite.environments['ssr'];
-    let imports: string[] = [];
-    if (environment) {
-      try {
-        const transformed =
-          environment.moduleGraph.getModuleById(file)?.transformResult ??
-          (await environment.transformRequest(file));
-        const deps = [...(transformed?.deps ?? []), ...(transformed?.dynamicDeps ?? [])];
-        imports = deps
-          .map((dep) =>
-            dep.startsWith('/@fs/') ? dep.slice('/@fs'.length) : path.join(project.config.root, dep),
-          )
-          .map((dep) => dep.split('?')[0] ?? dep)
-          .filter((dep) => !dep.includes(`${path.sep}node_modules${path.sep}`));
-      } catch {
-        // A file that does not compile imports nothing we can know; running it reports the error
-        // (and it is not cached: the next run tries again).
-        return [];
-      }
+    let imports: string[];
+    try {
+      imports = (await ssrImportIds(project.vite, file))
+        .map((dep) =>
+          dep.startsWith('/@fs/') ? dep.slice('/@fs'.length) : path.join(project.config.root, dep),
+        )
+        .map((dep) => dep.split('?')[0] ?? dep)
+        .filter((dep) => !dep.includes(`${path.sep}node_modules${path.sep}`));
+    } catch {
+      // A file that does not compile imports nothing we can know; running it reports the error
+      // (and it is not cached: the next run tries again).
+      return [];
     }
     this.graphCache.set(
       key,

@@ -110,6 +110,7 @@ export async function openTestScheduler(
 ): Promise<TestRunScheduler> {
   const config = options.config ?? ctx.project.devenvConfig(ctx.cwd);
   const runner = await startRunner(ctx, config, options);
+  if (runner.tool) ctx.emit({ type: 'test.runner', ...runner.tool });
   try {
     return await assemble(ctx, runner, config, options);
   } catch (error) {

@@ -5,6 +5,7 @@
 import { terminalSafe } from './terminal-text.js';
 import type { DevenvEvent } from '../../app/events.js';
 import { formatDataCache } from '../format-data-cache.js';
+import { formatTestTool } from '../format-test-tool.js';
 import {
   HISTORY_LENGTH,
   NOTICE_LENGTH,
@@ -278,6 +279,13 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
       };
     case 'watcher.ready':
       return { ...state, watching: true, watched: event.watched };
+    case 'test.runner': {
+      const tests = { ...state.tests, tool: `${event.name} ${event.version}` };
+      // devenv's own vitest in place of the project's is worth a notice (why); the project's is just named.
+      return event.source === 'devenv'
+        ? notice({ ...state, tests }, 'warning', `tests run with ${formatTestTool(event)}`, event.time)
+        : { ...state, tests };
+    }
     case 'files.changed':
       return notice(state, 'info', `changed: ${event.files.join(', ')}`, event.time);
     case 'test.run.started':

@@ -101,7 +101,8 @@ export interface DashboardState {
   watched?: number;
   services: ServiceRow[];
   transfers: Transfer[];
-  tests: { current?: TestRunView; history: RunSummary[] };
+  /** `tool`: which test tool runs them, e.g. "vitest 3.2.4" (from test.runner). */
+  tests: { current?: TestRunView; history: RunSummary[]; tool?: string };
   /** The host environment (`devenv env`), secrets masked. */
   env?: Record<string, string>;
   stackReadyMs?: number;

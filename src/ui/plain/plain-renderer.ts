@@ -132,6 +132,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         if (event.hint) write(`        ${mask(event.hint)}`);
         return;
       case 'watcher.ready':
+      case 'test.runner':
       case 'files.changed':
       case 'test.run.started':
       case 'test.file.result':

@@ -1,12 +1,14 @@
 /** Plain lines for watch mode and test runs (files.changed, watcher.*, test.*). */
 import type { DevenvEvent } from '../../app/events.js';
 import type { Palette } from '../colors.js';
+import { formatTestTool } from '../format-test-tool.js';
 
 type TestEvent = Extract<
   DevenvEvent,
   {
     type:
       | 'watcher.ready'
+      | 'test.runner'
       | 'files.changed'
       | 'test.run.started'
       | 'test.file.result'
@@ -29,6 +31,8 @@ export function testEventLines(event: TestEvent, p: Palette): string[] {
       return [
         `${p.paint(2, 'watch')}   watching ${event.root} (${event.watched} entries); save a file to run its tests`,
       ];
+    case 'test.runner':
+      return [`${p.paint(1, 'test')}    tests run with ${formatTestTool(event)}`];
     case 'files.changed':
       return [`${p.paint(2, 'watch')}   changed: ${event.files.join(', ')}`];
     case 'test.run.started': {

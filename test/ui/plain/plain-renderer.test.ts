@@ -91,3 +91,32 @@ describe('colour decision', () => {
     expect(colorEnabled({ NO_COLOR: '' }, true)).toBe(true);
   });
 });
+
+describe('plain renderer: which vitest runs the tests', () => {
+  it("names the project's vitest, and devenv's own with the reason", () => {
+    expect(
+      render([
+        {
+          type: 'test.runner',
+          time: 0,
+          name: 'vitest',
+          version: '3.2.4',
+          source: 'project',
+          location: '/p/node_modules/vitest',
+        },
+        {
+          type: 'test.runner',
+          time: 0,
+          name: 'vitest',
+          version: '4.1.12',
+          source: 'devenv',
+          location: '/devenv/node_modules/vitest',
+          reason: 'the project has no vitest installed',
+        },
+      ]),
+    ).toEqual([
+      "test    tests run with vitest 3.2.4 (the project's)",
+      "test    tests run with vitest 4.1.12 (devenv's own: the project has no vitest installed)",
+    ]);
+  });
+});

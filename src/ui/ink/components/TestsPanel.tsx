@@ -10,7 +10,7 @@ import { spinnerFrame, useTone } from '../theme.js';
 import { formatClock, formatDuration } from '../units.js';
 
 export interface TestsPanelProps {
-  tests: { current?: TestRunView; history: readonly RunSummary[] };
+  tests: { current?: TestRunView; history: readonly RunSummary[]; tool?: string };
   configured: boolean;
   now: number;
   frame: number;
@@ -39,7 +39,9 @@ export function TestsPanel({ tests, configured, now, frame, width, height }: Tes
   if (!run) {
     lines.push(
       <Text key="none" dimColor wrap="truncate">
-        {configured ? 'tests: no run yet — t runs all, w toggles watch' : 'tests: not configured'}
+        {configured
+          ? `tests: no run yet${tests.tool ? ` (${tests.tool})` : ''} — t runs all, w toggles watch`
+          : 'tests: not configured'}
       </Text>,
     );
   } else {
@@ -63,6 +65,7 @@ export function TestsPanel({ tests, configured, now, frame, width, height }: Tes
         {run.firstFailureMs !== undefined ? ` · first failure ${formatDuration(run.firstFailureMs)}` : ''}
         {running ? ` · ${run.files.length}/${run.selected.length} files` : ''}
         {run.cancelReason ? ` · ${run.cancelReason}` : ''}
+        {tests.tool ? ` · ${tests.tool}` : ''}
       </Text>,
     );
     lines.push(
