@@ -44,8 +44,8 @@ export interface DevenvConfig {
     unit: string[];
     integration: string[];
     vitestConfig?: string;
-    /** A run with no progress (a file or test started or ended) this long is ended as stalled. */
-    stallTimeoutMs: number;
+    /** A run with no progress (a file or test started or ended) this long is ended as stalled (default: DEFAULT_STALL_TIMEOUT_MS). */
+    stallTimeoutMs?: number;
     /** True when devenv.yaml sets `tests.unit` or `tests.integration` (else vitest projects named unit/integration decide). */
     explicit?: boolean;
   };

@@ -60,7 +60,10 @@ export interface TestRunView {
   counts: TestCounts;
   durationMs?: number;
   files: { file: string; state: TestState }[];
+  /** Failing tests, then errors outside tests (a crash, an unhandled error, a stall) as `(crash)` and so on. */
   failures: FailureView[];
+  /** Errors outside tests so far (each is also in failures). */
+  errors?: number;
   cancelReason?: string;
 }
 
