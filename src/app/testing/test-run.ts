@@ -54,6 +54,8 @@ export class TestRun {
   private stallWatch: StallWatch | undefined;
   /** The run stalled: what the runner reports after that is dropped. */
   private stalled = false;
+  /** Files left out on purpose (integration files without a running stack): skip, not not-run. */
+  private skipped = new Set<string>();
 
   constructor(
     readonly runId: string,
@@ -100,6 +102,7 @@ export class TestRun {
     stackEnv: StackEnvAnswer | undefined,
   ): Promise<void> {
     const skipped = new Set(stackEnv && 'skipped' in stackEnv ? stackEnv.skipped : []);
+    this.skipped = skipped;
     let database: { env: Record<string, string>; release(): Promise<void> } | undefined;
     try {
       if (stackEnv && 'env' in stackEnv && !this.cancelled)
@@ -185,7 +188,7 @@ export class TestRun {
 
   private finish(selected: readonly SelectedTestFile[], startedAt: number): RunOutcome {
     const counts = countTests(this.results.values());
-    const files = fileStates(selected, this.results, this.cancelled, this.errors);
+    const files = fileStates(selected, this.results, this.cancelled, this.errors, this.skipped);
     if (this.cancelled) return { runId: this.runId, cancelled: true, counts, files };
     this.ended = true;
     this.deps.remember(selected, this.results);
@@ -197,6 +200,12 @@ export class TestRun {
       files,
       ...(this.errors.length > 0 ? { errors: this.errors.length } : {}),
     });
-    return { runId: this.runId, cancelled: false, counts, files, errors: [...this.errors] };
+    return {
+      runId: this.runId,
+      cancelled: false,
+      counts,
+      files,
+      ...(this.errors.length > 0 ? { errors: [...this.errors] } : {}),
+    };
   }
 }

@@ -13,23 +13,24 @@ export function countTests(results: Iterable<TestFileResult>): TestCounts {
 
 /**
  * Each selected file's state: its result's; for a file that reported none,
- * `fail` when an error of the run names it (its worker crashed or stalled
- * while running it), else `not-run`. A cancelled run lists only the files
- * that reported.
+ * `skip` when the run left it out on purpose (`skipped`: integration files
+ * without a running stack, said in a note), `fail` when an error of the run
+ * names it (its worker crashed or stalled while running it), else
+ * `not-run`. A cancelled run lists only the files that reported.
  */
 export function fileStates(
   selected: readonly SelectedTestFile[],
   results: ReadonlyMap<string, TestFileResult>,
   cancelled: boolean,
   errors: readonly TestRunError[] = [],
+  skipped: ReadonlySet<string> = new Set(),
 ): { file: string; state: TestState }[] {
   const named = new Set(errors.flatMap((error) => error.files));
+  const missing = (file: string): TestState =>
+    skipped.has(file) ? 'skip' : named.has(file) ? 'fail' : 'not-run';
   return selected
     .filter((file) => results.has(file.file) || !cancelled)
-    .map((file) => ({
-      file: file.file,
-      state: results.get(file.file)?.state ?? (named.has(file.file) ? 'fail' : 'not-run'),
-    }));
+    .map((file) => ({ file: file.file, state: results.get(file.file)?.state ?? missing(file.file) }));
 }
 
 /** A finished run failed: a failing test or file, a file that did not run, or an error outside tests. */

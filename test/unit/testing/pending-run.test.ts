@@ -98,6 +98,14 @@ describe('run summary', () => {
     ]);
   });
 
+  it('keeps a file the run left out on purpose as skip', () => {
+    const selected = [unit('a'), unit('b')];
+    expect(fileStates(selected, new Map(), false, [], new Set(['a']))).toEqual([
+      { file: 'a', state: 'skip' },
+      { file: 'b', state: 'not-run' },
+    ]);
+  });
+
   it('counts a run with an error outside tests or a file not run as failed', () => {
     const none = { passed: 1, failed: 0, skipped: 0 };
     expect(runFailed(none, [{ state: 'pass' }, { state: 'skip' }])).toBe(false);
