@@ -10,6 +10,7 @@ import type {
   SelectedTestFile,
   TestCounts,
   TestFileResult,
+  TestRunErrorKind,
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
@@ -21,6 +22,8 @@ export type {
   TestFailure,
   TestFileResult,
   TestKind,
+  TestRunError,
+  TestRunErrorKind,
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
@@ -111,8 +114,16 @@ export type DevenvEvent = EventBase &
         /** From the run's start to the first failing file's result, when a file failed. */
         firstFailureMs?: number;
         files: { file: string; state: TestState }[];
+        /** How many test.run.error events the run had (a run with any failed). */
+        errors?: number;
       }
     | { type: 'test.run.cancelled'; runId: string; reason: string }
+    /**
+     * Something went wrong outside any test: a worker died (`crash`), vitest caught an error outside
+     * tests (`unhandled`), or the run made no progress for tests.stallTimeout (`stall`, the run then
+     * ends). `files` are those it was running, when known.
+     */
+    | { type: 'test.run.error'; runId: string; kind: TestRunErrorKind; message: string; files: string[] }
   );
 
 export type DevenvEventType = DevenvEvent['type'];

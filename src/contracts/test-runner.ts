@@ -5,7 +5,7 @@
  */
 import type { DiscoveredTestFile } from '../core/affected/test-kinds.js';
 import type { ImportChain } from '../core/affected/select-tests.js';
-import type { TestCounts, TestFailure, TestState } from '../core/testing/test-model.js';
+import type { TestCounts, TestFailure, TestRunError, TestState } from '../core/testing/test-model.js';
 
 export interface RunnerFileResult {
   file: string;
@@ -20,6 +20,14 @@ export interface RunnerRequest {
   files: { file: string; env: Record<string, string> }[];
   /** Called as each test file finishes. */
   onFileResult(result: RunnerFileResult): void;
+  /**
+   * Called for what goes wrong outside tests: a worker that died (`crash`,
+   * naming the files it was running and the runner's last message), an
+   * error vitest caught outside any test (`unhandled`).
+   */
+  onRunError?(error: TestRunError): void;
+  /** Called as the run moves: a file went to a worker, or a test started or ended (the stall clock). */
+  onProgress?(progress: RunnerProgress): void;
 }
 
 /** Which test tool a runner drives, and why that one (users want to know which vitest ran). */
@@ -33,6 +41,7 @@ export interface TestToolInfo {
   /** Why devenv's own was used (the project has none, or an unsupported version). */
   reason?: string;
 }
+export type RunnerProgress = { kind: 'file-started'; file: string } | { kind: 'test' };
 
 export interface TestRunner {
   /** The project root the runner resolved (paths are relative to it). */
@@ -56,6 +65,12 @@ export interface TestRunner {
   reload?(): Promise<void>;
   /** Cancels the run in progress (tests get a short grace period, then their workers are stopped). */
   cancel(): Promise<void>;
+  /**
+   * Ends the run in progress at once, workers killed (a stalled run: its
+   * tests will not stop by asking); the run resolves and the next call starts
+   * on fresh workers. Optional: without it a stalled run is cancelled.
+   */
+  abandon?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,8 @@ export function jsonRenderer(
           ]),
         ),
       };
+    else if (event.type === 'test.run.error')
+      safe = { ...event, message: redactKnownValues(event.message, secrets()) };
     else if (event.type === 'service.failed')
       safe = { ...event, logTail: event.logTail.map((l) => redactKnownValues(l, secrets())) };
     write(JSON.stringify(safe));

@@ -251,6 +251,37 @@ describe('dashboard reducer', () => {
     expect(cancelled.tests.current).toMatchObject({ state: 'cancelled', cancelReason: 'files changed' });
   });
 
+  it('shows an error outside tests among the failures and fails the run, even with no failing test', () => {
+    const state = stateOf([
+      ev({
+        type: 'test.run.started',
+        runId: 'r1',
+        trigger: { files: [], reason: 'run all' },
+        selected: [{ file: 'test/hang.test.ts', kind: 'unit', reasons: ['run all'] }],
+      }),
+      ev({
+        type: 'test.run.error',
+        runId: 'r1',
+        kind: 'stall',
+        message: `no test progress for 3 s ${SECRET}`,
+        files: ['test/hang.test.ts'],
+      }),
+      ev({
+        type: 'test.run.finished',
+        runId: 'r1',
+        counts: { passed: 0, failed: 0, skipped: 0 },
+        durationMs: 3100,
+        files: [{ file: 'test/hang.test.ts', state: 'fail' }],
+        errors: 1,
+      }),
+    ]);
+    expect(state.tests.current).toMatchObject({
+      state: 'failed',
+      errors: 1,
+      failures: [{ file: 'test/hang.test.ts', test: '(stall)', message: 'no test progress for 3 s ****' }],
+    });
+  });
+
   it('turns watch on when the watcher is ready, and ignores log lines', () => {
     const state = reduceEvents(
       initialDashboardState(),

@@ -17,10 +17,13 @@ import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
 import type {
   RunnerFileResult,
+  RunnerProgress,
   RunnerRequest,
   TestRunner,
   TestToolInfo,
 } from '../../contracts/test-runner.js';
+import type { TestRunError } from '../../core/testing/test-model.js';
+import { lastMessageOf, RecentLines } from './run-errors.js';
 import type {
   FromWorker,
   ToWorker,
@@ -48,10 +51,16 @@ function toError(error: WireError): Error {
   });
 }
 
-interface Pending {
+/** What a run call streams back before its result. */
+interface RunHandlers {
+  onFileResult?: (result: RunnerFileResult) => void;
+  onRunError?: (error: TestRunError) => void;
+  onProgress?: (progress: RunnerProgress) => void;
+}
+
+interface Pending extends RunHandlers {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  onFileResult?: (result: RunnerFileResult) => void;
 }
 
 /** One forked worker, from `start` until it exits. */
@@ -61,6 +70,8 @@ class Worker {
   exited = false;
   /** Killed because a cancelled run did not end in time: its pending run counts as cancelled. */
   killedByCancel = false;
+  /** What the worker and its vitest printed last: why it died, when it does. */
+  readonly printed = new RecentLines();
   readonly ready: Promise<{ root: string; fullRunFiles: string[]; tool?: TestToolInfo }>;
 
   constructor(
@@ -68,8 +79,12 @@ class Worker {
     options: RunnerProcessOptions,
   ) {
     const { log, ...workerOptions } = options;
+    const print = (line: string) => {
+      this.printed.push(line);
+      log?.(line);
+    };
     for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => log?.(line));
+      if (stream) createInterface({ input: stream }).on('line', print);
     }
     this.ready = new Promise((resolve, reject) => {
       child.on('message', (message: FromWorker) => {
@@ -81,10 +96,16 @@ class Worker {
             reject(toError(message.error));
             return;
           case 'log':
-            log?.(message.line);
+            print(message.line);
             return;
           case 'file-result':
             this.pending.get(message.id)?.onFileResult?.(message.result);
+            return;
+          case 'run-error':
+            this.pending.get(message.id)?.onRunError?.(message.error);
+            return;
+          case 'progress':
+            this.pending.get(message.id)?.onProgress?.(message.progress);
             return;
           case 'result':
             this.pending.get(message.id)?.resolve(message.value);
@@ -118,25 +139,30 @@ class Worker {
   call<M extends WorkerMethod>(
     method: M,
     args: WorkerCalls[M]['args'],
-    onFileResult?: (result: RunnerFileResult) => void,
+    handlers: RunHandlers = {},
   ): Promise<WorkerCalls[M]['result']> {
     if (this.exited) return Promise.reject(new Error('the test worker has ended'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, {
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        ...(onFileResult ? { onFileResult } : {}),
-      });
+      this.pending.set(id, { ...handlers, resolve: resolve as (value: unknown) => void, reject });
       this.post({ kind: 'call', id, method, args } as ToWorker);
     });
   }
 
-  /** Ends the worker now (SIGKILL): for a worker that no longer answers. */
+  /**
+   * Ends the worker now (SIGKILL), with vitest's pool workers under it (its
+   * process group): for a worker that no longer answers, or whose tests do
+   * not stop (a pool worker in a synchronous loop would outlive its parent).
+   */
   async kill(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
+    try {
+      if (this.child.pid === undefined) throw new Error('no pid');
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
     await exited;
   }
 
@@ -156,6 +182,8 @@ function forkWorker(options: RunnerProcessOptions): Worker {
     cwd: options.root,
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Its own process group, so kill() also ends vitest's pool workers; the worker ignores Ctrl-C anyway.
+    detached: true,
     // Not devenv's own node flags (--inspect, profilers): the worker is a plain node.
     execArgv: [],
   });
@@ -167,7 +195,7 @@ class ProcessRunner implements TestRunner {
   /** A replacement worker that has not listed the test files yet. */
   private needsListing = false;
   /** The run asked for last, until it ends: a cancel reaches it even before it got to the worker. */
-  private current: { cancelled: boolean } | undefined;
+  private current: { cancelled: boolean; abandoned: boolean } | undefined;
 
   constructor(
     private worker: Worker,
@@ -225,16 +253,39 @@ class ProcessRunner implements TestRunner {
 
   async run(request: RunnerRequest): Promise<{ cancelled: boolean }> {
     if (request.files.length === 0) return { cancelled: false };
-    const run = { cancelled: false };
+    const run = { cancelled: false, abandoned: false };
     this.current = run;
     try {
       const worker = await this.live();
       if (run.cancelled) return { cancelled: true };
+      if (run.abandoned) return { cancelled: false };
+      // Files sent to vitest's workers that have not ended: this worker's, if it dies.
+      const inFlight = new Set<string>();
+      const printedFrom = worker.printed.mark();
       try {
-        return await worker.call('run', [request.files], request.onFileResult);
+        return await worker.call('run', [request.files], {
+          onFileResult: (result) => {
+            inFlight.delete(result.file);
+            request.onFileResult(result);
+          },
+          ...(request.onRunError ? { onRunError: request.onRunError } : {}),
+          onProgress: (progress) => {
+            if (progress.kind === 'file-started') inFlight.add(progress.file);
+            request.onProgress?.(progress);
+          },
+        });
       } catch (error) {
         if (worker.killedByCancel) return { cancelled: true };
-        throw error;
+        if (run.abandoned) return { cancelled: false };
+        if (!worker.exited) throw error;
+        // The worker died mid-run (out of memory, killed): a crash of this run, not an exception; the next call forks a new one.
+        const last = lastMessageOf(worker.printed.since(printedFrom));
+        request.onRunError?.({
+          kind: 'crash',
+          message: `${error instanceof Error ? error.message : String(error)}${last === undefined ? '' : `; last message: ${last}`}`,
+          files: [...inFlight],
+        });
+        return { cancelled: false };
       }
     } finally {
       if (this.current === run) this.current = undefined;
@@ -268,6 +319,13 @@ class ProcessRunner implements TestRunner {
     if (answered) return;
     worker.killedByCancel = true;
     await worker.kill();
+  }
+
+  /** Kills the worker (and vitest's pool workers under it); the run resolves, and the next call forks a new one. */
+  async abandon(): Promise<void> {
+    if (this.current) this.current.abandoned = true;
+    await this.worker.kill();
+    this.needsListing = true;
   }
 
   close(): Promise<void> {

@@ -6,7 +6,8 @@
  */
 import type { DiscoveredTestFile } from '../../core/affected/test-kinds.js';
 import type { ImportChain } from '../../core/affected/select-tests.js';
-import type { RunnerFileResult, TestToolInfo } from '../../contracts/test-runner.js';
+import type { RunnerFileResult, RunnerProgress, TestToolInfo } from '../../contracts/test-runner.js';
+import type { TestRunError } from '../../core/testing/test-model.js';
 import type { ErrorCode } from '../../core/errors.js';
 
 export interface WorkerOptions {
@@ -48,4 +49,6 @@ export type FromWorker =
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'failure'; id: number; error: WireError }
   | { kind: 'file-result'; id: number; result: RunnerFileResult }
+  | { kind: 'run-error'; id: number; error: TestRunError }
+  | { kind: 'progress'; id: number; progress: RunnerProgress }
   | { kind: 'log'; line: string };

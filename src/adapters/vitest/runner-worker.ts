@@ -38,6 +38,8 @@ async function call(message: Extract<ToWorker, { kind: 'call' }>, active: TestRu
       return active.run({
         files: message.args[0],
         onFileResult: (result) => send({ kind: 'file-result', id: message.id, result }),
+        onRunError: (error) => send({ kind: 'run-error', id: message.id, error }),
+        onProgress: (progress) => send({ kind: 'progress', id: message.id, progress }),
       });
     case 'cancel':
       return active.cancel();

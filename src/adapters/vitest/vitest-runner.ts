@@ -17,6 +17,7 @@ import { fileResultOf, OUTPUT_LINES } from './file-result.js';
 import { contentHash, graphCacheKey, ImportGraphCache } from './import-graph-cache.js';
 import { findImportChains } from '../../core/affected/import-chains.js';
 import { requestOrderSequencer, usesDefaultSequencer } from './request-order-sequencer.js';
+import { RecentLines, runErrorsOf } from './run-errors.js';
 import { loadVitestNode } from './load-vitest.js';
 import { vitestConfigError } from './vitest-config-error.js';
 import { vitestMajorApi, type VitestMajorApi } from './vitest-majors.js';
@@ -42,14 +43,24 @@ function lineWriter(log: ((line: string) => void) | undefined): Writable {
   });
 }
 
+/** How long to let a dead pool worker's output arrive before reading why it died. */
+const PIPE_DRAIN_MS = 150;
+
 export async function startVitestRunner(options: VitestRunnerOptions): Promise<TestRunner> {
   const { module, major, tool } = await loadVitestNode(options.root);
-  const bridge: ReporterBridge = {};
+  const bridge: ReporterBridge = { printed: new RecentLines() };
   const reporter: Reporter = {
     onTestModuleEnd: (testModule) => bridge.onModuleEnd?.(testModule),
     onUserConsoleLog: (log) => bridge.onConsole?.(log.taskId, log.content),
+    // Progress for the stall clock: a file sent to a worker (before it is even imported), a test starting or ending.
+    onTestModuleQueued: (testModule) => bridge.onModuleQueued?.(testModule),
+    onTestCaseReady: () => bridge.onTestProgress?.(),
+    onTestCaseResult: () => bridge.onTestProgress?.(),
   };
-  const output = lineWriter(options.log);
+  const output = lineWriter((line) => {
+    bridge.printed.push(line);
+    options.log?.(line);
+  });
   // Vitest's logger exits the process on SIGINT/SIGTERM; devenv owns its signals (Ctrl-C detaches).
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
@@ -90,6 +101,10 @@ export async function startVitestRunner(options: VitestRunnerOptions): Promise<T
 interface ReporterBridge {
   onModuleEnd?: (testModule: TestModule) => void;
   onConsole?: (taskId: string | undefined, content: string) => void;
+  onModuleQueued?: (testModule: TestModule) => void;
+  onTestProgress?: () => void;
+  /** What vitest and its workers printed last (why a worker died). */
+  printed: RecentLines;
 }
 
 class VitestRunner implements TestRunner {
@@ -264,12 +279,26 @@ class VitestRunner implements TestRunner {
       lines.push(...content.replace(/\n$/, '').split('\n'));
       printed.set(taskId, lines.slice(-OUTPUT_LINES));
     };
+    // Files sent to a worker that have not ended: a dead worker's files, when one dies.
+    const inFlight = new Set<string>();
+    const printedFrom = this.bridge.printed.mark();
     const run = async () => {
       for (const group of groups) {
         if (this.cancelled || group.length === 0) continue;
         for (const spec of group) this.setEnv(spec.project, byFile.get(this.relative(spec.moduleId)) ?? {});
         try {
-          await this.vitest.runTestSpecifications(group, false);
+          const { unhandledErrors } = await this.vitest.runTestSpecifications(group, false);
+          if (this.cancelled) continue;
+          // A dead worker's last words (V8's out-of-memory report) may still be in its stderr pipe.
+          if (unhandledErrors.length > 0) await new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_MS));
+          const errors = runErrorsOf(
+            unhandledErrors,
+            [...inFlight],
+            this.bridge.printed.since(printedFrom),
+            (file) => this.relative(file),
+          );
+          for (const error of errors) request.onRunError?.(error);
+          inFlight.clear();
         } finally {
           this.restoreEnv();
         }
@@ -278,6 +307,7 @@ class VitestRunner implements TestRunner {
     const reporterTarget = (testModule: TestModule) => {
       if (this.cancelled) return;
       const file = this.relative(testModule.moduleId);
+      inFlight.delete(file);
       if (!byFile.has(file) || reported.has(file)) return;
       reported.add(file);
       request.onFileResult(fileResultOf(testModule, this.root, file, printed));
@@ -290,6 +320,16 @@ class VitestRunner implements TestRunner {
         request.files.map((entry) => entry.file),
         this.root,
       );
+    this.bridge.onModuleQueued = (testModule) => {
+      if (this.cancelled) return;
+      const file = this.relative(testModule.moduleId);
+      if (!byFile.has(file)) return;
+      inFlight.add(file);
+      request.onProgress?.({ kind: 'file-started', file });
+    };
+    this.bridge.onTestProgress = () => {
+      if (!this.cancelled) request.onProgress?.({ kind: 'test' });
+    };
     const running = run();
     this.running = running;
     try {
@@ -299,6 +339,8 @@ class VitestRunner implements TestRunner {
       sequence.sequencer = defaultSequencer;
       this.bridge.onModuleEnd = undefined;
       this.bridge.onConsole = undefined;
+      this.bridge.onModuleQueued = undefined;
+      this.bridge.onTestProgress = undefined;
     }
     return { cancelled: this.cancelled };
   }

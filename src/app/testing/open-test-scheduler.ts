@@ -7,6 +7,7 @@
 import type { TestDatabaseProvider } from '../../contracts/test-database.js';
 import type { TestRunner } from '../../contracts/test-runner.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../../core/config/parse-devenv-config.js';
 import type { TestKind } from '../../core/testing/test-model.js';
 import type { AppContext } from '../context.js';
 import type { StackOptions } from '../stack-target.js';
@@ -100,6 +101,7 @@ async function assemble(
     selection,
     environment,
     ...(options.onReconcileStack ? { onReconcileStack: options.onReconcileStack } : {}),
+    stallTimeoutMs: config.tests.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
   });
 }
 

@@ -37,6 +37,8 @@ export interface TestSchedulerParts {
   environment: IntegrationEnvironment;
   /** Called when the compose template changed (a reconcile-stack trigger); default: an info event. */
   onReconcileStack?: (files: string[]) => void | Promise<void>;
+  /** A run with no progress this long ends as stalled (devenv.yaml tests.stallTimeout); undefined: never. */
+  stallTimeoutMs?: number;
 }
 
 const relativeTo = relativePosix;
@@ -220,6 +222,7 @@ export class TestRunScheduler implements TestController {
       runner: this.parts.runner,
       environment: this.parts.environment,
       remember: (files, results) => this.remember(files, results),
+      ...(this.parts.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: this.parts.stallTimeoutMs }),
     });
     this.current = run;
     try {

@@ -4,6 +4,7 @@ import { changedFilesSince } from '../../adapters/git/changed-files.js';
 import type { TestKind } from '../../app/events.js';
 import { runTestsOnce, type RunTestsOnceOptions } from '../../app/testing/run-tests-once.js';
 import { DevenvError } from '../../core/errors.js';
+import { runFailed } from '../../core/testing/run-summary.js';
 import { stackTestDatabase } from '../../app/testing/stack-test-database.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
@@ -55,6 +56,7 @@ export const testCommand: Command = {
       };
     } else options.files = files;
     const outcome = await runTestsOnce(ctx, options);
-    return outcome.counts.failed > 0 || outcome.files.some((file) => file.state === 'fail') ? 1 : 0;
+    // A crash, a stall or a file that did not run is a failure, not a pass with files missing.
+    return runFailed(outcome.counts, outcome.files, outcome.errors ?? []) ? 1 : 0;
   },
 };

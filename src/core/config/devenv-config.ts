@@ -8,6 +8,7 @@
  *   integration: ["test/integration/**"]   # globs of test files per kind (defaults shown)
  *   unit: ["**"]                   # every other test file the vitest config includes
  *   vitestConfig: vitest.config.ts # optional
+ *   stallTimeout: 60s              # a run with no test progress this long ends, naming the files in flight
  * watch:
  *   debounceMs: 30
  *   ignore: ["dist/**"]           # besides .git, node_modules, build output and .gitignore
@@ -43,6 +44,8 @@ export interface DevenvConfig {
     unit: string[];
     integration: string[];
     vitestConfig?: string;
+    /** A run with no progress (a file or test started or ended) this long is ended as stalled (default: DEFAULT_STALL_TIMEOUT_MS). */
+    stallTimeoutMs?: number;
     /** True when devenv.yaml sets `tests.unit` or `tests.integration` (else vitest projects named unit/integration decide). */
     explicit?: boolean;
   };

@@ -4,6 +4,7 @@
  */
 import { formatKeyPath, type KeyPath } from '../compose/key-path.js';
 import { locatedError } from '../compose/located-error.js';
+import { parseDuration } from '../compose/duration.js';
 import { lineOf, parseSourceDocument, type SourceDocument } from '../compose/source-document.js';
 import { DevenvError, isDevenvError } from '../errors.js';
 import { DATABASE_INPUTS } from '../affected/default-triggers.js';
@@ -13,12 +14,17 @@ import type { DevenvConfig, TriggerAction, TriggerRule } from './devenv-config.j
 export const DEFAULT_UNIT_GLOBS = ['**'];
 export const DEFAULT_INTEGRATION_GLOBS = ['test/integration/**'];
 export const DEFAULT_DEBOUNCE_MS = 30;
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const TRIGGER_ACTIONS: readonly TriggerAction[] = ['rebuild-test-database', 'reconcile-stack', 'rerun'];
 const TOP_LEVEL_KEYS = ['compose', 'tests', 'watch', 'triggers', 'database', 'secrets'];
 
 export function defaultDevenvConfig(): DevenvConfig {
   return {
-    tests: { unit: [...DEFAULT_UNIT_GLOBS], integration: [...DEFAULT_INTEGRATION_GLOBS] },
+    tests: {
+      unit: [...DEFAULT_UNIT_GLOBS],
+      integration: [...DEFAULT_INTEGRATION_GLOBS],
+      stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS,
+    },
     watch: { debounceMs: DEFAULT_DEBOUNCE_MS, ignore: [] },
     triggers: [],
     secrets: [],
@@ -64,6 +70,17 @@ class Reader {
     if (typeof value !== 'string' || value.trim() === '') throw this.fail(path, 'must be a non-empty string');
     return value;
   }
+}
+
+/** `tests.stallTimeout`: a compose-style duration ("60s", "2m", "1m30s"), at least a second. */
+function stallTimeoutOf(reader: Reader, value: unknown): number {
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined || ms < 1000)
+    throw reader.fail(
+      ['tests', 'stallTimeout'],
+      `must be a duration of at least 1s, like 60s, 2m or 1m30s (got ${JSON.stringify(value)})`,
+    );
+  return ms;
 }
 
 function parseTrigger(reader: Reader, value: unknown, path: KeyPath): TriggerRule {
@@ -130,13 +147,19 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
     config.compose = reader.strings(root['compose'], ['compose'], 'a compose file name');
 
   if (root['tests'] !== undefined && root['tests'] !== null) {
-    const tests = reader.mapping(root['tests'], ['tests'], ['unit', 'integration', 'vitestConfig']);
+    const tests = reader.mapping(
+      root['tests'],
+      ['tests'],
+      ['unit', 'integration', 'vitestConfig', 'stallTimeout'],
+    );
     if (tests['unit'] !== undefined)
       config.tests.unit = reader.strings(tests['unit'], ['tests', 'unit'], 'a glob');
     if (tests['integration'] !== undefined)
       config.tests.integration = reader.strings(tests['integration'], ['tests', 'integration'], 'a glob');
     if (tests['vitestConfig'] !== undefined)
       config.tests.vitestConfig = reader.string(tests['vitestConfig'], ['tests', 'vitestConfig']);
+    if (tests['stallTimeout'] !== undefined)
+      config.tests.stallTimeoutMs = stallTimeoutOf(reader, tests['stallTimeout']);
     if (tests['unit'] !== undefined || tests['integration'] !== undefined) config.tests.explicit = true;
   }
 

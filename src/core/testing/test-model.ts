@@ -6,7 +6,25 @@
  */
 
 export type TestKind = 'unit' | 'integration';
-export type TestState = 'pass' | 'fail' | 'skip';
+/**
+ * A file's state in a run: `not-run` is a selected file that produced no
+ * result (its worker crashed first, the run stalled, ...), unlike `skip`,
+ * which vitest reported (it.skip, an empty file).
+ */
+export type TestState = 'pass' | 'fail' | 'skip' | 'not-run';
+
+/**
+ * Something that went wrong outside any test: a worker that died (`crash`),
+ * an error vitest caught outside tests (`unhandled`), or a run that made no
+ * progress for the stall timeout (`stall`). `files` are those it was running.
+ */
+export type TestRunErrorKind = 'crash' | 'unhandled' | 'stall';
+
+export interface TestRunError {
+  kind: TestRunErrorKind;
+  message: string;
+  files: string[];
+}
 
 /** Why a test run started: the changed files (or a user action) and the reason. */
 export interface TestTrigger {

@@ -6,10 +6,12 @@ import { terminalSafe } from './terminal-text.js';
 import type { DevenvEvent } from '../../app/events.js';
 import { formatDataCache } from '../format-data-cache.js';
 import { formatTestTool } from '../format-test-tool.js';
+import { runFailed } from '../../core/testing/run-summary.js';
 import {
   HISTORY_LENGTH,
   NOTICE_LENGTH,
   type DashboardState,
+  type FailureView,
   type ServiceRow,
   type TestRunView,
   type Transfer,
@@ -332,6 +334,21 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
       };
       return { ...state, tests: { ...state.tests, current: updated } };
     }
+    case 'test.run.error': {
+      const run = state.tests.current;
+      if (!run || run.runId !== event.runId) return state;
+      const error: FailureView = {
+        file: event.files.join(', ') || '(run)',
+        test: `(${event.kind})`,
+        message: terminalSafe(mask.maskText(event.message)),
+      };
+      const updated: TestRunView = {
+        ...run,
+        failures: [...run.failures, error],
+        errors: (run.errors ?? 0) + 1,
+      };
+      return { ...state, tests: { ...state.tests, current: updated } };
+    }
     case 'test.run.finished': {
       const run = state.tests.current;
       if (!run || run.runId !== event.runId) return state;
@@ -339,7 +356,7 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
         state,
         {
           ...run,
-          state: event.counts.failed > 0 ? 'failed' : 'passed',
+          state: runFailed(event.counts, event.files, event.errors ?? run.errors ?? 0) ? 'failed' : 'passed',
           counts: event.counts,
           durationMs: event.durationMs,
           ...(event.firstFailureMs === undefined ? {} : { firstFailureMs: event.firstFailureMs }),

@@ -62,7 +62,10 @@ export interface TestRunView {
   /** From the run's start to its first failing file (shown as soon as that file reports). */
   firstFailureMs?: number;
   files: { file: string; state: TestState }[];
+  /** Failing tests, then errors outside tests (a crash, an unhandled error, a stall) as `(crash)` and so on. */
   failures: FailureView[];
+  /** Errors outside tests so far (each is also in failures). */
+  errors?: number;
   cancelReason?: string;
 }
 

@@ -138,6 +138,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'test.file.result':
       case 'test.run.finished':
       case 'test.run.cancelled':
+      case 'test.run.error':
         for (const line of testEventLines(event, p)) write(mask(line));
         return;
     }

@@ -2,6 +2,7 @@
 import type { DevenvEvent } from '../../app/events.js';
 import type { Palette } from '../colors.js';
 import { formatTestTool } from '../format-test-tool.js';
+import { runFailed } from '../../core/testing/run-summary.js';
 
 type TestEvent = Extract<
   DevenvEvent,
@@ -13,7 +14,8 @@ type TestEvent = Extract<
       | 'test.run.started'
       | 'test.file.result'
       | 'test.run.finished'
-      | 'test.run.cancelled';
+      | 'test.run.cancelled'
+      | 'test.run.error';
   }
 >;
 
@@ -50,7 +52,9 @@ export function testEventLines(event: TestEvent, p: Palette): string[] {
           ? p.paint(32, 'PASS')
           : result.state === 'fail'
             ? p.paint(31, 'FAIL')
-            : p.paint(33, 'SKIP');
+            : result.state === 'not-run'
+              ? p.paint(33, 'NORUN')
+              : p.paint(33, 'SKIP');
       const lines = [
         `${mark}    ${result.file} (${result.tests.passed} passed, ${result.tests.failed} failed, ${result.tests.skipped} skipped; ${ms(result.durationMs)})`,
       ];
@@ -63,10 +67,28 @@ export function testEventLines(event: TestEvent, p: Palette): string[] {
       return lines;
     }
     case 'test.run.finished': {
-      const ok = event.counts.failed === 0 && !event.files.some((file) => file.state === 'fail');
+      const ok = !runFailed(event.counts, event.files, event.errors ?? 0);
+      const notRun = event.files.filter((file) => file.state === 'not-run');
       const skippedFiles = event.files.filter((file) => file.state === 'skip').length;
+      const notes = [
+        ...(skippedFiles ? [`${skippedFiles} skipped`] : []),
+        ...(notRun.length ? [`${notRun.length} not run`] : []),
+        ...(event.errors ? [plural(event.errors, 'error') + ' outside tests'] : []),
+      ];
+      const lines = [
+        `${ok ? p.paint(32, '✔') : p.paint(31, '✗')} ${event.runId}: ${event.counts.passed} passed, ${event.counts.failed} failed, ${event.counts.skipped} skipped in ${plural(event.files.length, 'file')}${notes.length ? ` (${notes.join(', ')})` : ''} (${ms(event.durationMs)}${event.firstFailureMs === undefined ? '' : `; first failure after ${ms(event.firstFailureMs)}`})`,
+      ];
+      const shown = notRun.slice(0, 10).map((file) => file.file);
+      if (notRun.length > 0)
+        lines.push(
+          `          ${p.paint(33, 'not run:')} ${shown.join(', ')}${notRun.length > shown.length ? `, +${notRun.length - shown.length} more` : ''}`,
+        );
+      return lines;
+    }
+    case 'test.run.error': {
+      const label = { crash: 'CRASH', unhandled: 'ERROR', stall: 'STALL' }[event.kind];
       return [
-        `${ok ? p.paint(32, '✔') : p.paint(31, '✗')} ${event.runId}: ${event.counts.passed} passed, ${event.counts.failed} failed, ${event.counts.skipped} skipped in ${plural(event.files.length, 'file')}${skippedFiles ? ` (${skippedFiles} not run)` : ''} (${ms(event.durationMs)}${event.firstFailureMs === undefined ? '' : `; first failure after ${ms(event.firstFailureMs)}`})`,
+        `${p.paint(31, label.padEnd(5))}   ${event.runId}${event.files.length ? ` ${event.files.join(', ')}` : ''}: ${event.message}`,
       ];
     }
     case 'test.run.cancelled':

@@ -8,7 +8,7 @@
 import type { RunnerFileResult, RunnerRequest, TestRunner } from '../../../src/contracts/test-runner.js';
 import type { DiscoveredTestFile } from '../../../src/core/affected/test-kinds.js';
 import type { ImportChain } from '../../../src/core/affected/select-tests.js';
-import type { TestState } from '../../../src/core/testing/test-model.js';
+import type { TestRunError, TestState } from '../../../src/core/testing/test-model.js';
 
 /** One call of run(), driven by the test. */
 export class FakeRun {
@@ -45,6 +45,16 @@ export class FakeRun {
       failures: state === 'fail' ? [{ test: `${file} > fails`, message: 'expected 1 to be 2' }] : [],
       ...result,
     });
+  }
+
+  /** A file went to a worker (the stall clock's progress). */
+  fileStarted(file: string): void {
+    this.request.onProgress?.({ kind: 'file-started', file });
+  }
+
+  /** An error outside tests, as a worker that died reports it. */
+  runError(error: TestRunError): void {
+    this.request.onRunError?.(error);
   }
 
   /** The run ends (files not reported simply have no result). */

@@ -120,3 +120,41 @@ describe('plain renderer: which vitest runs the tests', () => {
     ]);
   });
 });
+
+describe('plain renderer for test runs that crash or stall', () => {
+  it('prints the error outside tests with its files, and a run with files not run as failed', () => {
+    expect(
+      render(
+        [
+          {
+            type: 'test.run.error',
+            time: 0,
+            runId: 'run-2',
+            kind: 'crash',
+            message:
+              'a test worker died (Worker exited unexpectedly); last message: FATAL ERROR: heap hunter22',
+            files: ['test/big.test.ts'],
+          },
+          {
+            type: 'test.run.finished',
+            time: 0,
+            runId: 'run-2',
+            counts: { passed: 1, failed: 0, skipped: 0 },
+            durationMs: 1500,
+            files: [
+              { file: 'test/a.test.ts', state: 'pass' },
+              { file: 'test/big.test.ts', state: 'fail' },
+              { file: 'test/c.test.ts', state: 'not-run' },
+            ],
+            errors: 1,
+          },
+        ],
+        ['hunter22'],
+      ),
+    ).toEqual([
+      'CRASH   run-2 test/big.test.ts: a test worker died (Worker exited unexpectedly); last message: FATAL ERROR: heap ****',
+      '✗ run-2: 1 passed, 0 failed, 0 skipped in 3 files (1 not run, 1 error outside tests) (1.5 s)',
+      '          not run: test/c.test.ts',
+    ]);
+  });
+});

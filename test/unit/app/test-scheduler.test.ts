@@ -40,12 +40,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** The time the use-cases see: still unless a test moves it. */
+const clock = { time: 0, now: () => clock.time };
+
 function context(root: string) {
   const events: DevenvEvent[] = [];
+  clock.time = 0;
   const ctx = {
     cwd: root,
     env: {},
-    clock: { now: () => 0 },
+    clock,
     signal: new AbortController().signal,
     emit: (event: Omit<DevenvEvent, 'time'>) => events.push({ ...event, time: 0 } as DevenvEvent),
     project: projectFiles,
@@ -53,7 +57,9 @@ function context(root: string) {
   return { ctx, events };
 }
 
-async function setup(options: { kinds?: TestKind[]; reloadable?: boolean; watching?: boolean } = {}) {
+async function setup(
+  options: { kinds?: TestKind[]; reloadable?: boolean; watching?: boolean; stallTimeoutMs?: number } = {},
+) {
   const root = await mkdtemp(join(tmpdir(), 'devenv-scheduler-'));
   const runner = new FakeTestRunner({
     root,
@@ -64,7 +70,10 @@ async function setup(options: { kinds?: TestKind[]; reloadable?: boolean; watchi
   const { ctx, events } = context(root);
   const scheduler = await openTestScheduler(ctx, {
     runner,
-    config: defaultDevenvConfig(),
+    config: {
+      ...defaultDevenvConfig(),
+      tests: { ...defaultDevenvConfig().tests, stallTimeoutMs: options.stallTimeoutMs ?? 60_000 },
+    },
     ...(options.kinds ? { kinds: options.kinds } : {}),
   });
   if (options.watching !== false) scheduler.watchWith({ close: () => Promise.resolve() });
@@ -309,6 +318,55 @@ describe('TestRunScheduler', () => {
         { file: C, state: 'fail' },
       ],
     });
+  });
+});
+
+describe('TestRunScheduler when a run crashes or stalls', () => {
+  it('reports a crash as test.run.error; the file it names failed, the file that never ran is not-run', async () => {
+    const { root, runner, scheduler, events } = await setup({ watching: false });
+    const { selected, trigger } = await scheduler.selectForFiles([join(root, 'src/shared.ts')], 'named');
+    const outcome = scheduler.runOnce(trigger, selected);
+    const run = await runner.nextRun();
+    run.fileStarted(B);
+    run.runError({ kind: 'crash', message: 'a test worker died', files: [B] });
+    run.end();
+    const error = { kind: 'crash', message: 'a test worker died', files: [B] };
+    expect(await outcome).toMatchObject({
+      files: [
+        { file: B, state: 'fail' },
+        { file: C, state: 'not-run' },
+      ],
+      errors: [error],
+    });
+    expect(events.filter((e) => e.type === 'test.run.error')).toMatchObject([{ runId: 'run-1', ...error }]);
+    expect(events.find((e) => e.type === 'test.run.finished')).toMatchObject({ errors: 1 });
+  });
+
+  it('ends a run without progress for the stall timeout, naming the file in flight, and stops the runner', async () => {
+    const { root, runner, scheduler, events } = await setup({ watching: false, stallTimeoutMs: 150 });
+    const { selected, trigger } = await scheduler.selectForFiles([join(root, 'src/shared.ts')], 'named');
+    const outcome = scheduler.runOnce(trigger, selected);
+    const run = await runner.nextRun();
+    run.fileStarted(B);
+    run.report(B, 'pass');
+    clock.time = 100;
+    run.fileStarted(C);
+    // Progress moved the deadline: 149 ms after C started is not a stall yet.
+    clock.time = 249;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.filter((e) => e.type === 'test.run.error')).toEqual([]);
+    // C never reports: the stall clock runs out and the runner is told to stop (the fake has no abandon: a cancel).
+    clock.time = 250;
+    expect(await outcome).toMatchObject({
+      cancelled: false,
+      files: [
+        { file: B, state: 'pass' },
+        { file: C, state: 'fail' },
+      ],
+      errors: [{ kind: 'stall', files: [C] }],
+    });
+    expect(runner.calls).toContain('cancel');
+    expect(events.filter((e) => e.type === 'test.run.cancelled')).toEqual([]);
   });
 });
 

@@ -30,6 +30,7 @@ tests:
   unit: "spec/unit/**"
   integration: ["spec/it/**"]
   vitestConfig: vitest.config.ts
+  stallTimeout: 1m30s
 watch:
   debounceMs: 50
   ignore: ["tmp/**"]
@@ -47,7 +48,7 @@ describe('parseDevenvConfig', () => {
   it('applies the defaults to an empty file', () => {
     expect(parse('')).toEqual({
       file: '/p/devenv.yaml',
-      tests: { unit: ['**'], integration: ['test/integration/**'] },
+      tests: { unit: ['**'], integration: ['test/integration/**'], stallTimeoutMs: 60_000 },
       watch: { debounceMs: 30, ignore: [] },
       triggers: [],
       secrets: [],
@@ -62,6 +63,7 @@ describe('parseDevenvConfig', () => {
         unit: ['spec/unit/**'],
         integration: ['spec/it/**'],
         vitestConfig: 'vitest.config.ts',
+        stallTimeoutMs: 90_000,
         explicit: true,
       },
       watch: { debounceMs: 50, ignore: ['tmp/**'] },
@@ -101,6 +103,18 @@ describe('parseDevenvConfig', () => {
     [
       'database:\n  urlEnv: X\n',
       'devenv.yaml:1 database: needs `service:` (the compose service of the database)',
+    ],
+    [
+      'tests:\n  stallTimeout: soon\n',
+      'devenv.yaml:2 tests.stallTimeout: must be a duration of at least 1s, like 60s, 2m or 1m30s (got "soon")',
+    ],
+    [
+      'tests:\n  stallTimeout: 60\n',
+      'devenv.yaml:2 tests.stallTimeout: must be a duration of at least 1s, like 60s, 2m or 1m30s (got 60)',
+    ],
+    [
+      'tests:\n  stallTimeout: 500ms\n',
+      'devenv.yaml:2 tests.stallTimeout: must be a duration of at least 1s, like 60s, 2m or 1m30s (got "500ms")',
     ],
     ['secrets: [ok, "not ok"]\n', 'devenv.yaml:1 secrets[1]: "not ok" is not an environment variable name'],
   ])('rejects %j with file:line and key', (text, message) => {

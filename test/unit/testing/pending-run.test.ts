@@ -8,7 +8,7 @@ import {
   emptyPending,
   triggerOf,
 } from '../../../src/core/testing/pending-run.js';
-import { countTests, fileStates } from '../../../src/core/testing/run-summary.js';
+import { countTests, fileStates, runFailed } from '../../../src/core/testing/run-summary.js';
 import type { SelectedTestFile, TestFileResult } from '../../../src/core/testing/test-model.js';
 
 const unit = (file: string, ...reasons: string[]): SelectedTestFile => ({ file, kind: 'unit', reasons });
@@ -77,13 +77,40 @@ describe('run summary', () => {
     });
   });
 
-  it('lists a file without a result as skip, unless the run was cancelled', () => {
+  it('lists a file without a result as not-run, unless the run was cancelled', () => {
     const results = new Map([['a', result('a', 'fail', 0, 1)]]);
     const selected = [unit('a'), unit('b')];
     expect(fileStates(selected, results, false)).toEqual([
       { file: 'a', state: 'fail' },
-      { file: 'b', state: 'skip' },
+      { file: 'b', state: 'not-run' },
     ]);
     expect(fileStates(selected, results, true)).toEqual([{ file: 'a', state: 'fail' }]);
+  });
+
+  it('fails a file without a result that a crash or stall names; the rest did not run', () => {
+    const results = new Map([['a', result('a', 'pass', 1, 0)]]);
+    const selected = [unit('a'), unit('b'), unit('c')];
+    const errors = [{ kind: 'crash' as const, message: 'worker died', files: ['b'] }];
+    expect(fileStates(selected, results, false, errors)).toEqual([
+      { file: 'a', state: 'pass' },
+      { file: 'b', state: 'fail' },
+      { file: 'c', state: 'not-run' },
+    ]);
+  });
+
+  it('keeps a file the run left out on purpose as skip', () => {
+    const selected = [unit('a'), unit('b')];
+    expect(fileStates(selected, new Map(), false, [], new Set(['a']))).toEqual([
+      { file: 'a', state: 'skip' },
+      { file: 'b', state: 'not-run' },
+    ]);
+  });
+
+  it('counts a run with an error outside tests or a file not run as failed', () => {
+    const none = { passed: 1, failed: 0, skipped: 0 };
+    expect(runFailed(none, [{ state: 'pass' }, { state: 'skip' }])).toBe(false);
+    expect(runFailed(none, [{ state: 'pass' }, { state: 'not-run' }])).toBe(true);
+    expect(runFailed(none, [{ state: 'pass' }], 1)).toBe(true);
+    expect(runFailed({ ...none, failed: 1 }, [{ state: 'pass' }])).toBe(true);
   });
 });

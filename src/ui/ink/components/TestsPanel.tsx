@@ -32,6 +32,12 @@ function why(run: TestRunView): string {
   return reasons.length ? `selected: ${reasons.join(', ')}${more}` : 'selected: no test files';
 }
 
+/** Files of a finished run that produced no result (a worker died, the run stalled). */
+function notRun(run: TestRunView): string {
+  const count = run.files.filter((file) => file.state === 'not-run').length;
+  return count > 0 ? ` · ${count} not run` : '';
+}
+
 export function TestsPanel({ tests, configured, now, frame, width, height }: TestsPanelProps) {
   const tone = useTone();
   const run = tests.current;
@@ -64,6 +70,7 @@ export function TestsPanel({ tests, configured, now, frame, width, height }: Tes
         {duration !== undefined ? ` · ${formatDuration(duration)}` : ''}
         {run.firstFailureMs !== undefined ? ` · first failure ${formatDuration(run.firstFailureMs)}` : ''}
         {running ? ` · ${run.files.length}/${run.selected.length} files` : ''}
+        {notRun(run)}
         {run.cancelReason ? ` · ${run.cancelReason}` : ''}
         {tests.tool ? ` · ${tests.tool}` : ''}
       </Text>,
