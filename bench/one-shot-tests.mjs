@@ -37,15 +37,35 @@ const graphCache = join(project, 'node_modules/.cache/devenv/import-graph.json')
 
 /** [file, what to replace, with what]: each breaks at least one test. */
 const EDITS = [
-  ['src/addDays/index.ts', '_date.setDate(_date.getDate() + amount);', '_date.setDate(_date.getDate() + amount + 1);'],
+  [
+    'src/addDays/index.ts',
+    '_date.setDate(_date.getDate() + amount);',
+    '_date.setDate(_date.getDate() + amount + 1);',
+  ],
   ['src/startOfDay/index.ts', '_date.setHours(0, 0, 0, 0);', '_date.setHours(1, 0, 0, 0);'],
   ['src/endOfDay/index.ts', '_date.setHours(23, 59, 59, 999);', '_date.setHours(23, 59, 59, 998);'],
-  ['src/isSameDay/index.ts', 'return +startOfDay(dateLeft_) === +startOfDay(dateRight_);', 'return +startOfDay(dateLeft_) !== +startOfDay(dateRight_);'],
+  [
+    'src/isSameDay/index.ts',
+    'return +startOfDay(dateLeft_) === +startOfDay(dateRight_);',
+    'return +startOfDay(dateLeft_) !== +startOfDay(dateRight_);',
+  ],
   ['src/getDaysInMonth/index.ts', 'return lastDayOfMonth.getDate();', 'return lastDayOfMonth.getDate() + 1;'],
   ['src/startOfMonth/index.ts', '_date.setDate(1);', '_date.setDate(2);'],
-  ['src/differenceInCalendarDays/index.ts', 'return Math.round((laterTimestamp - earlierTimestamp) / millisecondsInDay);', 'return Math.round((laterTimestamp - earlierTimestamp) / millisecondsInDay) + 1;'],
-  ['src/startOfWeek/index.ts', '_date.setDate(_date.getDate() - diff);', '_date.setDate(_date.getDate() - diff - 1);'],
-  ['src/isValid/index.ts', 'return !((!isDate(date) && typeof date !== "number") || isNaN(+toDate(date)));', 'return !((!isDate(date) && typeof date !== "number") || isNaN(+toDate(date))) && false;'],
+  [
+    'src/differenceInCalendarDays/index.ts',
+    'return Math.round((laterTimestamp - earlierTimestamp) / millisecondsInDay);',
+    'return Math.round((laterTimestamp - earlierTimestamp) / millisecondsInDay) + 1;',
+  ],
+  [
+    'src/startOfWeek/index.ts',
+    '_date.setDate(_date.getDate() - diff);',
+    '_date.setDate(_date.getDate() - diff - 1);',
+  ],
+  [
+    'src/isValid/index.ts',
+    'return !((!isDate(date) && typeof date !== "number") || isNaN(+toDate(date)));',
+    'return !((!isDate(date) && typeof date !== "number") || isNaN(+toDate(date))) && false;',
+  ],
   ['src/addMonths/index.ts', 'if (!amount) {', 'if (!amount && false) {'],
 ];
 
@@ -75,7 +95,8 @@ async function timed(command, args, isFailure) {
 }
 
 const vitestFailure = (line) => /^\s*❯ \S+ \(\d+ tests? \| \d+ failed/.test(line);
-const devenvFailure = (line) => line.startsWith('{"type":"test.file.result"') && line.includes('"state":"fail"');
+const devenvFailure = (line) =>
+  line.startsWith('{"type":"test.file.result"') && line.includes('"state":"fail"');
 
 function devenvSelected(output) {
   for (const line of output.split('\n')) {
@@ -87,7 +108,11 @@ function devenvSelected(output) {
 
 async function failingInFullSuite() {
   const out = join(project, '.bench-full.json');
-  await execa('node', [vitestBin, 'run', '--reporter=json', `--outputFile=${out}`], { cwd: project, env, reject: false });
+  await execa('node', [vitestBin, 'run', '--reporter=json', `--outputFile=${out}`], {
+    cwd: project,
+    env,
+    reject: false,
+  });
   const report = JSON.parse(await readFile(out, 'utf8'));
   await rm(out, { force: true });
   return report.testResults.filter((r) => r.status === 'failed').map((r) => r.name.slice(project.length + 1));
@@ -95,7 +120,11 @@ async function failingInFullSuite() {
 
 const devenvArgs = (file) => ['test', file, '--json'];
 // Warm-up (untimed): vitest's and vite's own caches, and devenv's graph cache.
-await execa('node', [vitestBin, 'related', 'src/addDays/index.ts', '--run'], { cwd: project, env, reject: false });
+await execa('node', [vitestBin, 'related', 'src/addDays/index.ts', '--run'], {
+  cwd: project,
+  env,
+  reject: false,
+});
 await execa('node', [devenvBin, ...devenvArgs('src/addDays/index.ts')], { cwd: project, env, reject: false });
 
 const rows = [];
@@ -125,14 +154,26 @@ for (const [file, from, to] of EDITS) {
 }
 
 const ratio = (key) => median(rows.map((r) => r[key].ms / r.related.ms));
-const vitestVersion = JSON.parse(await readFile(join(project, 'node_modules/vitest/package.json'), 'utf8')).version;
+const vitestVersion = JSON.parse(
+  await readFile(join(project, 'node_modules/vitest/package.json'), 'utf8'),
+).version;
 console.log(`\n${rows.length} edits on ${project} (vitest ${vitestVersion}), medians:`);
-console.log(`  vitest related --run      ${s(median(rows.map((r) => r.related.ms)))}  first failure ${s(median(rows.map((r) => r.related.firstFailure)))}`);
-console.log(`  devenv test, graph cache  ${s(median(rows.map((r) => r.warm.ms)))}  first failure ${s(median(rows.map((r) => r.warm.firstFailure)))}  ratio ${ratio('warm').toFixed(2)}x`);
-console.log(`  devenv test, no cache     ${s(median(rows.map((r) => r.cold.ms)))}  first failure ${s(median(rows.map((r) => r.cold.firstFailure)))}  ratio ${ratio('cold').toFixed(2)}x`);
-console.log(`  first failure, devenv (cache) / vitest related: ${median(rows.map((r) => r.warm.firstFailure / r.related.firstFailure)).toFixed(2)}x`);
+console.log(
+  `  vitest related --run      ${s(median(rows.map((r) => r.related.ms)))}  first failure ${s(median(rows.map((r) => r.related.firstFailure)))}`,
+);
+console.log(
+  `  devenv test, graph cache  ${s(median(rows.map((r) => r.warm.ms)))}  first failure ${s(median(rows.map((r) => r.warm.firstFailure)))}  ratio ${ratio('warm').toFixed(2)}x`,
+);
+console.log(
+  `  devenv test, no cache     ${s(median(rows.map((r) => r.cold.ms)))}  first failure ${s(median(rows.map((r) => r.cold.firstFailure)))}  ratio ${ratio('cold').toFixed(2)}x`,
+);
+console.log(
+  `  first failure, devenv (cache) / vitest related: ${median(rows.map((r) => r.warm.firstFailure / r.related.firstFailure)).toFixed(2)}x`,
+);
 if (RECALL) {
   const failing = rows.reduce((n, r) => n + r.failing, 0);
   const missed = rows.reduce((n, r) => n + r.missed.length, 0);
-  console.log(`  recall: ${failing - missed}/${failing} failing files selected (${failing ? (((failing - missed) / failing) * 100).toFixed(1) : '100'} %)`);
+  console.log(
+    `  recall: ${failing - missed}/${failing} failing files selected (${failing ? (((failing - missed) / failing) * 100).toFixed(1) : '100'} %)`,
+  );
 }
