@@ -6,12 +6,13 @@
  * session prints (plain, --json, config, env, logs, errors) holds a value.
  */
 import { execa } from 'execa';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv, type CliResult } from '../support/cli.js';
 import { countOf, docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
+import { EXITED, tmuxServer } from '../support/tmux-dashboard.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-envsecrets`;
@@ -22,6 +23,7 @@ const FROM_COMMAND = 'cmd-secret-dev-77aa41';
 const secretValues = [FILE_DEV, FILE_PROD, FROM_SHELL, FROM_COMMAND];
 let project: TempProject;
 const printed: { what: string; text: string }[] = [];
+const terminal = tmuxServer(`devenv-e2e-${prefix}`);
 
 const devenvYaml = `
 secrets:
@@ -98,6 +100,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await terminal.kill();
   await reapBranchPrefix(prefix);
   await project.remove();
 });
@@ -191,8 +194,34 @@ describe('secrets per environment (real engine)', () => {
     expect(countOf(await resourcesWhere(`dev.devenv.branch=${slow}`))).toBe(0);
   }, 60_000);
 
+  it('the dashboard (tmux) and its host environment view show only masks', async () => {
+    const session = `${branch}-tui`;
+    const record = join(project.dir, 'dashboard.bytes');
+    await terminal.start({
+      session,
+      dir: project.dir,
+      args: ['up', '--branch', branch],
+      size: { columns: 120, rows: 40 },
+      env: { SHELL_SECRET: FROM_SHELL },
+      record,
+    });
+    const ready = await terminal.waitForScreen(session, (t) => /✔ (ready|healthy) \d/.test(t), 'app ready');
+    printed.push({ what: 'dashboard', text: ready });
+    await terminal.sendKeys(session, 'e');
+    const env = await terminal.waitForScreen(session, (t) => t.includes('FROM_FILE'), 'the host environment');
+    expect(env).toMatch(/FROM_FILE\W+\*\*\*\*/);
+    printed.push({ what: 'dashboard env', text: env });
+    await terminal.sendKeys(session, 'Escape');
+    await terminal.sendKeys(session, 'q');
+    printed.push({
+      what: 'dashboard end',
+      text: await terminal.waitForScreen(session, (t) => t.includes(EXITED), 'exit'),
+    });
+    printed.push({ what: 'dashboard bytes', text: await readFile(record, 'utf8') });
+  }, 120_000);
+
   it('nothing the session printed holds a secret value', () => {
-    expect(printed.length).toBeGreaterThanOrEqual(11);
+    expect(printed.length).toBeGreaterThanOrEqual(15);
     for (const { what, text } of printed)
       for (const value of secretValues) expect(text, `${what} printed ${value}`).not.toContain(value);
   });
