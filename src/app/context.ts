@@ -10,6 +10,7 @@ import type { WatchProject } from '../contracts/project-watcher.js';
 import type { CommandRunner } from '../contracts/command-runner.js';
 import type { ServiceProbes } from '../contracts/service-probes.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
+import type { SecretSources } from '../contracts/secret-source.js';
 import type { StackLock } from '../contracts/stack-lock.js';
 import type { BuildJournal } from '../contracts/build-journal.js';
 import type { BuildContextDigest } from '../contracts/build-context.js';
@@ -56,6 +57,8 @@ export interface AppContext {
   contentHash(paths: readonly string[]): Promise<string>;
   /** Secret values known to this process; everything printed is masked with it. */
   secrets: SecretRegistry;
+  /** Where declared secrets' values come from: the environment's secrets file, the shell, a command. */
+  secretSources: SecretSources;
   /** One change to a stack at a time, across devenv processes (see app/stack-lock.ts). */
   stackLock: StackLock;
   /** Image builds in progress on this machine, so gc and down find what an interrupted one left. */

@@ -4,10 +4,13 @@ import type { AppContext } from './context.js';
 import { stackHostEnv } from './stack-host-env.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
-export async function stackEnvironment(
-  ctx: AppContext,
-  options: StackOptions,
-): Promise<Record<string, string>> {
+export interface StackEnvironment {
+  env: Record<string, string>;
+  /** The values of devenv.yaml's declared secrets (from their sources): `devenv env` masks them unless asked. */
+  secretValues: string[];
+}
+
+export async function stackEnvironment(ctx: AppContext, options: StackOptions): Promise<StackEnvironment> {
   const target = await resolveStackTarget(ctx, options);
   const { info } = await ctx.engine();
   const observed = await (await ctx.backend()).observe(target.identity.name);
@@ -20,5 +23,5 @@ export async function stackEnvironment(
     service: container.facts.service,
     ports: container.ports,
   }));
-  return stackHostEnv(target, info, services);
+  return { env: stackHostEnv(target, info, services), secretValues: Object.values(target.secrets.values) };
 }

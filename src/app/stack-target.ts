@@ -5,17 +5,22 @@
 import type { ResolvedCompose } from '../core/compose/model.js';
 import { stackIdentity, type StackIdentity } from '../core/stack/identity.js';
 import { projectSecretValues } from '../core/redact.js';
+import { DEFAULT_ENVIRONMENT } from '../core/secrets/resolve-secrets.js';
 import type { AppContext } from './context.js';
+import { resolveStackSecrets, type StackSecrets } from './stack-secrets.js';
 
 export interface StackOptions {
   files?: string[];
   branch?: string;
   stack?: string;
   profiles?: string[];
+  environment?: string;
 }
 
 export interface StackTarget extends ResolvedCompose {
   identity: StackIdentity;
+  /** devenv.yaml's declared secrets resolved for the stack's environment (their values are masked). */
+  secrets: StackSecrets;
 }
 
 function devenvVars(identity: StackIdentity): Record<string, string> {
@@ -25,13 +30,17 @@ function devenvVars(identity: StackIdentity): Record<string, string> {
 export async function resolveStackTarget(ctx: AppContext, options: StackOptions): Promise<StackTarget> {
   const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
   const owner = ctx.host.user;
-  const declaredSecrets = ctx.project.devenvConfig(ctx.cwd).secrets;
+  const config = ctx.project.devenvConfig(ctx.cwd);
+  const declaredSecrets = config.secrets;
+  // Before the template: a required secret missing here stops every command that would use it.
+  const secrets = await resolveStackSecrets(ctx, config, options.environment ?? DEFAULT_ENVIRONMENT);
   const load = (identity: StackIdentity) =>
     ctx.project.loadCompose({
       cwd: ctx.cwd,
       files: options.files,
       env: ctx.env,
-      extraVars: devenvVars(identity),
+      // Declared secrets win over the shell and .env (they come from their own sources, in order).
+      extraVars: { ...secrets.values, ...devenvVars(identity) },
       profiles: options.profiles ?? [],
       declaredSecrets,
       onSecretValues: (values) => ctx.secrets.add(values),
@@ -44,7 +53,7 @@ export async function resolveStackTarget(ctx: AppContext, options: StackOptions)
   const again = identity.name !== provisional.name && first.readsDevenvVariables !== false;
   const resolved = again ? await load(identity) : first;
   ctx.secrets.add(projectSecretValues(resolved.project, declaredSecrets));
-  return { ...resolved, identity };
+  return { ...resolved, warnings: [...secrets.warnings, ...resolved.warnings], identity, secrets };
 }
 
 /** The identity alone, for commands that can work from labels when no template is around (down, logs, ls). */

@@ -5,6 +5,8 @@ import type { DevenvEvent } from '../app/events.js';
 import { secretRegistry, type SecretRegistry } from '../core/secret-registry.js';
 import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { StackBackend } from '../contracts/stack-backend.js';
+import type { SecretSource, SecretSources } from '../contracts/secret-source.js';
+import type { SecretOrigin } from '../core/config/devenv-config.js';
 import { ContainerStackBackend } from '../adapters/container-stack/container-stack-backend.js';
 import { currentBranch } from '../adapters/git/current-branch.js';
 import { hostInfo } from '../adapters/host/host-info.js';
@@ -18,6 +20,17 @@ import { projectFiles } from '../adapters/fs/project-files.js';
 import { socketProbes } from '../adapters/probes/service-probes.js';
 import { packBuildContext } from '../adapters/docker/context-tar.js';
 import { digestBuildContext } from '../adapters/docker/context-digest.js';
+
+/** The host's secret sources, loaded (with execa) only when a declared secret is read. */
+function lazySecretSources(): SecretSources {
+  let loaded: Promise<SecretSources> | undefined;
+  const sources = () =>
+    (loaded ??= import('../adapters/secrets/secret-sources.js').then((module) => module.hostSecretSources()));
+  const lazy = (origin: SecretOrigin): SecretSource => ({
+    read: async (request, notes) => (await sources())[origin].read(request, notes),
+  });
+  return { file: lazy('file'), env: lazy('env'), command: lazy('command') };
+}
 
 export function createAppContext(options: {
   cwd: string;
@@ -41,6 +54,7 @@ export function createAppContext(options: {
     version: options.version,
     signal: options.signal,
     secrets: options.secrets ?? secretRegistry(),
+    secretSources: lazySecretSources(),
     emit: emitterFor(options.clock, options.sink),
     engine() {
       if (!connection) {

@@ -36,6 +36,7 @@ export const commonOptions: OptionSpec = {
   branch: { type: 'string' },
   stack: { type: 'string' },
   profile: { type: 'string', multiple: true },
+  env: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -57,12 +58,20 @@ export function stackOptions(parsed: ParsedCommand): {
   branch?: string;
   stack?: string;
   profiles?: string[];
+  environment?: string;
 } {
   const v = parsed.values;
-  const result: { files?: string[]; branch?: string; stack?: string; profiles?: string[] } = {};
+  const result: {
+    files?: string[];
+    branch?: string;
+    stack?: string;
+    profiles?: string[];
+    environment?: string;
+  } = {};
   if (Array.isArray(v['file'])) result.files = v['file'] as string[];
   if (typeof v['branch'] === 'string') result.branch = nonEmpty(v['branch'], '--branch', 'branch');
   if (typeof v['stack'] === 'string') result.stack = nonEmpty(v['stack'], '--stack', 'stack');
   if (Array.isArray(v['profile'])) result.profiles = v['profile'] as string[];
+  if (typeof v['env'] === 'string') result.environment = v['env'];
   return result;
 }

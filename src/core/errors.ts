@@ -30,6 +30,14 @@ export type ErrorCode =
   | 'SERVICE_NOT_FOUND'
   | 'STACK_NOT_FOUND'
   | 'STACK_BUSY'
+  /** A secret devenv.yaml requires in this environment has no value in any of its sources. */
+  | 'SECRET_MISSING'
+  /** A secrets file git tracks or would track (not ignored). */
+  | 'SECRET_FILE_TRACKED'
+  /** A secrets file that cannot be read as KEY=value lines. */
+  | 'SECRET_FILE_INVALID'
+  /** A secret's `command:` failed, printed nothing usable, or did not finish in time. */
+  | 'SECRET_COMMAND_FAILED'
   | 'USAGE'
   | 'INTERRUPTED';
 

@@ -49,7 +49,7 @@ export function integrationEnvironment(
   async function stackEnvOrMissing(): Promise<{ env: Record<string, string> } | { missing: DevenvError }> {
     if (!hasStack) return { env: {} };
     try {
-      return { env: await stackEnvironment(ctx, options.stack) };
+      return { env: (await stackEnvironment(ctx, options.stack)).env };
     } catch (error) {
       if (!(isDevenvError(error) && error.code === 'STACK_NOT_FOUND')) throw error;
       return {

@@ -22,7 +22,13 @@
  *   migrate: npm run migrate       # run on the host with DATABASE_URL pointing at the scratch database
  *   seed: npm run seed
  *   inputs: ["migrations/**", "seeds/**"]   # hashed into the template key
- * secrets: [STRIPE_KEY]            # names whose values are masked everywhere
+ * secrets: [STRIPE_KEY]            # names whose values are masked everywhere, or per secret:
+ * secrets:
+ *   STRIPE_KEY:
+ *     description: Stripe API key
+ *     required: [staging, prod]    # environments where up stops without a value (true: every one)
+ *     from: [file, env, command]   # tried in this order (default: file, env)
+ *     command: "pass show stripe/{env}"   # for `from: command`; {env} is the environment
  * ```
  */
 import type { TestKind } from '../testing/test-model.js';
@@ -34,6 +40,23 @@ export interface TriggerRule {
   /** A test kind, 'all', or explicit test files/globs. */
   run: TestKind | 'all' | string[];
   action?: TriggerAction;
+}
+
+/** Where a declared secret's value may come from (see contracts/secret-source.ts). */
+export type SecretOrigin = 'file' | 'env' | 'command';
+
+export const SECRET_ORIGINS: readonly SecretOrigin[] = ['file', 'env', 'command'];
+
+/** A secret declared with its sources (devenv.yaml `secrets:` as a mapping). */
+export interface SecretDeclaration {
+  name: string;
+  description?: string;
+  /** Environments where a missing value stops `up`; true: every environment. */
+  required: true | string[];
+  /** Sources tried in this order; the first that has a value wins. */
+  from: SecretOrigin[];
+  /** The command `from: command` runs; `{env}` is replaced by the environment name. */
+  command?: string;
 }
 
 export interface DevenvConfig {
@@ -61,5 +84,8 @@ export interface DevenvConfig {
     seed?: string;
     inputs: string[];
   };
+  /** Every declared secret name (both forms): their values are masked everywhere. */
   secrets: string[];
+  /** The secrets declared with sources (the mapping form); empty for the list form. */
+  secretSources: SecretDeclaration[];
 }

@@ -8,7 +8,14 @@ import { parseDuration } from '../compose/duration.js';
 import { lineOf, parseSourceDocument, type SourceDocument } from '../compose/source-document.js';
 import { DevenvError, isDevenvError } from '../errors.js';
 import { DATABASE_INPUTS } from '../affected/default-triggers.js';
-import type { DevenvConfig, TriggerAction, TriggerRule } from './devenv-config.js';
+import {
+  SECRET_ORIGINS,
+  type DevenvConfig,
+  type SecretDeclaration,
+  type SecretOrigin,
+  type TriggerAction,
+  type TriggerRule,
+} from './devenv-config.js';
 
 /** Every test file the runner finds that is not an integration test is a unit test, unless devenv.yaml says otherwise. */
 export const DEFAULT_UNIT_GLOBS = ['**'];
@@ -16,6 +23,9 @@ export const DEFAULT_INTEGRATION_GLOBS = ['test/integration/**'];
 export const DEFAULT_DEBOUNCE_MS = 30;
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const TRIGGER_ACTIONS: readonly TriggerAction[] = ['rebuild-test-database', 'reconcile-stack', 'rerun'];
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_KEYS = ['description', 'required', 'from', 'command'];
+const DEFAULT_SECRET_ORIGINS: readonly SecretOrigin[] = ['file', 'env'];
 const TOP_LEVEL_KEYS = ['compose', 'tests', 'watch', 'triggers', 'database', 'secrets'];
 
 export function defaultDevenvConfig(): DevenvConfig {
@@ -28,6 +38,7 @@ export function defaultDevenvConfig(): DevenvConfig {
     watch: { debounceMs: DEFAULT_DEBOUNCE_MS, ignore: [] },
     triggers: [],
     secrets: [],
+    secretSources: [],
   };
 }
 
@@ -112,6 +123,47 @@ function parseTrigger(reader: Reader, value: unknown, path: KeyPath): TriggerRul
   else if (Array.isArray(rawRun)) run = reader.strings(rawRun, [...path, 'run'], 'a test file or glob');
   else throw reader.fail([...path, 'run'], 'must be unit, integration, all, or a list of test files/globs');
   return action === undefined ? { files, run } : { files, run, action };
+}
+
+/** `secrets:` as a mapping: NAME -> {description, required, from, command} (null: the defaults). */
+function parseSecretDeclarations(reader: Reader, secrets: Mapping): SecretDeclaration[] {
+  return Object.entries(secrets)
+    .filter(([name]) => !name.startsWith('x-'))
+    .map(([name, value]) => {
+      const path = ['secrets', name];
+      if (!VARIABLE_NAME.test(name)) throw reader.fail(path, `"${name}" is not an environment variable name`);
+      const entry = value === null ? {} : reader.mapping(value, path, SECRET_KEYS);
+      const declaration: SecretDeclaration = { name, required: [], from: [...DEFAULT_SECRET_ORIGINS] };
+      if (entry['description'] !== undefined)
+        declaration.description = reader.string(entry['description'], [...path, 'description']);
+      const required = entry['required'];
+      if (required === true) declaration.required = true;
+      else if (required !== undefined && required !== false)
+        declaration.required = reader.strings(required, [...path, 'required'], 'an environment name');
+      if (entry['command'] !== undefined)
+        declaration.command = reader.string(entry['command'], [...path, 'command']);
+      // A command given without `from:` is tried last.
+      if (entry['from'] === undefined && declaration.command !== undefined) declaration.from.push('command');
+      if (entry['from'] !== undefined) {
+        const from = reader.strings(entry['from'], [...path, 'from'], 'a source');
+        from.forEach((origin, index) => {
+          if (!SECRET_ORIGINS.includes(origin as SecretOrigin))
+            throw reader.fail(
+              [...path, 'from', index],
+              `unknown source "${origin}" (expected one of: ${SECRET_ORIGINS.join(', ')})`,
+            );
+          if (from.indexOf(origin) !== index)
+            throw reader.fail([...path, 'from', index], `"${origin}" is listed twice`);
+        });
+        declaration.from = from as SecretOrigin[];
+      }
+      if (declaration.from.includes('command') && declaration.command === undefined)
+        throw reader.fail(
+          [...path, 'from'],
+          'lists `command` but the secret has no `command:` (the shell command that prints its value)',
+        );
+      return declaration;
+    });
 }
 
 /**
@@ -211,11 +263,19 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
   }
 
   if (root['secrets'] !== undefined && root['secrets'] !== null) {
-    config.secrets = reader.strings(root['secrets'], ['secrets'], 'an environment variable name');
-    config.secrets.forEach((name, index) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-        throw reader.fail(['secrets', index], `"${name}" is not an environment variable name`);
-    });
+    const raw = root['secrets'];
+    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+      config.secretSources = parseSecretDeclarations(reader, raw as Mapping);
+      config.secrets = config.secretSources.map((secret) => secret.name);
+    } else {
+      config.secrets = reader.strings(raw, ['secrets'], 'an environment variable name');
+      config.secrets.forEach((name, index) => {
+        if (!VARIABLE_NAME.test(name))
+          throw reader.fail(['secrets', index], `"${name}" is not an environment variable name`);
+        if (config.secrets.indexOf(name) !== index)
+          throw reader.fail(['secrets', index], `"${name}" is declared twice`);
+      });
+    }
   }
   return config;
 }

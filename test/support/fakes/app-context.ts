@@ -4,6 +4,7 @@
  * chooser, and every event collected in order. The template is read from a
  * real temp directory, as the CLI would.
  */
+import { memorySecretSources } from './memory-secret-sources.js';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../../src/app/context.js';
 import { emitterFor, systemClock } from '../../../src/app/context.js';
@@ -78,6 +79,7 @@ export function fakeContext(cwd: string, engine: MemoryEngine): FakeContext {
     // No server to reach from the host: the test databases fall back to psql through the engine's exec.
     sqlSession: () => Promise.reject(new Error('no Postgres server in this fake context')),
     secrets: secretRegistry(),
+    secretSources: memorySecretSources(),
     stackLock: memoryStackLock(),
     builds: memoryBuilds,
     // The real digest: the template and build contexts are real temp directories here.

@@ -52,6 +52,7 @@ describe('parseDevenvConfig', () => {
       watch: { debounceMs: 30, ignore: [] },
       triggers: [],
       secrets: [],
+      secretSources: [],
     });
   });
 
@@ -79,6 +80,7 @@ describe('parseDevenvConfig', () => {
         inputs: ['migrations/**', 'seed/**', 'seeds/**'],
       },
       secrets: ['STRIPE_KEY'],
+      secretSources: [],
     });
   });
 
