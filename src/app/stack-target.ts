@@ -12,6 +12,8 @@ export interface StackOptions {
   branch?: string;
   stack?: string;
   profiles?: string[];
+  /** The devenv.yaml environment (--env NAME or DEVENV_ENV); dev when absent. */
+  environment?: string;
 }
 
 export interface StackTarget extends ResolvedCompose {

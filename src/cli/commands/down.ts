@@ -10,7 +10,7 @@ export const downCommand: Command = {
   options: { ...commonOptions, volumes: { type: 'boolean', short: 'v' } },
   async run(ctx, io, parsed) {
     io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
-    const stack = await stackNameFor(ctx, stackOptions(parsed), { byLabels: true });
+    const stack = await stackNameFor(ctx, stackOptions(parsed, ctx.env), { byLabels: true });
     await down(ctx, { stack, volumes: parsed.values['volumes'] === true });
     return 0;
   },

@@ -8,7 +8,7 @@ export const envCommand: Command = {
   usage: 'devenv env [--json] [-f FILE]... [--branch B | --stack S]',
   options: commonOptions,
   async run(ctx, io, parsed) {
-    const env = await stackEnvironment(ctx, stackOptions(parsed));
+    const env = await stackEnvironment(ctx, stackOptions(parsed, ctx.env));
     // Its job is the values: the one output that is not masked.
     if (parsed.values['json']) io.stdoutUnmasked(JSON.stringify(env, null, 2));
     else io.stdoutUnmasked(formatDotenv(env));

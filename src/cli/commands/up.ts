@@ -62,7 +62,7 @@ export const upCommand: Command = {
     const watchWanted = !detach && v['no-watch'] !== true;
     const ephemeral = v['ephemeral'] === true;
     const options: UpOptions = {
-      ...stackOptions(parsed),
+      ...stackOptions(parsed, ctx.env),
       fixedPorts: v['fixed-ports'] === true,
       ephemeral,
       forceBuild: v['build'] === true,
@@ -114,7 +114,7 @@ export const upCommand: Command = {
 
     // Attached: the dashboard in a terminal, else plain lines (or JSON); the same use-case under both.
     tuneHeapForLongLivedProcess();
-    const watch = watchWanted ? stackOptions(parsed) : undefined;
+    const watch = watchWanted ? stackOptions(parsed, ctx.env) : undefined;
     const dashboard = tui
       ? await loadDashboardView({
           secrets: { values: () => ctx.secrets.values(), names: declared },

@@ -25,6 +25,9 @@
  * secrets: [STRIPE_KEY]            # names whose values are masked everywhere
  * ```
  */
+/** The environment a command is about when neither --env nor DEVENV_ENV names one. */
+export const DEFAULT_ENVIRONMENT = 'dev';
+
 import type { TestKind } from '../testing/test-model.js';
 
 export type TriggerAction = 'rebuild-test-database' | 'reconcile-stack' | 'rerun';
