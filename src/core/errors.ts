@@ -30,6 +30,10 @@ export type ErrorCode =
   | 'SERVICE_NOT_FOUND'
   | 'STACK_NOT_FOUND'
   | 'STACK_BUSY'
+  /** --env / DEVENV_ENV names an environment devenv.yaml does not define. */
+  | 'ENV_UNKNOWN'
+  /** A protected environment: refused on a local engine, or changed without confirmation. */
+  | 'ENV_PROTECTED'
   | 'USAGE'
   | 'INTERRUPTED';
 

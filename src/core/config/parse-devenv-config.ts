@@ -9,6 +9,7 @@ import { lineOf, parseSourceDocument, type SourceDocument } from '../compose/sou
 import { DevenvError, isDevenvError } from '../errors.js';
 import { DATABASE_INPUTS } from '../affected/default-triggers.js';
 import type { DevenvConfig, TriggerAction, TriggerRule } from './devenv-config.js';
+import { parseEnvironments, parseParity } from './parse-environments.js';
 
 /** Every test file the runner finds that is not an integration test is a unit test, unless devenv.yaml says otherwise. */
 export const DEFAULT_UNIT_GLOBS = ['**'];
@@ -16,7 +17,16 @@ export const DEFAULT_INTEGRATION_GLOBS = ['test/integration/**'];
 export const DEFAULT_DEBOUNCE_MS = 30;
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const TRIGGER_ACTIONS: readonly TriggerAction[] = ['rebuild-test-database', 'reconcile-stack', 'rerun'];
-const TOP_LEVEL_KEYS = ['compose', 'tests', 'watch', 'triggers', 'database', 'secrets'];
+const TOP_LEVEL_KEYS = [
+  'compose',
+  'tests',
+  'watch',
+  'triggers',
+  'database',
+  'secrets',
+  'environments',
+  'parity',
+];
 
 export function defaultDevenvConfig(): DevenvConfig {
   return {
@@ -33,8 +43,12 @@ export function defaultDevenvConfig(): DevenvConfig {
 
 type Mapping = Record<string, unknown>;
 
-class Reader {
+export class Reader {
   constructor(private readonly doc: SourceDocument) {}
+
+  line(path: KeyPath): number | undefined {
+    return lineOf(this.doc, path);
+  }
 
   fail(path: KeyPath, what: string): DevenvError {
     return locatedError(
@@ -217,5 +231,9 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
         throw reader.fail(['secrets', index], `"${name}" is not an environment variable name`);
     });
   }
+  if (root['environments'] !== undefined && root['environments'] !== null)
+    config.environments = parseEnvironments(reader, root['environments']);
+  if (root['parity'] !== undefined && root['parity'] !== null)
+    config.parity = parseParity(reader, root['parity']);
   return config;
 }
