@@ -121,6 +121,7 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
     project: identity.project,
     branch: identity.branch,
     owner: identity.owner,
+    environment: identity.environment,
     services: serviceNames,
     endpoint: info.endpoint,
   });
