@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import type { ComposeRequest } from '../contracts/project-source.js';
 import { DEFAULT_ENVIRONMENT, type EnvironmentConfig } from '../core/config/devenv-config.js';
 import { environmentOf } from '../core/config/environment.js';
+import { withFastPostgres } from '../core/plan/fast-postgres.js';
 
 /** How errors name the project's devenv.yaml. */
 const DEVENV_CONFIG_NAME = 'devenv.yaml';
@@ -71,7 +72,9 @@ export async function resolveStackTarget(ctx: AppContext, options: StackOptions)
   const identity = stackIdentity({ project: first.project.name, ...named });
   // Loaded again only when the template names devenv's own variables (DEVENV_STACK, ...).
   const again = identity.name !== provisional.name && first.readsDevenvVariables !== false;
-  const resolved = again ? await load(identity) : first;
+  const loaded = again ? await load(identity) : first;
+  const resolved =
+    environment.postgres === 'fast' ? { ...loaded, project: withFastPostgres(loaded.project) } : loaded;
   ctx.secrets.add(projectSecretValues(resolved.project, declaredSecrets));
   return { ...resolved, identity, environment };
 }

@@ -39,6 +39,8 @@ export const commonOptions: OptionSpec = {
   stack: { type: 'string' },
   profile: { type: 'string', multiple: true },
   env: { type: 'string' },
+  /** Confirms changes to a protected environment without asking. */
+  yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };

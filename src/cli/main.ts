@@ -8,6 +8,7 @@ import { systemClock } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
 import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
+import { engineEnvironment } from './engine-selection.js';
 import { joinNegativeNumberValues } from './argv.js';
 import type { Command, CommandIO } from './command.js';
 import { renderError } from './error-handler.js';
@@ -114,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     const ctx = createAppContext({
       cwd: process.cwd(),
       env: process.env,
+      engineEnv: engineEnvironment(command, parsed, process.cwd(), process.env),
       clock: systemClock,
       version: version(),
       signal: controller.signal,
