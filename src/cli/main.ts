@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   ls: async () => (await import('./commands/ls.js')).lsCommand,
   env: async () => (await import('./commands/env.js')).envCommand,
   config: async () => (await import('./commands/config.js')).configCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
   logs: async () => (await import('./commands/logs.js')).logsCommand,
   gc: async () => (await import('./commands/gc.js')).gcCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
