@@ -4,13 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import {
-  countOf,
-  reapBranchPrefix,
-  resourcesWhere,
-  runPrefix,
-  stackResources,
-} from '../support/engine-state.js';
+import { reapBranchPrefix, resourcesWhere, runPrefix, stackResources } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 
 const prefix = runPrefix();
