@@ -41,6 +41,8 @@ export type DevenvEvent = EventBase &
         project: string;
         branch: string;
         owner: string;
+        /** The devenv.yaml environment (dev when none is named). */
+        environment: string;
         services: string[];
         endpoint: string;
       }

@@ -18,6 +18,8 @@ export interface StackSummary {
   project: string;
   branch: string;
   owner: string;
+  /** The devenv.yaml environment (dev for stacks without the label). */
+  environment: string;
   ephemeral: boolean;
   /** What gc decides expiry by. */
   lease: StackLease;
@@ -50,6 +52,7 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
         project: facts.project,
         branch: facts.branch,
         owner: facts.owner,
+        environment: facts.environment,
         ephemeral: facts.lease.ephemeral,
         createdAt: facts.createdAt,
         ageSeconds: Number.isNaN(created) ? 0 : Math.max(0, Math.round((ctx.clock.now() - created) / 1000)),

@@ -56,6 +56,7 @@ export async function showConfig(ctx: AppContext, options: ConfigOptions): Promi
       project: identity.project,
       branch: identity.branch,
       owner: identity.owner,
+      environment: identity.environment,
       files: project.files,
       labels: engineLabels(labels),
       services,

@@ -35,6 +35,7 @@ export function stackHostEnv(
       DEVENV_STACK: target.identity.name,
       DEVENV_BRANCH: target.identity.branch,
       DEVENV_PROJECT: target.identity.project,
+      DEVENV_ENV: target.identity.environment,
     },
   });
 }

@@ -22,6 +22,7 @@ import { configHash } from '../core/stack/config-hash.js';
 import { engineLabels, Labels, stackLabels, type StackLifetime } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { prepareImages } from './images.js';
+import { refuseProtectedOnLocalEngine } from './protected-environment.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from './stack-target.js';
 import { requireServices } from '../core/compose/require-services.js';
 import { stackHostEnv } from './stack-host-env.js';
@@ -108,6 +109,7 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   requireServices(project);
   hooks.onResolved?.(identity, target);
   const { engine, info } = await ctx.engine();
+  refuseProtectedOnLocalEngine(target.environment, info.endpoint);
   const portPolicy: PortPolicy = {
     hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,
     fixedPorts: options.fixedPorts ?? false,
@@ -121,6 +123,7 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
     project: identity.project,
     branch: identity.branch,
     owner: identity.owner,
+    environment: identity.environment,
     services: serviceNames,
     endpoint: info.endpoint,
   });

@@ -35,6 +35,8 @@ function lazySecretSources(): SecretSources {
 export function createAppContext(options: {
   cwd: string;
   env: Record<string, string | undefined>;
+  /** What the engine is found by (DOCKER_HOST, DOCKER_CONTEXT, ...): the environment's engine over env. */
+  engineEnv?: Record<string, string | undefined>;
   clock: Clock;
   version: string;
   signal: AbortSignal;
@@ -61,7 +63,7 @@ export function createAppContext(options: {
         connection = (async () => {
           // dockerode loads only when a command needs the engine (not for config, --version).
           const { DockerEngine } = await import('../adapters/docker/docker-engine.js');
-          const engine: ContainerEngine = await DockerEngine.connect(options.env);
+          const engine: ContainerEngine = await DockerEngine.connect(options.engineEnv ?? options.env);
           return { engine, info: await engine.info() };
         })();
       }

@@ -2,6 +2,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { AppContext } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
+import type { StackOptions } from '../app/stack-target.js';
+import { DEFAULT_ENVIRONMENT } from '../core/config/devenv-config.js';
 import { DevenvError } from '../core/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -37,6 +39,8 @@ export const commonOptions: OptionSpec = {
   stack: { type: 'string' },
   profile: { type: 'string', multiple: true },
   env: { type: 'string' },
+  /** Confirms changes to a protected environment without asking. */
+  yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -53,25 +57,32 @@ function nonEmpty(value: string, flag: string, what: string): string {
   return value;
 }
 
-export function stackOptions(parsed: ParsedCommand): {
-  files?: string[];
-  branch?: string;
-  stack?: string;
-  profiles?: string[];
-  environment?: string;
-} {
+/** The environment a command is about: --env NAME, else DEVENV_ENV, else dev. */
+export function environmentOption(parsed: ParsedCommand, env: Record<string, string | undefined>): string {
+  const flag = parsed.values['env'];
+  if (typeof flag === 'string') return nonEmptyEnvironment(flag, '--env');
+  const fromShell = env['DEVENV_ENV'];
+  if (fromShell !== undefined && fromShell !== '') return nonEmptyEnvironment(fromShell, 'DEVENV_ENV');
+  return DEFAULT_ENVIRONMENT;
+}
+
+function nonEmptyEnvironment(value: string, source: string): string {
+  if (value.trim() === '')
+    throw new DevenvError('USAGE', `${source} needs an environment name, not an empty string.`, {
+      hint: 'Pass --env NAME (an environment of devenv.yaml `environments:`), or leave it out for dev.',
+    });
+  return value.trim();
+}
+
+export function stackOptions(
+  parsed: ParsedCommand,
+  env: Record<string, string | undefined> = {},
+): StackOptions {
   const v = parsed.values;
-  const result: {
-    files?: string[];
-    branch?: string;
-    stack?: string;
-    profiles?: string[];
-    environment?: string;
-  } = {};
+  const result: StackOptions = { environment: environmentOption(parsed, env) };
   if (Array.isArray(v['file'])) result.files = v['file'] as string[];
   if (typeof v['branch'] === 'string') result.branch = nonEmpty(v['branch'], '--branch', 'branch');
   if (typeof v['stack'] === 'string') result.stack = nonEmpty(v['stack'], '--stack', 'stack');
   if (Array.isArray(v['profile'])) result.profiles = v['profile'] as string[];
-  if (typeof v['env'] === 'string') result.environment = v['env'];
   return result;
 }

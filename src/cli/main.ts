@@ -8,6 +8,7 @@ import { systemClock } from '../app/context.js';
 import type { DevenvEvent } from '../app/events.js';
 import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
+import { engineEnvironment } from './engine-selection.js';
 import { joinNegativeNumberValues } from './argv.js';
 import type { Command, CommandIO } from './command.js';
 import { renderError } from './error-handler.js';
@@ -21,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   ls: async () => (await import('./commands/ls.js')).lsCommand,
   env: async () => (await import('./commands/env.js')).envCommand,
   config: async () => (await import('./commands/config.js')).configCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
   logs: async () => (await import('./commands/logs.js')).logsCommand,
   gc: async () => (await import('./commands/gc.js')).gcCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
@@ -114,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     const ctx = createAppContext({
       cwd: process.cwd(),
       env: process.env,
+      engineEnv: engineEnvironment(command, parsed, process.cwd(), process.env),
       clock: systemClock,
       version: version(),
       signal: controller.signal,

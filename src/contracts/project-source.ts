@@ -6,6 +6,7 @@
  */
 import type { ResolvedCompose } from '../core/compose/model.js';
 import type { DevenvConfig } from '../core/config/devenv-config.js';
+import type { SourceLocation } from '../core/errors.js';
 
 export interface ComposeRequest {
   /** Directory devenv runs in; -f paths and the default files are relative to it. */
@@ -16,6 +17,16 @@ export interface ComposeRequest {
   env: Record<string, string | undefined>;
   /** devenv's own variables (DEVENV_STACK, ...); they win over the shell and .env. */
   extraVars?: Record<string, string>;
+  /**
+   * The environment's overlay compose files (devenv.yaml `environments.NAME.compose`, relative to
+   * cwd), merged after the base files; `declaredAt` is where devenv.yaml names each (for errors).
+   */
+  overlays?: { file: string; declaredAt?: SourceLocation }[];
+  /**
+   * The environment's variables. Interpolation order, highest first: devenv's own (extraVars),
+   * the shell, these, .env. They are also defaults for every service's environment.
+   */
+  variables?: Record<string, string>;
   /** Active profiles; empty: COMPOSE_PROFILES. */
   profiles?: string[];
   /** Variable names declared secret (devenv.yaml `secrets:`). */

@@ -38,6 +38,10 @@ export type ErrorCode =
   | 'SECRET_FILE_INVALID'
   /** A secret's `command:` failed, printed nothing usable, or did not finish in time. */
   | 'SECRET_COMMAND_FAILED'
+  /** --env / DEVENV_ENV names an environment devenv.yaml does not define. */
+  | 'ENV_UNKNOWN'
+  /** A protected environment: refused on a local engine, or changed without confirmation. */
+  | 'ENV_PROTECTED'
   | 'USAGE'
   | 'INTERRUPTED';
 

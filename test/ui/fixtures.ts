@@ -29,6 +29,7 @@ export const resolved = ev({
   project: 'shop',
   branch: 'main',
   owner: 'alice',
+  environment: 'dev',
   services: ['app', 'postgres', 'redis'],
   endpoint: 'unix:///var/run/docker.sock',
 });

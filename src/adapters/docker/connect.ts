@@ -10,6 +10,7 @@ import './defer-ssh2.js';
 import Dockerode from 'dockerode';
 import { DevenvError } from '../../core/errors.js';
 import { engineMessage } from './engine-errors.js';
+import { dockerContextEnv } from './docker-context.js';
 
 /** Where the engine is and how its published ports are reached from this machine. */
 export interface DockerEndpoint {
@@ -122,6 +123,10 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
 
 /** What devenv tries, in order. With DOCKER_HOST set, only that (as the docker CLI does). */
 export function engineCandidates(env: Env = process.env, home: string = homedir()): EngineCandidate[] {
+  // DOCKER_CONTEXT (when DOCKER_HOST is not set), as the docker CLI reads it.
+  const context = env.DOCKER_CONTEXT?.trim();
+  if (!env.DOCKER_HOST?.trim() && context && context !== 'default')
+    env = { ...env, ...dockerContextEnv(context, env, home) };
   const dockerHost = env.DOCKER_HOST?.trim();
   if (dockerHost) return [hostCandidate(dockerHost, env, home)];
   if (process.platform === 'win32') {

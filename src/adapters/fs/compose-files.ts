@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DevenvError } from '../../core/errors.js';
+import { locatedError } from '../../core/compose/located-error.js';
+import { withEnvironmentDefaults } from '../../core/compose/environment-defaults.js';
 import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
 import { loadDevenvConfig } from './devenv-config-file.js';
@@ -169,7 +171,10 @@ function readTextIfExists(file: string): string | undefined {
  */
 export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompose {
   const cwd = path.resolve(options.cwd);
-  const files = findComposeFiles(cwd, options.files, options.env);
+  const files = [
+    ...findComposeFiles(cwd, options.files, options.env),
+    ...overlayFiles(cwd, options.overlays),
+  ];
   const workingDir = path.dirname(files[0] ?? path.join(cwd, DEFAULT_COMPOSE_FILES[0] ?? 'compose.yaml'));
 
   const shell: Record<string, string> = {};
@@ -182,7 +187,7 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
     dotenvText === undefined
       ? {}
       : parseDotenv(dotenvText, { file: '.env', lookup: (name) => shell[name], precedence: 'lookup' });
-  const environment = { ...dotenv, ...shell, ...(options.extraVars ?? {}) };
+  const environment = { ...dotenv, ...(options.variables ?? {}), ...shell, ...(options.extraVars ?? {}) };
   options.onSecretValues?.(secretValues(environment, options.declaredSecrets));
 
   const profiles =
@@ -213,5 +218,21 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
         }
       : {}),
   });
-  return { ...resolved, readsDevenvVariables };
+  const project = withEnvironmentDefaults(resolved.project, options.variables ?? {});
+  return { ...resolved, project, readsDevenvVariables };
+}
+
+/** An environment's overlays, absolute; a missing one is named at its devenv.yaml line. */
+function overlayFiles(cwd: string, overlays: ComposeRequest['overlays']): string[] {
+  return (overlays ?? []).map(({ file, declaredAt }) => {
+    const absolute = path.resolve(cwd, file);
+    if (isFile(absolute)) return absolute;
+    if (declaredAt === undefined) throw notAComposeFile(absolute, "from devenv.yaml's environments:", cwd);
+    throw locatedError(
+      'COMPOSE_NOT_FOUND',
+      declaredAt,
+      `overlay compose file ${shown(cwd, absolute)} ${isDirectory(absolute) ? 'is a directory' : 'does not exist'}`,
+      { hint: 'create the file, or fix the name in devenv.yaml' },
+    );
+  });
 }

@@ -10,7 +10,7 @@ export const configCommand: Command = {
   options: { ...commonOptions, 'fixed-ports': { type: 'boolean' }, 'host-ip': { type: 'string' } },
   async run(ctx, io, parsed) {
     const options: ConfigOptions = {
-      ...stackOptions(parsed),
+      ...stackOptions(parsed, ctx.env),
       fixedPorts: parsed.values['fixed-ports'] === true,
     };
     if (typeof parsed.values['host-ip'] === 'string') options.hostIp = parseHostIp(parsed.values['host-ip']);

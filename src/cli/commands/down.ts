@@ -2,6 +2,7 @@ import { down } from '../../app/down.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
 import { stackNameFor } from '../stack-name.js';
+import { confirmProtectedChange } from '../protected-confirmation.js';
 
 export const downCommand: Command = {
   name: 'down',
@@ -10,7 +11,8 @@ export const downCommand: Command = {
   options: { ...commonOptions, volumes: { type: 'boolean', short: 'v' } },
   async run(ctx, io, parsed) {
     io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
-    const stack = await stackNameFor(ctx, stackOptions(parsed), { byLabels: true });
+    await confirmProtectedChange(ctx, io, parsed, 'down');
+    const stack = await stackNameFor(ctx, stackOptions(parsed, ctx.env), { byLabels: true });
     await down(ctx, { stack, volumes: parsed.values['volumes'] === true });
     return 0;
   },

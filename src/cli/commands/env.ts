@@ -9,7 +9,7 @@ export const envCommand: Command = {
   usage: 'devenv env [--json] [--show-secrets] [--env NAME] [-f FILE]... [--branch B | --stack S]',
   options: { ...commonOptions, 'show-secrets': { type: 'boolean' } },
   async run(ctx, io, parsed) {
-    const { env, secretValues } = await stackEnvironment(ctx, stackOptions(parsed));
+    const { env, secretValues } = await stackEnvironment(ctx, stackOptions(parsed, ctx.env));
     // Its job is the values: the one output not masked with everything, but devenv.yaml's
     // declared secrets stay masked unless --show-secrets asks for them.
     const mask = parsed.values['show-secrets'] ? (text: string) => text : secretRegistry(secretValues).mask;

@@ -22,8 +22,8 @@ export const logsCommand: Command = {
     );
     // Resolving the template (when it can be) makes its secret values known to the mask.
     if (typeof parsed.values['stack'] === 'string')
-      await resolveStackTarget(ctx, stackOptions(parsed)).catch(() => undefined);
-    const stack = await stackNameFor(ctx, stackOptions(parsed), { byLabels: true });
+      await resolveStackTarget(ctx, stackOptions(parsed, ctx.env)).catch(() => undefined);
+    const stack = await stackNameFor(ctx, stackOptions(parsed, ctx.env), { byLabels: true });
     const logs: LogsOptions = { stack, follow: parsed.values['follow'] === true };
     const service = parsed.positionals[0];
     if (service !== undefined) logs.service = service;

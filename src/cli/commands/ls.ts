@@ -8,7 +8,7 @@ function table(stacks: StackSummary[]): string[] {
   const lines: string[] = [];
   for (const stack of stacks) {
     lines.push(
-      `${stack.stack}  project=${stack.project} branch=${stack.branch} owner=${stack.owner} age=${formatAge(stack.ageSeconds)}${stack.lease.ephemeral ? ' ephemeral' : ''}`,
+      `${stack.stack}  project=${stack.project} env=${stack.environment} branch=${stack.branch} owner=${stack.owner} age=${formatAge(stack.ageSeconds)}${stack.lease.ephemeral ? ' ephemeral' : ''}`,
     );
     const width = Math.max(...stack.services.map((s) => s.service.length), 7);
     for (const service of stack.services) {

@@ -36,12 +36,12 @@ export const testCommand: Command = {
           ? ['integration']
           : ['unit', 'integration'];
     const options: RunTestsOnceOptions = {
-      stack: stackOptions(parsed),
+      stack: stackOptions(parsed, ctx.env),
       kinds,
       // Asked for by name: a stack that is not running is an error; otherwise integration tests are skipped with a note.
       missingStack: chosen.length > 0 ? 'error' : 'skip',
       // One run: no ready copies made ahead only to be dropped at exit.
-      testDatabase: stackTestDatabase(ctx, stackOptions(parsed), { poolSize: 0 }),
+      testDatabase: stackTestDatabase(ctx, stackOptions(parsed, ctx.env), { poolSize: 0 }),
     };
     let files = parsed.positionals;
     if (v['changed'] === true) {

@@ -13,6 +13,8 @@ import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import type { AppContext } from '../../app/context.js';
+import { confirmProtectedChange } from '../protected-confirmation.js';
+import { targetEnvironment } from '../../app/stack-target.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parsePositiveDurationSeconds } from '../duration.js';
 import { parseHostIp } from '../host-ip-flag.js';
@@ -24,15 +26,16 @@ import { detachedMessage } from '../detached-message.js';
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
   if (typeof values['stack'] === 'string') return ` --stack ${shellQuote(values['stack'])}`;
-  if (typeof values['branch'] === 'string') return ` --branch ${shellQuote(values['branch'])}`;
-  return '';
+  const env = typeof values['env'] === 'string' ? ` --env ${shellQuote(values['env'])}` : '';
+  if (typeof values['branch'] === 'string') return ` --branch ${shellQuote(values['branch'])}${env}`;
+  return env;
 }
 
 export const upCommand: Command = {
   name: 'up',
   summary: 'start the stack, health-gated; stays attached unless -d',
   usage:
-    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--branch B | --stack S]',
+    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--env NAME] [--yes] [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -58,11 +61,14 @@ export const upCommand: Command = {
       verbose: v['verbose'] === true,
     });
     io.setRenderer(render);
+    await confirmProtectedChange(ctx, io, parsed, 'up');
+    const environment = targetEnvironment(ctx, stackOptions(parsed, ctx.env));
     const detach = v['detach'] === true;
     const watchWanted = !detach && v['no-watch'] !== true;
-    const ephemeral = v['ephemeral'] === true;
+    // An environment with `ephemeral: true` behaves as `up --ephemeral`.
+    const ephemeral = v['ephemeral'] === true || environment.ephemeral;
     const options: UpOptions = {
-      ...stackOptions(parsed),
+      ...stackOptions(parsed, ctx.env),
       fixedPorts: v['fixed-ports'] === true,
       ephemeral,
       forceBuild: v['build'] === true,
@@ -114,7 +120,7 @@ export const upCommand: Command = {
 
     // Attached: the dashboard in a terminal, else plain lines (or JSON); the same use-case under both.
     tuneHeapForLongLivedProcess();
-    const watch = watchWanted ? stackOptions(parsed) : undefined;
+    const watch = watchWanted ? stackOptions(parsed, ctx.env) : undefined;
     const dashboard = tui
       ? await loadDashboardView({
           secrets: { values: () => ctx.secrets.values(), names: declared },

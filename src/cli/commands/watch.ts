@@ -27,7 +27,7 @@ export const watchCommand: Command = {
     await watchUntilInterrupted(
       ctx,
       {
-        stack: stackOptions(parsed),
+        stack: stackOptions(parsed, ctx.env),
         runAllOnStart: v['run-all'] === true,
         ...(debounce === undefined ? {} : { debounceMs: debounceMs(debounce) }),
       },

@@ -29,8 +29,20 @@
  *     required: [staging, prod]    # environments where up stops without a value (true: every one)
  *     from: [file, env, command]   # tried in this order (default: file, env)
  *     command: "pass show stripe/{env}"   # for `from: command`; {env} is the environment
+ * environments:                    # dev is implied when absent (see core/config/environment.ts)
+ *   test:
+ *     compose: [compose.test.yaml] # overlays merged after the base files
+ *     variables: { ENVIRONMENT: testing }   # interpolation variables and service environment defaults
+ *     ephemeral: true
+ *     postgres: fast               # Postgres data on tmpfs, durability off
+ *   prod: { compose: [compose.prod.yaml], engine: prod-context, protected: true }
+ * parity:
+ *   allow: ["services.*.environment.LOG_LEVEL"]   # what `devenv diff` may find different
  * ```
  */
+/** The environment a command is about when neither --env nor DEVENV_ENV names one. */
+export const DEFAULT_ENVIRONMENT = 'dev';
+
 import type { TestKind } from '../testing/test-model.js';
 
 export type TriggerAction = 'rebuild-test-database' | 'reconcile-stack' | 'rerun';
@@ -88,4 +100,28 @@ export interface DevenvConfig {
   secrets: string[];
   /** The secrets declared with sources (the mapping form); empty for the list form. */
   secretSources: SecretDeclaration[];
+  /** devenv.yaml `environments:`; absent: only the implied dev. */
+  environments?: Record<string, EnvironmentConfig>;
+  /** devenv.yaml `parity:`: dotted-path globs `devenv diff` allows to differ. */
+  parity?: { allow: string[] };
+}
+
+/** How an environment runs Postgres services: `fast` = data on tmpfs, fsync and friends off. */
+export type PostgresMode = 'fast';
+
+/** One entry of devenv.yaml `environments:`. */
+export interface EnvironmentConfig {
+  name: string;
+  /** Overlay compose files (relative to devenv.yaml's directory), merged after the base files. */
+  compose: string[];
+  /** Where each overlay is named in devenv.yaml (line, key path), for errors about missing files. */
+  composeAt: { line?: number; path: string }[];
+  /** Interpolation variables and defaults for every service's environment. */
+  variables: Record<string, string>;
+  ephemeral: boolean;
+  postgres?: PostgresMode;
+  /** ssh://..., tcp://host:port, unix:///path or a docker context name; absent: the default engine. */
+  engine?: string;
+  /** Every command that changes it asks; never started on a local engine. */
+  protected: boolean;
 }

@@ -16,6 +16,7 @@ import {
   type TriggerAction,
   type TriggerRule,
 } from './devenv-config.js';
+import { parseEnvironments, parseParity } from './parse-environments.js';
 
 /** Every test file the runner finds that is not an integration test is a unit test, unless devenv.yaml says otherwise. */
 export const DEFAULT_UNIT_GLOBS = ['**'];
@@ -26,7 +27,16 @@ const TRIGGER_ACTIONS: readonly TriggerAction[] = ['rebuild-test-database', 'rec
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEYS = ['description', 'required', 'from', 'command'];
 const DEFAULT_SECRET_ORIGINS: readonly SecretOrigin[] = ['file', 'env'];
-const TOP_LEVEL_KEYS = ['compose', 'tests', 'watch', 'triggers', 'database', 'secrets'];
+const TOP_LEVEL_KEYS = [
+  'compose',
+  'tests',
+  'watch',
+  'triggers',
+  'database',
+  'secrets',
+  'environments',
+  'parity',
+];
 
 export function defaultDevenvConfig(): DevenvConfig {
   return {
@@ -44,8 +54,12 @@ export function defaultDevenvConfig(): DevenvConfig {
 
 type Mapping = Record<string, unknown>;
 
-class Reader {
+export class Reader {
   constructor(private readonly doc: SourceDocument) {}
+
+  line(path: KeyPath): number | undefined {
+    return lineOf(this.doc, path);
+  }
 
   fail(path: KeyPath, what: string): DevenvError {
     return locatedError(
@@ -277,5 +291,9 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
       });
     }
   }
+  if (root['environments'] !== undefined && root['environments'] !== null)
+    config.environments = parseEnvironments(reader, root['environments']);
+  if (root['parity'] !== undefined && root['parity'] !== null)
+    config.parity = parseParity(reader, root['parity']);
   return config;
 }

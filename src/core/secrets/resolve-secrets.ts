@@ -10,9 +10,6 @@ import { DevenvError } from '../errors.js';
 import { shellQuote } from '../shell-quote.js';
 import { secretsFileName } from './secrets-file.js';
 
-/** The environment a stack is for when none is named. */
-export const DEFAULT_ENVIRONMENT = 'dev';
-
 export function isRequiredIn(secret: SecretDeclaration, environment: string): boolean {
   return secret.required === true || secret.required.includes(environment);
 }

@@ -12,12 +12,16 @@ export interface StackIdentity {
   project: string;
   branch: string;
   owner: string;
+  /** The devenv.yaml environment; dev when absent. */
+  environment: string;
 }
 
 export interface IdentityInput {
   project: string;
   owner: string;
   branch: string;
+  /** Any environment but dev is part of the name, so two environments of one branch never collide. */
+  environment?: string;
   /** --stack: used as the name (sanitized), identity parts kept for labels. */
   explicitName?: string;
 }
@@ -41,15 +45,19 @@ export function shortHash(value: string, length = HASH_LENGTH): string {
 }
 
 export function stackIdentity(input: IdentityInput): StackIdentity {
-  const base = { project: input.project, branch: input.branch, owner: input.owner };
+  const environment = input.environment ?? 'dev';
+  const base = { project: input.project, branch: input.branch, owner: input.owner, environment };
   if (input.explicitName !== undefined) {
     const name = sanitizeNamePart(input.explicitName, 48);
     return { ...base, name };
   }
-  const key = `${input.project}\u0000${input.owner}\u0000${input.branch}`;
+  // dev keeps the name stacks had before environments existed.
+  const devKey = `${input.project}\u0000${input.owner}\u0000${input.branch}`;
+  const key = environment === 'dev' ? devKey : `${devKey}\u0000${environment}`;
   const name = [
     sanitizeNamePart(input.project),
     sanitizeNamePart(input.branch),
+    ...(environment === 'dev' ? [] : [sanitizeNamePart(environment, 12)]),
     sanitizeNamePart(input.owner, 12),
     shortHash(key),
   ].join('-');

@@ -18,6 +18,8 @@ export interface StackFacts {
   project: string;
   branch: string;
   owner: string;
+  /** The devenv.yaml environment (dev when the label is absent: dev stacks do not carry it). */
+  environment: string;
   workingDir: string;
   /** ISO time the stack's resource was labelled at ('' when unknown). */
   createdAt: string;
@@ -58,6 +60,7 @@ export function stackFacts(labels: LabelMap): StackFacts {
     project: labels[Labels.project] ?? '',
     branch: labels[Labels.branch] ?? '',
     owner: labels[Labels.owner] ?? '',
+    environment: labels[Labels.environment] ?? 'dev',
     workingDir: labels[Labels.workingDir] ?? '',
     createdAt,
     lease,

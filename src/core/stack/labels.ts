@@ -23,6 +23,8 @@ export const Labels = {
   project: 'dev.devenv.project',
   branch: 'dev.devenv.branch',
   owner: 'dev.devenv.owner',
+  /** The devenv.yaml environment, on stacks of any environment but dev (a selector: a plain name). */
+  environment: 'dev.devenv.environment',
   service: 'dev.devenv.service',
   network: 'dev.devenv.network',
   volume: 'dev.devenv.volume',
@@ -65,6 +67,7 @@ export const DERIVED_SELECTOR_KEYS: ReadonlySet<string> = new Set([
 export const SELECTOR_KEYS: ReadonlySet<string> = new Set([
   Labels.stack,
   Labels.ephemeral,
+  Labels.environment,
   Labels.buildInputs,
   ...DERIVED_SELECTOR_KEYS,
 ]);
@@ -127,6 +130,8 @@ export function stackLabels(input: StackLabelInput): LabelSet {
     [Labels.branchSlug]: selectorValue(input.identity.branch),
     [Labels.ownerSlug]: selectorValue(input.identity.owner),
   };
+  // dev stacks carry no environment label: their labels (and config hashes) stay as before environments.
+  if (input.identity.environment !== 'dev') selectors[Labels.environment] = input.identity.environment;
   const annotations: Record<string, string> = {
     [Labels.project]: input.identity.project,
     [Labels.branch]: input.identity.branch,

@@ -106,6 +106,7 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
         project: event.project,
         branch: event.branch,
         owner: event.owner,
+        environment: event.environment,
         endpoint: event.endpoint,
         services,
       };

@@ -32,7 +32,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'stack.resolved':
         width = Math.max(...event.services.map((s) => s.length), 4);
         write(
-          `${p.paint(1, 'devenv')} stack ${p.paint(1, event.stack)} (project ${event.project}, branch ${event.branch}, owner ${event.owner}) on ${event.endpoint}`,
+          `${p.paint(1, 'devenv')} stack ${p.paint(1, event.stack)} (project ${event.project}, env ${event.environment}, branch ${event.branch}, owner ${event.owner}) on ${event.endpoint}`,
         );
         return;
       case 'warning': {

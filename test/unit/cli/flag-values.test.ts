@@ -82,6 +82,18 @@ describe('--branch and --stack values', () => {
       expect(error.exitCode).toBe(2);
       expect(error.message).toBe(`--${flag} needs a ${flag} name, not an empty string.`);
     }
-    expect(stackOptions(parsed({ branch: 'main', stack: 's' }))).toEqual({ branch: 'main', stack: 's' });
+    expect(stackOptions(parsed({ branch: 'main', stack: 's' }))).toEqual({
+      branch: 'main',
+      stack: 's',
+      environment: 'dev',
+    });
+  });
+
+  it('takes the environment from --env, else DEVENV_ENV, else dev; an empty one is a usage error', () => {
+    expect(stackOptions(parsed({ env: 'test' }), { DEVENV_ENV: 'staging' }).environment).toBe('test');
+    expect(stackOptions(parsed({}), { DEVENV_ENV: 'staging' }).environment).toBe('staging');
+    expect(stackOptions(parsed({}), {}).environment).toBe('dev');
+    const error = usageError(() => stackOptions(parsed({ env: ' ' })));
+    expect(error.message).toBe('--env needs an environment name, not an empty string.');
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * The engine a command talks to: the environment's `engine:` (devenv.yaml) when it names one,
+ * as the variables docker reads (DOCKER_HOST for ssh:// tcp:// unix://, DOCKER_CONTEXT for a
+ * context name), laid over the shell's; the shell's own otherwise.
+ */
+import { loadDevenvConfig } from '../adapters/fs/devenv-config-file.js';
+import { engineAddress } from '../core/config/engine-address.js';
+import { environmentOption, type Command, type ParsedCommand } from './command.js';
+
+export function engineEnvironment(
+  command: Pick<Command, 'options'>,
+  parsed: ParsedCommand,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  if (!Object.hasOwn(command.options, 'env')) return env;
+  let engine: string | undefined;
+  try {
+    const name = environmentOption(parsed, env);
+    engine = loadDevenvConfig(cwd).environments?.[name]?.engine;
+  } catch {
+    // A bad --env or devenv.yaml is the use-case's to report, with its own context.
+    return env;
+  }
+  if (engine === undefined) return env;
+  const address = engineAddress(engine);
+  return address.kind === 'host'
+    ? { ...env, DOCKER_HOST: address.dockerHost, DOCKER_CONTEXT: undefined }
+    : { ...env, DOCKER_HOST: undefined, DOCKER_CONTEXT: address.context };
+}
