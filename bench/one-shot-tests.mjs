@@ -35,7 +35,11 @@ const vitestBin = join(project, 'node_modules/vitest/vitest.mjs');
 const env = { ...process.env, NO_COLOR: '1', CI: 'true' };
 const graphCache = join(project, 'node_modules/.cache/devenv/import-graph.json');
 
-/** [file, what to replace, with what]: each breaks at least one test. */
+/**
+ * [file, what to replace, with what]: each breaks at least one test. Left out:
+ * `differenceInCalendarDays` + 1, which makes another date function loop forever
+ * (both tools then run until the 3-minute limit).
+ */
 const EDITS = [
   [
     'src/addDays/index.ts',
@@ -47,11 +51,6 @@ const EDITS = [
   ['src/isWeekend/index.ts', 'return day === 0 || day === 6;', 'return day === 0;'],
   ['src/getDaysInMonth/index.ts', 'return lastDayOfMonth.getDate();', 'return lastDayOfMonth.getDate() + 1;'],
   ['src/startOfMonth/index.ts', '_date.setDate(1);', '_date.setDate(2);'],
-  [
-    'src/differenceInCalendarDays/index.ts',
-    'return Math.round((laterTimestamp - earlierTimestamp) / millisecondsInDay);',
-    'return Math.round((laterTimestamp - earlierTimestamp) / millisecondsInDay) + 1;',
-  ],
   [
     'src/startOfWeek/index.ts',
     '_date.setDate(_date.getDate() - diff);',
