@@ -38,6 +38,9 @@ secrets:
     required: [dev]
     from: [command]
     command: "sh ./print-secret.sh {env}"
+environments:
+  qa: {}
+  slow: {}
 `;
 
 // The service prints what it got at start (as a careless app would), so logs carry the values.
