@@ -14,6 +14,7 @@ import type { TestRunError } from '../../src/core/testing/test-model.js';
 import { devenv, repoRoot } from '../support/cli.js';
 import { vitestProject, type TempProject } from '../support/projects.js';
 import { startWatchSession } from '../support/watch-session.js';
+import { jsonEvents } from '../support/json-events.js';
 
 type StartRunner = (options: { root: string }) => Promise<TestRunner>;
 const { startVitestRunnerProcess } = (await import(`${repoRoot}dist/adapters/vitest/runner-process.js`)) as {
@@ -34,12 +35,7 @@ async function processesIn(dir: string): Promise<number[]> {
   return pids;
 }
 
-function events(stdout: string): DevenvEvent[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as DevenvEvent);
-}
+const events = jsonEvents;
 
 type RunError = Extract<DevenvEvent, { type: 'test.run.error' }>;
 type Finished = Extract<DevenvEvent, { type: 'test.run.finished' }>;

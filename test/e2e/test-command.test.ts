@@ -8,19 +8,14 @@ import { cp, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv, repoRoot } from '../support/cli.js';
 import { reapBranchPrefix, runPrefix } from '../support/engine-state.js';
+import { jsonEvents } from '../support/json-events.js';
 
 const prefix = runPrefix();
 let dir: string;
 
-function events(stdout: string): DevenvEvent[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as DevenvEvent);
-}
+const events = jsonEvents;
 
 function ran(stdout: string): string[] {
   return events(stdout)

@@ -8,16 +8,11 @@ import { execa } from 'execa';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv, repoRoot } from '../support/cli.js';
 import { vitestProject, type TempProject } from '../support/projects.js';
+import { jsonEvents } from '../support/json-events.js';
 
-function events(stdout: string): DevenvEvent[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as DevenvEvent);
-}
+const events = jsonEvents;
 
 /** The order files reported in (one worker, no file parallelism: the order they ran in). */
 function reported(stdout: string): string[] {

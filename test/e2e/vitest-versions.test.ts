@@ -14,6 +14,7 @@ import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv, repoRoot } from '../support/cli.js';
 import { linkNodeModules, vitestInstall } from '../support/vitest-install.js';
 import { startWatchSession } from '../support/watch-session.js';
+import { jsonEvents } from '../support/json-events.js';
 
 /** vitest 4 rejects a string `browser.provider` (it takes a factory now), even with browser mode off. */
 const REJECTED_BY_4 = "{ browser: { enabled: false, provider: 'playwright' } }";
@@ -60,12 +61,7 @@ async function project(testConfig: string, install: string | undefined): Promise
   return dir;
 }
 
-function events(stdout: string): DevenvEvent[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as DevenvEvent);
-}
+const events = jsonEvents;
 
 function runnerOf(all: DevenvEvent[]) {
   const found = all.filter((e) => e.type === 'test.runner');

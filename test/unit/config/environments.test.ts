@@ -1,30 +1,13 @@
-import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseDevenvConfig } from '../../../src/core/config/parse-devenv-config.js';
+import { devenvTextError, parseDevenvText, validateDevenvSchema } from '../../support/devenv-yaml.js';
 import { environmentOf } from '../../../src/core/config/environment.js';
 import { isLocalEngineEndpoint } from '../../../src/core/config/engine-address.js';
 import { DevenvError } from '../../../src/core/errors.js';
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../../schema/devenv.schema.json', import.meta.url), 'utf8'),
-) as object;
-const validate = new Ajv({ allErrors: true }).compile(schema);
-
-function parse(text: string) {
-  return parseDevenvConfig({ path: '/p/devenv.yaml', file: 'devenv.yaml', text });
-}
-
-function errorOf(text: string): DevenvError {
-  try {
-    parse(text);
-  } catch (error) {
-    if (error instanceof DevenvError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
+const validate = validateDevenvSchema;
+const parse = parseDevenvText;
+const errorOf = devenvTextError;
 
 const issueExample = `environments:
   dev: {}
