@@ -10,9 +10,10 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv, type CliResult } from '../support/cli.js';
-import { countOf, docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
+import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 import { EXITED, tmuxServer } from '../support/tmux-dashboard.js';
+import { containerExec } from '../support/container-exec.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-envsecrets`;
@@ -70,22 +71,7 @@ async function run(what: string, args: string[], env: Record<string, string> = {
   return result;
 }
 
-async function exec(id: string, command: string[]): Promise<string> {
-  const started = await docker
-    .getContainer(id)
-    .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-  const stream = await started.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  const out: Buffer[] = [];
-  for (let at = 0; at + 8 <= raw.length;) {
-    const size = raw.readUInt32BE(at + 4);
-    out.push(raw.subarray(at + 8, at + 8 + size));
-    at += 8 + size;
-  }
-  return Buffer.concat(out).toString('utf8');
-}
+const exec = containerExec;
 
 beforeAll(async () => {
   project = await tempProject({

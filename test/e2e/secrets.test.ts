@@ -4,8 +4,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
+import { reapBranchPrefix, resourcesWhere, runPrefix } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
+import { containerExec } from '../support/container-exec.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-secrets`;
@@ -33,21 +34,7 @@ configs:
     content: welcome
 `;
 
-async function exec(id: string, command: string[]): Promise<string> {
-  const run = await docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-  const stream = await run.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  // Multiplexed frames: drop the 8-byte headers.
-  const raw = Buffer.concat(chunks);
-  const out: Buffer[] = [];
-  for (let at = 0; at + 8 <= raw.length;) {
-    const size = raw.readUInt32BE(at + 4);
-    out.push(raw.subarray(at + 8, at + 8 + size));
-    at += 8 + size;
-  }
-  return Buffer.concat(out).toString('utf8');
-}
+const exec = containerExec;
 
 describe('secrets from the environment', () => {
   it('reach the container as files and never show in the output', async () => {
