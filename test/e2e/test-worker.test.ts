@@ -40,6 +40,13 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
+/** Runs one file with no env; its [file, state] results. */
+async function statesOf(runner: TestRunner, file: string): Promise<string[][]> {
+  const results: RunnerFileResult[] = [];
+  await runner.run({ files: [{ file, env: {} }], onFileResult: (result) => results.push(result) });
+  return results.map((r) => [r.file, r.state]);
+}
+
 async function runAll(runner: TestRunner): Promise<RunnerFileResult[]> {
   const files = await runner.listTestFiles();
   const results: RunnerFileResult[] = [];
@@ -93,13 +100,8 @@ describe('test worker process', () => {
       const [first] = await workers();
       process.kill(first as number, 'SIGKILL');
       await expect.poll(workers).toEqual([]);
-      const results: RunnerFileResult[] = [];
       // No listing first: the replacement lists the files itself before running.
-      await runner.run({
-        files: [{ file: 'test/sum.test.ts', env: {} }],
-        onFileResult: (result) => results.push(result),
-      });
-      expect(results.map((r) => [r.file, r.state])).toEqual([['test/sum.test.ts', 'pass']]);
+      expect(await statesOf(runner, 'test/sum.test.ts')).toEqual([['test/sum.test.ts', 'pass']]);
       const [second] = await workers();
       expect(second).toBeDefined();
       expect(second).not.toBe(first);
@@ -130,12 +132,7 @@ describe('test worker process', () => {
       expect(await run).toEqual({ cancelled: true });
       // Vitest ended it (the worker was not killed): the same worker runs the next tests.
       expect(await workers()).toEqual([before]);
-      const results: RunnerFileResult[] = [];
-      await runner.run({
-        files: [{ file: 'test/sum.test.ts', env: {} }],
-        onFileResult: (r) => results.push(r),
-      });
-      expect(results.map((r) => [r.file, r.state])).toEqual([['test/sum.test.ts', 'pass']]);
+      expect(await statesOf(runner, 'test/sum.test.ts')).toEqual([['test/sum.test.ts', 'pass']]);
     } finally {
       await runner.close();
     }
@@ -166,12 +163,7 @@ describe('test worker process', () => {
       await runner.cancel();
       expect(await run).toEqual({ cancelled: true });
       await expect.poll(workers).toEqual([]);
-      const results: RunnerFileResult[] = [];
-      await runner.run({
-        files: [{ file: 'test/sum.test.ts', env: {} }],
-        onFileResult: (r) => results.push(r),
-      });
-      expect(results.map((r) => [r.file, r.state])).toEqual([['test/sum.test.ts', 'pass']]);
+      expect(await statesOf(runner, 'test/sum.test.ts')).toEqual([['test/sum.test.ts', 'pass']]);
       expect(await workers()).not.toContain(before);
     } finally {
       await runner.close();
