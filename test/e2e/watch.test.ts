@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DevenvEvent } from '../../src/app/events.js';
 import type { EventLog } from '../support/event-log.js';
 import { startWatchSession, type WatchSession } from '../support/watch-session.js';
@@ -41,6 +41,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => session?.stop());
+
+// A failure in CI says what the session did: its events so far.
+afterEach(({ task }) => {
+  if (task.result?.state === 'fail') console.error(`devenv's events so far:\n${log.dump()}`);
+});
 
 describe('devenv watch', () => {
   it('reruns only the tests that import an edited source file', async () => {

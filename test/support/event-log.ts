@@ -55,7 +55,8 @@ export class EventLog {
     }
   }
 
-  private dump(): string {
+  /** Every event so far, one JSON line each (printed when a test fails). */
+  dump(): string {
     return this.events.map((e) => JSON.stringify(e)).join('\n');
   }
 }
