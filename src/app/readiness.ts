@@ -87,6 +87,17 @@ async function probeOnce(
       );
       return result.exitCode === 0;
     }
+    case 'exec': {
+      if (status.state !== 'running') return false;
+      const result = await withTimeout(
+        request.backend.exec(request.containerId, check.command).catch(() => ({ exitCode: -1, output: '' })),
+        5000,
+        { exitCode: -1, output: '' },
+      );
+      // An image without that client (exit 126/127): ready once running, as before there was a probe.
+      if (result.exitCode === 126 || result.exitCode === 127) return true;
+      return result.exitCode === 0 && (check.expect === undefined || result.output.includes(check.expect));
+    }
     case 'postgres': {
       const port = hostPort(check.containerPort);
       return (

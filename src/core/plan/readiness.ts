@@ -14,6 +14,8 @@ export type ReadinessCheck =
   | { kind: 'postgres'; containerPort: number; user: string; database: string; hostNetwork?: true }
   | { kind: 'redis'; containerPort: number; hostNetwork?: true }
   | { kind: 'tcp'; containerPort: number; hostNetwork?: true }
+  /** A client in the image run in the container: ready when it exits 0 (and prints `expect`, when set). */
+  | { kind: 'exec'; command: string[]; expect?: string; what: string }
   | { kind: 'running' }
   | { kind: 'completed' };
 
@@ -47,17 +49,28 @@ export function readinessCheck(
     : request.ports.filter((port) => port.protocol === 'tcp').map((port) => port.containerPort);
   const where = hostNetwork ? { hostNetwork: true as const } : {};
   const family = imageFamily(templateImage);
-  if (family === 'postgres' && tcpPorts.includes(5432)) {
+  if (family === 'postgres') {
     const user = request.env['POSTGRES_USER'] || 'postgres';
-    return {
-      kind: 'postgres',
-      containerPort: 5432,
-      user,
-      database: request.env['POSTGRES_DB'] || user,
-      ...where,
-    };
+    const database = request.env['POSTGRES_DB'] || user;
+    if (tcpPorts.includes(5432)) return { kind: 'postgres', containerPort: 5432, user, database, ...where };
+    // Not published: the server's own client, over TCP (the entrypoint's first, init-time server listens on no TCP port).
+    if (!hostNetwork)
+      return {
+        kind: 'exec',
+        command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', '5432', '-U', user, '-d', database],
+        what: 'postgres accepts connections (pg_isready in the container)',
+      };
   }
-  if (family === 'redis' && tcpPorts.includes(6379)) return { kind: 'redis', containerPort: 6379, ...where };
+  if (family === 'redis') {
+    if (tcpPorts.includes(6379)) return { kind: 'redis', containerPort: 6379, ...where };
+    if (!hostNetwork)
+      return {
+        kind: 'exec',
+        command: ['redis-cli', '-p', '6379', 'ping'],
+        expect: 'PONG',
+        what: 'redis answers PING (redis-cli in the container)',
+      };
+  }
   const first = tcpPorts[0];
   if (first !== undefined) return { kind: 'tcp', containerPort: first, ...where };
   return { kind: 'running' };
@@ -73,6 +86,8 @@ export function describeReadiness(check: ReadinessCheck): string {
       return `redis answers PING on ${check.containerPort}${check.hostNetwork ? ' (host network)' : ''}`;
     case 'tcp':
       return `port ${check.containerPort} accepts connections${check.hostNetwork ? ' (host network)' : ''}`;
+    case 'exec':
+      return check.what;
     case 'running':
       return 'container running';
     case 'completed':

@@ -74,4 +74,24 @@ describe('readiness selection', () => {
     });
     expect(readinessCheck(request({}), image(), 'my/worker')).toEqual({ kind: 'running' });
   });
+
+  it("runs the server's own client in the container for Postgres and Redis with no published port", () => {
+    expect(
+      readinessCheck(request({ env: { POSTGRES_USER: 'app', POSTGRES_DB: 'shop' } }), image(), 'postgres:15'),
+    ).toEqual({
+      kind: 'exec',
+      command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', '5432', '-U', 'app', '-d', 'shop'],
+      what: 'postgres accepts connections (pg_isready in the container)',
+    });
+    expect(readinessCheck(request({}), image(), 'redis:7')).toEqual({
+      kind: 'exec',
+      command: ['redis-cli', '-p', '6379', 'ping'],
+      expect: 'PONG',
+      what: 'redis answers PING (redis-cli in the container)',
+    });
+    // On the host's network its ports are probed from outside, as before.
+    expect(
+      readinessCheck(request({ networkMode: 'host', expose: ['5432/tcp'] }), image(), 'postgres:15'),
+    ).toMatchObject({ kind: 'postgres', hostNetwork: true });
+  });
 });
