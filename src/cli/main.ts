@@ -30,6 +30,19 @@ const commands: Record<string, () => Promise<Command>> = {
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 
+/** `devenv db seed`: a command of a group is named by two words; the second is not a positional of the first. */
+function commandName(argv: readonly string[]): { name: string; rest: string[] } {
+  const [first = '', second, ...rest] = argv;
+  const pair = second === undefined ? undefined : `${first} ${second}`;
+  if (pair !== undefined && Object.hasOwn(commands, pair)) return { name: pair, rest };
+  return { name: first, rest: argv.slice(1) };
+}
+
+/** The groups (`db`), for `devenv db` alone and for the help. */
+function groupOf(name: string): string[] {
+  return Object.keys(commands).filter((key) => key.startsWith(`${name} `));
+}
+
 function version(): string {
   const require = createRequire(import.meta.url);
   return (require('../../package.json') as { version: string }).version;
@@ -45,7 +58,7 @@ async function help(): Promise<string> {
     'Commands:',
   ];
   for (const command of loaded.filter((c) => !c.hidden))
-    lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
+    lines.push(`  ${command.name.padEnd(14)} ${command.summary}`);
   lines.push(
     '',
     'Every command takes -f FILE (repeatable), --branch NAME, --stack NAME. `devenv <command> --help` for its flags.',
@@ -69,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     void stream.write(`${secrets.mask(text)}\n`);
   const stdout = masked(process.stdout);
   const stderr = masked(process.stderr);
-  const [name, ...rest] = argv;
+  const { name, rest } = argv.length === 0 ? { name: undefined, rest: [] } : commandName(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     stdout(await help());
     return name === undefined ? 2 : 0;
@@ -81,10 +94,20 @@ export async function main(argv: string[]): Promise<number> {
   const json = rest.includes('--json');
   try {
     const command = Object.hasOwn(commands, name) ? await commands[name]?.() : undefined;
-    if (!command)
+    if (!command) {
+      const group = groupOf(name);
+      if (group.length > 0)
+        throw new DevenvError(
+          'USAGE',
+          rest[0] === undefined || rest[0].startsWith('-')
+            ? `\`devenv ${name}\` needs a command: ${group.map((key) => key.slice(name.length + 1)).join(', ')}.`
+            : `Unknown command "${name} ${rest[0]}".`,
+          { hint: `One of: ${group.map((key) => `devenv ${key}`).join(', ')}.` },
+        );
       throw new DevenvError('USAGE', `Unknown command "${name}".`, {
         hint: 'Run `devenv --help` for the list of commands.',
       });
+    }
     let parsed;
     try {
       const args = joinNegativeNumberValues(rest, command.options);
