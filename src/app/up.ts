@@ -273,6 +273,7 @@ async function changeStack(
         request: instance.request,
         imageId: servicePlan.imageId,
         candidate: servicePlan.dataCache,
+        hostIp: portPolicy.hostIp,
         containerId: instance.id,
         timeoutMs,
       });
