@@ -4,8 +4,9 @@
  * (test/support/second-engine.sh), named by devenv.yaml `environments.remote.engine`.
  * devenv runs on this machine, as on a developer's laptop. `up --env remote`
  * builds there (the build context goes over the API), publishes on the engine's
- * address and reports that address, and ls, env and down act there; nothing
- * lands on the main engine. An ephemeral stack there is reaped there when its
+ * address and reports that address (an address that machine lacks is an error
+ * that says what to pass), and ls, env and down act there; nothing lands on the
+ * main engine. An ephemeral stack there is reaped there when its
  * owner ends, and `gc --env remote` collects there, not on the main engine.
  */
 import { connect } from 'node:net';
@@ -158,6 +159,26 @@ describe.skipIf(!canRunSecondEngine())('an environment on a remote engine (tcp:/
       new RegExp(`cache\\s+running\\s+${address.replaceAll('.', '\\.')}:${hostPort}->6379`),
     );
     expect((await devenv(dir, ['ls'])).stdout).not.toContain(stack);
+
+    // An address the engine's machine lacks (a remote engine behind NAT): said so, with the way out.
+    const foreign = await devenv(dir, [
+      'up',
+      '-d',
+      '--host-ip',
+      '10.9.9.9',
+      '--env',
+      'remote',
+      '--branch',
+      `${branch}-nat`,
+    ]);
+    expect(foreign.exitCode).toBe(1);
+    expect(foreign.stderr).toContain(
+      "cannot publish its ports on 10.9.9.9: the engine's machine has no such address",
+    );
+    expect(foreign.stderr).toContain('--host-ip 0.0.0.0');
+    expect((await devenv(dir, ['down', '-v', '--env', 'remote', '--branch', `${branch}-nat`])).exitCode).toBe(
+      0,
+    );
 
     const down = await devenv(dir, ['down', '-v', '--env', 'remote', '--branch', branch]);
     expect(down.exitCode, down.stderr).toBe(0);
