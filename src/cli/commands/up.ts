@@ -18,6 +18,7 @@ import { targetEnvironment } from '../../app/stack-target.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parsePositiveDurationSeconds } from '../duration.js';
 import { parseHostIp } from '../host-ip-flag.js';
+import { engineEnvironment } from '../engine-selection.js';
 import { eventRenderer } from '../event-renderer.js';
 import { colorEnabled } from '../../ui/colors.js';
 import { loadDashboardView } from '../../ui/ink/dashboard-view.js';
@@ -104,11 +105,13 @@ export const upCommand: Command = {
           `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env${stackFlag(v)})`,
         );
       if (ephemeral) {
+        // The reaper talks to the engine the stack is on (the environment's `engine:` as this
+        // command resolved it), whatever devenv.yaml says by the time the owner ends.
         spawnReaper(
           process.argv[1] ?? '',
           result.target.identity.name,
           options.ownerPid ?? process.ppid,
-          process.env,
+          engineEnvironment(upCommand, parsed, ctx.cwd, ctx.env),
         );
         if (!v['json'])
           io.stdout(
