@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
 import { reapBranchPrefix, resourcesWhere, runPrefix, stackResources } from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
+import { EXITED, tmuxServer } from '../support/tmux-dashboard.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-envs`;
 let project: TempProject;
+const terminal = tmuxServer(`devenv-e2e-${prefix}`);
 
 const files = {
   'compose.yaml': `name: envshop
@@ -68,6 +70,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await terminal.kill();
   await reapBranchPrefix(prefix);
   await project.remove();
 });
@@ -146,6 +149,73 @@ describe('environments', () => {
         ((item as { Labels?: Record<string, string> }).Labels ?? {})['dev.devenv.branch'] === protectedBranch,
     );
     expect(created).toEqual([]);
+  });
+
+  it('every command that changes a protected environment refuses without --yes and names the fix; reads never ask', async () => {
+    const protectedBranch = `${prefix}-prot-cmds`;
+    const at = ['--branch', protectedBranch, '--env', 'prod'];
+    const refusals: [string[], string][] = [
+      [['down'], "`devenv down` removes the stack's containers and network"],
+      [['down', '-v'], "`devenv down` removes the stack's containers and network"],
+      [['gc'], '`devenv gc` removes expired stacks and leftover images'],
+      [['test'], '`devenv test` runs integration tests against the stack'],
+      [['test', '--integration'], '`devenv test` runs integration tests against the stack'],
+      [['watch'], '`devenv watch` runs integration tests against the stack'],
+    ];
+    for (const [args, what] of refusals) {
+      const result = await devenv(project.dir, [...args, ...at]);
+      const shown = `${args.join(' ')}: ${result.stdout}${result.stderr}`;
+      expect(result.exitCode, shown).toBe(2);
+      expect(result.stderr, shown).toContain(
+        `Error: Environment "prod" is protected (devenv.yaml environments.prod.protected: true): ${what}`,
+      );
+      expect(result.stderr, shown).toContain(
+        `What to do: Pass --yes to run \`devenv ${args[0]}\` on prod (the default engine) without being asked`,
+      );
+    }
+    // DEVENV_ENV counts as --env; JSON output carries the code.
+    const json = await devenv(project.dir, ['down', '--json', '--branch', protectedBranch], {
+      DEVENV_ENV: 'prod',
+    });
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'error', code: 'ENV_PROTECTED' });
+    // A gc that only looks, and the read-only commands, neither ask nor take --yes.
+    const dryRun = await devenv(project.dir, ['gc', '--dry-run', ...at]);
+    expect(dryRun.exitCode, dryRun.stderr).toBe(0);
+    for (const args of [['config'], ['ls'], ['diff', 'dev', 'prod']]) {
+      const result = await devenv(project.dir, [...args, ...at]);
+      expect(result.stderr, args.join(' ')).not.toContain('protected');
+      expect([0, 1], `${args.join(' ')}: ${result.stderr}`).toContain(result.exitCode);
+    }
+    const noYes = await devenv(project.dir, ['config', '--yes', ...at]);
+    expect(noYes.exitCode).toBe(2);
+    expect(noYes.stderr).toContain("Unknown option '--yes'");
+    // Confirmed, down goes ahead (there is nothing of this branch to remove).
+    const confirmed = await devenv(project.dir, ['down', '--yes', ...at]);
+    expect(confirmed.stderr).not.toContain('is protected');
+  });
+
+  it('on a terminal it asks: n cancels, Ctrl-C interrupts, y goes ahead', async () => {
+    const args = ['down', '--branch', `${prefix}-prot-ask`, '--env', 'prod'];
+    const question =
+      'Environment "prod" is protected (devenv.yaml environments.prod.protected: true): `devenv down` removes the stack\'s containers and network (with -v its volumes) on the default engine. Go ahead? [y/N]';
+    const ask = async (session: string, keys: string[]) => {
+      await terminal.start({ session, dir: project.dir, args, size: { columns: 250, rows: 20 } });
+      await terminal.waitForScreen(session, (t) => t.includes(question), 'the question', {
+        timeoutMs: 30_000,
+      });
+      await terminal.sendKeys(session, ...keys);
+      return terminal.waitForScreen(session, (t) => t.includes(EXITED), 'exit', { timeoutMs: 30_000 });
+    };
+    const no = await ask(`${prefix}-ask-n`, ['n', 'Enter']);
+    expect(no).toContain('Error: Not confirmed: `devenv down` on protected environment "prod" cancelled.');
+    expect(no).toContain(`${EXITED} 1`);
+    const interrupted = await ask(`${prefix}-ask-c`, ['C-c']);
+    expect(interrupted).toContain('Interrupted: `devenv down` did not run.');
+    expect(interrupted).toContain(`${EXITED} 130`);
+    const yes = await ask(`${prefix}-ask-y`, ['y', 'Enter']);
+    expect(yes).toContain('Nothing to remove');
+    expect(yes).toContain(`${EXITED} 0`);
   });
 
   it('devenv diff: exit 1 and the differences on a difference not allowed, 0 when all are allowed', async () => {

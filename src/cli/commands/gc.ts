@@ -5,6 +5,7 @@ import { checkChosenEnvironment } from '../chosen-environment.js';
 
 export const gcCommand: Command = {
   name: 'gc',
+  effect: { changes: 'removes expired stacks and leftover images', readOnlyWith: ['dry-run'] },
   summary:
     'remove expired ephemeral stacks (TTL passed or owner process gone), leftover images and stale data caches',
   usage: 'devenv gc [--dry-run] [--data-cache] [--json] [--env NAME]',

@@ -26,6 +26,7 @@ function table(stacks: StackSummary[]): string[] {
 
 export const lsCommand: Command = {
   name: 'ls',
+  effect: 'reads',
   summary: 'list every devenv stack on the engine',
   usage: 'devenv ls [--json] [--env NAME]',
   options: commonOptions,

@@ -13,7 +13,6 @@ import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import type { AppContext } from '../../app/context.js';
-import { confirmProtectedChange } from '../protected-confirmation.js';
 import { targetEnvironment } from '../../app/stack-target.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parsePositiveDurationSeconds } from '../duration.js';
@@ -35,8 +34,9 @@ function stackFlag(values: Record<string, unknown>): string {
 export const upCommand: Command = {
   name: 'up',
   summary: 'start the stack, health-gated; stays attached unless -d',
+  effect: { changes: "creates or updates the stack's containers, networks and volumes" },
   usage:
-    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--env NAME] [--yes] [--branch B | --stack S]',
+    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--env NAME] [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -62,7 +62,6 @@ export const upCommand: Command = {
       verbose: v['verbose'] === true,
     });
     io.setRenderer(render);
-    await confirmProtectedChange(ctx, io, parsed, 'up');
     const environment = targetEnvironment(ctx, stackOptions(parsed, ctx.env));
     const detach = v['detach'] === true;
     const watchWanted = !detach && v['no-watch'] !== true;
