@@ -38,6 +38,8 @@ services:
     environment:
       MODE: second-overlay
     restart: "no"
+    deploy:
+      replicas: 2
 `,
   'compose.staging.yaml': `services:
   cache:
@@ -45,6 +47,7 @@ services:
       LOG_LEVEL: warn
     healthcheck:
       retries: 10
+    deploy: { replicas: 3 }
 `,
   'devenv.yaml': `environments:
   test:
@@ -55,7 +58,7 @@ services:
   prod:
     protected: true
 parity:
-  allow: ["services.*.environment.LOG_LEVEL", "services.*.healthcheck"]
+  allow: ["services.*.environment.LOG_LEVEL", "services.*.healthcheck", "services.*.deploy.replicas"]
 `,
 };
 
@@ -92,6 +95,10 @@ describe('environments', () => {
     const test = await devenv(project.dir, ['up', '-d', '--branch', branch, '--env', 'test']);
     expect(test.exitCode, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toContain('env test');
+    // deploy.replicas: 2 in the test overlay: one container, and the user is told.
+    expect(test.stdout + test.stderr).toContain(
+      'services.cache.deploy.replicas is 2, but devenv runs one container per service: it starts 1 where docker compose would start 2',
+    );
     const [devEnv, testEnv] = [await stackEnv('dev'), await stackEnv('test')];
     expect(devEnv['DEVENV_ENV']).toBe('dev');
     expect(testEnv['DEVENV_ENV']).toBe('test');
@@ -224,6 +231,7 @@ describe('environments', () => {
     const report = JSON.parse(failing.stdout) as { equal: boolean; differences: unknown[] };
     expect(report.equal).toBe(false);
     expect(report.differences).toEqual([
+      { service: 'cache', path: 'services.cache.deploy.replicas', a: null, b: '2', allowed: true },
       { service: 'cache', path: 'services.cache.environment.ENVIRONMENT', a: null, b: 'set', allowed: false },
       { service: 'cache', path: 'services.cache.environment.FROM_TEST', a: null, b: 'set', allowed: false },
       { service: 'cache', path: 'services.cache.restart', a: null, b: 'no', allowed: false },
@@ -263,6 +271,8 @@ services:
     restart: no
     networks:
       default: null
+    deploy:
+      replicas: 2
 networks:
   default: {}
 `;

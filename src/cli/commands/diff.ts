@@ -7,7 +7,7 @@ const USAGE = 'devenv diff ENV_A ENV_B [--json] [-f FILE]... [--branch B]';
 
 function table(report: ParityReport, a: string, b: string): string {
   if (report.equal)
-    return `${a} and ${b} match on services, images, variable names, ports, volumes, healthchecks, resources and restart policies.`;
+    return `${a} and ${b} match on services, images, variable names, ports, volumes, healthchecks, resources, restart policies and replicas.`;
   const rows = [
     ['', 'path', a, b],
     ...report.differences.map((d) => [d.allowed ? 'allowed' : 'DIFFERS', d.path, d.a ?? '—', d.b ?? '—']),
