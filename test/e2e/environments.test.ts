@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { reapBranchPrefix, resourcesWhere, runPrefix, stackResources } from '../support/engine-state.js';
+import {
+  docker,
+  reapBranchPrefix,
+  resourcesWhere,
+  runPrefix,
+  stackResources,
+} from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 import { EXITED, tmuxServer } from '../support/tmux-dashboard.js';
 
@@ -202,10 +208,36 @@ describe('environments', () => {
     expect(confirmed.stderr).not.toContain('is protected');
   });
 
+  it('--stack naming a stack labelled with a protected environment asks too, whatever --env says', async () => {
+    // What a prod stack leaves on an engine, made by hand: a protected environment never starts here.
+    const stack = `${prefix}-prodstack`;
+    const volume = `${stack}_data`;
+    await docker.createVolume({
+      Name: volume,
+      Labels: {
+        'dev.devenv.stack': stack,
+        'dev.devenv.environment': 'prod',
+        'dev.devenv.branch': `${prefix}-prodstack`,
+      },
+    });
+    const refused = await devenv(project.dir, ['down', '-v', '--stack', stack, '--env', 'test']);
+    expect(refused.exitCode, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(
+      `Error: Stack "${stack}" belongs to environment "prod" (its labels say so), which is protected (devenv.yaml environments.prod.protected: true): \`devenv down\``,
+    );
+    expect(refused.stderr).toContain(
+      `What to do: Pass --yes to run \`devenv down\` on stack ${stack} of prod`,
+    );
+    expect((await stackResources(stack)).volumes.map((v) => v.Name)).toEqual([volume]);
+    const confirmed = await devenv(project.dir, ['down', '-v', '--stack', stack, '--yes']);
+    expect(confirmed.exitCode, confirmed.stderr).toBe(0);
+    expect((await stackResources(stack)).volumes).toEqual([]);
+  });
+
   it('on a terminal it asks: n cancels, Ctrl-C interrupts, y goes ahead', async () => {
     const args = ['down', '--branch', `${prefix}-prot-ask`, '--env', 'prod'];
     const question =
-      'Environment "prod" is protected (devenv.yaml environments.prod.protected: true): `devenv down` removes the stack\'s containers and network (with -v its volumes) on the default engine. Go ahead? [y/N]';
+      'Environment "prod" is protected (devenv.yaml environments.prod.protected: true): `devenv down` removes the stack\'s containers and network (with -v its volumes) on prod (the default engine). Go ahead? [y/N]';
     const ask = async (session: string, keys: string[]) => {
       await terminal.start({ session, dir: project.dir, args, size: { columns: 250, rows: 20 } });
       await terminal.waitForScreen(session, (t) => t.includes(question), 'the question', {

@@ -155,6 +155,39 @@ describe('confirmation of a protected environment', () => {
     });
   });
 
+  it('asks for a --stack whose labels name a protected environment, whatever --env says', async () => {
+    const observed: string[] = [];
+    const labelled = (environment: string) =>
+      ({
+        ...ctx,
+        backend: async () => ({
+          observe: async (stack: string) => {
+            observed.push(stack);
+            const labels = { 'dev.devenv.stack': stack, 'dev.devenv.environment': environment };
+            return { containers: [], networks: [], volumes: [{ id: 'v', name: `${stack}_data`, labels }] };
+          },
+        }),
+      }) as unknown as AppContext;
+    const down = byName('down');
+    const run = (environment: string, args: string[]) =>
+      confirmProtectedChange(labelled(environment), io, down, parse(down, args));
+    await expect(run('prod', ['--stack', 'shop-prod'])).rejects.toMatchObject({
+      code: 'ENV_PROTECTED',
+      message:
+        'Stack "shop-prod" belongs to environment "prod" (its labels say so), which is protected (devenv.yaml environments.prod.protected: true): `devenv down` removes the stack\'s containers and network (with -v its volumes) and needs confirmation.',
+      hint: 'Pass --yes to run `devenv down` on stack shop-prod of prod without being asked.',
+    });
+    await expect(run('prod', ['--stack', 'shop-prod', '--env', 'staging'])).rejects.toMatchObject({
+      code: 'ENV_PROTECTED',
+    });
+    await expect(run('staging', ['--stack', 'shop-staging'])).resolves.toBeUndefined();
+    // A name this devenv.yaml does not know is another project's: not judged here.
+    await expect(run('qa', ['--stack', 'other-qa'])).resolves.toBeUndefined();
+    expect(observed).toEqual(['shop-prod', 'shop-prod', 'shop-staging', 'other-qa']);
+    await expect(run('prod', ['--stack', 'shop-prod', '--yes'])).resolves.toBeUndefined();
+    expect(observed).toHaveLength(4);
+  });
+
   it('goes ahead with --yes, on an environment that is not protected, and for a read-only run', async () => {
     expect(await refusal('down', ['--env', 'prod', '--yes'])).toBeUndefined();
     expect(await refusal('up', ['--env', 'staging'])).toBeUndefined();
