@@ -7,16 +7,17 @@
  *
  * Restore is a rename of a ready copy made ahead of time: milliseconds,
  * whatever the size. After a save or a restore, `refillSnapshots` (run by a
- * detached devenv process: cli/commands/db-snapshot.ts) drops what the
- * restore set aside and clones a new ready copy. Save, restore, rm and the
- * refill run under the stack's lock (app/stack-lock.ts), so they never
- * interleave with each other or with `up`/`down`.
+ * detached devenv process: cli/commands/db-snapshot.ts) clones a new ready
+ * copy and drops what the restore set aside. Save, restore and rm run under
+ * the stack's lock (app/stack-lock.ts), so they never interleave with each
+ * other or with `up`/`down`; the refill does not need it (see there).
  */
 import { randomBytes } from 'node:crypto';
 import type { SqlSession } from '../../contracts/sql-session.js';
 import { DevenvError } from '../../core/errors.js';
 import {
   checkSnapshotName,
+  scratchDatabase,
   snapshotComment,
   snapshotDatabases,
   snapshotListing,
@@ -163,7 +164,7 @@ export async function saveSnapshot(
       source,
       snapshot,
       ready,
-      scratch: trashDatabase(server.stack, randomPart(settings)),
+      scratch: scratchDatabase(server.stack, randomPart(settings)),
       comment: snapshotComment({ name, stack: server.stack, database: source, owner, createdAt }),
     });
     const started = ctx.clock.now();
@@ -259,30 +260,41 @@ export async function removeSnapshot(
 }
 
 /**
- * The background half of save and restore: drops what restores set aside (and
- * what interrupted saves and removals left), then gives every snapshot
- * without one a ready copy. Returns how many copies it made.
+ * The background half of save and restore: gives every snapshot without one a
+ * ready copy, then drops what restores set aside. Neither needs the stack's
+ * lock: nobody else touches a snapshot's ready copy while it is made (a save
+ * or rm drops the snapshot before its copy, and that drop waits for the
+ * clone), and what a restore set aside is not wanted by anyone. Copies of
+ * saves that did not finish are dropped only when the lock is free at once
+ * (a save holding it may be about to rename its copy). Returns how many ready
+ * copies it made.
  */
 export async function refillSnapshots(ctx: AppContext, options: StackOptions): Promise<number> {
-  return changeOnServer(
-    ctx,
-    options,
-    () => undefined,
-    async (server) => {
-      const list = await listing(server);
-      for (const statement of sweepPlan([...list.trash, ...list.strayReady]))
-        await server.session.run([statement]).catch(() => undefined);
-      let made = 0;
-      for (const snapshot of list.snapshots.filter((s) => !s.ready)) {
-        const names = snapshotDatabases(server.stack, snapshot.name);
-        await run(
-          server.session,
-          `make a ready copy of snapshot ${snapshot.name}`,
-          refillPlan({ ...names, ...(snapshot.owner ? { owner: snapshot.owner } : {}) }),
+  const resolved = await resolveSnapshotTarget(ctx, options);
+  return withSnapshotServer(ctx, options, resolved, async (server) => {
+    const list = await listing(server);
+    let made = 0;
+    for (const snapshot of list.snapshots.filter((s) => !s.ready)) {
+      const names = snapshotDatabases(server.stack, snapshot.name);
+      // A failed copy (another refill made it first, the snapshot was just removed) is no one's problem:
+      // the next restore clones.
+      const copied = await server.session
+        .run(refillPlan({ ...names, ...(snapshot.owner ? { owner: snapshot.owner } : {}) }))
+        .then(
+          () => true,
+          () => false,
         );
-        made += 1;
-      }
-      return made;
-    },
-  );
+      if (copied) made += 1;
+    }
+    await sweep(server, [...list.trash, ...list.strayReady]);
+    if (list.scratch.length > 0)
+      await withStackLock(ctx, server.stack, () => sweep(server, list.scratch), { waitMs: 0 }).catch(
+        () => undefined,
+      );
+    return made;
+  });
+}
+
+async function sweep(server: SnapshotServer, databases: readonly string[]): Promise<void> {
+  for (const statement of sweepPlan(databases)) await server.session.run([statement]).catch(() => undefined);
 }

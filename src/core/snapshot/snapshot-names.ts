@@ -9,6 +9,7 @@
  *
  *   devenv_snap_<stack8>_<name>   the snapshot: a template, closed to connections
  *   devenv_snapr_<stack8>_<name>  its ready copy: restore renames it into place
+ *   devenv_snapb_<stack8>_<rand>  a save's copy until it becomes the snapshot
  *   devenv_snapx_<stack8>_<rand>  a database a restore replaced, dropped in the background
  *
  * <stack8> is a hash of the stack's name (core/stack/identity.ts), whose
@@ -19,6 +20,7 @@ import { shortHash } from '../stack/identity.js';
 
 const SNAPSHOT = 'devenv_snap_';
 const READY = 'devenv_snapr_';
+const SCRATCH = 'devenv_snapb_';
 const TRASH = 'devenv_snapx_';
 /** Every snapshot database's name starts with this (LIKE pattern, `_` escaped). */
 export const SNAPSHOT_DATABASE_PATTERN = 'devenv\\_snap%';
@@ -69,9 +71,15 @@ export function trashDatabase(stack: string, random: string): string {
   return `${TRASH}${stackTag(stack)}_${random}`;
 }
 
+/** The name a save copies the database under before it becomes the snapshot. */
+export function scratchDatabase(stack: string, random: string): string {
+  return `${SCRATCH}${stackTag(stack)}_${random}`;
+}
+
 export type SnapshotDatabase =
   | { kind: 'snapshot'; database: string; name: string }
   | { kind: 'ready'; database: string; name: string }
+  | { kind: 'scratch'; database: string }
   | { kind: 'trash'; database: string };
 
 /** What a database name is to this stack's snapshots; undefined for anything else (other stacks' included). */
@@ -88,6 +96,7 @@ export function parseSnapshotDatabase(database: string, stack: string): Snapshot
     }
   }
   if (database.startsWith(`${TRASH}${tag}_`)) return { kind: 'trash', database };
+  if (database.startsWith(`${SCRATCH}${tag}_`)) return { kind: 'scratch', database };
   return undefined;
 }
 
@@ -146,6 +155,8 @@ export interface SnapshotListing {
   snapshots: SnapshotInfo[];
   /** Databases earlier restores replaced, still to be dropped. */
   trash: string[];
+  /** Copies of saves that did not finish (or are running: drop them only under the stack's lock). */
+  scratch: string[];
   /** Ready copies whose snapshot is gone (a removal that was interrupted). */
   strayReady: string[];
 }
@@ -182,6 +193,7 @@ export function snapshotListing(
   return {
     snapshots,
     trash: parsed.flatMap(({ database }) => (database.kind === 'trash' ? [database.database] : [])),
+    scratch: parsed.flatMap(({ database }) => (database.kind === 'scratch' ? [database.database] : [])),
     strayReady: parsed.flatMap(({ database }) =>
       database.kind === 'ready' && !snapshotNames.has(database.name) ? [database.database] : [],
     ),

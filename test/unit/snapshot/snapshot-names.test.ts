@@ -4,6 +4,7 @@ import {
   checkSnapshotName,
   parseSnapshotComment,
   parseSnapshotDatabase,
+  scratchDatabase,
   snapshotComment,
   snapshotDatabases,
   snapshotListing,
@@ -51,6 +52,7 @@ describe('snapshot names', () => {
       ready: `devenv_snapr_${tag}_before`,
     });
     expect(trashDatabase(main, 'beef0001')).toBe(`devenv_snapx_${tag}_beef0001`);
+    expect(scratchDatabase(main, 'beef0002')).toBe(`devenv_snapb_${tag}_beef0002`);
     const longest = snapshotDatabases(main, 'a'.repeat(32));
     expect(Buffer.byteLength(longest.ready)).toBeLessThanOrEqual(63);
   });
@@ -96,6 +98,7 @@ describe('a stack’s listing', () => {
     [mine('a').ready, '1000', ''],
     [mine('gone').ready, '1000', ''],
     [trashDatabase(main, '0001'), '5', ''],
+    [scratchDatabase(main, '0002'), '5', ''],
     [theirs.snapshot, '3000', record(feature, 'theirs', '2026-01-09T00:00:00.000Z')],
     [theirs.ready, '3000', ''],
     [mine('bare').snapshot, '7', ''],
@@ -124,9 +127,10 @@ describe('a stack’s listing', () => {
     ]);
   });
 
-  it('names what the refill drops: set-aside databases and ready copies without a snapshot', () => {
+  it('names what the refill drops: set-aside databases, unfinished saves, ready copies without a snapshot', () => {
     const listing = snapshotListing(rows, main, 'fallback_db');
     expect(listing.trash).toEqual([trashDatabase(main, '0001')]);
+    expect(listing.scratch).toEqual([scratchDatabase(main, '0002')]);
     expect(listing.strayReady).toEqual([mine('gone').ready]);
     expect(snapshotListing(rows, feature, 'x').snapshots.map((s) => s.name)).toEqual(['theirs']);
   });

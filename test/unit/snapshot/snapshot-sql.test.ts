@@ -16,19 +16,19 @@ describe('snapshot statements', () => {
       source: 'app',
       snapshot: 'devenv_snap_t_s1',
       ready: 'devenv_snapr_t_s1',
-      scratch: 'devenv_snapx_t_01',
+      scratch: 'devenv_snapb_t_01',
       comment: "it's",
     });
     expect(plan).toEqual({
       close: ['ALTER DATABASE "app" WITH ALLOW_CONNECTIONS false', terminate('app')],
-      copy: ['CREATE DATABASE "devenv_snapx_t_01" TEMPLATE "app"'],
+      copy: ['CREATE DATABASE "devenv_snapb_t_01" TEMPLATE "app"'],
       reopen: ['ALTER DATABASE "app" WITH ALLOW_CONNECTIONS true'],
       finish: [
-        'ALTER DATABASE "devenv_snapx_t_01" WITH ALLOW_CONNECTIONS false',
-        `COMMENT ON DATABASE "devenv_snapx_t_01" IS 'it''s'`,
+        'ALTER DATABASE "devenv_snapb_t_01" WITH ALLOW_CONNECTIONS false',
+        `COMMENT ON DATABASE "devenv_snapb_t_01" IS 'it''s'`,
         'DROP DATABASE IF EXISTS "devenv_snap_t_s1" WITH (FORCE)',
         'DROP DATABASE IF EXISTS "devenv_snapr_t_s1" WITH (FORCE)',
-        'ALTER DATABASE "devenv_snapx_t_01" RENAME TO "devenv_snap_t_s1"',
+        'ALTER DATABASE "devenv_snapb_t_01" RENAME TO "devenv_snap_t_s1"',
       ],
     });
   });
