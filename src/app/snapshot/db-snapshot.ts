@@ -219,15 +219,15 @@ export async function restoreSnapshot(
     });
     const started = ctx.clock.now();
     try {
-      await run(server.session, `close database ${target}`, plan.moveAside);
+      // One round trip (one exec where psql in the container runs them): it stops at the first failure.
+      await run(server.session, `restore snapshot ${name} into ${target}`, [
+        ...plan.moveAside,
+        ...plan.putInPlace,
+      ]);
     } catch (error) {
-      await server.session.run(plan.reopen).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await run(server.session, `restore snapshot ${name} into ${target}`, plan.putInPlace);
-    } catch (error) {
-      await server.session.run(plan.rollback).catch(() => undefined);
+      // Where it stopped: the target still there (closed) is opened again; moved aside, it comes back.
+      const stillThere = (await ownerOf(server, target).catch(() => undefined)) !== undefined;
+      await server.session.run(stillThere ? plan.reopen : plan.rollback).catch(() => undefined);
       throw error;
     }
     const result = { snapshot: name, database: target, durationMs: ctx.clock.now() - started, via: plan.via };

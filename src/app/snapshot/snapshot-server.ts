@@ -30,6 +30,9 @@ export interface SnapshotTarget {
 const DEFAULT_URL_ENV = 'DATABASE_URL';
 
 export async function resolveSnapshotTarget(ctx: AppContext, options: StackOptions): Promise<SnapshotTarget> {
+  // The engine connects while the template is read (half a second each, cold): an unreachable
+  // engine is reported where the stack is observed.
+  ctx.backend().catch(() => undefined);
   const target = await resolveStackTarget(ctx, options);
   const configured = ctx.project.devenvConfig(ctx.cwd).database;
   return {

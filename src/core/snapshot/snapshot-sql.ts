@@ -98,11 +98,11 @@ export interface RestoreState {
 export interface RestorePlan {
   /** Closes the target, ends its connections and renames it aside; empty when there is no target. */
   moveAside: string[];
-  /** When moveAside failed: the target open again. */
+  /** When moveAside failed before its rename: the target open again. */
   reopen: string[];
   /** The snapshot's content under the target's name. */
   putInPlace: string[];
-  /** When putInPlace failed: the target back under its name, open again. */
+  /** When putInPlace failed (the target is aside): the target back under its name, open again. */
   rollback: string[];
   via: 'ready-copy' | 'clone';
 }
