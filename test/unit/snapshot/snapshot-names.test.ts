@@ -13,6 +13,7 @@ import {
   trashDatabase,
 } from '../../../src/core/snapshot/snapshot-names.js';
 import { stackIdentity } from '../../../src/core/stack/identity.js';
+import { parseDatabaseName } from '../../../src/core/testdb/database-names.js';
 
 const main = stackIdentity({ project: 'shop', owner: 'alice', branch: 'main' }).name;
 const feature = stackIdentity({ project: 'shop', owner: 'alice', branch: 'feature/x' }).name;
@@ -71,6 +72,12 @@ describe('snapshot names', () => {
     expect(parseSnapshotDatabase(trashDatabase(main, 'ab'), feature)).toBeUndefined();
     expect(parseSnapshotDatabase('shop_dev', main)).toBeUndefined();
     expect(parseSnapshotDatabase('devenv_tpl_abcdef012345', main)).toBeUndefined();
+  });
+
+  it('are never taken for test databases (whose stale ones the test runs drop)', () => {
+    const { snapshot, ready } = snapshotDatabases(main, 'clean');
+    for (const name of [snapshot, ready, trashDatabase(main, 'ab'), scratchDatabase(main, 'cd')])
+      expect(parseDatabaseName(name), name).toBeUndefined();
   });
 
   it('keeps its record in the comment, and reads what it can of a foreign one', () => {
