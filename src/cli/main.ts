@@ -27,6 +27,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   gc: async () => (await import('./commands/gc.js')).gcCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  'db snapshot': async () => (await import('./commands/db-snapshot.js')).dbSnapshotCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 
