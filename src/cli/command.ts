@@ -37,6 +37,8 @@ export type CommandEffect =
       changes: string;
       /** Flags with which a run changes nothing (gc --dry-run, test --unit): such a run does not ask. */
       readOnlyWith?: readonly string[];
+      /** Runs that change nothing by their arguments (`db snapshot ls`): such a run does not ask. */
+      readsWhen?: (parsed: ParsedCommand) => boolean;
     }
   | {
       changes: string;
@@ -71,9 +73,11 @@ export const commonOptions: OptionSpec = {
 };
 
 /** Whether a run of this command may have to be confirmed: it changes the stack, and nothing confirmed it before. */
-export function asksConfirmation(
-  effect: CommandEffect,
-): effect is { changes: string; readOnlyWith?: readonly string[] } {
+export function asksConfirmation(effect: CommandEffect): effect is {
+  changes: string;
+  readOnlyWith?: readonly string[];
+  readsWhen?: (parsed: ParsedCommand) => boolean;
+} {
   return effect !== 'reads' && !('confirmedBy' in effect);
 }
 
@@ -81,6 +85,7 @@ export function asksConfirmation(
 export function runChangesStack(command: Pick<Command, 'effect'>, parsed: ParsedCommand): boolean {
   const { effect } = command;
   if (!asksConfirmation(effect)) return false;
+  if (effect.readsWhen?.(parsed) === true) return false;
   return !(effect.readOnlyWith ?? []).some((flag) => parsed.values[flag] === true);
 }
 

@@ -35,7 +35,8 @@ describe('declared effects', () => {
         if (effect === 'reads') return [command.name, 'reads'];
         if ('confirmedBy' in effect) return [command.name, `changes; confirmed by ${effect.confirmedBy}`];
         const readOnly = effect.readOnlyWith?.map((flag) => `--${flag}`).join(' ');
-        return [command.name, `changes${readOnly ? `, not with ${readOnly}` : ''}`];
+        const byArguments = effect.readsWhen ? ', some runs read (by their arguments)' : '';
+        return [command.name, `changes${readOnly ? `, not with ${readOnly}` : ''}${byArguments}`];
       }),
     );
     expect(table).toEqual({
@@ -50,6 +51,7 @@ describe('declared effects', () => {
       test: 'changes, not with --unit',
       watch: 'changes',
       __reap: 'changes; confirmed by up --ephemeral',
+      'db snapshot': 'changes, some runs read (by their arguments)',
     });
   });
 
@@ -86,6 +88,11 @@ describe('declared effects', () => {
       ['__reap', ['--stack', 's', '--pid', '1'], false],
       ['ls', [], false],
       ['diff', ['dev', 'prod'], false],
+      ['db snapshot', ['ls'], false],
+      ['db snapshot', ['save', 'before'], false],
+      ['db snapshot', ['save', 'before', '--force'], true],
+      ['db snapshot', ['restore', 'before'], true],
+      ['db snapshot', ['rm', 'before'], true],
     ];
     expect(
       runs.map(([name, args]) => [name, args, runChangesStack(byName(name), parse(byName(name), args))]),
