@@ -10,7 +10,6 @@ import { DevenvError } from '../../core/errors.js';
 import { snapshotTable } from '../../ui/format-snapshot.js';
 import { commonOptions, stackOptions, type Command, type CommandIO, type ParsedCommand } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
-import { confirmProtectedChange } from '../protected-confirmation.js';
 
 const USAGE =
   'devenv db snapshot save NAME [--database DB] [--force] | restore NAME | ls | rm NAME  [--json] [--env NAME] [-y] [-f FILE]... [--branch B | --stack S]';
@@ -85,6 +84,12 @@ export const dbSnapshotCommand: Command = {
   name: 'db snapshot',
   summary: "save, restore, list and remove named snapshots of the stack's database",
   usage: USAGE,
+  effect: {
+    changes: "restores, replaces or removes snapshots of the stack's database",
+    // ls reads; a save of a new name adds a copy and changes nothing; the refill is started by a confirmed restore.
+    readsWhen: ({ positionals: [action], values }) =>
+      action === 'ls' || action === REFILL || (action === 'save' && values['force'] !== true),
+  },
   options: {
     ...commonOptions,
     database: { type: 'string' },
@@ -112,8 +117,6 @@ export const dbSnapshotCommand: Command = {
     io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
     if (action === 'save') {
       const force = parsed.values['force'] === true;
-      // Replacing a snapshot of a protected environment is a change to it.
-      if (force) await confirmProtectedChange(ctx, io, parsed, 'db snapshot save --force');
       const database = parsed.values['database'];
       await saveSnapshot(ctx, options, {
         name,
@@ -123,7 +126,6 @@ export const dbSnapshotCommand: Command = {
       startRefill(ctx, parsed);
       return 0;
     }
-    await confirmProtectedChange(ctx, io, parsed, `db snapshot ${action}`);
     if (action === 'restore') {
       await restoreSnapshot(ctx, options, { name });
       startRefill(ctx, parsed);
