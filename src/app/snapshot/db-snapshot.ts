@@ -72,13 +72,18 @@ async function run(session: SqlSession, action: string, statements: readonly str
   }
 }
 
-async function listing(server: SnapshotServer): Promise<SnapshotListing> {
-  const rows = await run(server.session, 'list the snapshots', [listSnapshotDatabases]);
+/** `session`: another than the server's own, once that one may have been ended (a change to `postgres`). */
+async function listing(server: SnapshotServer, session = server.session): Promise<SnapshotListing> {
+  const rows = await run(session, 'list the snapshots', [listSnapshotDatabases]);
   return snapshotListing(rows, server.stack, server.database);
 }
 
-async function ownerOf(server: SnapshotServer, database: string): Promise<string | undefined> {
-  const rows = await run(server.session, `look up database ${database}`, [databaseOwner(database)]);
+async function ownerOf(
+  server: SnapshotServer,
+  database: string,
+  session = server.session,
+): Promise<string | undefined> {
+  const rows = await run(session, `look up database ${database}`, [databaseOwner(database)]);
   return rows[0]?.[0];
 }
 
@@ -177,7 +182,7 @@ export async function saveSnapshot(
       await session.run(plan.reopen).catch(() => undefined);
     }
     await run(session, `store snapshot ${name}`, plan.finish);
-    const saved = found(await listing(server), name, server.stack);
+    const saved = found(await listing(server, session), name, server.stack);
     ctx.emit({
       type: 'snapshot.saved',
       stack: server.stack,
@@ -226,7 +231,7 @@ export async function restoreSnapshot(
       await run(session, `restore snapshot ${name} into ${target}`, [...plan.moveAside, ...plan.putInPlace]);
     } catch (error) {
       // Where it stopped: the target still there (closed) is opened again; moved aside, it comes back.
-      const stillThere = (await ownerOf(server, target).catch(() => undefined)) !== undefined;
+      const stillThere = (await ownerOf(server, target, session).catch(() => undefined)) !== undefined;
       await session.run(stillThere ? plan.reopen : plan.rollback).catch(() => undefined);
       throw error;
     }
