@@ -28,6 +28,7 @@ export type {
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
+import type { PhaseTiming } from '../core/timing/phase-timings.js';
 
 interface EventBase {
   /** Milliseconds since the epoch, from the injected clock. */
@@ -48,6 +49,8 @@ export type DevenvEvent = EventBase &
         endpoint: string;
       }
     | { type: 'warning'; warning: ComposeWarning }
+    /** The engine answered: how long connecting and its first answer took. */
+    | { type: 'engine.connected'; endpoint: string; version: string; durationMs: number }
     | { type: 'plan'; steps: string[] }
     /** Another devenv process is changing the stack: this one waits for it. */
     | { type: 'stack.waiting'; stack: string; pid: number; host: string; since: string }
@@ -121,6 +124,10 @@ export type DevenvEvent = EventBase &
         errors?: number;
       }
     | { type: 'test.run.cancelled'; runId: string; reason: string }
+    /** The test database's migrate-once template was built for a lease (its inputs changed, or none existed). */
+    | { type: 'test.database.ready'; template: string; outcome: 'built'; durationMs: number }
+    /** --timings: the phases so far (core/timing/phase-timings.ts), after the stack is ready or the first test run. */
+    | { type: 'timings'; phases: PhaseTiming[] }
     /**
      * Something went wrong outside any test: a worker died (`crash`), vitest caught an error outside
      * tests (`unhandled`), or the run made no progress for tests.stallTimeout (`stall`, the run then

@@ -387,10 +387,9 @@ export function createTemplateDatabaseProvider(
       if (!promoted) await connection.admin.run(dropDatabase(scratch)).catch(() => undefined);
     }
     if (promoted) {
-      ctx.emit({
-        type: 'info',
-        message: `test database: template ${template} ready in ${ctx.clock.now() - started} ms`,
-      });
+      const durationMs = ctx.clock.now() - started;
+      ctx.emit({ type: 'info', message: `test database: template ${template} ready in ${durationMs} ms` });
+      ctx.emit({ type: 'test.database.ready', template, outcome: 'built', durationMs });
       // Templates of other keys are dropped in the background, after this lease.
       sweeps.push(template);
     }

@@ -7,6 +7,7 @@ import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatDataCache } from '../format-data-cache.js';
 import { formatPorts } from '../format-ports.js';
+import { timingLines } from '../format-timings.js';
 import { snapshotEventLine } from '../format-snapshot.js';
 import { testEventLines } from './test-lines.js';
 
@@ -45,6 +46,12 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       }
       case 'engine.reconnected':
         write(`${p.paint(2, 'note')}    engine answers again; following ${event.service}`);
+        return;
+      case 'engine.connected':
+      case 'test.database.ready':
+        return;
+      case 'timings':
+        for (const line of timingLines(event.phases)) write(`${p.paint(2, 'time')}    ${line}`);
         return;
       case 'info':
         write(`${p.paint(2, 'note')}    ${event.message}`);
