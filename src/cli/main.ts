@@ -27,6 +27,10 @@ const commands: Record<string, () => Promise<Command>> = {
   gc: async () => (await import('./commands/gc.js')).gcCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  'db seed': async () => (await import('./commands/db-seed.js')).dbSeedCommand,
+  'db reset': async () => (await import('./commands/db-reset.js')).dbResetCommand,
+  'db dump': async () => (await import('./commands/db-dump.js')).dbDumpCommand,
+  'db load': async () => (await import('./commands/db-load.js')).dbLoadCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 

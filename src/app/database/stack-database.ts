@@ -1,0 +1,136 @@
+/**
+ * The stack's database as the `devenv db` commands reach it: the running
+ * container of devenv.yaml's `database.service`, its superuser, the name of
+ * the stack's database (the one the stack's `database.urlEnv` names, else
+ * POSTGRES_DB), SQL run by psql inside that container on a database that is
+ * never the stack's own, and client programs (pg_dump, pg_restore, psql)
+ * execed there with streamed input and output. Everything goes through the
+ * stack backend: the engine may be remote, and the host needs no Postgres
+ * tools. Only the project's own seed command runs on the host, with the URL
+ * the host reaches the database at.
+ */
+import type { ContainerStatus, EngineInfo } from '../../contracts/engine.js';
+import type { SqlSession } from '../../contracts/sql-session.js';
+import type { StackBackend } from '../../contracts/stack-backend.js';
+import type { DevenvConfig } from '../../core/config/devenv-config.js';
+import { maintenanceDatabase } from '../../core/data/database-swap.js';
+import { DevenvError } from '../../core/errors.js';
+import type { AppContext } from '../context.js';
+import { stackHostEnv } from '../stack-host-env.js';
+import { resolveStackTarget, type StackOptions, type StackTarget } from '../stack-target.js';
+import { databaseUrlFor } from '../testing/template-connection.js';
+import { containerCredentials, psqlSession, type PostgresCredentials } from '../testing/template-psql.js';
+
+export type DatabaseSettings = NonNullable<DevenvConfig['database']>;
+
+export interface StackDatabase {
+  target: StackTarget;
+  settings: DatabaseSettings;
+  urlEnv: string;
+  backend: StackBackend;
+  info: EngineInfo;
+  /** The running container of `database.service`. */
+  container: ContainerStatus;
+  credentials: PostgresCredentials;
+  /** The stack's database: what the stack's urlEnv names, else the container's POSTGRES_DB. */
+  name: string;
+  /** The stack's host environment (the seed command's, with urlEnv pointed where it should work). */
+  stackEnv: Record<string, string>;
+  /** SQL by psql in the container, connected to a maintenance database (never `name`). */
+  admin: SqlSession;
+  /** The URL of database `database` of this server as the host reaches it. */
+  hostUrl(database: string): string;
+}
+
+const CONFIG_HINT =
+  'Add to devenv.yaml:\n  database:\n    service: postgres   # the compose service that runs Postgres';
+
+/** The devenv.yaml `database:` settings; CONFIG_INVALID saying what to add when there are none. */
+export function databaseSettings(ctx: AppContext, command: string): DatabaseSettings {
+  const settings = ctx.project.devenvConfig(ctx.cwd).database;
+  if (!settings)
+    throw new DevenvError(
+      'CONFIG_INVALID',
+      `\`devenv ${command}\` works on the stack's Postgres service, and devenv.yaml does not say which one it is (no \`database:\`).`,
+      { hint: CONFIG_HINT },
+    );
+  return settings;
+}
+
+/** The stack's database name from a Postgres URL's path, when it names one. */
+function databaseInUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') return undefined;
+    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    return name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function openStackDatabase(
+  ctx: AppContext,
+  options: StackOptions,
+  command: string,
+): Promise<StackDatabase> {
+  const settings = databaseSettings(ctx, command);
+  const urlEnv = settings.urlEnv || 'DATABASE_URL';
+  const target = await resolveStackTarget(ctx, options);
+  const backend = await ctx.backend();
+  const { info } = await ctx.engine();
+  const stack = target.identity.name;
+  ctx.emit({
+    type: 'stack.resolved',
+    stack,
+    project: target.identity.project,
+    branch: target.identity.branch,
+    owner: target.identity.owner,
+    environment: target.identity.environment,
+    services: Object.keys(target.project.services).sort(),
+    endpoint: info.endpoint,
+  });
+  if (!Object.hasOwn(target.project.services, settings.service))
+    throw new DevenvError(
+      'CONFIG_INVALID',
+      `devenv.yaml's database.service is "${settings.service}", and the stack has no such service (it has: ${Object.keys(target.project.services).sort().join(', ')}).`,
+      { hint: 'Set database.service in devenv.yaml to the compose service that runs Postgres.' },
+    );
+  const { containers } = await backend.observe(stack);
+  if (containers.length === 0)
+    throw new DevenvError('STACK_NOT_FOUND', `Stack ${stack} is not running on ${info.endpoint}.`, {
+      hint: `Start it with \`devenv up -d\`${target.identity.environment === 'dev' ? '' : ` --env ${target.identity.environment}`} (\`devenv ls\` lists the stacks there).`,
+    });
+  const container = containers.find((c) => c.facts.service === settings.service && c.state === 'running');
+  if (!container)
+    throw new DevenvError(
+      'SERVICE_NOT_FOUND',
+      `The database service "${settings.service}" of stack ${stack} is not running.`,
+      {
+        hint:
+          'Start it with `devenv up -d`, and look at `devenv logs ' + settings.service + '` if it stopped.',
+      },
+    );
+  const credentials = await containerCredentials(backend, container.id);
+  const stackEnv = stackHostEnv(
+    target,
+    info,
+    containers.map((c) => ({ service: c.facts.service, ports: c.ports })),
+  );
+  const name = databaseInUrl(stackEnv[urlEnv]) ?? credentials.database;
+  const where = { stackEnv, container, credentials, info, urlEnv, service: settings.service };
+  return {
+    target,
+    settings,
+    urlEnv,
+    backend,
+    info,
+    container,
+    credentials,
+    name,
+    stackEnv,
+    admin: psqlSession(backend, container.id, credentials, maintenanceDatabase(name)),
+    hostUrl: (database) => databaseUrlFor(where, database),
+  };
+}
