@@ -4,16 +4,16 @@
  * to stdout). The file takes its name only once the dump is complete.
  */
 import { once } from 'node:events';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { DumpFormat } from '../../core/data/dump-format.js';
 import { defaultDumpFile } from '../../core/data/dump-name.js';
 import { pgDumpCommand } from '../../core/data/pg-commands.js';
 import type { AppContext } from '../context.js';
 import type { StackOptions } from '../stack-target.js';
-import { dumpOutput } from './dump-file.js';
+import { dumpOutput, shownPath } from './dump-file.js';
 import { runPgTool } from './pg-tool.js';
 import { progressMeter } from './progress-meter.js';
-import { openStackDatabase, type StackDatabase } from './stack-database.js';
+import { withStackDatabase, type StackDatabase } from './stack-database.js';
 
 export type DumpDestination =
   /** A file; absent path: `<stack>-<time>.dump|.sql` in the working directory. */
@@ -57,34 +57,34 @@ async function dumpThrough(
 
 export async function dumpDatabase(ctx: AppContext, options: DumpOptions): Promise<void> {
   const started = ctx.clock.now();
-  const db = await openStackDatabase(ctx, options.stack, 'db dump');
-  const stack = db.target.identity.name;
-  const { destination, format } = options;
-  let file: string;
-  let bytes: number;
-  if (destination.kind === 'stream') {
-    file = destination.name;
-    bytes = await dumpThrough(ctx, db, format, destination.stream);
-  } else {
-    const path = resolve(ctx.cwd, destination.path ?? defaultDumpFile(stack, format, ctx.clock.now()));
-    const output = dumpOutput(path);
-    try {
-      bytes = await dumpThrough(ctx, db, format, output.stream);
-      await output.commit();
-    } catch (error) {
-      await output.discard();
-      throw error;
+  await withStackDatabase(ctx, options.stack, 'db dump', async (db) => {
+    const stack = db.target.identity.name;
+    const { destination, format } = options;
+    let file: string;
+    let bytes: number;
+    if (destination.kind === 'stream') {
+      file = destination.name;
+      bytes = await dumpThrough(ctx, db, format, destination.stream);
+    } else {
+      const path = resolve(ctx.cwd, destination.path ?? defaultDumpFile(stack, format, ctx.clock.now()));
+      const output = dumpOutput(path);
+      try {
+        bytes = await dumpThrough(ctx, db, format, output.stream);
+        await output.commit();
+      } catch (error) {
+        await output.discard();
+        throw error;
+      }
+      file = shownPath(ctx.cwd, path);
     }
-    const shown = relative(ctx.cwd, path);
-    file = shown.startsWith('..') || shown === '' ? path : shown;
-  }
-  ctx.emit({
-    type: 'database.dumped',
-    stack,
-    database: db.name,
-    file,
-    format,
-    bytes,
-    durationMs: ctx.clock.now() - started,
+    ctx.emit({
+      type: 'database.dumped',
+      stack,
+      database: db.name,
+      file,
+      format,
+      bytes,
+      durationMs: ctx.clock.now() - started,
+    });
   });
 }

@@ -8,7 +8,7 @@
  * succeeded; a failed or interrupted load leaves the stack's database as it
  * was and drops the new one.
  */
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AnonymizationStamp } from '../../core/data/anonymization-stamp.js';
 import {
@@ -22,12 +22,12 @@ import { DevenvError } from '../../core/errors.js';
 import type { AppContext } from '../context.js';
 import { withStackLock } from '../stack-lock.js';
 import type { StackOptions } from '../stack-target.js';
-import { dumpFileSize, readDump, readHead } from './dump-file.js';
+import { dumpFileSize, readDump, readHead, shownPath } from './dump-file.js';
 import { readDumpStamp } from './dump-stamp.js';
 import { runPgTool } from './pg-tool.js';
 import { progressMeter } from './progress-meter.js';
 import { createScratch, refuseSystemDatabase } from './scratch-database.js';
-import { openStackDatabase, type StackDatabase } from './stack-database.js';
+import { withStackDatabase, type StackDatabase } from './stack-database.js';
 import { dropQuietly, swapIntoPlace } from './swap-database.js';
 
 /** The one environment whose data is production data, where no stamp is asked for. */
@@ -131,35 +131,35 @@ async function loadInto(
 export async function loadDatabase(ctx: AppContext, options: LoadOptions): Promise<void> {
   const started = ctx.clock.now();
   const path = resolve(ctx.cwd, options.file);
-  const shown = relative(ctx.cwd, path);
-  const file = shown.startsWith('..') || shown === '' ? path : shown;
+  const file = shownPath(ctx.cwd, path);
   const size = await dumpFileSize(path);
   const format = await dumpFormat(path, file);
-  const db = await openStackDatabase(ctx, options.stack, 'db load');
-  refuseSystemDatabase(db, 'db load');
-  const production = db.target.environment.name === PRODUCTION;
-  const stamp =
-    production || options.notProductionData ? undefined : await requireStamp(ctx, db, path, file, format);
-  const stack = db.target.identity.name;
-  const bytes = await withStackLock(ctx, stack, async () => {
-    const scratch = await createScratch(ctx, db, 'load');
-    try {
-      const loaded = await loadInto(ctx, db, scratch, path, file, format, size);
-      await swapIntoPlace(ctx, db, scratch);
-      return loaded;
-    } catch (error) {
-      await dropQuietly(ctx, db, scratch);
-      throw error;
-    }
-  });
-  ctx.emit({
-    type: 'database.loaded',
-    stack,
-    database: db.name,
-    file,
-    format,
-    bytes,
-    ...(stamp ? { stamp } : { unchecked: production ? 'prod' : 'not-production-data' }),
-    durationMs: ctx.clock.now() - started,
+  await withStackDatabase(ctx, options.stack, 'db load', async (db) => {
+    refuseSystemDatabase(db, 'db load');
+    const production = db.target.environment.name === PRODUCTION;
+    const stamp =
+      production || options.notProductionData ? undefined : await requireStamp(ctx, db, path, file, format);
+    const stack = db.target.identity.name;
+    const bytes = await withStackLock(ctx, stack, async () => {
+      const scratch = await createScratch(ctx, db, 'load');
+      try {
+        const loaded = await loadInto(ctx, db, scratch, path, file, format, size);
+        await swapIntoPlace(ctx, db, scratch);
+        return loaded;
+      } catch (error) {
+        await dropQuietly(ctx, db, scratch);
+        throw error;
+      }
+    });
+    ctx.emit({
+      type: 'database.loaded',
+      stack,
+      database: db.name,
+      file,
+      format,
+      bytes,
+      ...(stamp ? { stamp } : { unchecked: production ? 'prod' : 'not-production-data' }),
+      durationMs: ctx.clock.now() - started,
+    });
   });
 }

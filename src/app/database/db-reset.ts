@@ -13,7 +13,7 @@ import type { StackOptions } from '../stack-target.js';
 import { createTemplateDatabaseProvider } from '../testing/template-database.js';
 import { runProjectDatabaseCommand } from './db-seed.js';
 import { createScratch, refuseSystemDatabase } from './scratch-database.js';
-import { openStackDatabase, type StackDatabase } from './stack-database.js';
+import { withStackDatabase, type StackDatabase } from './stack-database.js';
 import { dropQuietly, swapIntoPlace } from './swap-database.js';
 
 /** A copy of the template (built first when its inputs changed), the caller's to rename. */
@@ -47,25 +47,26 @@ async function seededScratch(ctx: AppContext, db: StackDatabase): Promise<string
 
 export async function resetDatabase(ctx: AppContext, options: StackOptions): Promise<void> {
   const started = ctx.clock.now();
-  const db = await openStackDatabase(ctx, options, 'db reset');
-  refuseSystemDatabase(db, 'db reset');
-  const stack = db.target.identity.name;
-  const source = db.settings.migrate ? 'template' : 'empty';
-  await withStackLock(ctx, stack, async () => {
-    const fresh = source === 'template' ? await templateCopy(ctx, db) : await seededScratch(ctx, db);
-    try {
-      await swapIntoPlace(ctx, db, fresh);
-    } catch (error) {
-      await dropQuietly(ctx, db, fresh);
-      throw error;
-    }
-  });
-  ctx.emit({
-    type: 'database.reset',
-    stack,
-    database: db.name,
-    source,
-    seeded: db.settings.seed !== undefined,
-    durationMs: ctx.clock.now() - started,
+  await withStackDatabase(ctx, options, 'db reset', async (db) => {
+    refuseSystemDatabase(db, 'db reset');
+    const stack = db.target.identity.name;
+    const source = db.settings.migrate ? 'template' : 'empty';
+    await withStackLock(ctx, stack, async () => {
+      const fresh = source === 'template' ? await templateCopy(ctx, db) : await seededScratch(ctx, db);
+      try {
+        await swapIntoPlace(ctx, db, fresh);
+      } catch (error) {
+        await dropQuietly(ctx, db, fresh);
+        throw error;
+      }
+    });
+    ctx.emit({
+      type: 'database.reset',
+      stack,
+      database: db.name,
+      source,
+      seeded: db.settings.seed !== undefined,
+      durationMs: ctx.clock.now() - started,
+    });
   });
 }

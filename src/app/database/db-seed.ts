@@ -8,7 +8,7 @@
 import { DevenvError } from '../../core/errors.js';
 import type { AppContext } from '../context.js';
 import type { StackOptions } from '../stack-target.js';
-import { openStackDatabase, type StackDatabase } from './stack-database.js';
+import { withStackDatabase, type StackDatabase } from './stack-database.js';
 
 /** Runs `command` (migrate or seed) with urlEnv pointing at `database`; INTERRUPTED when cancelled. */
 export async function runProjectDatabaseCommand(
@@ -33,18 +33,19 @@ export async function runProjectDatabaseCommand(
 
 export async function seedDatabase(ctx: AppContext, options: StackOptions): Promise<void> {
   const started = ctx.clock.now();
-  const db = await openStackDatabase(ctx, options, 'db seed');
-  const seed = db.settings.seed;
-  if (!seed)
-    throw new DevenvError('CONFIG_INVALID', 'devenv.yaml has no database.seed command to run.', {
-      hint: 'Add the command that fills the database, e.g.\n  database:\n    seed: npm run seed   # runs with DATABASE_URL pointing at the stack database',
+  await withStackDatabase(ctx, options, 'db seed', async (db) => {
+    const seed = db.settings.seed;
+    if (!seed)
+      throw new DevenvError('CONFIG_INVALID', 'devenv.yaml has no database.seed command to run.', {
+        hint: 'Add the command that fills the database, e.g.\n  database:\n    seed: npm run seed   # runs with DATABASE_URL pointing at the stack database',
+      });
+    await runProjectDatabaseCommand(ctx, db, 'seed', seed, db.name);
+    ctx.emit({
+      type: 'database.seeded',
+      stack: db.target.identity.name,
+      database: db.name,
+      command: seed,
+      durationMs: ctx.clock.now() - started,
     });
-  await runProjectDatabaseCommand(ctx, db, 'seed', seed, db.name);
-  ctx.emit({
-    type: 'database.seeded',
-    stack: db.target.identity.name,
-    database: db.name,
-    command: seed,
-    durationMs: ctx.clock.now() - started,
   });
 }

@@ -7,11 +7,17 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { readAnonymizationStamp, type StampReading } from '../../core/data/anonymization-stamp.js';
 import { StampScanner } from '../../core/data/stamp-scanner.js';
 import { DevenvError } from '../../core/errors.js';
+
+/** A path as the user would write it: relative to the working directory when under it. */
+export function shownPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown.startsWith('..') || shown === '' ? path : shown;
+}
 
 /** The file's size; DUMP_INVALID when it is missing or not a file. */
 export async function dumpFileSize(path: string): Promise<number> {

@@ -36,11 +36,18 @@ export interface StackDatabase {
   name: string;
   /** The stack's host environment (the seed command's, with urlEnv pointed where it should work). */
   stackEnv: Record<string, string>;
-  /** SQL by psql in the container, connected to a maintenance database (never `name`). */
+  /**
+   * SQL on a maintenance database (never `name`): over a connection from the host to the
+   * published port, else by psql in the container (one exec per run).
+   */
   admin: SqlSession;
+  /** Ends the admin session. */
+  close(): Promise<void>;
   /** The URL of database `database` of this server as the host reaches it. */
   hostUrl(database: string): string;
 }
+
+const POSTGRES_PORT = 5432;
 
 const CONFIG_HINT =
   'Add to devenv.yaml:\n  database:\n    service: postgres   # the compose service that runs Postgres';
@@ -120,6 +127,18 @@ export async function openStackDatabase(
   );
   const name = databaseInUrl(stackEnv[urlEnv]) ?? credentials.database;
   const where = { stackEnv, container, credentials, info, urlEnv, service: settings.service };
+  // Opened on first use: dump and seed need none.
+  let opened: Promise<SqlSession> | undefined;
+  const session = () =>
+    (opened ??= adminSession(ctx, backend, container, credentials, maintenanceDatabase(name)));
+  const admin: SqlSession = {
+    open: true,
+    run: async (statements) => (await session()).run(statements),
+    close: async () => {
+      const current = await opened?.catch(() => undefined);
+      await current?.close();
+    },
+  };
   return {
     target,
     settings,
@@ -130,7 +149,52 @@ export async function openStackDatabase(
     credentials,
     name,
     stackEnv,
-    admin: psqlSession(backend, container.id, credentials, maintenanceDatabase(name)),
+    admin,
+    close: () => admin.close(),
     hostUrl: (database) => databaseUrlFor(where, database),
   };
+}
+
+/**
+ * A session from the host when it can reach the published port (a statement is then a round trip,
+ * not an exec), else psql in the container, saying why.
+ */
+async function adminSession(
+  ctx: AppContext,
+  backend: StackBackend,
+  container: ContainerStatus,
+  credentials: PostgresCredentials,
+  database: string,
+): Promise<SqlSession> {
+  const published = container.ports.find((p) => p.containerPort === POSTGRES_PORT && p.protocol === 'tcp');
+  if (published) {
+    const { host, port } = backend.reachable(published);
+    try {
+      return await ctx.sqlSession(
+        { host, port, user: credentials.user, password: credentials.password, database },
+        { applicationName: 'devenv-db' },
+      );
+    } catch (error) {
+      ctx.emit({
+        type: 'info',
+        message: `database: statements run with psql in the container (the host cannot connect to ${host}:${port}: ${error instanceof Error ? error.message : String(error)})`,
+      });
+    }
+  }
+  return psqlSession(backend, container.id, credentials, database);
+}
+
+/** Opens the stack's database for `use`, and closes its session after, however `use` ends. */
+export async function withStackDatabase<T>(
+  ctx: AppContext,
+  options: StackOptions,
+  command: string,
+  use: (db: StackDatabase) => Promise<T>,
+): Promise<T> {
+  const db = await openStackDatabase(ctx, options, command);
+  try {
+    return await use(db);
+  } finally {
+    await db.close();
+  }
 }

@@ -6,8 +6,8 @@
  *
  *   1. the stack's database stops taking connections, and the open ones are
  *      ended (the applications reconnect to the new one);
- *   2. one statement renames the old out of the way and the new into place
- *      (one implicit transaction: both or neither);
+ *   2. once they are gone, one statement renames the old out of the way and
+ *      the new into place (one transaction: both or neither);
  *   3. the old one is dropped.
  *
  * A failure before 2 lets the old one take connections again and drops the
@@ -29,10 +29,6 @@ export function isSystemDatabase(name: string): boolean {
   return name === 'template0' || name === 'template1';
 }
 
-export function databaseExists(name: string): string {
-  return `SELECT count(*) FROM pg_database WHERE datname = ${quoteLiteral(name)}`;
-}
-
 export function allowConnections(name: string, allow: boolean): string {
   return `ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS ${allow ? 'true' : 'false'}`;
 }
@@ -42,9 +38,29 @@ export function endConnections(name: string): string {
   return `SELECT pid, pg_terminate_backend(pid), coalesce(nullif(application_name, ''), '(no application name)') FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`;
 }
 
-/** The old database out of the way and the new one into its place, in one transaction. */
-export function swapStatement(target: string, replacement: string, retired: string): string {
-  return `ALTER DATABASE ${quoteIdent(target)} RENAME TO ${quoteIdent(retired)}; ALTER DATABASE ${quoteIdent(replacement)} RENAME TO ${quoteIdent(target)}`;
+/**
+ * Once the sessions ended are gone (waiting up to `waitSeconds`; the stats snapshot is cleared on
+ * each look, as a transaction keeps it otherwise), the old database out of the way and the new one
+ * into its place: one statement, one transaction, so both renames happen or neither.
+ */
+export function swapStatement(
+  target: string,
+  replacement: string,
+  retired: string,
+  waitSeconds = 10,
+): string {
+  const tries = Math.max(1, Math.round(waitSeconds / 0.05));
+  return [
+    'DO $devenv_swap$ BEGIN',
+    `FOR i IN 1..${tries} LOOP`,
+    'PERFORM pg_stat_clear_snapshot();',
+    `EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = ${quoteLiteral(target)} AND pid <> pg_backend_pid());`,
+    'PERFORM pg_sleep(0.05);',
+    'END LOOP;',
+    `EXECUTE ${quoteLiteral(`ALTER DATABASE ${quoteIdent(target)} RENAME TO ${quoteIdent(retired)}`)};`,
+    `EXECUTE ${quoteLiteral(`ALTER DATABASE ${quoteIdent(replacement)} RENAME TO ${quoteIdent(target)}`)};`,
+    'END $devenv_swap$',
+  ].join(' ');
 }
 
 /** What the old database is called between the swap and its drop. */
