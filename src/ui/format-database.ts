@@ -26,8 +26,9 @@ function took(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The rate, for a transfer big enough that it says something about the transfer. */
 function rate(bytes: number, ms: number): string {
-  return ms > 0 ? `, ${formatBytes((bytes * 1000) / ms)}/s` : '';
+  return ms > 0 && bytes >= 1024 * 1024 ? `, ${formatBytes((bytes * 1000) / ms)}/s` : '';
 }
 
 export function formatDatabaseEvent(event: DatabaseEvent): string {
