@@ -57,7 +57,7 @@ async function dumpThrough(
 
 export async function dumpDatabase(ctx: AppContext, options: DumpOptions): Promise<void> {
   const started = ctx.clock.now();
-  await withStackDatabase(ctx, options.stack, 'db dump', async (db) => {
+  await withStackDatabase(ctx, options.stack, async (db) => {
     const stack = db.target.identity.name;
     const { destination, format } = options;
     let file: string;

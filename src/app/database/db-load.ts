@@ -134,7 +134,7 @@ export async function loadDatabase(ctx: AppContext, options: LoadOptions): Promi
   const file = shownPath(ctx.cwd, path);
   const size = await dumpFileSize(path);
   const format = await dumpFormat(path, file);
-  await withStackDatabase(ctx, options.stack, 'db load', async (db) => {
+  await withStackDatabase(ctx, options.stack, async (db) => {
     refuseSystemDatabase(db, 'db load');
     const production = db.target.environment.name === PRODUCTION;
     const stamp =

@@ -47,7 +47,7 @@ async function seededScratch(ctx: AppContext, db: StackDatabase): Promise<string
 
 export async function resetDatabase(ctx: AppContext, options: StackOptions): Promise<void> {
   const started = ctx.clock.now();
-  await withStackDatabase(ctx, options, 'db reset', async (db) => {
+  await withStackDatabase(ctx, options, async (db) => {
     refuseSystemDatabase(db, 'db reset');
     const stack = db.target.identity.name;
     const source = db.settings.migrate ? 'template' : 'empty';

@@ -33,7 +33,7 @@ export async function runProjectDatabaseCommand(
 
 export async function seedDatabase(ctx: AppContext, options: StackOptions): Promise<void> {
   const started = ctx.clock.now();
-  await withStackDatabase(ctx, options, 'db seed', async (db) => {
+  await withStackDatabase(ctx, options, async (db) => {
     const seed = db.settings.seed;
     if (!seed)
       throw new DevenvError('CONFIG_INVALID', 'devenv.yaml has no database.seed command to run.', {

@@ -1,6 +1,7 @@
 /**
  * The stack's database as the `devenv db` commands reach it: the running
- * container of devenv.yaml's `database.service`, its superuser, the name of
+ * container of devenv.yaml's `database.service` (else of the template's one
+ * Postgres service, as `db snapshot` finds it), its superuser, the name of
  * the stack's database (the one the stack's `database.urlEnv` names, else
  * POSTGRES_DB), SQL run by psql inside that container on a database that is
  * never the stack's own, and client programs (pg_dump, pg_restore, psql)
@@ -15,6 +16,8 @@ import type { StackBackend } from '../../contracts/stack-backend.js';
 import type { DevenvConfig } from '../../core/config/devenv-config.js';
 import { maintenanceDatabase } from '../../core/data/database-swap.js';
 import { DevenvError } from '../../core/errors.js';
+import { databaseService, urlDatabase } from '../../core/snapshot/database-service.js';
+import { DEFAULT_TEMPLATE_INPUTS } from '../../core/testdb/template-key.js';
 import type { AppContext } from '../context.js';
 import { stackHostEnv } from '../stack-host-env.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from '../stack-target.js';
@@ -49,42 +52,19 @@ export interface StackDatabase {
 
 const POSTGRES_PORT = 5432;
 
-const CONFIG_HINT =
-  'Add to devenv.yaml:\n  database:\n    service: postgres   # the compose service that runs Postgres';
-
-/** The devenv.yaml `database:` settings; CONFIG_INVALID saying what to add when there are none. */
-export function databaseSettings(ctx: AppContext, command: string): DatabaseSettings {
-  const settings = ctx.project.devenvConfig(ctx.cwd).database;
-  if (!settings)
-    throw new DevenvError(
-      'CONFIG_INVALID',
-      `\`devenv ${command}\` works on the stack's Postgres service, and devenv.yaml does not say which one it is (no \`database:\`).`,
-      { hint: CONFIG_HINT },
-    );
-  return settings;
-}
-
-/** The stack's database name from a Postgres URL's path, when it names one. */
-function databaseInUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') return undefined;
-    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    return name === '' ? undefined : name;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function openStackDatabase(
-  ctx: AppContext,
-  options: StackOptions,
-  command: string,
-): Promise<StackDatabase> {
-  const settings = databaseSettings(ctx, command);
-  const urlEnv = settings.urlEnv || 'DATABASE_URL';
+export async function openStackDatabase(ctx: AppContext, options: StackOptions): Promise<StackDatabase> {
+  // The engine connects while the template is read; an unreachable one is reported where it is used.
+  ctx.backend().catch(() => undefined);
   const target = await resolveStackTarget(ctx, options);
+  const configured = ctx.project.devenvConfig(ctx.cwd).database;
+  // devenv.yaml's database.service, else the template's one Postgres service (as db snapshot finds it).
+  const service = databaseService(target.project, configured?.service);
+  const settings: DatabaseSettings = configured ?? {
+    service,
+    urlEnv: 'DATABASE_URL',
+    inputs: [...DEFAULT_TEMPLATE_INPUTS],
+  };
+  const urlEnv = settings.urlEnv || 'DATABASE_URL';
   const backend = await ctx.backend();
   const { info } = await ctx.engine();
   const stack = target.identity.name;
@@ -98,25 +78,18 @@ export async function openStackDatabase(
     services: Object.keys(target.project.services).sort(),
     endpoint: info.endpoint,
   });
-  if (!Object.hasOwn(target.project.services, settings.service))
-    throw new DevenvError(
-      'CONFIG_INVALID',
-      `devenv.yaml's database.service is "${settings.service}", and the stack has no such service (it has: ${Object.keys(target.project.services).sort().join(', ')}).`,
-      { hint: 'Set database.service in devenv.yaml to the compose service that runs Postgres.' },
-    );
   const { containers } = await backend.observe(stack);
   if (containers.length === 0)
     throw new DevenvError('STACK_NOT_FOUND', `Stack ${stack} is not running on ${info.endpoint}.`, {
       hint: `Start it with \`devenv up -d\`${target.identity.environment === 'dev' ? '' : ` --env ${target.identity.environment}`} (\`devenv ls\` lists the stacks there).`,
     });
-  const container = containers.find((c) => c.facts.service === settings.service && c.state === 'running');
+  const container = containers.find((c) => c.facts.service === service && c.state === 'running');
   if (!container)
     throw new DevenvError(
       'SERVICE_NOT_FOUND',
-      `The database service "${settings.service}" of stack ${stack} is not running.`,
+      `The database service "${service}" of stack ${stack} is not running.`,
       {
-        hint:
-          'Start it with `devenv up -d`, and look at `devenv logs ' + settings.service + '` if it stopped.',
+        hint: 'Start it with `devenv up -d`, and look at `devenv logs ' + service + '` if it stopped.',
       },
     );
   const credentials = await containerCredentials(backend, container.id);
@@ -125,8 +98,9 @@ export async function openStackDatabase(
     info,
     containers.map((c) => ({ service: c.facts.service, ports: c.ports })),
   );
-  const name = databaseInUrl(stackEnv[urlEnv]) ?? credentials.database;
-  const where = { stackEnv, container, credentials, info, urlEnv, service: settings.service };
+  const fromStack = stackEnv[urlEnv];
+  const name = (fromStack === undefined ? undefined : urlDatabase(fromStack)) ?? credentials.database;
+  const where = { stackEnv, container, credentials, info, urlEnv, service };
   // Opened on first use: dump and seed need none.
   let opened: Promise<SqlSession> | undefined;
   const session = () =>
@@ -188,10 +162,9 @@ async function adminSession(
 export async function withStackDatabase<T>(
   ctx: AppContext,
   options: StackOptions,
-  command: string,
   use: (db: StackDatabase) => Promise<T>,
 ): Promise<T> {
-  const db = await openStackDatabase(ctx, options, command);
+  const db = await openStackDatabase(ctx, options);
   try {
     return await use(db);
   } finally {

@@ -18,6 +18,7 @@ function formatOption(value: string | boolean | (string | boolean)[] | undefined
 export const dbDumpCommand: Command = {
   name: 'db dump',
   summary: "dump the stack's database to a file (pg_dump in its container; - for stdout)",
+  effect: 'reads',
   usage: USAGE,
   options: { ...commonOptions, out: { type: 'string', short: 'o' }, format: { type: 'string' } },
   async run(ctx, io, parsed) {

@@ -2,13 +2,13 @@ import { loadDatabase, NOT_PRODUCTION_DATA_FLAG } from '../../app/database/db-lo
 import { DevenvError } from '../../core/errors.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
-import { confirmProtectedChange } from '../protected-confirmation.js';
 
 const USAGE = `devenv db load FILE [${NOT_PRODUCTION_DATA_FLAG}] [--env NAME] [--json] [-f FILE]... [--branch B | --stack S]`;
 
 export const dbLoadCommand: Command = {
   name: 'db load',
   summary: "replace the stack's database with a dump (custom or plain; anonymized unless prod)",
+  effect: { changes: "replaces the stack's database with the dump's content (what it holds is lost)" },
   usage: USAGE,
   options: { ...commonOptions, [NOT_PRODUCTION_DATA_FLAG.slice(2)]: { type: 'boolean' } },
   async run(ctx, io, parsed) {
@@ -22,7 +22,6 @@ export const dbLoadCommand: Command = {
         },
       );
     io.setRenderer(eventRenderer(ctx, io, { json: parsed.values['json'] === true }));
-    await confirmProtectedChange(ctx, io, parsed, 'db load');
     await loadDatabase(ctx, {
       stack: stackOptions(parsed, ctx.env),
       file,
