@@ -34,6 +34,7 @@ function runDump(ctx: AppContext, db: StackDatabase, format: DumpFormat, stdout:
     stdout,
     signal: ctx.signal,
     hint: `pg_dump ran in the container of "${db.settings.service}"; its messages are above.`,
+    interrupted: 'No dump was written.',
   });
 }
 

@@ -121,6 +121,7 @@ async function loadInto(
       stdout: discard(),
       signal: ctx.signal,
       hint: `Nothing was changed: the stack's database ${db.name} is as it was. The load ran in the container of "${db.settings.service}"; its messages are above.`,
+      interrupted: `Nothing was loaded: database ${db.name} is as it was.`,
     });
     return meter.bytes;
   } finally {

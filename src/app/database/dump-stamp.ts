@@ -79,6 +79,7 @@ async function customStamp(
       stdout: toc,
       signal: ctx.signal,
       hint,
+      interrupted: 'Nothing was loaded.',
     }),
   );
   if (!toc.listsStamp) return { status: 'absent' };
@@ -91,6 +92,7 @@ async function customStamp(
       stdout: row,
       signal: ctx.signal,
       hint,
+      interrupted: 'Nothing was loaded.',
     }),
   );
   return readAnonymizationStamp(row.text());

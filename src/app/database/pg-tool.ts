@@ -16,6 +16,8 @@ export interface PgToolRun {
   stdout: NodeJS.WritableStream;
   signal: AbortSignal;
   hint: string;
+  /** What Ctrl-C left, for the INTERRUPTED error: "Nothing was loaded; app_dev is as it was." */
+  interrupted: string;
 }
 
 /** The line that says what went wrong: the first error, else the last line. */
@@ -34,12 +36,20 @@ function cause(stderr: string): string {
 }
 
 export async function runPgTool(db: StackDatabase, run: PgToolRun): Promise<StreamExecResult> {
-  const result = await db.backend.execStream(db.container.id, run.command, {
-    ...(run.stdin ? { stdin: run.stdin } : {}),
-    stdout: run.stdout,
-    signal: run.signal,
-    env: pgEnvironment(db.credentials),
-  });
+  const result = await db.backend
+    .execStream(db.container.id, run.command, {
+      ...(run.stdin ? { stdin: run.stdin } : {}),
+      stdout: run.stdout,
+      signal: run.signal,
+      env: pgEnvironment(db.credentials),
+    })
+    .catch((error: unknown) => {
+      if (error instanceof DevenvError && error.code === 'INTERRUPTED')
+        throw new DevenvError('INTERRUPTED', `Interrupted: ${run.label} was stopped. ${run.interrupted}`, {
+          cause: error,
+        });
+      throw error;
+    });
   if (result.exitCode !== 0) {
     const why = cause(result.stderr);
     throw new DevenvError(
