@@ -10,7 +10,7 @@ import { defaultDumpFile } from '../../core/data/dump-name.js';
 import { pgDumpCommand } from '../../core/data/pg-commands.js';
 import type { AppContext } from '../context.js';
 import type { StackOptions } from '../stack-target.js';
-import { dumpOutput, shownPath } from './dump-file.js';
+import { dumpOutput, fileFailure, shownPath } from './dump-file.js';
 import { runPgTool } from './pg-tool.js';
 import { progressMeter } from './progress-meter.js';
 import { withStackDatabase, type StackDatabase } from './stack-database.js';
@@ -68,13 +68,13 @@ export async function dumpDatabase(ctx: AppContext, options: DumpOptions): Promi
       bytes = await dumpThrough(ctx, db, format, destination.stream);
     } else {
       const path = resolve(ctx.cwd, destination.path ?? defaultDumpFile(stack, format, ctx.clock.now()));
-      const output = dumpOutput(path);
+      const output = await dumpOutput(path);
       try {
         bytes = await dumpThrough(ctx, db, format, output.stream);
         await output.commit();
       } catch (error) {
         await output.discard();
-        throw error;
+        throw fileFailure(error, path, false);
       }
       file = shownPath(ctx.cwd, path);
     }

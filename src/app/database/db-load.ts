@@ -22,7 +22,7 @@ import { DevenvError } from '../../core/errors.js';
 import type { AppContext } from '../context.js';
 import { withStackLock } from '../stack-lock.js';
 import type { StackOptions } from '../stack-target.js';
-import { dumpFileSize, readDump, readHead, shownPath } from './dump-file.js';
+import { dumpFileSize, fileFailure, readDump, readHead, shownPath } from './dump-file.js';
 import { readDumpStamp } from './dump-stamp.js';
 import { runPgTool } from './pg-tool.js';
 import { progressMeter } from './progress-meter.js';
@@ -44,7 +44,9 @@ export interface LoadOptions {
 }
 
 async function dumpFormat(path: string, file: string): Promise<DumpFormat> {
-  const head = await readHead(path, DUMP_HEAD_BYTES);
+  const head = await readHead(path, DUMP_HEAD_BYTES).catch((error: unknown) => {
+    throw fileFailure(error, file, true);
+  });
   const detected = detectDumpFormat(head);
   if (detected.format === 'unknown')
     throw new DevenvError('DUMP_INVALID', `${file} is not a dump devenv can load: ${detected.reason}.`, {
@@ -124,6 +126,8 @@ async function loadInto(
       interrupted: `Nothing was loaded: database ${db.name} is as it was.`,
     });
     return meter.bytes;
+  } catch (error) {
+    throw fileFailure(error, file, true);
   } finally {
     source.destroy();
   }

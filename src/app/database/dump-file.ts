@@ -79,27 +79,52 @@ export interface DumpOutput {
   discard(): Promise<void>;
 }
 
-/** Writes beside `path` under a temporary name; the final name is given only by commit(). */
-export function dumpOutput(path: string): DumpOutput {
+function writeFailed(path: string, error: unknown): DevenvError {
+  return new DevenvError(
+    'DATABASE_ERROR',
+    `Could not write the dump to ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    { hint: 'Check the directory exists, is writable and has room; no dump was written.', cause: error },
+  );
+}
+
+/**
+ * Writes beside `path` under a temporary name, once that file is open (a directory that is not
+ * there or not writable is said before anything is dumped); the final name is given only by commit().
+ */
+export async function dumpOutput(path: string): Promise<DumpOutput> {
   const partial = join(dirname(path), `.${basename(path)}.partial-${randomBytes(3).toString('hex')}`);
   const stream = createWriteStream(partial, { highWaterMark: 256 * 1024 });
-  const opened = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', reject);
+  }).catch((error: unknown) => {
+    throw writeFailed(path, error);
   });
-  // The exec reports the error it sees on the stream; an unhandled 'error' must not end the process.
-  opened.catch(() => undefined);
   return {
     stream,
     async commit() {
-      await opened;
       stream.end();
-      await finished(stream);
-      await rename(partial, path);
+      await finished(stream).catch((error: unknown) => {
+        throw writeFailed(path, error);
+      });
+      await rename(partial, path).catch((error: unknown) => {
+        throw writeFailed(path, error);
+      });
     },
     async discard() {
       stream.destroy();
       await rm(partial, { force: true });
     },
   };
+}
+
+/** A failure of the file (read for a load, written by a dump) as devenv says it. */
+export function fileFailure(error: unknown, path: string, reading: boolean): unknown {
+  if (error instanceof DevenvError || !(error instanceof Error) || !('code' in error)) return error;
+  return reading
+    ? new DevenvError('DUMP_INVALID', `Could not read ${path}: ${error.message}`, {
+        hint: 'Nothing was loaded.',
+        cause: error,
+      })
+    : writeFailed(path, error);
 }
