@@ -9,6 +9,9 @@
 //                       database, end its connections, rename it aside, rename the ready copy
 //                       into place). Each run waits until the background refill has made the
 //                       next ready copy (`ls --json`: ready), as a restore a while after the last does.
+//   (any command)       `devenv env --json` timed just before each restore: what any devenv
+//                       command that reads the template and asks the engine costs on this machine
+//                       (node start, modules, template, engine), the floor under the restore command.
 //   clone restore       the same command when no ready copy exists (dropped first): the snapshot
 //                       is cloned into place (CREATE DATABASE ... TEMPLATE) while the command waits.
 //   data-dir restore    the other way to keep a snapshot, measured for the choice: stop the
@@ -177,10 +180,11 @@ try {
   const saveToReady = await timed(() => waitReady(dir));
   console.log(`  its ready copy, made in the background, was there ${ms(saveToReady.ms)} later`);
 
-  results.snapshot = { command: [], swap: [] };
+  results.snapshot = { command: [], swap: [], floor: [] };
   results.clone = { command: [], swap: [] };
   for (let run = 0; run < RUNS; run++) {
     await query(url, `INSERT INTO customers VALUES (-1, 'written after the snapshot')`);
+    results.snapshot.floor.push((await timed(() => devenv(dir, ['env', '--json']))).ms);
     const restored = await timed(() => devenv(dir, ['db', 'snapshot', 'restore', 'base', '--json']));
     const event = JSON.parse(restored.value.trim().split('\n').at(-1));
     if (event.via !== 'ready-copy') throw new Error(`expected a ready copy, got ${event.via}`);
@@ -269,7 +273,9 @@ try {
   console.log(
     `\nmedians of ${RUNS} (${(size / 1e6).toFixed(1)} MB database, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}):`,
   );
-  console.log(`  snapshot restore (ready copy)  command ${ms(m.command)}, swap ${ms(m.swap)}`);
+  console.log(
+    `  snapshot restore (ready copy)  command ${ms(m.command)}, swap ${ms(m.swap)}; \`devenv env\` meanwhile ${ms(median(results.snapshot.floor))}`,
+  );
   console.log(`  snapshot restore (clone)       command ${ms(m.clone)}, clone ${ms(m.cloneSwap)}`);
   console.log(
     `  data-dir restore               ${ms(m.datadir)} (stop ${ms(median(results.datadir.stop))}, copy ${ms(median(results.datadir.copy))}, start ${ms(median(results.datadir.start))})`,

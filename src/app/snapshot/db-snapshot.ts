@@ -72,13 +72,18 @@ async function run(session: SqlSession, action: string, statements: readonly str
   }
 }
 
-async function listing(server: SnapshotServer): Promise<SnapshotListing> {
-  const rows = await run(server.session, 'list the snapshots', [listSnapshotDatabases]);
+/** `session`: another than the server's own, once that one may have been ended (a change to `postgres`). */
+async function listing(server: SnapshotServer, session = server.session): Promise<SnapshotListing> {
+  const rows = await run(session, 'list the snapshots', [listSnapshotDatabases]);
   return snapshotListing(rows, server.stack, server.database);
 }
 
-async function ownerOf(server: SnapshotServer, database: string): Promise<string | undefined> {
-  const rows = await run(server.session, `look up database ${database}`, [databaseOwner(database)]);
+async function ownerOf(
+  server: SnapshotServer,
+  database: string,
+  session = server.session,
+): Promise<string | undefined> {
+  const rows = await run(session, `look up database ${database}`, [databaseOwner(database)]);
   return rows[0]?.[0];
 }
 
@@ -101,7 +106,8 @@ function found(list: SnapshotListing, name: string, stack: string): SnapshotInfo
 /**
  * Runs `change` on the stack's server under the stack's lock. `check` runs
  * first, without the lock, so a request that cannot succeed (an unknown name)
- * fails at once instead of after waiting for a refill; `change` checks again.
+ * fails at once instead of after waiting for another devenv process changing
+ * the stack; `change` checks again under the lock.
  */
 async function changeOnServer<T>(
   ctx: AppContext,
@@ -167,15 +173,16 @@ export async function saveSnapshot(
       scratch: scratchDatabase(server.stack, randomPart(settings)),
       comment: snapshotComment({ name, stack: server.stack, database: source, owner, createdAt }),
     });
+    const session = await server.sessionFor(source);
     const started = ctx.clock.now();
     try {
-      await run(server.session, `close database ${source} for the snapshot`, plan.close);
-      await run(server.session, `copy database ${source}`, plan.copy);
+      await run(session, `close database ${source} for the snapshot`, plan.close);
+      await run(session, `copy database ${source}`, plan.copy);
     } finally {
-      await server.session.run(plan.reopen).catch(() => undefined);
+      await session.run(plan.reopen).catch(() => undefined);
     }
-    await run(server.session, `store snapshot ${name}`, plan.finish);
-    const saved = found(await listing(server), name, server.stack);
+    await run(session, `store snapshot ${name}`, plan.finish);
+    const saved = found(await listing(server, session), name, server.stack);
     ctx.emit({
       type: 'snapshot.saved',
       stack: server.stack,
@@ -217,17 +224,15 @@ export async function restoreSnapshot(
       trash: trashDatabase(server.stack, randomPart(settings)),
       owner: owner ?? snapshotInfo.owner,
     });
+    const session = await server.sessionFor(target);
     const started = ctx.clock.now();
     try {
       // One round trip (one exec where psql in the container runs them): it stops at the first failure.
-      await run(server.session, `restore snapshot ${name} into ${target}`, [
-        ...plan.moveAside,
-        ...plan.putInPlace,
-      ]);
+      await run(session, `restore snapshot ${name} into ${target}`, [...plan.moveAside, ...plan.putInPlace]);
     } catch (error) {
       // Where it stopped: the target still there (closed) is opened again; moved aside, it comes back.
-      const stillThere = (await ownerOf(server, target).catch(() => undefined)) !== undefined;
-      await server.session.run(stillThere ? plan.reopen : plan.rollback).catch(() => undefined);
+      const stillThere = (await ownerOf(server, target, session).catch(() => undefined)) !== undefined;
+      await session.run(stillThere ? plan.reopen : plan.rollback).catch(() => undefined);
       throw error;
     }
     const result = { snapshot: name, database: target, durationMs: ctx.clock.now() - started, via: plan.via };

@@ -11,12 +11,19 @@ import { DevenvError } from '../../core/errors.js';
 import { databaseService, urlDatabase } from '../../core/snapshot/database-service.js';
 import type { AppContext } from '../context.js';
 import { resolveStackTarget, type StackOptions, type StackTarget } from '../stack-target.js';
-import { databaseConnector } from '../testing/template-connection.js';
+import { databaseConnector, type DatabaseConnection } from '../testing/template-connection.js';
+import { psqlSession } from '../testing/template-psql.js';
 
 export interface SnapshotServer {
   stack: string;
   service: string;
+  /** A session in the maintenance database (postgres). */
   session: SqlSession;
+  /**
+   * A session to change `database` from: the maintenance session, or for `postgres` itself
+   * (the official image's database when POSTGRES_DB is not set) one in template1.
+   */
+  sessionFor(database: string): Promise<SqlSession>;
   /** The database snapshots are taken of by default: the one database.urlEnv names, else POSTGRES_DB. */
   database: string;
 }
@@ -83,13 +90,38 @@ export async function withSnapshotServer<T>(
     urlEnv,
     backend,
   });
+  let aside: Promise<SqlSession> | undefined;
   try {
     const connection = await connector.connect();
     const fromUrl = connection.stackEnv[urlEnv];
     const database =
       (fromUrl === undefined ? undefined : urlDatabase(fromUrl)) ?? connection.credentials.database;
-    return await use({ stack, service, session: connection.admin, database });
+    const sessionFor = (changed: string) =>
+      changed === MAINTENANCE_DATABASE
+        ? (aside ??= sessionIn(ctx, connection, ASIDE_DATABASE))
+        : Promise.resolve(connection.admin);
+    return await use({ stack, service, session: connection.admin, sessionFor, database });
   } finally {
+    await aside?.then((session) => session.close()).catch(() => undefined);
     await connector.close();
   }
+}
+
+const MAINTENANCE_DATABASE = 'postgres';
+const ASIDE_DATABASE = 'template1';
+
+/** A session in another database of the server, reached the way the connection reaches it (from the host, or psql). */
+async function sessionIn(
+  ctx: AppContext,
+  connection: DatabaseConnection,
+  database: string,
+): Promise<SqlSession> {
+  const { backend, container, credentials } = connection;
+  const port = container.ports.find((p) => p.containerPort === 5432 && p.protocol === 'tcp');
+  if (connection.via === 'psql' || !port) return psqlSession(backend, container.id, credentials, database);
+  const { host, port: hostPort } = backend.reachable(port);
+  return ctx.sqlSession(
+    { host, port: hostPort, user: credentials.user, password: credentials.password, database },
+    { applicationName: 'devenv-snapshot' },
+  );
 }

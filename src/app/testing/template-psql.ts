@@ -39,7 +39,7 @@ export async function containerCredentials(
   return { user, password: env['POSTGRES_PASSWORD'] ?? '', database: env['POSTGRES_DB'] || user };
 }
 
-/** Statements run by psql in the container's maintenance database (`database`); every run() is one exec. */
+/** Statements run by psql in the container, in the maintenance database unless told; every run() is one exec. */
 export function psqlSession(
   backend: Pick<StackBackend, 'exec'>,
   containerId: string,

@@ -12,7 +12,7 @@ import { commonOptions, stackOptions, type Command, type CommandIO, type ParsedC
 import { eventRenderer } from '../event-renderer.js';
 
 const USAGE =
-  'devenv db snapshot save NAME [--database DB] [--force] | restore NAME | ls | rm NAME  [--json] [--env NAME] [-y] [-f FILE]... [--branch B | --stack S]';
+  'devenv db snapshot save NAME [--database DB] [--force] | restore NAME | ls | rm NAME  [--json] [--env NAME] [-f FILE]... [--branch B | --stack S]';
 
 const ACTIONS = ['save', 'restore', 'ls', 'rm'] as const;
 /** The background half of save and restore (a detached devenv runs it). */

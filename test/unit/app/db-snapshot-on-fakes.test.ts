@@ -93,15 +93,20 @@ function scriptedPostgres(initial: Record<string, string>) {
     }
     throw new Error(`the scripted Postgres does not know: ${statement}`);
   }
-  const session: SqlSession = {
+  /** The database each statement's session was in. */
+  const sessionOf: string[] = [];
+  const session = (database: string): SqlSession => ({
     open: true,
     close: async () => undefined,
     run: async (statements) => {
       const rows: string[][] = [];
-      for (const statement of statements) rows.push(...execute(statement));
+      for (const statement of statements) {
+        sessionOf.push(database);
+        rows.push(...execute(statement));
+      }
       return rows;
     },
-  };
+  });
   return {
     databases,
     log,
@@ -115,7 +120,8 @@ function scriptedPostgres(initial: Record<string, string>) {
           .map(([name, d]) => [name, d.content])
           .sort(([a], [b]) => a!.localeCompare(b!)),
       ),
-    open: async () => session,
+    sessionOf,
+    open: async (endpoint: { database: string }) => session(endpoint.database),
   };
 }
 
@@ -124,24 +130,24 @@ afterEach(async () => {
   await Promise.all(projects.splice(0).map((p) => p.remove()));
 });
 
-const compose = `
+const composeFor = (database: string) => `
 services:
   db:
     image: local/postgres
     environment:
-      DATABASE_URL: postgresql://shop:pw@db:5432/shop_dev
+      DATABASE_URL: postgresql://shop:pw@db:5432/${database}
     ports:
       - "5432"
 `;
 
-async function stack(branch = 'main') {
-  const project = await tempProject({ 'compose.yaml': compose }, 'devenv-snapshot-');
+async function stack(branch = 'main', database = 'shop_dev') {
+  const project = await tempProject({ 'compose.yaml': composeFor(database) }, 'devenv-snapshot-');
   projects.push(project);
   const engine = memoryEngine();
   withImage(engine, 'local/postgres');
   const fake = fakeContext(project.dir, engine);
   await up(fake.ctx, { branch });
-  const server = scriptedPostgres({ postgres: '', shop_dev: 'v1' });
+  const server = scriptedPostgres({ postgres: '', template1: '', [database]: 'v1' });
   fake.ctx.sqlSession = server.open;
   let random = 0;
   const settings = { randomId: () => `r${++random}` };
@@ -167,6 +173,7 @@ describe('db snapshot on fakes', () => {
       [`devenv_snapx_${tag}_r2`]: 'v2',
       postgres: '',
       shop_dev: 'v1',
+      template1: '',
     });
     expect(server.databases.get('shop_dev')).toMatchObject({ allowConnections: true, owner: 'shop' });
     expect(events.map((e) => e.type).filter((t) => t.startsWith('snapshot.'))).toEqual([
@@ -181,6 +188,7 @@ describe('db snapshot on fakes', () => {
       `devenv_snapr_${tag}_clean`,
       'postgres',
       'shop_dev',
+      'template1',
     ]);
   });
 
@@ -255,6 +263,24 @@ describe('db snapshot on fakes', () => {
         hint: 'Name the database with --database NAME.',
       },
     );
+  });
+
+  it('changes the maintenance database postgres from a session in template1', async () => {
+    const { ctx, server, settings, options } = await stack('main', 'postgres');
+    await saveSnapshot(ctx, options, { name: 'clean' }, settings);
+    await refillSnapshots(ctx, options);
+    server.databases.get('postgres')!.content = 'v2';
+    await restoreSnapshot(ctx, options, { name: 'clean' }, settings);
+    expect(server.databases.get('postgres')!.content).toBe('v1');
+    const inSession = server.log.map((statement, i) => `${server.sessionOf[i]}: ${statement}`);
+    expect(inSession.filter((line) => line.includes('"postgres"') && !line.includes('COMMENT'))).toEqual([
+      'template1: ALTER DATABASE "postgres" WITH ALLOW_CONNECTIONS false',
+      expect.stringMatching(/^template1: CREATE DATABASE "devenv_snapb_\w+" TEMPLATE "postgres"$/),
+      'template1: ALTER DATABASE "postgres" WITH ALLOW_CONNECTIONS true',
+      'template1: ALTER DATABASE "postgres" WITH ALLOW_CONNECTIONS false',
+      expect.stringMatching(/^template1: ALTER DATABASE "postgres" RENAME TO "devenv_snapx_\w+"$/),
+      expect.stringMatching(/^template1: ALTER DATABASE "devenv_snapr_\w+" RENAME TO "postgres"$/),
+    ]);
   });
 
   it('another branch’s stack does not list them, even in the same server', async () => {
