@@ -182,8 +182,10 @@ export class ExecStreamClient {
         stdin.removeListener('error', onStdinError);
         stdin.pause();
       };
-      const finish = (outcome: { failure?: unknown; connectionLost?: boolean }) => {
-        if (settled) return;
+      /** Set once stop() began: the connection's own end or error no longer settles the transfer. */
+      let stopping = false;
+      const finish = (outcome: { failure?: unknown; connectionLost?: boolean }, fromStop = false) => {
+        if (settled || (stopping && !fromStop)) return;
         settled = true;
         stopStdin();
         signal?.removeEventListener('abort', onAbort);
@@ -200,12 +202,15 @@ export class ExecStreamClient {
       };
       /** The command must not go on: end it, then close the connection. */
       const stop = (failure: unknown) => {
-        if (settled) return;
+        if (settled || stopping) return;
+        stopping = true;
         stopStdin();
+        // A destination draining meanwhile must not resume the connection.
+        stdout.removeListener('drain', onDrain);
         socket.pause();
         void kill().finally(() => {
           socket.destroy();
-          finish({ failure });
+          finish({ failure }, true);
         });
       };
       const onData = (chunk: Buffer) => demuxer.push(chunk);
