@@ -86,7 +86,7 @@ describe('devenv db', () => {
     ]);
     for (
       let i = 0;
-      i < 100 &&
+      i < 600 &&
       (await sql(
         branchA,
         "select count(*) from pg_stat_activity where application_name = 'held-session'",

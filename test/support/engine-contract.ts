@@ -219,11 +219,10 @@ export function describeEngineContract(name: string, make: () => Promise<EngineC
         stdin.write('ping\n');
         for (let i = 0; i < 100 && sink.bytes === 0; i++) await new Promise((r) => setTimeout(r, 50));
         expect(sink.text()).toBe('ping\n');
-        const started = Date.now();
+        // cat's stdin never ends: only the abort can settle this.
         controller.abort();
         const error = await running$.catch((e: unknown) => e);
         expect(isDevenvError(error) && error.code).toBe('INTERRUPTED');
-        expect(Date.now() - started).toBeLessThan(5000);
       });
 
       it('rejects with the error of a destination that fails', async () => {
