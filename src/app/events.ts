@@ -107,7 +107,16 @@ export type DevenvEvent = EventBase &
     | { type: 'database.connections.ended'; database: string; applications: string[] }
     /** Bytes of a dump written, or of a file loaded, so far (every few seconds of a long one). */
     | { type: 'database.progress'; action: 'dump' | 'load'; bytes: number; totalBytes?: number }
-    | { type: 'database.seeded'; stack: string; database: string; command: string; durationMs: number }
+    | {
+        type: 'database.seeded';
+        stack: string;
+        database: string;
+        /** The seed command (database.seed), when the seed is one. */
+        command?: string;
+        /** The SQL files run, in order (database.seed.sql), when the seed is files. */
+        files?: string[];
+        durationMs: number;
+      }
     | {
         type: 'database.reset';
         stack: string;

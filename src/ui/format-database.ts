@@ -38,7 +38,7 @@ export function formatDatabaseEvent(event: DatabaseEvent): string {
     case 'database.progress':
       return `${event.action}: ${formatBytes(event.bytes)}${event.totalBytes ? ` of ${formatBytes(event.totalBytes)}` : ''} so far`;
     case 'database.seeded':
-      return `database ${event.database} of stack ${event.stack} seeded (\`${event.command}\`) in ${took(event.durationMs)}`;
+      return `database ${event.database} of stack ${event.stack} seeded (${event.files ? `${event.files.join(', ')}` : `\`${event.command ?? ''}\``}) in ${took(event.durationMs)}`;
     case 'database.reset': {
       const from =
         event.source === 'template'

@@ -6,7 +6,7 @@
  * flag, data intact; a truncated dump changing nothing), and stamped dumps,
  * custom and plain (the plain one through stdout), loaded without the flag.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -206,5 +206,42 @@ describe('devenv db', () => {
       }),
     ]);
     expect(await users(branchB)).toBe('a@example.com,b@example.com,c@example.com');
+  });
+
+  it('a seed of SQL files runs them in path order in the container, each all or nothing; reset uses them too', async () => {
+    await writeFile(
+      join(project.dir, 'devenv.yaml'),
+      `database:
+  service: postgres
+  migrate: psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -f migrations/001_users.sql
+  seed: { sql: ["seeds/*.sql"] }
+`,
+    );
+    await mkdir(join(project.dir, 'seeds'), { recursive: true });
+    await writeFile(
+      join(project.dir, 'seeds/001_first.sql'),
+      "insert into users (email) values ('s1@example.com');\n",
+    );
+    await writeFile(
+      join(project.dir, 'seeds/002_second.sql'),
+      "insert into users (email) values ('s2@example.com');\ninsert into users (email) values ('s3@example.com');\n",
+    );
+    // Reset: the template's key changed with the seed, so it is built again with the files.
+    const reset = await devenv(project.dir, ['db', 'reset', '--json', '--branch', branchA]);
+    expect(reset.exitCode, reset.stdout + reset.stderr).toBe(0);
+    expect(await users(branchA)).toBe('s1@example.com,s2@example.com,s3@example.com');
+
+    // A file that fails: named, and nothing of it applied (the earlier file was).
+    await writeFile(
+      join(project.dir, 'seeds/003_broken.sql'),
+      "insert into users (email) values ('s4@example.com');\ninsert into no_such_table values (1);\n",
+    );
+    const seed = await devenv(project.dir, ['db', 'seed', '--branch', branchA]);
+    expect(seed.exitCode).toBe(1);
+    expect(seed.stderr).toContain('seeds/003_broken.sql');
+    expect(seed.stderr).toContain('no_such_table');
+    expect(await users(branchA)).toBe(
+      's1@example.com,s2@example.com,s3@example.com,s1@example.com,s2@example.com,s3@example.com',
+    );
   });
 });

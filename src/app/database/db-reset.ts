@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { withStackLock } from '../stack-lock.js';
 import type { StackOptions } from '../stack-target.js';
 import { createTemplateDatabaseProvider } from '../testing/template-database.js';
-import { runProjectDatabaseCommand } from './db-seed.js';
+import { runSeed } from './db-seed.js';
 import { createScratch, refuseSystemDatabase } from './scratch-database.js';
 import { withStackDatabase, type StackDatabase } from './stack-database.js';
 import { dropQuietly, swapIntoPlace } from './swap-database.js';
@@ -37,7 +37,7 @@ async function templateCopy(ctx: AppContext, db: StackDatabase): Promise<string>
 async function seededScratch(ctx: AppContext, db: StackDatabase): Promise<string> {
   const scratch = await createScratch(ctx, db, 'reset');
   try {
-    if (db.settings.seed) await runProjectDatabaseCommand(ctx, db, 'seed', db.settings.seed, scratch);
+    await runSeed(ctx, db, scratch);
     return scratch;
   } catch (error) {
     await dropQuietly(ctx, db, scratch);
@@ -65,7 +65,7 @@ export async function resetDatabase(ctx: AppContext, options: StackOptions): Pro
       stack,
       database: db.name,
       source,
-      seeded: db.settings.seed !== undefined,
+      seeded: db.settings.seed !== undefined || db.settings.seedSql !== undefined,
       durationMs: ctx.clock.now() - started,
     });
   });

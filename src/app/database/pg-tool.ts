@@ -35,7 +35,10 @@ function cause(stderr: string): string {
   );
 }
 
-export async function runPgTool(db: StackDatabase, run: PgToolRun): Promise<StreamExecResult> {
+/** The Postgres container a program runs in: a stack's database, or the test databases' connection. */
+export type PgToolHost = Pick<StackDatabase, 'backend' | 'container' | 'credentials'>;
+
+export async function runPgTool(db: PgToolHost, run: PgToolRun): Promise<StreamExecResult> {
   const result = await db.backend
     .execStream(db.container.id, run.command, {
       ...(run.stdin ? { stdin: run.stdin } : {}),

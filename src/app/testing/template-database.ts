@@ -53,6 +53,7 @@ import { templateInputs, templateKey } from '../../core/testdb/template-key.js';
 import type { AppContext } from '../context.js';
 import type { StackTarget } from '../stack-target.js';
 import type { TestDatabaseLease, TestDatabaseProvider } from '../../contracts/test-database.js';
+import { runSeedSqlFiles } from '../database/seed-sql-files.js';
 import { templateInputFiles } from './template-inputs.js';
 import { databaseConnector, type DatabaseConnection } from './template-connection.js';
 
@@ -194,8 +195,18 @@ export function createTemplateDatabaseProvider(
   });
 
   async function computeKey(): Promise<string> {
-    const files = await templateInputFiles(projectDir, templateInputs(database.inputs));
-    return templateKey({ files, migrate: database.migrate, seed: database.seed });
+    // The seed's SQL files are inputs whatever database.inputs says.
+    const files = await templateInputFiles(projectDir, [
+      ...templateInputs(database.inputs),
+      ...(database.seedSql ?? []),
+    ]);
+    return templateKey({
+      files,
+      migrate: database.migrate,
+      seed: database.seedSql
+        ? JSON.stringify({ command: database.seed, sql: database.seedSql })
+        : database.seed,
+    });
   }
 
   /** The key, computed on the first lease and again after invalidate(). */
@@ -383,6 +394,8 @@ export function createTemplateDatabaseProvider(
       const env = { ...ctx.env, ...connection.stackEnv, [urlEnv]: connection.urlFor(scratch) };
       if (database.migrate) await runCommand('migrate', database.migrate, env, signal);
       if (database.seed) await runCommand('seed', database.seed, env, signal);
+      if (database.seedSql)
+        await runSeedSqlFiles(connection, { projectDir, globs: database.seedSql, database: scratch, signal });
       const comment = `devenv test database template; key ${fullKey}; built ${new Date(ctx.clock.now()).toISOString()}`;
       try {
         await connection.admin.run(promoteBuild(scratch, template, comment));

@@ -64,3 +64,19 @@ export function loadCommand(login: PgLogin, database: string, format: DumpFormat
       ]
     : ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--username', login.user, '--dbname', database];
 }
+
+/** A SQL script from stdin into `database`, all or nothing: one transaction, stopping at the first error. */
+export function sqlScriptCommand(login: PgLogin, database: string): string[] {
+  return [
+    'psql',
+    '-X',
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '--single-transaction',
+    '--username',
+    login.user,
+    '--dbname',
+    database,
+  ];
+}
