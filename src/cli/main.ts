@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   gc: async () => (await import('./commands/gc.js')).gcCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  'db anonymize': async () => (await import('./commands/db-anonymize.js')).dbAnonymizeCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 

@@ -7,6 +7,7 @@ import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatDataCache } from '../format-data-cache.js';
 import { formatPorts } from '../format-ports.js';
+import { anonymizeEventLines } from './anonymize-lines.js';
 import { testEventLines } from './test-lines.js';
 
 export interface PlainRendererOptions {
@@ -130,6 +131,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         // While attached (the engine went away, a restart failed); errors that end a command print on their own.
         write(`${p.paint(31, 'error')}   ${mask(event.message)}`);
         if (event.hint) write(`        ${mask(event.hint)}`);
+        return;
+      case 'anonymize.step':
+      case 'anonymize.check':
+      case 'anonymize.done':
+        for (const line of anonymizeEventLines(event, p)) write(mask(line));
         return;
       case 'watcher.ready':
       case 'test.runner':
