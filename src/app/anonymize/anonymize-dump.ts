@@ -3,29 +3,30 @@
  * through a scratch Postgres (scratch-postgres.ts) that is removed whatever
  * happens. The rules file is parsed first (its errors need no engine); then,
  * each step an `anonymize.step` event:
- *   scratch  the scratch container started, the dump copied in
- *   restore  the schema restored, the rules checked against it (fail closed:
- *            a table or column without a rule stops here, before the data
- *            is even loaded); then the data, keys and indexes
+ *   scratch  the scratch container started
+ *   restore  the dump copied in; its schema restored and the rules checked
+ *            against it (fail closed: a table or column without a rule stops
+ *            here, before the data is even loaded); then data, keys, indexes
  *   mask     the content sampled (a kept column that looks personal stops
  *            here), then one SQL script masks everything, set-based; VACUUM
  *   verify   the checks (core/anonymize/verification-sql.ts); one failing
  *            stops the run: nothing is written but the report
  *   dump     the stamp written, pg_dump (custom format), the file copied out
  *            (into a temporary file renamed when complete)
- *   cleanup  the container and its network removed
+ *   cleanup  the container, its volume and network removed
+ * Each step is one or two execs in the container: they cost tens of ms each
+ * (more on a busy engine), so SQL goes in files, answers come back as JSON lines.
  */
 import { resolve } from 'node:path';
 import type { HostFiles } from '../../contracts/host-files.js';
+import { contentSampleQuery, readContentSample } from '../../core/anonymize/content-sample.js';
 import {
   keptButPersonal,
   keptPersonalError,
   planAnonymization,
   uncoveredError,
   withContentFindings,
-  type AnonymizePlan,
 } from '../../core/anonymize/coverage.js';
-import { contentSampleQuery, readContentSample } from '../../core/anonymize/content-sample.js';
 import { maskingScript, planLines } from '../../core/anonymize/masking-sql.js';
 import { parseAnonymizeRules } from '../../core/anonymize/parse-rules.js';
 import { reportTables, type AnonymizeReport } from '../../core/anonymize/report.js';
@@ -33,42 +34,23 @@ import { readSchema, schemaQuery, WORK_SCHEMA, type DatabaseSchema } from '../..
 import { quoteIdent } from '../../core/anonymize/sql-text.js';
 import { anonymizationStamp, STAMP_SCHEMA, stampSql } from '../../core/anonymize/stamp.js';
 import {
-  countsQuery,
-  foreignKeysCheck,
-  foreignKeysQuery,
   helperFunctionsSql,
-  originalsCheck,
-  originalsQuery,
-  patternCountsOf,
-  patternsCheck,
-  patternsQuery,
-  patternTargets,
   producedValuesSql,
-  readCounts,
-  readOriginals,
-  readPatterns,
-  rowCountsCheck,
-  survivorSourcesQuery,
-  survivorsQuery,
-  survivorTargets,
   type CheckResult,
-  type SurvivorHit,
 } from '../../core/anonymize/verification-sql.js';
-import { DevenvError, isDevenvError } from '../../core/errors.js';
+import { DevenvError } from '../../core/errors.js';
 import { stackIdentity } from '../../core/stack/identity.js';
-import { isPostgresService } from '../../core/plan/fast-postgres.js';
 import type { AppContext } from '../context.js';
 import type { AnonymizeStep } from '../events.js';
-import { resolveStackTarget, type StackOptions } from '../stack-target.js';
+import type { StackOptions } from '../stack-target.js';
+import { anonymizeImage } from './anonymize-image.js';
 import {
   SCRATCH_DATABASE,
   SCRATCH_DIR,
   startScratchPostgres,
   type ScratchPostgres,
 } from './scratch-postgres.js';
-
-/** Without a project, --image or DEVENV_ANONYMIZE_IMAGE: devenv's Postgres 15 stand-in. */
-export const DEFAULT_ANONYMIZE_IMAGE = 'devenv-test/postgres:15';
+import { verifyAnonymized } from './verify-anonymized.js';
 
 export interface AnonymizeRequest {
   /** The dump (pg_dump custom or tar format, or plain SQL, possibly gzipped); relative to cwd. */
@@ -82,7 +64,7 @@ export interface AnonymizeRequest {
   stack: StackOptions;
   /** Keys hash and shift_date; `given`: from DEVENV_ANONYMIZE_SALT (same output every run). */
   salt: { value: string; given: boolean };
-  /** A random value for this run (names the scratch stack, its password). */
+  /** A random value for this run: names the scratch stack. */
   runId: string;
 }
 
@@ -111,32 +93,26 @@ function dumpFormat(head: Uint8Array): DumpFormat {
   return 'plain';
 }
 
-/** The scratch server's image: --image, DEVENV_ANONYMIZE_IMAGE, the project's database service, the default. */
-export async function anonymizeImage(
-  ctx: AppContext,
-  request: Pick<AnonymizeRequest, 'image' | 'stack'>,
-): Promise<{ image: string; source: string }> {
-  if (request.image !== undefined) return { image: request.image, source: '--image' };
-  const fromEnv = ctx.env['DEVENV_ANONYMIZE_IMAGE'];
-  if (fromEnv !== undefined && fromEnv.trim() !== '')
-    return { image: fromEnv.trim(), source: 'DEVENV_ANONYMIZE_IMAGE' };
-  try {
-    ctx.project.composeFiles(ctx.cwd, request.stack.files, ctx.env);
-  } catch (error) {
-    if (isDevenvError(error) && error.code === 'COMPOSE_NOT_FOUND' && request.stack.files === undefined)
-      return { image: DEFAULT_ANONYMIZE_IMAGE, source: 'default (no project here)' };
-    throw error;
-  }
-  const target = await resolveStackTarget(ctx, request.stack);
-  const named = ctx.project.devenvConfig(ctx.cwd).database?.service;
-  const services = Object.entries(target.project.services);
-  const [name, service] =
-    (named !== undefined ? services.find(([n]) => n === named) : undefined) ??
-    services.find(([, s]) => isPostgresService(s)) ??
-    [];
-  if (name !== undefined && service?.image !== undefined)
-    return { image: service.image, source: `the project's ${name} service` };
-  return { image: DEFAULT_ANONYMIZE_IMAGE, source: 'default (no Postgres service in the project)' };
+/** The command that restores the dump (`section` of an archive, or all of a plain one). */
+function restoreCommand(
+  format: DumpFormat,
+  input: string,
+  section?: 'pre-data' | 'data' | 'post-data',
+): string[] {
+  const target = ['-U', 'postgres', '-d', SCRATCH_DATABASE];
+  if (format === 'custom' || format === 'tar')
+    return [
+      'pg_restore',
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      ...(section ? [`--section=${section}`] : []),
+      ...target,
+      input,
+    ];
+  const psql = ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...target];
+  if (format === 'gzip') return ['sh', '-c', `gunzip -c "$1" | ${psql.join(' ')}`, 'sh', input];
+  return [...psql, '-f', input];
 }
 
 /** Rejects as soon as the command is interrupted (the pending work ends when the scratch is removed). */
@@ -175,7 +151,7 @@ export async function anonymizeDump(
     detail: string | undefined,
     work: () => Promise<T>,
     done?: (value: T) => string,
-  ) => {
+  ): Promise<T> => {
     const at = ctx.clock.now();
     ctx.emit({
       type: 'anonymize.step',
@@ -195,34 +171,32 @@ export async function anonymizeDump(
     return value;
   };
   const fromPath = resolve(ctx.cwd, request.from);
+  const rulesPath = resolve(ctx.cwd, request.rules);
   const outPath = resolve(ctx.cwd, request.out);
   const reportPath = request.report === undefined ? undefined : resolve(ctx.cwd, request.report);
 
   // Everything that needs no engine first: the rules, the input.
-  const rulesSource = await files.readText(resolve(ctx.cwd, request.rules));
+  const rulesSource = await files.readText(rulesPath);
   if (rulesSource === undefined)
     throw new DevenvError('USAGE', `The rules file ${request.rules} does not exist.`, {
       hint: 'Pass --rules anonymize.yaml (README.md, db anonymize, shows the format).',
     });
-  const rules = parseAnonymizeRules({
-    path: resolve(ctx.cwd, request.rules),
-    file: request.rules,
-    text: rulesSource.text,
-  });
+  const rules = parseAnonymizeRules({ path: rulesPath, file: request.rules, text: rulesSource.text });
   const size = await files.fileSize(fromPath);
   if (size === undefined)
     throw new DevenvError('ANONYMIZE_INPUT', `The dump ${request.from} does not exist or is not a file.`, {
       hint: 'Pass --from a pg_dump file: custom format (pg_dump -Fc), tar (-Ft) or plain SQL (gzipped or not).',
     });
-  if (outPath === fromPath)
-    throw new DevenvError('USAGE', '--out names the input dump.', {
+  if (outPath === fromPath || outPath === rulesPath)
+    throw new DevenvError('USAGE', `--out names the ${outPath === fromPath ? 'input dump' : 'rules file'}.`, {
       hint: 'Write the anonymized dump to another file.',
     });
   const format = dumpFormat(await files.readHead(fromPath, 512));
   const { image, source } = await anonymizeImage(ctx, request);
   ctx.secrets.add([request.salt.value]);
 
-  const { engine } = await ctx.engine();
+  const connection = await ctx.engine();
+  const { engine } = connection;
   if ((await engine.inspectImage(image)) === undefined)
     await unlessInterrupted(
       ctx,
@@ -236,91 +210,65 @@ export async function anonymizeDump(
     explicitName: `anonymize-${request.runId.slice(0, 12)}`,
   });
   let scratch: ScratchPostgres | undefined;
+  let starting: Promise<ScratchPostgres> | undefined;
   try {
-    scratch = await step('scratch', `${image} (${source})`, () =>
-      startScratchPostgres(ctx, engine, files, { identity, image, password: request.runId }),
+    scratch = await step(
+      'scratch',
+      `${image} (${source})`,
+      () => (starting = startScratchPostgres(ctx, connection, files, { identity, image })),
     );
     const db = scratch;
-    const input = `${SCRATCH_DIR}/input.dump`;
-    const restoreCommand = (section?: string): string[] =>
-      format === 'custom' || format === 'tar'
-        ? [
-            'pg_restore',
-            '--no-owner',
-            '--no-privileges',
-            '--exit-on-error',
-            ...(section ? [`--section=${section}`] : []),
-            '-U',
-            'postgres',
-            '-d',
-            SCRATCH_DATABASE,
-            input,
-          ]
-        : format === 'gzip'
-          ? [
-              'sh',
-              '-c',
-              `gunzip -c "$1" | psql -X -q -v ON_ERROR_STOP=1 -U postgres -d ${SCRATCH_DATABASE}`,
-              'sh',
-              input,
-            ]
-          : [
-              'psql',
-              '-X',
-              '-q',
-              '-v',
-              'ON_ERROR_STOP=1',
-              '-U',
-              'postgres',
-              '-d',
-              SCRATCH_DATABASE,
-              '-f',
-              input,
-            ];
-    const restoreFailed = 'Restoring the dump';
-    const introspect = async () =>
-      readSchema(
-        await db.json(schemaQuery([WORK_SCHEMA, STAMP_SCHEMA]), 'ANONYMIZE_INPUT', 'Reading the schema'),
-      );
+    const input = `${SCRATCH_DIR}/devenv-anonymize-input.dump`;
+    const sectioned = format === 'custom' || format === 'tar';
+    const introspect = `${schemaQuery([WORK_SCHEMA, STAMP_SCHEMA])};`;
+    const restoring = { failure: 'ANONYMIZE_INPUT' as const, what: 'Restoring the dump' };
 
     const schema = await step(
       'restore',
       `${request.from} (${format}, ${size} bytes)`,
-      async () => {
-        await db.copyIn(files.packFile(fromPath, 'input.dump'));
-        const sectioned = format === 'custom' || format === 'tar';
+      async (): Promise<DatabaseSchema> => {
+        await db.copyIn(files.packFile(fromPath, 'devenv-anonymize-input.dump'));
         if (sectioned) {
           // The schema alone first: rules that do not fit, or tables and columns without a rule,
           // stop the run before the data is loaded.
-          await db.command(restoreCommand('pre-data'), 'ANONYMIZE_INPUT', restoreFailed);
-          const { uncovered } = planAnonymization(rules, await introspect());
+          const [tables] = await db.run({
+            ...restoring,
+            name: 'schema',
+            before: [restoreCommand(format, input, 'pre-data')],
+            sql: introspect,
+          });
+          const { uncovered } = planAnonymization(rules, readSchema(tables));
           if (uncovered.length > 0) throw uncoveredError(rules, uncovered);
-          await db.command(restoreCommand('data'), 'ANONYMIZE_INPUT', restoreFailed);
-          await db.command(restoreCommand('post-data'), 'ANONYMIZE_INPUT', restoreFailed);
-        } else await db.command(restoreCommand(), 'ANONYMIZE_INPUT', restoreFailed);
-        await db.command(
-          ['psql', '-X', '-q', '-U', 'postgres', '-d', SCRATCH_DATABASE, '-c', 'ANALYZE'],
-          'ANONYMIZE_INPUT',
-          'ANALYZE',
-        );
-        return introspect();
+        }
+        const [restored] = await db.run({
+          ...restoring,
+          name: 'load',
+          before: sectioned
+            ? [restoreCommand(format, input, 'data'), restoreCommand(format, input, 'post-data')]
+            : [restoreCommand(format, input)],
+          sql: `ANALYZE;\n${introspect}`,
+        });
+        return readSchema(restored);
       },
       (restored) =>
         `${restored.tables.length} tables, about ${restored.tables.reduce((sum, t) => sum + t.estimatedRows, 0)} rows`,
     );
 
-    const plan = await step('mask', undefined, async () => {
+    const masked = await step('mask', undefined, async () => {
       const { plan, uncovered } = planAnonymization(rules, schema);
-      // Content of every table whose rows stay (and of those without a rule, for the message).
+      // The content of every table whose rows stay (and of those without a rule, for the message).
       const sampled = schema.tables.filter(
         (table) =>
           uncovered.some((u) => u.table === table) ||
           plan.tables.some((t) => t.table === table && (t.action === 'columns' || t.action === 'keep')),
       );
-      const findings = readContentSample(
-        sampled,
-        await db.json(contentSampleQuery(sampled), 'ANONYMIZE_INPUT', 'Sampling the content'),
-      );
+      const [sample] = await db.run({
+        name: 'sample',
+        sql: `${contentSampleQuery(sampled)};`,
+        failure: 'ANONYMIZE_INPUT',
+        what: 'Sampling the content',
+      });
+      const findings = readContentSample(sampled, sample);
       if (uncovered.length > 0) throw uncoveredError(rules, withContentFindings(uncovered, findings));
       const kept = keptButPersonal(plan, findings);
       if (kept.length > 0) throw keptPersonalError(rules, kept);
@@ -333,16 +281,19 @@ export async function anonymizeDump(
         });
       ctx.emit({ type: 'plan', steps: planLines(plan) });
       const script = maskingScript(plan, schema, request.salt.value);
-      await db.script('mask.sql', script.sql, 'ANONYMIZE_FAILED', 'Masking');
-      await db.command(
-        ['psql', '-X', '-q', '-U', 'postgres', '-d', SCRATCH_DATABASE, '-c', 'VACUUM ANALYZE'],
-        'ANONYMIZE_FAILED',
-        'VACUUM',
-      );
+      // Then, outside the masking transaction: VACUUM as the article does, and what the checks need.
+      await db.run({
+        name: 'mask',
+        sql: `${script.sql}VACUUM ANALYZE;\n${helperFunctionsSql()}\n${producedValuesSql(script.traced)}\n`,
+        failure: 'ANONYMIZE_FAILED',
+        what: 'Masking',
+      });
       return { plan, traced: script.traced };
     });
 
-    const verification = await step('verify', undefined, () => verify(db, schema, plan.plan, plan.traced));
+    const verification = await step('verify', undefined, () =>
+      verifyAnonymized(db, schema, masked.plan, masked.traced),
+    );
     const checks: CheckResult[] = [
       {
         name: 'coverage',
@@ -372,12 +323,12 @@ export async function anonymizeDump(
       command: 'db anonymize',
       passed: checks.every((check) => check.passed),
       input: fromPath,
-      rules: { file: resolve(ctx.cwd, request.rules), sha256: rulesSource.sha256 },
+      rules: { file: rulesPath, sha256: rulesSource.sha256 },
       salt: request.salt.given ? 'given' : 'random',
       image,
       anonymizedAt,
       durationMs: 0,
-      tables: reportTables(plan.plan, verification.findings),
+      tables: reportTables(masked.plan, verification.findings),
       checks,
       warnings:
         schema.largeObjects > 0 ? [`${schema.largeObjects} large objects left out of the output`] : [],
@@ -408,30 +359,28 @@ export async function anonymizeDump(
           anonymizedAt,
           checks: checks.map((check) => check.name),
         });
-        await db.script(
-          'stamp.sql',
-          `${stampSql(stamp)}\nDROP SCHEMA IF EXISTS ${quoteIdent(WORK_SCHEMA)} CASCADE;\n`,
-          'ANONYMIZE_FAILED',
-          'Writing the stamp',
-        );
-        const output = `${SCRATCH_DIR}/output.dump`;
-        await db.command(
-          [
-            'pg_dump',
-            '-Fc',
-            '--no-owner',
-            '--no-privileges',
-            ...(schema.largeObjects > 0 ? ['--no-blobs'] : []),
-            '-U',
-            'postgres',
-            '-d',
-            SCRATCH_DATABASE,
-            '-f',
-            output,
+        const output = `${SCRATCH_DIR}/devenv-anonymize-output.dump`;
+        await db.run({
+          name: 'dump',
+          sql: `${stampSql(stamp)}\nDROP SCHEMA IF EXISTS ${quoteIdent(WORK_SCHEMA)} CASCADE;\n`,
+          after: [
+            [
+              'pg_dump',
+              '-Fc',
+              '--no-owner',
+              '--no-privileges',
+              ...(schema.largeObjects > 0 ? ['--no-blobs'] : []),
+              '-U',
+              'postgres',
+              '-d',
+              SCRATCH_DATABASE,
+              '-f',
+              output,
+            ],
           ],
-          'ANONYMIZE_FAILED',
-          'pg_dump',
-        );
+          failure: 'ANONYMIZE_FAILED',
+          what: 'Writing the stamped dump',
+        });
         return files.unpackFile(await db.copyOut(output), outPath);
       },
       (written) => `${request.out} (${written} bytes)`,
@@ -443,24 +392,24 @@ export async function anonymizeDump(
         reportPath,
         `${JSON.stringify({ ...report, output: outPath, durationMs }, null, 2)}\n`,
       );
+    const masks = (t: (typeof masked.plan.tables)[number]) =>
+      t.action === 'columns' && t.columns.some((c) => c.rule.kind !== 'keep' && c.rule.kind !== 'generated');
     return {
       output: outPath,
       ...(reportPath === undefined ? {} : { report: reportPath }),
       bytes,
       durationMs,
-      tables: plan.plan.tables.length,
+      tables: masked.plan.tables.length,
       rowsDeleted: verification.findings.counts.reduce((sum, c) => sum + c.deleted, 0),
-      rowsMasked: plan.plan.tables.reduce(
-        (sum, t, index) =>
-          t.action === 'columns' &&
-          t.columns.some((c) => c.rule.kind !== 'keep' && c.rule.kind !== 'generated')
-            ? sum + (verification.findings.counts[index]?.after ?? 0)
-            : sum,
+      rowsMasked: masked.plan.tables.reduce(
+        (sum, t, index) => (masks(t) ? sum + (verification.findings.counts[index]?.after ?? 0) : sum),
         0,
       ),
       checks: checks.map((check) => check.name),
     };
   } finally {
+    // Interrupted while it started: it is removed once its start returns.
+    scratch ??= await starting?.catch(() => undefined);
     if (scratch !== undefined) {
       const at = ctx.clock.now();
       ctx.emit({ type: 'anonymize.step', step: 'cleanup', state: 'started' });
@@ -474,74 +423,4 @@ export async function anonymizeDump(
       });
     }
   }
-}
-
-async function verify(
-  db: ScratchPostgres,
-  schema: DatabaseSchema,
-  plan: AnonymizePlan,
-  traced: Parameters<typeof originalsCheck>[0],
-) {
-  const failure = 'ANONYMIZE_FAILED' as const;
-  await db.script(
-    'checks.sql',
-    `${helperFunctionsSql()}\n${producedValuesSql(traced)}\n`,
-    failure,
-    'Preparing the checks',
-  );
-  const counts = readCounts(plan, await db.json(countsQuery(plan), failure, 'Counting rows'));
-  const originals = readOriginals(await db.json(originalsQuery(), failure, 'Reading the sampled originals'));
-
-  const survivorColumns = survivorTargets(plan);
-  const survivors = new Map<(typeof survivorColumns)[number]['columns'][number], number>();
-  const hits: SurvivorHit[] = [];
-  if (survivorColumns.length > 0) {
-    const answer = (await db.json(
-      survivorsQuery(survivorColumns),
-      failure,
-      'Looking for original values',
-    )) as number[][];
-    for (const [t, target] of survivorColumns.entries())
-      for (const [c, column] of target.columns.entries()) {
-        const found = Number(answer[t]?.[c] ?? 0);
-        survivors.set(column, found);
-        if (found === 0) continue;
-        const ids = (await db.json(
-          survivorSourcesQuery(target.table, column),
-          failure,
-          'Naming original values',
-        )) as number[];
-        hits.push({
-          table: target.table,
-          column,
-          values: found,
-          sources: traced.filter((t) => ids.includes(t.id)),
-        });
-      }
-  }
-
-  const patternColumns = patternTargets(plan);
-  const patternAnswer =
-    patternColumns.length > 0
-      ? await db.json(patternsQuery(patternColumns), failure, 'Scanning for personal content')
-      : [];
-  const patternHits = readPatterns(patternColumns, patternAnswer);
-  const fkAnswer = await db.json(foreignKeysQuery(schema), failure, 'Checking foreign keys');
-
-  return {
-    checks: [
-      rowCountsCheck(plan, counts),
-      originalsCheck(traced, originals, hits),
-      patternsCheck(patternColumns, patternHits),
-      foreignKeysCheck(schema, fkAnswer),
-    ],
-    findings: {
-      counts,
-      traced,
-      originals,
-      survivors,
-      patterns: patternCountsOf(patternColumns, patternAnswer),
-      hits,
-    },
-  };
 }

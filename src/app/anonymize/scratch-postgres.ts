@@ -7,16 +7,25 @@
  * so a remote engine works the same. Durability is off: the data is a copy.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerEngine, ContainerRequest } from '../../contracts/engine.js';
+import type { ContainerEngine, ContainerRequest, EngineInfo } from '../../contracts/engine.js';
 import type { HostFiles } from '../../contracts/host-files.js';
 import { DevenvError, type ErrorCode } from '../../core/errors.js';
-import { engineLabels, serviceLabels, stackLabels } from '../../core/stack/labels.js';
+import { shellQuote } from '../../core/shell-quote.js';
+import { postgresCacheCandidate } from '../../core/plan/postgres-data-cache.js';
+import { engineLabels, Labels, serviceLabels, stackLabels } from '../../core/stack/labels.js';
 import type { StackIdentity } from '../../core/stack/identity.js';
 import type { AppContext } from '../context.js';
+import { seedPostgresData } from '../postgres-data-cache.js';
 
 export const SCRATCH_DATABASE = 'devenv_anonymize';
-/** Where files are put in the container. */
-export const SCRATCH_DIR = '/tmp/devenv-anonymize';
+/**
+ * The same for every scratch server, so one cached data directory serves them all: the server
+ * listens on an internal network of its own, with no published port.
+ */
+const SCRATCH_PASSWORD = 'devenv-anonymize';
+const DEFAULT_PGDATA = '/var/lib/postgresql/data';
+/** Where files are put in the container (any user may write there: pg_dump runs as postgres). */
+export const SCRATCH_DIR = '/tmp';
 const READY_TIMEOUT_MS = 120_000;
 
 /** Settings for a copy nobody keeps: no fsync, big maintenance memory, minimal WAL. */
@@ -33,25 +42,35 @@ export const SCRATCH_SETTINGS = [
   'autovacuum=off',
 ];
 
+/** One round trip: commands, then a SQL file, then commands, as one exec (each costs tens of ms, more on a busy engine). */
+export interface ScratchRun {
+  /** Names the SQL file in the container. */
+  name: string;
+  /** Run before the SQL, in order, stopping at the first failure (pg_restore). */
+  before?: string[][];
+  /** Statements run by psql, stopping at the first error; every SELECT must return one JSON value. */
+  sql?: string;
+  /** Run after the SQL (pg_dump). */
+  after?: string[][];
+  failure: ErrorCode;
+  what: string;
+}
+
 export interface ScratchPostgres {
   readonly containerId: string;
-  /** Runs one SQL statement that returns one JSON value; returns it parsed. */
-  json(sql: string, failure: ErrorCode, what: string): Promise<unknown>;
-  /** Runs a script (copied into the container as a file) with psql, stopping at the first error. */
-  script(name: string, sql: string, failure: ErrorCode, what: string): Promise<void>;
-  /** Runs a command in the container as the postgres user; a non-zero exit throws `failure`. */
-  command(command: string[], failure: ErrorCode, what: string): Promise<string>;
+  /** The JSON values the SELECTs of `sql` returned, in order. */
+  run(run: ScratchRun): Promise<unknown[]>;
+  /** Puts the files of a tar stream into SCRATCH_DIR. */
   copyIn(tar: NodeJS.ReadableStream): Promise<void>;
+  /** A tar stream of one path in the container. */
   copyOut(path: string): Promise<NodeJS.ReadableStream>;
-  /** Removes the container (and its anonymous volume) and the network; safe to call twice. */
+  /** Removes the container, its data volume and its network; safe to call twice. */
   remove(): Promise<void>;
 }
 
 export interface ScratchRequest {
   identity: StackIdentity;
   image: string;
-  /** The superuser's password (the scratch server listens on its internal network only). */
-  password: string;
 }
 
 /** The most telling line of psql's or pg_restore's output: the first ERROR/FATAL, else the last line. */
@@ -66,7 +85,7 @@ export function sqlFailureLine(output: string): string {
 
 export async function startScratchPostgres(
   ctx: AppContext,
-  engine: ContainerEngine,
+  { engine, info }: { engine: ContainerEngine; info: EngineInfo },
   files: Pick<HostFiles, 'packTexts'>,
   request: ScratchRequest,
 ): Promise<ScratchPostgres> {
@@ -83,30 +102,41 @@ export async function startScratchPostgres(
     serviceLabels('postgres'),
   );
   const network = `${identity.name}_scratch`;
+  const volume = `${identity.name}_pgdata`;
   let networkId: string | undefined;
+  let volumeCreated = false;
   let containerId: string | undefined;
   let removed = false;
   const remove = async () => {
     if (removed) return;
     removed = true;
     if (containerId !== undefined) await engine.removeContainer(containerId, { force: true, volumes: true });
-    if (networkId !== undefined) await engine.removeNetwork(networkId);
+    await Promise.all([
+      networkId === undefined ? undefined : engine.removeNetwork(networkId),
+      volumeCreated ? engine.removeVolume(volume) : undefined,
+    ]);
   };
   try {
+    const imageInfo = await engine.inspectImage(request.image);
+    if (imageInfo === undefined)
+      throw new DevenvError('IMAGE_NOT_FOUND', `The image ${request.image} is not on the engine.`);
+    const pgdata = imageInfo.env['PGDATA'] || DEFAULT_PGDATA;
     networkId = await engine.createNetwork(network, labels, { internal: true });
+    await engine.createVolume(volume, { ...labels, [Labels.volume]: 'pgdata' });
+    volumeCreated = true;
     const container: ContainerRequest = {
       name: `${identity.name}-postgres-1`,
       image: request.image,
       command: ['postgres', ...SCRATCH_SETTINGS.flatMap((setting) => ['-c', setting])],
       env: {
         POSTGRES_USER: 'postgres',
-        POSTGRES_PASSWORD: request.password,
+        POSTGRES_PASSWORD: SCRATCH_PASSWORD,
         POSTGRES_DB: SCRATCH_DATABASE,
       },
       labels,
       ports: [],
       expose: [],
-      mounts: [],
+      mounts: [{ type: 'volume', source: volume, target: pgdata, readOnly: false }],
       networks: [{ network, aliases: ['postgres'] }],
       init: true,
       stopTimeoutSeconds: 2,
@@ -117,40 +147,80 @@ export async function startScratchPostgres(
       shmSizeBytes: 512 * 1024 * 1024,
     };
     containerId = await engine.createContainer(container);
+    // A data directory initialized once for this image and these settings (about 4 s of initdb saved).
+    const candidate = postgresCacheCandidate(container, request.image, new Set([volume]), imageInfo.env);
+    if (candidate !== undefined)
+      await seedPostgresData(ctx, {
+        engine,
+        info,
+        service: 'postgres',
+        request: container,
+        imageId: imageInfo.id,
+        candidate,
+        containerId,
+        timeoutMs: READY_TIMEOUT_MS,
+      });
     await engine.startContainer(containerId);
   } catch (error) {
     await remove().catch(() => undefined);
     throw error;
   }
   const id = containerId;
-  const env = { PGPASSWORD: request.password, PGOPTIONS: '-c client_min_messages=warning' };
-  const psql = ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', SCRATCH_DATABASE];
-
-  const command = async (argv: string[], failure: ErrorCode, what: string): Promise<string> => {
-    const result = await engine.exec(id, argv, { user: 'postgres', env });
-    if (result.exitCode !== 0)
-      throw new DevenvError(failure, `${what} failed: ${sqlFailureLine(result.output)}`, {
-        details: result.output.trim().split('\n').slice(-12),
-      });
-    return result.output;
-  };
+  // Warnings would mix with the JSON answers (psql prints them on stderr, the exec interleaves both).
+  const env = { PGPASSWORD: SCRATCH_PASSWORD, PGOPTIONS: '-c client_min_messages=error' };
+  const psql = [
+    'psql',
+    '-X',
+    '-q',
+    '-A',
+    '-t',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-U',
+    'postgres',
+    '-d',
+    SCRATCH_DATABASE,
+  ];
 
   const scratch: ScratchPostgres = {
     containerId: id,
-    command,
-    async json(sql, failure, what) {
-      const output = await command([...psql, '-A', '-t', '-c', sql], failure, what);
-      try {
-        return JSON.parse(output.trim()) as unknown;
-      } catch {
-        throw new DevenvError('ENGINE_ERROR', `${what}: psql printed something other than JSON`, {
-          details: output.trim().split('\n').slice(0, 5),
+    async run(run) {
+      const file = `${SCRATCH_DIR}/devenv-anonymize-${run.name}.sql`;
+      if (run.sql !== undefined)
+        await engine.copyToContainer(
+          id,
+          SCRATCH_DIR,
+          files.packTexts([{ name: `devenv-anonymize-${run.name}.sql`, text: run.sql }]),
+        );
+      const commands = [
+        ...(run.before ?? []),
+        ...(run.sql === undefined ? [] : [[...psql, '-f', file]]),
+        ...(run.after ?? []),
+      ];
+      const result = await engine.exec(
+        id,
+        ['sh', '-c', commands.map((c) => c.map(shellQuote).join(' ')).join(' && ')],
+        {
+          user: 'postgres',
+          env,
+        },
+      );
+      const lines = result.output.split('\n').filter((line) => line.trim() !== '');
+      if (result.exitCode !== 0)
+        throw new DevenvError(run.failure, `${run.what} failed: ${sqlFailureLine(result.output)}`, {
+          details: lines.slice(-12),
         });
+      try {
+        return lines.map((line) => JSON.parse(line) as unknown);
+      } catch {
+        throw new DevenvError(
+          'ENGINE_ERROR',
+          `${run.what}: the scratch Postgres printed something other than JSON`,
+          {
+            details: lines.slice(0, 5).map((line) => line.slice(0, 200)),
+          },
+        );
       }
-    },
-    async script(name, sql, failure, what) {
-      await engine.copyToContainer(id, SCRATCH_DIR, files.packTexts([{ name, text: sql }]));
-      await command([...psql, '-f', `${SCRATCH_DIR}/${name}`], failure, what);
     },
     copyIn: (tar) => engine.copyToContainer(id, SCRATCH_DIR, tar),
     copyOut: (path) => engine.copyFromContainer(id, path),
@@ -158,10 +228,6 @@ export async function startScratchPostgres(
   };
 
   try {
-    await engine
-      .exec(id, ['mkdir', '-p', SCRATCH_DIR])
-      .then((r) => (r.exitCode === 0 ? undefined : Promise.reject(new Error(r.output))));
-    await engine.exec(id, ['chmod', '1777', SCRATCH_DIR]);
     await waitUntilReady(ctx, engine, id);
   } catch (error) {
     await remove().catch(() => undefined);
