@@ -91,6 +91,33 @@ function ruleFits(rule: ColumnRule, column: ColumnInfo): string | undefined {
   }
 }
 
+/** SQL words that stand alone as a value. */
+const SQL_VALUE_WORDS = new Set([
+  'null',
+  'true',
+  'false',
+  'default',
+  'current_date',
+  'current_time',
+  'current_timestamp',
+  'localtime',
+  'localtimestamp',
+  'current_user',
+  'session_user',
+  'user',
+]);
+
+/**
+ * `{value: TS}` is SQL: a bare word is a column (or a keyword), so `TS` where
+ * the table has no such column is most likely meant as the text 'TS'.
+ */
+function bareWordProblem(sql: string, table: TableInfo): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(sql)) return undefined;
+  const folded = sql.toLowerCase();
+  if (SQL_VALUE_WORDS.has(folded) || table.columns.some((c) => c.name === folded)) return undefined;
+  return `value is SQL, and ${sql} names no column of ${tableLabel(table)}: for the text ${sql} write "'${sql}'"`;
+}
+
 function columnsFor(table: TableInfo, rules: TableRules, problems: RuleProblem[]): ColumnPlan[] {
   const plans: ColumnPlan[] = [];
   for (const entry of rules.columns) {
@@ -108,6 +135,11 @@ function columnsFor(table: TableInfo, rules: TableRules, problems: RuleProblem[]
         ...at,
         what: `is a generated column (computed from the others): mask the columns it is computed from, and leave it out or keep it`,
       });
+      continue;
+    }
+    const bareWord = entry.rule.kind === 'value' ? bareWordProblem(entry.rule.sql, table) : undefined;
+    if (bareWord !== undefined) {
+      problems.push({ ...at, what: bareWord });
       continue;
     }
     const misfit = ruleFits(entry.rule, column);
