@@ -28,6 +28,8 @@ export interface HostFiles {
    * a partial file (and is left as it was on failure). Returns the bytes written.
    */
   unpackFile(tar: NodeJS.ReadableStream, path: string): Promise<number>;
+  /** Why a file cannot be written at `path` (no such directory, not writable), or undefined. */
+  writableProblem(path: string): Promise<string | undefined>;
   /** Writes text to `path` the same way (temporary file, rename). */
   writeText(path: string, text: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /** HostFiles on the local file system; tars with tar-stream (see contracts/host-files.ts). */
 import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -62,12 +62,20 @@ export const hostFiles: HostFiles = {
   packFile(path, name) {
     return packing(async (pack) => {
       const { size } = await stat(path);
+      if (size === 0) {
+        await new Promise<void>((resolve, reject) =>
+          pack.entry({ name, mode: FILE_MODE, mtime: new Date(), type: 'file' }, Buffer.alloc(0), (error) =>
+            error ? reject(error) : resolve(),
+          ),
+        );
+        return;
+      }
       await new Promise<void>((resolve, reject) => {
         const entry = pack.entry({ name, size, mode: FILE_MODE, mtime: new Date(), type: 'file' }, (error) =>
           error ? reject(error) : resolve(),
         );
         // Exactly `size` bytes: a file that changes meanwhile would corrupt the archive.
-        pipeline(createReadStream(path, { start: 0, end: Math.max(0, size - 1) }), entry).catch(reject);
+        pipeline(createReadStream(path, { start: 0, end: size - 1 }), entry).catch(reject);
       });
     });
   },
@@ -112,6 +120,23 @@ export const hostFiles: HostFiles = {
       await rm(partial, { force: true });
       throw error;
     }
+  },
+
+  async writableProblem(path) {
+    const dir = dirname(path);
+    try {
+      if (!(await stat(dir)).isDirectory()) return `${dir} is not a directory`;
+      await access(dir, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? `there is no directory ${dir}` : `${dir} is not writable (${code})`;
+    }
+    try {
+      if ((await stat(path)).isDirectory()) return 'it is a directory';
+    } catch {
+      // Not there yet: fine.
+    }
+    return undefined;
   },
 
   async writeText(path, text) {

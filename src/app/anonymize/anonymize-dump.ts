@@ -33,11 +33,7 @@ import { reportTables, type AnonymizeReport } from '../../core/anonymize/report.
 import { readSchema, schemaQuery, WORK_SCHEMA, type DatabaseSchema } from '../../core/anonymize/schema.js';
 import { quoteIdent } from '../../core/anonymize/sql-text.js';
 import { anonymizationStamp, STAMP_SCHEMA, stampSql } from '../../core/anonymize/stamp.js';
-import {
-  helperFunctionsSql,
-  producedValuesSql,
-  type CheckResult,
-} from '../../core/anonymize/verification-sql.js';
+import { helperFunctionsSql, suspectsSql, type CheckResult } from '../../core/anonymize/verification-sql.js';
 import { DevenvError } from '../../core/errors.js';
 import { stackIdentity } from '../../core/stack/identity.js';
 import type { AppContext } from '../context.js';
@@ -191,6 +187,16 @@ export async function anonymizeDump(
     throw new DevenvError('USAGE', `--out names the ${outPath === fromPath ? 'input dump' : 'rules file'}.`, {
       hint: 'Write the anonymized dump to another file.',
     });
+  for (const [flag, path] of [
+    ['--out', outPath],
+    ['--report', reportPath],
+  ] as const) {
+    const problem = path === undefined ? undefined : await files.writableProblem(path);
+    if (problem !== undefined)
+      throw new DevenvError('USAGE', `${flag} ${path}: ${problem}.`, {
+        hint: 'Name a file in a writable directory.',
+      });
+  }
   const format = dumpFormat(await files.readHead(fromPath, 512));
   const { image, source } = await anonymizeImage(ctx, request);
   ctx.secrets.add([request.salt.value]);
@@ -221,7 +227,11 @@ export async function anonymizeDump(
     const input = `${SCRATCH_DIR}/devenv-anonymize-input.dump`;
     const sectioned = format === 'custom' || format === 'tar';
     const introspect = `${schemaQuery([WORK_SCHEMA, STAMP_SCHEMA])};`;
-    const restoring = { failure: 'ANONYMIZE_INPUT' as const, what: 'Restoring the dump' };
+    const restoring = {
+      failure: 'ANONYMIZE_INPUT' as const,
+      what: 'Restoring the dump',
+      hint: `The scratch Postgres is ${image}: a dump made by a newer pg_dump, or needing extensions the image lacks, wants another one (--image).`,
+    };
 
     const schema = await step(
       'restore',
@@ -284,7 +294,7 @@ export async function anonymizeDump(
       // Then, outside the masking transaction: VACUUM as the article does, and what the checks need.
       await db.run({
         name: 'mask',
-        sql: `${script.sql}VACUUM ANALYZE;\n${helperFunctionsSql()}\n${producedValuesSql(script.traced)}\n`,
+        sql: `${script.sql}VACUUM ANALYZE;\n${helperFunctionsSql()}\n${suspectsSql(script.traced)}\n`,
         failure: 'ANONYMIZE_FAILED',
         what: 'Masking',
       });

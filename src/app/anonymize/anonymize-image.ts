@@ -4,7 +4,7 @@
  * its one Postgres service), so the dump is restored by the Postgres the
  * project runs; else devenv's Postgres 15 stand-in.
  */
-import { isDevenvError } from '../../core/errors.js';
+import { DevenvError, isDevenvError } from '../../core/errors.js';
 import { isPostgresService } from '../../core/plan/fast-postgres.js';
 import type { AppContext } from '../context.js';
 import { resolveStackTarget, type StackOptions } from '../stack-target.js';
@@ -26,7 +26,20 @@ export async function anonymizeImage(
       return { image: DEFAULT_ANONYMIZE_IMAGE, source: 'no project here' };
     throw error;
   }
-  const target = await resolveStackTarget(ctx, request.stack);
+  let target;
+  try {
+    target = await resolveStackTarget(ctx, request.stack);
+  } catch (error) {
+    if (!isDevenvError(error)) throw error;
+    // The template only names the image here: say how to do without it.
+    throw new DevenvError(error.code, error.message, {
+      hint: `${error.hint ? `${error.hint}; or ` : ''}pass --image IMAGE (the scratch Postgres's image) to leave the project's template out`,
+      ...(error.location ? { location: error.location } : {}),
+      details: error.details,
+      exitCode: error.exitCode,
+      cause: error,
+    });
+  }
   const named = ctx.project.devenvConfig(ctx.cwd).database?.service;
   const services = Object.entries(target.project.services);
   const [name, service] =

@@ -54,6 +54,8 @@ export interface ScratchRun {
   after?: string[][];
   failure: ErrorCode;
   what: string;
+  /** The next step when it fails. */
+  hint?: string;
 }
 
 export interface ScratchPostgres {
@@ -209,9 +211,12 @@ export async function startScratchPostgres(
       if (result.exitCode !== 0)
         throw new DevenvError(run.failure, `${run.what} failed: ${sqlFailureLine(result.output)}`, {
           details: lines.slice(-12),
+          ...(run.hint === undefined ? {} : { hint: run.hint }),
         });
+      // Only the answers: a tool's warning on stderr (pg_restore) is not one.
+      const answers = lines.filter((line) => line.startsWith('[') || line.startsWith('{'));
       try {
-        return lines.map((line) => JSON.parse(line) as unknown);
+        return answers.map((line) => JSON.parse(line) as unknown);
       } catch {
         throw new DevenvError(
           'ENGINE_ERROR',

@@ -39,7 +39,7 @@ export async function verifyAnonymized(
   const patternColumns = patternTargets(plan);
   const queries = [
     countsQuery(plan),
-    originalsQuery(),
+    originalsQuery(traced),
     survivorColumns.length > 0 ? survivorsQuery(survivorColumns) : `SELECT '[]'::jsonb`,
     patternColumns.length > 0 ? patternsQuery(patternColumns) : `SELECT '[]'::jsonb`,
     foreignKeysQuery(schema),

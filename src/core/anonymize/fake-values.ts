@@ -133,3 +133,32 @@ export function fakeExpression(kind: FakeKind, key: RowKey, column: string, uniq
       return `${fromList(CITIES, key, column)}${suffix}`;
   }
 }
+
+/** A regex alternative of literal words. */
+function oneOf(words: readonly string[]): string {
+  return `(?:${words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+}
+
+/**
+ * SQL: whether text `v` is a value the `kind` fake can produce (so an original
+ * equal to it, found in the output, is not a leak: anyone's fake says the same).
+ */
+export function fakeCanProduce(kind: FakeKind, v: string): string {
+  const unique = '(?: #[0-9a-f]+)?$';
+  switch (kind) {
+    case 'email':
+      return `${v} ~ ${quoteLiteral(`^user[0-9a-f]+@${FAKE_EMAIL_DOMAIN.replace(/\./g, '\\.')}$`)}`;
+    case 'phone':
+      return `${v} ~ '^\\+1 555-01[0-9]{2}(?: x[0-9a-f]+)?$'`;
+    case 'first_name':
+      return `${v} ~ ${quoteLiteral(`^${oneOf(FIRST_NAMES)}${unique}`)}`;
+    case 'last_name':
+      return `${v} ~ ${quoteLiteral(`^${oneOf(LAST_NAMES)}${unique}`)}`;
+    case 'name':
+      return `${v} ~ ${quoteLiteral(`^${oneOf(FIRST_NAMES)} ${oneOf(LAST_NAMES)}${unique}`)}`;
+    case 'address':
+      return `${v} ~ ${quoteLiteral(`^[0-9]+ ${oneOf(STREETS)} ${oneOf(STREET_KINDS)}${unique}`)}`;
+    case 'city':
+      return `${v} ~ ${quoteLiteral(`^${oneOf(CITIES)}${unique}`)}`;
+  }
+}

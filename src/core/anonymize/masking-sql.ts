@@ -159,8 +159,9 @@ function originalsStatement(traced: TracedColumn): string {
   const minLength = traced.rule.kind === 'redact' ? MIN_REDACTED_LENGTH : MIN_ORIGINAL_LENGTH;
   const percent = samplePercent(traced.table.estimatedRows);
   const sample = percent >= 100 ? '' : ` TABLESAMPLE SYSTEM (${percent}) REPEATABLE (7)`;
+  // With the row's key, to tell afterwards whether that very row still holds it.
   return (
-    `INSERT INTO ${work('originals')} SELECT DISTINCT ${traced.id}, v FROM (SELECT ${name}::text AS v FROM ${qualifiedName(traced.table)}${sample}` +
+    `INSERT INTO ${work('originals')} SELECT DISTINCT ON (v) ${traced.id}, v, k FROM (SELECT ${name}::text AS v, ${rowKey(traced.table).text} AS k FROM ${qualifiedName(traced.table)}${sample}` +
     ` WHERE ${name} IS NOT NULL AND length(${name}::text) >= ${minLength} LIMIT ${ORIGINALS_PER_COLUMN}) s;`
   );
 }
@@ -193,11 +194,20 @@ export function maskingScript(plan: AnonymizePlan, schema: DatabaseSchema, salt:
     `DROP SCHEMA IF EXISTS ${quoteIdent(WORK_SCHEMA)} CASCADE;`,
     `CREATE SCHEMA ${quoteIdent(WORK_SCHEMA)};`,
     `CREATE TABLE ${work('counts')} (tbl int PRIMARY KEY, before bigint NOT NULL, deleted bigint NOT NULL, touched jsonb NOT NULL);`,
-    `CREATE TABLE ${work('originals')} (source int NOT NULL, value text NOT NULL);`,
+    `CREATE TABLE ${work('originals')} (source int NOT NULL, value text NOT NULL, key text NOT NULL);`,
   ];
   plan.tables.forEach((tablePlan, index) => lines.push(countStatement(tablePlan, index)));
   for (const column of traced) lines.push(originalsStatement(column));
   lines.push(`CREATE INDEX ON ${work('originals')} (value);`);
+  // The application's triggers stay quiet while rows are masked (an audit trigger would copy the
+  // originals elsewhere, an updated_at trigger would touch every row); foreign keys are not the
+  // application's triggers: they stay enforced.
+  const changed = plan.tables.filter((t) => t.action !== 'keep' && t.table.triggers.length > 0);
+  for (const tablePlan of changed)
+    for (const trigger of tablePlan.table.triggers)
+      lines.push(
+        `ALTER TABLE ${qualifiedName(tablePlan.table)} DISABLE TRIGGER ${quoteIdent(trigger.name)};`,
+      );
   // Rows go first (children before the tables they reference), so updates touch only what stays.
   for (const tablePlan of childrenFirst(plan.tables, schema)) {
     if (tablePlan.action === 'delete') lines.push(`DELETE FROM ${qualifiedName(tablePlan.table)};`);
@@ -211,6 +221,12 @@ export function maskingScript(plan: AnonymizePlan, schema: DatabaseSchema, salt:
     const update = updateStatement(tablePlan, salt);
     if (update !== undefined) lines.push(update);
   }
+  const modes = { O: 'ENABLE', A: 'ENABLE ALWAYS', R: 'ENABLE REPLICA' } as const;
+  for (const tablePlan of changed)
+    for (const trigger of tablePlan.table.triggers)
+      lines.push(
+        `ALTER TABLE ${qualifiedName(tablePlan.table)} ${modes[trigger.enabled]} TRIGGER ${quoteIdent(trigger.name)};`,
+      );
   lines.push('COMMIT;');
   return { sql: `${lines.join('\n')}\n`, traced };
 }

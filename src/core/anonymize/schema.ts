@@ -23,9 +23,17 @@ export interface ColumnInfo {
   generated: boolean;
 }
 
+/** A trigger of the application's, enabled: O (origin), A (always) or R (replica). */
+export interface TriggerInfo {
+  name: string;
+  enabled: 'O' | 'A' | 'R';
+}
+
 export interface TableInfo extends TableName {
   columns: ColumnInfo[];
   primaryKey: string[];
+  /** The application's enabled triggers: masking must not fire them (an audit trigger would copy originals). */
+  triggers: TriggerInfo[];
   /** Rows, as estimated by the planner after ANALYZE. */
   estimatedRows: number;
 }
@@ -107,7 +115,9 @@ SELECT jsonb_build_object(
       'primaryKey', coalesce((SELECT jsonb_agg(a.attname ORDER BY k.ord)
         FROM pg_constraint p CROSS JOIN LATERAL unnest(p.conkey) WITH ORDINALITY k(attnum, ord)
         JOIN pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = k.attnum
-        WHERE p.conrelid = t.oid AND p.contype = 'p'), '[]'::jsonb)
+        WHERE p.conrelid = t.oid AND p.contype = 'p'), '[]'::jsonb),
+      'triggers', coalesce((SELECT jsonb_agg(jsonb_build_object('name', g.tgname, 'enabled', g.tgenabled) ORDER BY g.tgname)
+        FROM pg_trigger g WHERE g.tgrelid = t.oid AND NOT g.tgisinternal AND g.tgenabled <> 'D'), '[]'::jsonb)
     ) ORDER BY t.schema, t.name) FROM tables t), '[]'::jsonb),
   'foreignKeys', coalesce((SELECT jsonb_agg(jsonb_build_object(
       'name', f.conname,
@@ -144,6 +154,7 @@ interface RawSchema {
     estimatedRows: number;
     columns: RawColumn[];
     primaryKey: string[];
+    triggers?: TriggerInfo[];
   }[];
   foreignKeys: ForeignKeyInfo[];
   largeObjects: number;
@@ -158,6 +169,7 @@ export function readSchema(answer: unknown): DatabaseSchema {
       name: table.name,
       estimatedRows: Number(table.estimatedRows),
       primaryKey: table.primaryKey,
+      triggers: table.triggers ?? [],
       columns: table.columns.map((column) => {
         const info: ColumnInfo = {
           name: column.name,

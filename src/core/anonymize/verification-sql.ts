@@ -10,12 +10,14 @@
  * - patterns: no kept or computed text holds emails, phone numbers, payment
  *   cards (Luhn), IBANs (mod 97), tokens or IP addresses (full scans, with the
  *   patterns of personal-data.ts; devenv's own fakes do not count);
- * - foreign-keys: every foreign key holds (no orphans; also those the dump
- *   has as NOT VALID).
+ * - foreign-keys: every foreign key holds: validated and enforced while
+ *   masking (its triggers enabled); those the dump has as NOT VALID are
+ *   checked for orphans row by row.
  * A column kept with a reason, or a table kept with one, is left out of the
  * value checks: that is what the reason says.
  */
 import type { AnonymizePlan, ColumnPlan, TablePlan } from './coverage.js';
+import { fakeCanProduce, REDACTED_TEXT } from './fake-values.js';
 import { work, type TracedColumn } from './masking-sql.js';
 import {
   CARD_PREFIX,
@@ -109,24 +111,29 @@ $f$;
 `;
 }
 
-/** SQL: whether text expression `e` holds content of `kind` (the same meaning as contentKinds in personal-data.ts). */
+/**
+ * SQL: whether text expression `e` holds content of `kind` (the same meaning
+ * as contentKinds in personal-data.ts). Each starts with a cheap test (a
+ * character, a length) so that most values never reach the regular expression.
+ */
 export function contentPredicate(kind: ContentKind, e: string): string {
   const p = CONTENT_PATTERNS;
+  const digit = `${e} ~ '[0-9]'`;
   switch (kind) {
     case 'email':
       return `(${e} LIKE '%@%' AND regexp_replace(${e}, ${regex(p.fakeEmail)}, '', 'g') ~ ${regex(p.email)})`;
     case 'phone':
-      return `(${e} ~ ${regex(p.phone)} AND ${e} !~ ${regex(p.fakePhone)})`;
+      return `(${digit} AND ${e} ~ ${regex(p.phone)} AND ${e} !~ ${regex(p.fakePhone)})`;
     case 'card':
-      return `(${e} ~ ${regex(p.card)} AND ${quoteIdent(WORK_SCHEMA)}.is_card(${e}))`;
+      return `(length(${e}) >= 13 AND ${digit} AND ${e} ~ ${regex(p.card)} AND ${quoteIdent(WORK_SCHEMA)}.is_card(${e}))`;
     case 'iban':
-      return `(${e} ~ ${regex(p.iban)} AND ${quoteIdent(WORK_SCHEMA)}.is_iban(${e}))`;
+      return `(length(${e}) >= 15 AND ${e} ~ '[A-Z][A-Z][0-9][0-9]' AND ${e} ~ ${regex(p.iban)} AND ${quoteIdent(WORK_SCHEMA)}.is_iban(${e}))`;
     case 'token': {
       const t = `btrim(${e})`;
-      return `(${e} ~ ${regex(p.jwt)} OR (${t} ~ ${regex(p.token)} AND (${t} ~ ${regex(p.tokenHex)} OR (${t} ~ '[a-z]' AND ${t} ~ '[A-Z]' AND ${t} ~ '[0-9]'))))`;
+      return `(length(${e}) >= 20 AND (${e} ~ ${regex(p.jwt)} OR (${t} ~ ${regex(p.token)} AND (${t} ~ ${regex(p.tokenHex)} OR (${t} ~ '[a-z]' AND ${t} ~ '[A-Z]' AND ${t} ~ '[0-9]')))))`;
     }
     case 'ip':
-      return `${e} ~ ${regex(p.ip)}`;
+      return `(${e} LIKE '%.%.%.%' AND ${e} ~ ${regex(p.ip)})`;
   }
 }
 
@@ -137,30 +144,48 @@ export function countsQuery(plan: AnonymizePlan): string {
 }
 
 /**
- * Which sampled originals a masked column holds after masking: values a rule
- * produced (a fake that happens to equal someone's real name), excluded from
- * the search elsewhere; and, per column, how many of its own originals it still
- * holds (a masking that did not happen).
+ * The sampled originals worth looking for: those no rule of the plan could
+ * have produced (an original "Avery" where fake first names are made is
+ * anyone's fake too; a `value` column's values are scanned for them).
  */
-export function producedValuesSql(traced: readonly TracedColumn[]): string {
-  const lines = [`CREATE TABLE ${work('produced')} (source int NOT NULL, v text NOT NULL);`];
-  const byTable = new Map<TableInfo, TracedColumn[]>();
-  for (const column of traced) byTable.set(column.table, [...(byTable.get(column.table) ?? []), column]);
-  for (const [table, columns] of byTable) {
-    const values = columns.map((c) => `(${c.id}, ${quoteIdent(c.column.name)}::text)`).join(', ');
-    lines.push(
-      `INSERT INTO ${work('produced')} SELECT DISTINCT x.source, x.v FROM ${qualifiedName(table)} CROSS JOIN LATERAL (VALUES ${values}) AS x(source, v) WHERE x.v IN (SELECT value FROM ${work('originals')});`,
-    );
+export function suspectsSql(traced: readonly TracedColumn[]): string {
+  const v = 'o.value';
+  const produced = new Set<string>();
+  for (const column of traced) {
+    const rule = column.rule;
+    if (rule.kind === 'fake') produced.add(fakeCanProduce(rule.fake, v));
+    else if (rule.kind === 'redact') produced.add(`${v} = ${quoteLiteral(REDACTED_TEXT)}`);
+    else if (rule.kind === 'hash') produced.add(`${v} ~ '^[0-9a-f]{1,32}$'`);
+    else if (rule.kind === 'value')
+      produced.add(
+        `${v} IN (SELECT ${quoteIdent(column.column.name)}::text FROM ${qualifiedName(column.table)})`,
+      );
   }
-  lines.push(
-    `CREATE TABLE ${work('suspects')} AS SELECT DISTINCT value FROM ${work('originals')} WHERE value NOT IN (SELECT v FROM ${work('produced')});`,
+  const excluded = produced.size === 0 ? 'false' : [...produced].join('\n  OR ');
+  return [
+    `CREATE TABLE ${work('suspects')} AS SELECT DISTINCT o.value FROM ${work('originals')} o WHERE NOT (\n  ${excluded});`,
     `ANALYZE ${work('suspects')};`,
-  );
-  return lines.join('\n');
+  ].join('\n');
 }
 
-export function originalsQuery(): string {
-  return `SELECT coalesce(jsonb_agg(s), '[]'::jsonb) FROM (SELECT o.source AS id, count(*) AS sampled, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${work('produced')} p WHERE p.source = o.source AND p.v = o.value)) AS unchanged FROM ${work('originals')} o GROUP BY o.source) s`;
+/**
+ * Per masked column: originals sampled, and how many of the sampled rows still
+ * hold theirs (by primary key: an index lookup each; without a single-column
+ * key, any row holding it counts).
+ */
+export function originalsQuery(traced: readonly TracedColumn[]): string {
+  if (traced.length === 0) return `SELECT '[]'::jsonb`;
+  const perColumn = traced.map((t) => {
+    const name = quoteIdent(t.column.name);
+    const pk = t.table.primaryKey.length === 1 ? t.table.primaryKey[0]! : undefined;
+    const pkType = t.table.columns.find((c) => c.name === pk)?.type;
+    const still =
+      pk !== undefined && pkType !== undefined
+        ? `(SELECT count(*) FROM ${work('originals')} o JOIN ${qualifiedName(t.table)} t ON t.${quoteIdent(pk)} = o.key::${pkType} WHERE o.source = ${t.id} AND t.${name}::text = o.value)`
+        : `(SELECT count(*) FROM ${work('originals')} o WHERE o.source = ${t.id} AND o.value IN (SELECT ${name}::text FROM ${qualifiedName(t.table)}))`;
+    return `jsonb_build_object('id', ${t.id}, 'sampled', (SELECT count(*) FROM ${work('originals')} WHERE source = ${t.id}), 'unchanged', ${still})`;
+  });
+  return `SELECT jsonb_build_array(${perColumn.join(', ')})`;
 }
 
 /** Per target table, per column: how many values are suspects (sampled originals no rule produced). */
@@ -194,17 +219,26 @@ export function patternsQuery(targets: readonly TableColumns[]): string {
   return `SELECT jsonb_build_array(${perTable.join(', ')})`;
 }
 
-/** Per foreign key: rows whose key (all of it set) has no referenced row. */
+/**
+ * Foreign keys: Postgres enforced them while the script masked (their triggers
+ * are never disabled), so a key that is validated, with all its triggers
+ * enabled, holds. Per key: [validated, disabled triggers, orphans], orphans
+ * counted row by row only for keys the dump has as NOT VALID (-1 otherwise).
+ */
 export function foreignKeysQuery(schema: DatabaseSchema): string {
   if (schema.foreignKeys.length === 0) return `SELECT '[]'::jsonb`;
-  const orphans = schema.foreignKeys.map((fk) => {
+  const perKey = schema.foreignKeys.map((fk) => {
+    const constraint = `(SELECT oid FROM pg_constraint WHERE conname = ${quoteLiteral(fk.name)} AND conrelid = ${quoteLiteral(qualifiedName(fk.table))}::regclass)`;
     const set = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
     const match = fk.columns
       .map((c, i) => `p.${quoteIdent(fk.referencedColumns[i]!)} = c.${quoteIdent(c)}`)
       .join(' AND ');
-    return `(SELECT count(*) FROM ${qualifiedName(fk.table)} c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM ${qualifiedName(fk.references)} p WHERE ${match}))`;
+    const orphans = fk.validated
+      ? '-1'
+      : `(SELECT count(*) FROM ${qualifiedName(fk.table)} c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM ${qualifiedName(fk.references)} p WHERE ${match}))`;
+    return `jsonb_build_array((SELECT convalidated FROM pg_constraint WHERE oid = ${constraint}), (SELECT count(*) FROM pg_trigger WHERE tgconstraint = ${constraint} AND tgenabled = 'D'), ${orphans})`;
   });
-  return `SELECT jsonb_build_array(${orphans.join(', ')})`;
+  return `SELECT jsonb_build_array(${perKey.join(', ')})`;
 }
 
 // ---- reading the answers -------------------------------------------------
@@ -380,19 +414,27 @@ export function patternsCheck(targets: readonly TableColumns[], hits: readonly P
 }
 
 export function foreignKeysCheck(schema: DatabaseSchema, answer: unknown): CheckResult {
-  const orphans = (answer as number[]).map(Number);
+  const rows = answer as [boolean | null, number, number][];
   const problems: string[] = [];
+  let counted = 0;
   schema.foreignKeys.forEach((fk, index) => {
-    const count = orphans[index] ?? 0;
+    const [validated, disabled, orphans] = rows[index] ?? [null, 0, -1];
     const where = `${tableLabel(fk.table)}(${fk.columns.join(', ')}) -> ${tableLabel(fk.references)}(${fk.referencedColumns.join(', ')})`;
-    if (count > 0) problems.push(`foreign key ${fk.name}: ${count} rows of ${where} reference nothing`);
+    if (Number(orphans) >= 0) counted += 1;
+    if (validated === null) problems.push(`foreign key ${fk.name} (${where}) is gone`);
+    else if (Number(disabled) > 0)
+      problems.push(`foreign key ${fk.name} (${where}) has disabled triggers: it was not enforced`);
+    else if (Number(orphans) > 0)
+      problems.push(`foreign key ${fk.name}: ${orphans} rows of ${where} reference nothing`);
+    else if (!validated && Number(orphans) < 0)
+      problems.push(`foreign key ${fk.name} (${where}) is not validated`);
   });
   return {
     name: 'foreign-keys',
     passed: problems.length === 0,
     summary:
       problems.length === 0
-        ? `${schema.foreignKeys.length} foreign keys hold`
+        ? `${schema.foreignKeys.length} foreign keys hold (validated, enforced while masking${counted > 0 ? `; ${counted} NOT VALID in the dump checked row by row` : ''})`
         : `${problems.length} foreign key problem${problems.length === 1 ? '' : 's'}`,
     problems,
   };

@@ -17,6 +17,7 @@ export function table(name: string, columns: Column[], primaryKey = ['id'], esti
     name,
     estimatedRows,
     primaryKey,
+    triggers: [],
     columns: columns.map(([columnName, type, options]) => {
       const base = type.replace(/\(.*\)$/, '');
       return {

@@ -62,7 +62,7 @@ describe('anonymize SQL: masking', () => {
   it('samples the originals of masked text columns only, long enough to mean something', () => {
     const sql = articleScript();
     expect(sql).toContain(
-      'INSERT INTO "devenv_anonymize"."originals" SELECT DISTINCT 6, v FROM (SELECT "email"::text AS v FROM "public"."users" WHERE "email" IS NOT NULL AND length("email"::text) >= 4 LIMIT 1000) s;',
+      'INSERT INTO "devenv_anonymize"."originals" SELECT DISTINCT ON (v) 6, v, k FROM (SELECT "email"::text AS v, "id"::text AS k FROM "public"."users" WHERE "email" IS NOT NULL AND length("email"::text) >= 4 LIMIT 1000) s;',
     );
     expect(sql).toContain(`length("notes"::text) >= 12 LIMIT 1000`);
     expect(sql).not.toContain('SELECT "created_at"::text AS v');
@@ -152,6 +152,24 @@ describe('anonymize SQL: masking', () => {
       `"ref" = left(encode(sha256(convert_to('pepper' || "ref"::text, 'UTF8')), 'hex'), 20)`,
     );
     expect(sql).toContain(`"u" = md5('pepper' || "u"::text)::uuid`);
+  });
+
+  it("keeps the application's triggers quiet while masking, and turns them back on as they were", () => {
+    const schema = articleSchema();
+    const users = schema.tables.find((t) => t.name === 'users')!;
+    users.triggers = [
+      { name: 'users_audit', enabled: 'O' },
+      { name: 'users_sync', enabled: 'A' },
+    ];
+    const sql = maskingScript(planAnonymization(rulesOf(articleRules), schema).plan, schema, SALT).sql;
+    const disable = sql.indexOf('ALTER TABLE "public"."users" DISABLE TRIGGER "users_audit";');
+    const update = sql.indexOf('UPDATE "public"."users" SET');
+    const enable = sql.indexOf('ALTER TABLE "public"."users" ENABLE TRIGGER "users_audit";');
+    expect(disable).toBeGreaterThan(0);
+    expect(update).toBeGreaterThan(disable);
+    expect(enable).toBeGreaterThan(update);
+    expect(sql).toContain('ALTER TABLE "public"."users" ENABLE ALWAYS TRIGGER "users_sync";');
+    expect(sql.indexOf('COMMIT;')).toBeGreaterThan(enable);
   });
 
   it('truncates in one statement, so tables referencing each other go together', () => {

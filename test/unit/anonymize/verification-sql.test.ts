@@ -6,6 +6,8 @@ import {
   foreignKeysCheck,
   foreignKeysQuery,
   originalsCheck,
+  originalsQuery,
+  suspectsSql,
   patternTargets,
   readPatterns,
   rowCountsCheck,
@@ -85,6 +87,21 @@ describe('anonymize checks', () => {
     ]);
   });
 
+  it('looks only for originals no rule could have produced, and asks each sampled row whether it still holds its own', () => {
+    const { plan } = articlePlan();
+    const traced = tracedColumns(plan);
+    const suspects = suspectsSql(traced);
+    expect(suspects).toContain(`o.value ~ '^user[0-9a-f]+@test\\.example\\.com$'`);
+    expect(suspects).toContain(`o.value ~ '^\\+1 555-01[0-9]{2}(?: x[0-9a-f]+)?$'`);
+    expect(suspects).toContain(`o.value = '[redacted]'`);
+    expect(suspects).toContain(`o.value IN (SELECT "zip"::text FROM "public"."companies")`);
+    expect(suspects).toMatch(/o\.value ~ '\^\(\?:Avery\|Blake\|/);
+    const email = traced.find((t) => t.column.name === 'email')!;
+    expect(originalsQuery([email])).toBe(
+      `SELECT jsonb_build_array(jsonb_build_object('id', ${email.id}, 'sampled', (SELECT count(*) FROM "devenv_anonymize"."originals" WHERE source = ${email.id}), 'unchanged', (SELECT count(*) FROM "devenv_anonymize"."originals" o JOIN "public"."users" t ON t."id" = o.key::bigint WHERE o.source = ${email.id} AND t."email"::text = o.value)))`,
+    );
+  });
+
   it('reads pattern counts with the same thresholds as the sample: one email fails, a few Luhn-valid ids do not', () => {
     const { plan } = articlePlan();
     const targets = patternTargets(plan);
@@ -96,12 +113,35 @@ describe('anonymize checks', () => {
     ).toEqual([['audit_logs', 'action', 'email', 1]]);
   });
 
-  it('checks every foreign key for orphans (all key columns set, no referenced row)', () => {
+  it('holds foreign keys to what Postgres enforced: validated with their triggers on; NOT VALID ones counted row by row', () => {
     const schema = articleSchema();
-    expect(foreignKeysQuery(schema)).toContain(
+    schema.foreignKeys[3]!.validated = false;
+    const query = foreignKeysQuery(schema);
+    expect(query).toContain(
       '(SELECT count(*) FROM "public"."users" c WHERE c."company_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."companies" p WHERE p."id" = c."company_id"))',
     );
-    expect(foreignKeysCheck(schema, [0, 0, 0, 2]).problems).toEqual([
+    expect(query.match(/NOT EXISTS/g)).toHaveLength(1);
+    const held = foreignKeysCheck(schema, [
+      [true, 0, -1],
+      [true, 0, -1],
+      [true, 0, -1],
+      [false, 0, 0],
+    ]);
+    expect(held).toMatchObject({
+      passed: true,
+      summary:
+        '4 foreign keys hold (validated, enforced while masking; 1 NOT VALID in the dump checked row by row)',
+    });
+    expect(
+      foreignKeysCheck(schema, [
+        [true, 1, -1],
+        [null, 0, -1],
+        [true, 0, -1],
+        [false, 0, 2],
+      ]).problems,
+    ).toEqual([
+      'foreign key audit_logs_user_id_fkey (audit_logs(user_id) -> users(id)) has disabled triggers: it was not enforced',
+      'foreign key payment_methods_user_id_fkey (payment_methods(user_id) -> users(id)) is gone',
       'foreign key users_company_id_fkey: 2 rows of users(company_id) -> companies(id) reference nothing',
     ]);
   });

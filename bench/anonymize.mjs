@@ -1,0 +1,287 @@
+#!/usr/bin/env node
+// `devenv db anonymize` against the article's anonymize_prod_data.sh, on the same dump.
+//
+// The dump: the article's database (test/fixtures/anonymize/article-db.sql) with
+// --users N users (default 1,000,000) and the other tables in proportion
+// (companies N/100, payment_methods N, audit_logs N, sessions N/2), made once in a
+// Postgres container and dumped with pg_dump -Fc (kept in --work DIR for later runs).
+//
+// devenv: `devenv db anonymize --from prod.dump --rules anonymize.yaml --out ...`,
+// end to end as a user runs it (scratch Postgres from the data cache, restore,
+// fail-closed coverage and content sampling, masking, the checks, stamp, pg_dump,
+// file out, cleanup), timed from the command's start to its exit.
+//
+// The article: its SQL, verbatim, through psql on the same dump restored in a
+// Postgres container of the same image with the same server settings (devenv's
+// scratch settings, imported from dist/), already running (its start is not
+// counted); then pg_dump -Fc and the file copied out, so both end with a dump.
+// Timed: copy in, createdb + pg_restore, the SQL (VACUUM included), pg_dump, copy out.
+//
+// Prints both, per phase, and the ratio devenv / article; writes
+// bench/results/anonymize.json. Usage:
+//   npm run build && node bench/anonymize.mjs [--users 1000000] [--runs 1] [--work /tmp/devenv-bench-anonymize]
+//   (needs the engine and the stand-in images: bash test/support/prepare-engine.sh)
+import { execa } from 'execa';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCRATCH_SETTINGS } from '../dist/app/anonymize/scratch-postgres.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const USERS = Number(arg('users', '1000000'));
+const RUNS = Number(arg('runs', '1'));
+const WORK = arg('work', '/tmp/devenv-bench-anonymize');
+const IMAGE = 'devenv-test/postgres:15';
+const LABEL = `dev.devenv.bench=anonymize-${process.pid}`;
+const env = { ...process.env, NO_COLOR: '1', CI: 'true' };
+
+const ARTICLE_SQL = `-- Anonymize users
+UPDATE users SET
+email = 'user' || id || '@test.example.com',
+phone = '555-0000',
+first_name = 'Test',
+last_name = 'User'
+WHERE true;
+-- Clear payment information
+DELETE FROM payment_methods;
+-- Truncate audit logs older than 90 days
+DELETE FROM audit_logs WHERE created_at < now() - interval '90 days';
+-- Reset authentication tokens
+UPDATE sessions SET token = NULL, expires_at = now();
+-- Update company addresses
+UPDATE companies SET
+street = '123 Test St',
+city = 'Test City',
+state = 'TS',
+zip = '12345'
+WHERE true;
+-- Vacuum to reclaim space
+VACUUM;
+`;
+
+const RULES = `# The article's anonymization, as devenv rules: every column covered (fail closed).
+tables:
+  users:
+    columns:
+      id: keep
+      company_id: keep
+      email: email
+      phone: phone
+      first_name: first_name
+      last_name: last_name
+      notes: redact
+      created_at: keep
+  payment_methods: delete
+  audit_logs:
+    where_delete: "created_at < now() - interval '90 days'"
+    columns: { id: keep, user_id: keep, action: keep, ip_address: "null", created_at: keep }
+  sessions:
+    columns: { id: keep, user_id: keep, token: "null", expires_at: { value: "now()" } }
+  companies:
+    columns:
+      id: keep
+      name: keep
+      street: address
+      city: city
+      state: { value: "'TS'" }
+      zip: { value: "'12345'" }
+      contact_email: email
+keep: ["schema_migrations"]
+`;
+
+const seconds = (ms) => Number((ms / 1000).toFixed(2));
+const docker = (args, options = {}) => execa('docker', args, { env, ...options });
+
+async function postgres(name) {
+  const { stdout } = await docker([
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    LABEL,
+    '--shm-size',
+    '512m',
+    '--network',
+    'none',
+    '-e',
+    'POSTGRES_PASSWORD=bench',
+    IMAGE,
+    'postgres',
+    ...SCRATCH_SETTINGS.flatMap((setting) => ['-c', setting]),
+  ]);
+  const id = stdout.trim();
+  for (let i = 0; ; i++) {
+    const ready = await docker(['exec', id, 'pg_isready', '-q', '-h', '127.0.0.1'], { reject: false });
+    if (ready.exitCode === 0) return id;
+    if (i > 1200) throw new Error(`${name} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const psql = (id, database, args, options) =>
+  docker(
+    [
+      'exec',
+      '-i',
+      '-u',
+      'postgres',
+      id,
+      'psql',
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      database,
+      ...args,
+    ],
+    options,
+  );
+
+async function makeDump(dump) {
+  const id = await postgres(`devenv-bench-anonymize-source-${process.pid}`);
+  try {
+    const started = performance.now();
+    await docker(['exec', '-u', 'postgres', id, 'createdb', 'prod']);
+    const fixture = readFileSync(join(root, 'test/fixtures/anonymize/article-db.sql'), 'utf8');
+    await psql(id, 'prod', ['-v', `users=${USERS}`, '-f', '-'], { input: fixture });
+    await docker(['exec', '-u', 'postgres', id, 'pg_dump', '-Fc', '-f', '/tmp/prod.dump', 'prod']);
+    await docker(['cp', `${id}:/tmp/prod.dump`, dump]);
+    console.log(`dump of ${USERS} users made in ${seconds(performance.now() - started)} s`);
+  } finally {
+    await docker(['rm', '-f', '-v', id], { reject: false });
+  }
+}
+
+async function article(dump, out) {
+  const id = await postgres(`devenv-bench-anonymize-article-${process.pid}`);
+  try {
+    const phases = {};
+    const time = async (phase, work) => {
+      const at = performance.now();
+      await work();
+      phases[phase] = seconds(performance.now() - at);
+    };
+    const started = performance.now();
+    await time('copy in', () => docker(['cp', dump, `${id}:/tmp/prod.dump`]));
+    await time('restore', async () => {
+      await docker(['exec', '-u', 'postgres', id, 'createdb', 'staging_db']);
+      await docker([
+        'exec',
+        '-u',
+        'postgres',
+        id,
+        'pg_restore',
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        '-d',
+        'staging_db',
+        '/tmp/prod.dump',
+      ]);
+    });
+    await time('article SQL', () => psql(id, 'staging_db', ['-f', '-'], { input: ARTICLE_SQL }));
+    await time('pg_dump', () =>
+      docker([
+        'exec',
+        '-u',
+        'postgres',
+        id,
+        'pg_dump',
+        '-Fc',
+        '--no-owner',
+        '--no-privileges',
+        '-f',
+        '/tmp/out.dump',
+        'staging_db',
+      ]),
+    );
+    await time('copy out', () => docker(['cp', `${id}:/tmp/out.dump`, out]));
+    return { seconds: seconds(performance.now() - started), phases };
+  } finally {
+    await docker(['rm', '-f', '-v', id], { reject: false });
+  }
+}
+
+async function devenv(dir, out) {
+  const started = performance.now();
+  const result = await execa(
+    process.execPath,
+    [
+      join(root, 'bin/devenv'),
+      'db',
+      'anonymize',
+      '--from',
+      'prod.dump',
+      '--rules',
+      'anonymize.yaml',
+      '--out',
+      out,
+      '--report',
+      'report.json',
+      '--json',
+    ],
+    { cwd: dir, env: { ...env, DEVENV_ANONYMIZE_IMAGE: IMAGE }, reject: false },
+  );
+  const total = seconds(performance.now() - started);
+  if (result.exitCode !== 0)
+    throw new Error(`devenv db anonymize failed:\n${result.stdout}\n${result.stderr}`);
+  const phases = {};
+  for (const line of result.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const event = JSON.parse(line);
+    if (event.type === 'anonymize.step' && event.state === 'done')
+      phases[event.step] = seconds(event.durationMs);
+  }
+  return { seconds: total, phases };
+}
+
+mkdirSync(WORK, { recursive: true });
+const dump = join(WORK, `prod-${USERS}.dump`);
+if (!existsSync(dump)) await makeDump(dump);
+writeFileSync(join(WORK, 'prod.dump.path'), dump);
+rmSync(join(WORK, 'prod.dump'), { force: true });
+await execa('ln', ['-s', dump, join(WORK, 'prod.dump')]);
+writeFileSync(join(WORK, 'anonymize.yaml'), RULES);
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+const runs = [];
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const loadBefore = load();
+    const baseline = await article(dump, join(WORK, 'article.dump'));
+    const ours = await devenv(WORK, 'anonymized.dump');
+    runs.push({
+      article: baseline,
+      devenv: ours,
+      ratio: Number((ours.seconds / baseline.seconds).toFixed(2)),
+      load: loadBefore,
+    });
+    console.log(`run ${run + 1}: article ${baseline.seconds} s ${JSON.stringify(baseline.phases)}`);
+    console.log(`       devenv  ${ours.seconds} s ${JSON.stringify(ours.phases)}`);
+    console.log(`       ratio devenv/article ${runs.at(-1).ratio} (load average before: ${loadBefore})`);
+  }
+} finally {
+  const { stdout } = await docker(['ps', '-aq', '--filter', `label=${LABEL}`]);
+  if (stdout.trim() !== '') await docker(['rm', '-f', '-v', ...stdout.trim().split('\n')], { reject: false });
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const summary = {
+  users: USERS,
+  dumpBytes: statSync(dump).size,
+  outputBytes: {
+    devenv: statSync(join(WORK, 'anonymized.dump')).size,
+    article: statSync(join(WORK, 'article.dump')).size,
+  },
+  runs,
+  medianRatio: median(runs.map((r) => r.ratio)),
+  cpus: (await import('node:os')).cpus().length,
+};
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/anonymize.json'), `${JSON.stringify(summary, null, 2)}\n`);
+console.log(`median ratio devenv/article: ${summary.medianRatio} (bench/results/anonymize.json)`);
