@@ -14,6 +14,7 @@ import type {
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
+import type { SnapshotEvent } from './snapshot/snapshot-events.js';
 
 // The test domain's values live in core; the event shapes use them unchanged.
 export type {
@@ -126,6 +127,8 @@ export type DevenvEvent = EventBase &
      * ends). `files` are those it was running, when known.
      */
     | { type: 'test.run.error'; runId: string; kind: TestRunErrorKind; message: string; files: string[] }
+    // devenv db snapshot
+    | SnapshotEvent
     // devenv db anonymize (see app/anonymize)
     | {
         type: 'anonymize.step';

@@ -13,6 +13,7 @@
 import type { ContainerEngine, ImageSummary } from '../contracts/engine.js';
 import { isDevenvError } from '../core/errors.js';
 import {
+  buildTraces,
   imageLeftovers,
   LABELLED_IMAGE_GRACE_MS,
   type ImageNode,
@@ -51,14 +52,12 @@ export async function removeImageLeftovers(
   engine: ContainerEngine,
   options: ImageGcOptions,
 ): Promise<ImageVerdict[]> {
-  const [records, images] = await Promise.all([ctx.builds.list(), engine.listImages({}, { all: true })]);
-  const builds = records.map((record) => ({
-    id: record.id,
-    stack: record.stack,
-    startedAt: record.startedAt,
-    images: record.images,
-    over: record.failed || !record.live,
-  }));
+  const [records, images, { info }] = await Promise.all([
+    ctx.builds.list(),
+    engine.listImages({}, { all: true }),
+    ctx.engine(),
+  ]);
+  const builds = buildTraces(records, info.endpoint);
   const verdicts = imageLeftovers({
     images: images.map(node),
     builds,

@@ -52,7 +52,7 @@ async function buildRecorded(
   tag: string,
   labels: Record<string, string>,
 ): Promise<string> {
-  const record = await ctx.builds.begin(stack, tag);
+  const record = await ctx.builds.begin(stack, tag, (await ctx.engine()).info.endpoint);
   let built = false;
   try {
     const id = await engine.buildImage(

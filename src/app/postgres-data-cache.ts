@@ -28,6 +28,7 @@ import {
   postgresCacheRef,
   type PostgresCacheCandidate,
 } from '../core/plan/postgres-data-cache.js';
+import { reachableHost } from '../core/plan/port-plan.js';
 import { dataCacheLabels, engineLabels, Labels, serviceLabels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 
@@ -38,6 +39,11 @@ export interface CacheSeedRequest {
   request: ContainerRequest;
   imageId: string;
   candidate: PostgresCacheCandidate;
+  /**
+   * Where the builder publishes its port to be probed from here: the stack's host IP (loopback
+   * on a local engine; a remote engine's loopback is out of reach, its own address is not).
+   */
+  hostIp: string;
   /** The created, not yet started, service container. */
   containerId: string;
   timeoutMs: number;
@@ -65,7 +71,7 @@ async function buildCache(
       ...request,
       name: `${request.name}-cache-build`,
       labels: { ...request.labels, ...engineLabels(serviceLabels(`${seed.service}.cache-build`)) },
-      ports: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1' }],
+      ports: [{ containerPort: 5432, protocol: 'tcp', hostIp: seed.hostIp }],
       mounts:
         candidate.placement === 'volume' && buildVolume !== undefined
           ? request.mounts.map((m) =>
@@ -91,7 +97,10 @@ async function buildCache(
         );
       if (
         port !== undefined &&
-        (await ctx.probes.postgres(seed.info.publishedHost, port, { user, database }))
+        (await ctx.probes.postgres(reachableHost(seed.info.publishedHost, seed.hostIp), port, {
+          user,
+          database,
+        }))
       )
         break;
       if (ctx.clock.now() > deadline) throw new DataCacheError('the cache builder did not become ready');

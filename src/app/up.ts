@@ -7,7 +7,7 @@ import type { ContainerEngine, EngineInfo } from '../contracts/engine.js';
 import type { ComposeProject } from '../core/compose/model.js';
 import { namespaceProviders, planContainer, networkEngineName } from '../core/plan/container-request.js';
 import {
-  DEFAULT_PORT_POLICY,
+  defaultHostIp,
   hostPortsArePinnable,
   isWildcardHostIp,
   type PortPolicy,
@@ -110,8 +110,10 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   hooks.onResolved?.(identity, target);
   const { engine, info } = await ctx.engine();
   refuseProtectedOnLocalEngine(target.environment, info.endpoint);
+  // 127.0.0.1 on a local engine; a remote engine's own address (where this machine reaches it).
+  const byDefault = defaultHostIp(info.publishedHost);
   const portPolicy: PortPolicy = {
-    hostIp: options.hostIp ?? DEFAULT_PORT_POLICY.hostIp,
+    hostIp: options.hostIp ?? byDefault.hostIp,
     fixedPorts: options.fixedPorts ?? false,
   };
   // Checked before anything is touched: a stack is never half-changed by a bad address.
@@ -128,6 +130,9 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
     endpoint: info.endpoint,
   });
   for (const warning of target.warnings) ctx.emit({ type: 'warning', warning });
+  const notice = options.hostIp === undefined ? byDefault.notice : undefined;
+  if (notice?.level === 'info') ctx.emit({ type: 'info', message: notice.message });
+  if (notice?.level === 'warning') ctx.emit({ type: 'warning', warning: { message: notice.message } });
   // Observe, build and change under the stack's lock: a second `up` of the same stack waits for this one.
   return withStackLock(ctx, identity.name, () =>
     changeStack(ctx, options, target, engine, info, portPolicy, started),
@@ -268,6 +273,7 @@ async function changeStack(
         request: instance.request,
         imageId: servicePlan.imageId,
         candidate: servicePlan.dataCache,
+        hostIp: portPolicy.hostIp,
         containerId: instance.id,
         timeoutMs,
       });

@@ -23,11 +23,40 @@ export interface ParsedCommand {
   positionals: string[];
 }
 
+/**
+ * What a command does to the stack of the environment it is about (--env, DEVENV_ENV, dev).
+ * The dispatcher (main.ts) reads it once, before the command runs: a change to a protected
+ * environment goes ahead only when confirmed (asked on a terminal, --yes otherwise), and only
+ * commands that change something take --yes.
+ */
+export type CommandEffect =
+  /** Reads only: never asks, takes no --yes. */
+  | 'reads'
+  | {
+      /** What it does there, as the question and the refusal say it: "removes the stack's containers". */
+      changes: string;
+      /** Flags with which a run changes nothing (gc --dry-run, test --unit): such a run does not ask. */
+      readOnlyWith?: readonly string[];
+      /** Runs that change nothing by their arguments (`db snapshot ls`): such a run does not ask. */
+      readsWhen?: (parsed: ParsedCommand) => boolean;
+    }
+  | {
+      changes: string;
+      /**
+       * Started by another command that was confirmed for this very change (the reaper of an
+       * ephemeral stack, started by `up --ephemeral`): never asks, as nobody could answer.
+       */
+      confirmedBy: string;
+    };
+
 export interface Command {
   name: string;
   summary: string;
+  /** Without --yes: commandUsage adds it to a command that asks. */
   usage: string;
+  /** Without --yes: commandOptions adds it to a command that asks. */
   options: OptionSpec;
+  effect: CommandEffect;
   /** Returns the exit code. */
   run(ctx: AppContext, io: CommandIO, parsed: ParsedCommand): Promise<number>;
   hidden?: boolean;
@@ -39,11 +68,37 @@ export const commonOptions: OptionSpec = {
   stack: { type: 'string' },
   profile: { type: 'string', multiple: true },
   env: { type: 'string' },
-  /** Confirms changes to a protected environment without asking. */
-  yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** Whether a run of this command may have to be confirmed: it changes the stack, and nothing confirmed it before. */
+export function asksConfirmation(effect: CommandEffect): effect is {
+  changes: string;
+  readOnlyWith?: readonly string[];
+  readsWhen?: (parsed: ParsedCommand) => boolean;
+} {
+  return effect !== 'reads' && !('confirmedBy' in effect);
+}
+
+/** Whether this run may change the stack: a command that asks, without a flag that makes it read-only. */
+export function runChangesStack(command: Pick<Command, 'effect'>, parsed: ParsedCommand): boolean {
+  const { effect } = command;
+  if (!asksConfirmation(effect)) return false;
+  if (effect.readsWhen?.(parsed) === true) return false;
+  return !(effect.readOnlyWith ?? []).some((flag) => parsed.values[flag] === true);
+}
+
+/** The flags a command takes: its own, and --yes (confirms a change to a protected environment) when it asks. */
+export function commandOptions(command: Pick<Command, 'options' | 'effect'>): OptionSpec {
+  return asksConfirmation(command.effect)
+    ? { ...command.options, yes: { type: 'boolean', short: 'y' } }
+    : command.options;
+}
+
+export function commandUsage(command: Pick<Command, 'usage' | 'effect'>): string {
+  return asksConfirmation(command.effect) ? `${command.usage} [--yes]` : command.usage;
+}
 
 /** --branch '' or --stack ' ' name nothing: a usage error, not a stack named "x". */
 function nonEmpty(value: string, flag: string, what: string): string {

@@ -10,13 +10,13 @@ import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
 import { engineEnvironment } from './engine-selection.js';
 import { joinNegativeNumberValues } from './argv.js';
-import type { Command, CommandIO } from './command.js';
+import { commandOptions, commandUsage, runChangesStack, type Command, type CommandIO } from './command.js';
 import { renderError } from './error-handler.js';
 import { secretValues } from '../core/redact.js';
 import { secretRegistry } from '../core/secret-registry.js';
 
 /** Commands load on use: `devenv ls` does not pay for the test runner or the terminal UI. */
-const commands: Record<string, () => Promise<Command>> = {
+export const commands: Record<string, () => Promise<Command>> = {
   up: async () => (await import('./commands/up.js')).upCommand,
   down: async () => (await import('./commands/down.js')).downCommand,
   ls: async () => (await import('./commands/ls.js')).lsCommand,
@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   gc: async () => (await import('./commands/gc.js')).gcCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  'db snapshot': async () => (await import('./commands/db-snapshot.js')).dbSnapshotCommand,
   'db anonymize': async () => (await import('./commands/db-anonymize.js')).dbAnonymizeCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
@@ -110,14 +111,15 @@ export async function main(argv: string[]): Promise<number> {
       });
     }
     let parsed;
+    const options = commandOptions(command);
     try {
-      const args = joinNegativeNumberValues(rest, command.options);
-      parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
+      const args = joinNegativeNumberValues(rest, options);
+      parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
-      throw new DevenvError('USAGE', (error as Error).message, { hint: `Usage: ${command.usage}` });
+      throw new DevenvError('USAGE', (error as Error).message, { hint: `Usage: ${commandUsage(command)}` });
     }
     if (parsed.values['help']) {
-      stdout(`${command.summary}\n\nUsage: ${command.usage}`);
+      stdout(`${command.summary}\n\nUsage: ${commandUsage(command)}`);
       return 0;
     }
     const controller = new AbortController();
@@ -148,6 +150,9 @@ export async function main(argv: string[]): Promise<number> {
       secrets,
     });
     try {
+      // Once for every command, from its declared effect: a change to a protected environment is confirmed first.
+      if (runChangesStack(command, parsed))
+        await (await import('./protected-confirmation.js')).confirmProtectedChange(ctx, io, command, parsed);
       return await command.run(ctx, io, parsed);
     } finally {
       process.off('SIGINT', onSignal);

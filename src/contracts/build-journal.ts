@@ -3,7 +3,9 @@
  * interrupted one leaves (its committed intermediate images, untagged and
  * unlabelled: the builder labels only the final image) can be found and
  * removed by `gc` and `down`. A build's record goes when it succeeds; it stays
- * when the build failed, was interrupted, or its process was killed.
+ * when the build failed, was interrupted, or its process was killed. The journal
+ * is this machine's, whatever engine a build ran on: each record names its engine,
+ * so only that engine's `gc` or `down` acts on it (and drops it).
  */
 
 export interface BuildRecord {
@@ -11,6 +13,8 @@ export interface BuildRecord {
   stack: string;
   /** The tag being built. */
   tag: string;
+  /** The engine's endpoint (EngineInfo.endpoint); absent in records of older versions. */
+  engine?: string;
   pid: number;
   host: string;
   /** When the build started (ISO time). */
@@ -33,7 +37,7 @@ export interface BuildInProgress {
 }
 
 export interface BuildJournal {
-  begin(stack: string, tag: string): Promise<BuildInProgress>;
+  begin(stack: string, tag: string, engine: string): Promise<BuildInProgress>;
   list(): Promise<BuildRecord[]>;
   remove(id: string): Promise<void>;
 }

@@ -23,6 +23,10 @@ export type ErrorCode =
   | 'COMMAND_FAILED'
   /** A statement on the test database server failed (template databases, copies). */
   | 'DATABASE_ERROR'
+  /** `devenv db snapshot restore|rm NAME`: the stack has no snapshot of that name. */
+  | 'SNAPSHOT_NOT_FOUND'
+  /** `devenv db snapshot save NAME`: the name is taken (--force replaces it). */
+  | 'SNAPSHOT_EXISTS'
   | 'PORT_TAKEN'
   /** A Postgres data-directory cache could not be built or used: `up` initializes normally (DataCacheError). */
   | 'DATA_CACHE_UNUSABLE'

@@ -62,7 +62,9 @@ describe('config', () => {
     const result = await devenv(dir, ['config', '--branch', `${prefix}-cfg`], { WEB_IMAGE: 'example/web:2' });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('the `version` key is obsolete');
-    expect(result.stderr).toContain('deploy');
+    expect(result.stderr).toContain(
+      'services.web.deploy.replicas is 2, but devenv runs one container per service: it starts 1 where docker compose would start 2',
+    );
     const config = parse(result.stdout) as ResolvedConfigOutput;
     const web = config.services.web!;
     expect(web.image).toBe('example/web:2');
@@ -112,7 +114,8 @@ services:
     const branch = `${prefix}-keys`;
     const config = await devenv(dir, ['config', '--json', '--branch', branch]);
     expect(config.exitCode, config.stderr).toBe(0);
-    expect(config.stderr).toContain('services.db.deploy.replicas is a Swarm setting');
+    // One replica is what devenv runs: nothing to warn about.
+    expect(config.stderr).not.toContain('deploy.replicas');
     const services = (JSON.parse(config.stdout) as { services: Record<string, Record<string, unknown>> })
       .services;
     expect(services.db).toMatchObject({
@@ -120,6 +123,7 @@ services:
       cap_drop: ['MKNOD'],
       mem_limit: 268435456,
       pids_limit: 128,
+      deploy: { replicas: 1 },
     });
     expect(services.sidecar).toMatchObject({
       network_mode: 'service:db',

@@ -87,7 +87,10 @@ describe('environment kinds', () => {
     // `up -d` owns the stack by its parent: a shell that lives until its stdin closes.
     const shell = execa(
       'sh',
-      ['-c', `"${process.execPath}" "${devenvBin}" up -d --branch ${branch} --env scratch && cat > /dev/null`],
+      [
+        '-c',
+        `"${process.execPath}" "${devenvBin}" up -d --branch ${branch} --env scratch && cat > /dev/null`,
+      ],
       {
         cwd: project.dir,
         env: cliEnv(),

@@ -4,12 +4,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
-import { reapBranchPrefix, resourcesWhere, runPrefix, stackResources } from '../support/engine-state.js';
+import {
+  docker,
+  reapBranchPrefix,
+  resourcesWhere,
+  runPrefix,
+  stackResources,
+} from '../support/engine-state.js';
 import { tempProject, type TempProject } from '../support/projects.js';
+import { EXITED, tmuxServer } from '../support/tmux-dashboard.js';
 
 const prefix = runPrefix();
 const branch = `${prefix}-envs`;
 let project: TempProject;
+const terminal = tmuxServer(`devenv-e2e-${prefix}`);
 
 const files = {
   'compose.yaml': `name: envshop
@@ -36,6 +44,8 @@ services:
     environment:
       MODE: second-overlay
     restart: "no"
+    deploy:
+      replicas: 2
 `,
   'compose.staging.yaml': `services:
   cache:
@@ -43,6 +53,7 @@ services:
       LOG_LEVEL: warn
     healthcheck:
       retries: 10
+    deploy: { replicas: 3 }
 `,
   'devenv.yaml': `environments:
   test:
@@ -53,7 +64,7 @@ services:
   prod:
     protected: true
 parity:
-  allow: ["services.*.environment.LOG_LEVEL", "services.*.healthcheck"]
+  allow: ["services.*.environment.LOG_LEVEL", "services.*.healthcheck", "services.*.deploy.replicas"]
 `,
 };
 
@@ -68,6 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await terminal.kill();
   await reapBranchPrefix(prefix);
   await project.remove();
 });
@@ -89,6 +101,10 @@ describe('environments', () => {
     const test = await devenv(project.dir, ['up', '-d', '--branch', branch, '--env', 'test']);
     expect(test.exitCode, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toContain('env test');
+    // deploy.replicas: 2 in the test overlay: one container, and the user is told.
+    expect(test.stdout + test.stderr).toContain(
+      'services.cache.deploy.replicas is 2, but devenv runs one container per service: it starts 1 where docker compose would start 2',
+    );
     const [devEnv, testEnv] = [await stackEnv('dev'), await stackEnv('test')];
     expect(devEnv['DEVENV_ENV']).toBe('dev');
     expect(testEnv['DEVENV_ENV']).toBe('test');
@@ -148,12 +164,106 @@ describe('environments', () => {
     expect(created).toEqual([]);
   });
 
+  it('every command that changes a protected environment refuses without --yes and names the fix; reads never ask', async () => {
+    const protectedBranch = `${prefix}-prot-cmds`;
+    const at = ['--branch', protectedBranch, '--env', 'prod'];
+    const refusals: [string[], string][] = [
+      [['down'], "`devenv down` removes the stack's containers and network"],
+      [['down', '-v'], "`devenv down` removes the stack's containers and network"],
+      [['gc'], '`devenv gc` removes expired stacks and leftover images'],
+      [['test'], '`devenv test` runs integration tests against the stack'],
+      [['test', '--integration'], '`devenv test` runs integration tests against the stack'],
+      [['watch'], '`devenv watch` runs integration tests against the stack'],
+    ];
+    for (const [args, what] of refusals) {
+      const result = await devenv(project.dir, [...args, ...at]);
+      const shown = `${args.join(' ')}: ${result.stdout}${result.stderr}`;
+      expect(result.exitCode, shown).toBe(2);
+      expect(result.stderr, shown).toContain(
+        `Error: Environment "prod" is protected (devenv.yaml environments.prod.protected: true): ${what}`,
+      );
+      expect(result.stderr, shown).toContain(
+        `What to do: Pass --yes to run \`devenv ${args[0]}\` on prod (the default engine) without being asked`,
+      );
+    }
+    // DEVENV_ENV counts as --env; JSON output carries the code.
+    const json = await devenv(project.dir, ['down', '--json', '--branch', protectedBranch], {
+      DEVENV_ENV: 'prod',
+    });
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'error', code: 'ENV_PROTECTED' });
+    // A gc that only looks, and the read-only commands, neither ask nor take --yes.
+    const dryRun = await devenv(project.dir, ['gc', '--dry-run', ...at]);
+    expect(dryRun.exitCode, dryRun.stderr).toBe(0);
+    for (const args of [['config'], ['ls'], ['diff', 'dev', 'prod']]) {
+      const result = await devenv(project.dir, [...args, ...at]);
+      expect(result.stderr, args.join(' ')).not.toContain('protected');
+      expect([0, 1], `${args.join(' ')}: ${result.stderr}`).toContain(result.exitCode);
+    }
+    const noYes = await devenv(project.dir, ['config', '--yes', ...at]);
+    expect(noYes.exitCode).toBe(2);
+    expect(noYes.stderr).toContain("Unknown option '--yes'");
+    // Confirmed, down goes ahead (there is nothing of this branch to remove).
+    const confirmed = await devenv(project.dir, ['down', '--yes', ...at]);
+    expect(confirmed.stderr).not.toContain('is protected');
+  });
+
+  it('--stack naming a stack labelled with a protected environment asks too, whatever --env says', async () => {
+    // What a prod stack leaves on an engine, made by hand: a protected environment never starts here.
+    const stack = `${prefix}-prodstack`;
+    const volume = `${stack}_data`;
+    await docker.createVolume({
+      Name: volume,
+      Labels: {
+        'dev.devenv.stack': stack,
+        'dev.devenv.environment': 'prod',
+        'dev.devenv.branch': `${prefix}-prodstack`,
+      },
+    });
+    const refused = await devenv(project.dir, ['down', '-v', '--stack', stack, '--env', 'test']);
+    expect(refused.exitCode, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(
+      `Error: Stack "${stack}" belongs to environment "prod" (its labels say so), which is protected (devenv.yaml environments.prod.protected: true): \`devenv down\``,
+    );
+    expect(refused.stderr).toContain(
+      `What to do: Pass --yes to run \`devenv down\` on stack ${stack} of prod`,
+    );
+    expect((await stackResources(stack)).volumes.map((v) => v.Name)).toEqual([volume]);
+    const confirmed = await devenv(project.dir, ['down', '-v', '--stack', stack, '--yes']);
+    expect(confirmed.exitCode, confirmed.stderr).toBe(0);
+    expect((await stackResources(stack)).volumes).toEqual([]);
+  });
+
+  it('on a terminal it asks: n cancels, Ctrl-C interrupts, y goes ahead', async () => {
+    const args = ['down', '--branch', `${prefix}-prot-ask`, '--env', 'prod'];
+    const question =
+      'Environment "prod" is protected (devenv.yaml environments.prod.protected: true): `devenv down` removes the stack\'s containers and network (with -v its volumes) on prod (the default engine). Go ahead? [y/N]';
+    const ask = async (session: string, keys: string[]) => {
+      await terminal.start({ session, dir: project.dir, args, size: { columns: 250, rows: 20 } });
+      await terminal.waitForScreen(session, (t) => t.includes(question), 'the question', {
+        timeoutMs: 30_000,
+      });
+      await terminal.sendKeys(session, ...keys);
+      return terminal.waitForScreen(session, (t) => t.includes(EXITED), 'exit', { timeoutMs: 30_000 });
+    };
+    const no = await ask(`${prefix}-ask-n`, ['n', 'Enter']);
+    expect(no).toContain('Error: Not confirmed: `devenv down` on protected environment "prod" cancelled.');
+    expect(no).toContain(`${EXITED} 1`);
+    const interrupted = await ask(`${prefix}-ask-c`, ['C-c']);
+    expect(interrupted).toContain('Interrupted: `devenv down` did not run.');
+    expect(interrupted).toContain(`${EXITED} 130`);
+    const yes = await ask(`${prefix}-ask-y`, ['y', 'Enter']);
+    expect(yes).toContain('Nothing to remove');
+    expect(yes).toContain(`${EXITED} 0`);
+  });
+
   it('devenv diff: exit 1 and the differences on a difference not allowed, 0 when all are allowed', async () => {
     const failing = await devenv(project.dir, ['diff', 'dev', 'test', '--json', '--branch', branch]);
     expect(failing.exitCode, failing.stderr).toBe(1);
     const report = JSON.parse(failing.stdout) as { equal: boolean; differences: unknown[] };
     expect(report.equal).toBe(false);
     expect(report.differences).toEqual([
+      { service: 'cache', path: 'services.cache.deploy.replicas', a: null, b: '2', allowed: true },
       { service: 'cache', path: 'services.cache.environment.ENVIRONMENT', a: null, b: 'set', allowed: false },
       { service: 'cache', path: 'services.cache.environment.FROM_TEST', a: null, b: 'set', allowed: false },
       { service: 'cache', path: 'services.cache.restart', a: null, b: 'no', allowed: false },
@@ -193,6 +303,8 @@ services:
     restart: no
     networks:
       default: null
+    deploy:
+      replicas: 2
 networks:
   default: {}
 `;

@@ -183,12 +183,13 @@ describe('test worker process: crashes and stalls', () => {
           if (progress.kind === 'file-started') started.push(progress.file);
         },
       });
-      await expect.poll(() => started).toEqual(['test/loop.test.ts']);
+      // Generous waits: on a loaded machine a pool worker takes seconds to start.
+      await expect.poll(() => started, { timeout: 30_000 }).toEqual(['test/loop.test.ts']);
       // The pool worker spinning in the loop is there beside the test worker.
-      await expect.poll(async () => (await processesIn(dir)).length).toBe(2);
+      await expect.poll(async () => (await processesIn(dir)).length, { timeout: 30_000 }).toBe(2);
       await runner.abandon?.();
       expect(await run).toEqual({ cancelled: false });
-      await expect.poll(() => processesIn(dir)).toEqual([]);
+      await expect.poll(() => processesIn(dir), { timeout: 30_000 }).toEqual([]);
       const results: RunnerFileResult[] = [];
       await runner.run({
         files: [{ file: 'test/a.test.ts', env: {} }],

@@ -1,8 +1,10 @@
 /** Runs a command in a container through the engine (dockerode) and returns its output, stdout and stderr together. */
+import type Docker from 'dockerode';
 import { docker } from './engine-state.js';
 
-export async function containerExec(id: string, command: string[]): Promise<string> {
-  const started = await docker
+/** On the main engine, or on `engine` (a second one). */
+export async function containerExec(id: string, command: string[], engine: Docker = docker): Promise<string> {
+  const started = await engine
     .getContainer(id)
     .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
   const stream = await started.start({ hijack: true, stdin: false });

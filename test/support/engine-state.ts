@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sharedImageSteps } from '../../src/core/plan/shared-images.js';
 
 export const docker = new Docker();
+const mainEngine = docker;
 
 export function runPrefix(): string {
   return `t${randomBytes(3).toString('hex')}`;
@@ -20,12 +21,13 @@ export interface LabelledResources {
   volumes: Docker.VolumeInspectInfo[];
 }
 
-export async function resourcesWhere(label: string): Promise<LabelledResources> {
+/** On the main engine, or on `engine` (a second one). */
+export async function resourcesWhere(label: string, engine: Docker = docker): Promise<LabelledResources> {
   const filters = JSON.stringify({ label: [label] });
   const [containers, networks, volumes] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listNetworks({ filters }),
-    docker.listVolumes({ filters }),
+    engine.listContainers({ all: true, filters }),
+    engine.listNetworks({ filters }),
+    engine.listVolumes({ filters }),
   ]);
   return { containers, networks, volumes: volumes.Volumes ?? [] };
 }
@@ -38,9 +40,9 @@ export function countOf(resources: LabelledResources): number {
   return resources.containers.length + resources.networks.length + resources.volumes.length;
 }
 
-/** Removes every devenv resource whose branch label starts with `prefix`. */
-export async function reapBranchPrefix(prefix: string): Promise<void> {
-  const all = await resourcesWhere('dev.devenv.stack');
+/** Removes every devenv resource whose branch label starts with `prefix` (on the main engine, or on `docker`). */
+export async function reapBranchPrefix(prefix: string, docker: Docker = mainEngine): Promise<void> {
+  const all = await resourcesWhere('dev.devenv.stack', docker);
   const mine = (labels: Record<string, string> | undefined) =>
     (labels?.['dev.devenv.branch'] ?? '').startsWith(prefix);
   await Promise.all(
@@ -94,7 +96,7 @@ export async function reapBranchPrefix(prefix: string): Promise<void> {
           .catch(() => undefined),
       ),
   );
-  await releaseSharedImages(stacks);
+  await releaseSharedImages(stacks, docker);
 }
 
 /**
@@ -104,7 +106,10 @@ export async function reapBranchPrefix(prefix: string): Promise<void> {
  * of their services. Unforced: an image another test's container uses stays;
  * another test's `up` that loses the image it just found builds it again.
  */
-export async function releaseSharedImages(stacks: ReadonlySet<string>): Promise<void> {
+export async function releaseSharedImages(
+  stacks: ReadonlySet<string>,
+  docker: Docker = mainEngine,
+): Promise<void> {
   const remove = (tag: string) =>
     docker
       .getImage(tag)

@@ -3,6 +3,8 @@
  * second-engine.sh): tests stop and start it as a reboot or `systemctl
  * restart docker` would, without touching the engine other tests share.
  * devenv runs "on" that machine: in the namespace, with DOCKER_HOST at its socket.
+ * With `tcp`, it also listens on tcp://ADDRESS:2375, its address in the namespace:
+ * from this machine it is a remote engine (not loopback, not a socket).
  */
 import Docker from 'dockerode';
 import { execa, type ResultPromise } from 'execa';
@@ -22,6 +24,8 @@ export interface SecondEngine {
   load(...images: string[]): Promise<void>;
   /** Stops the engine and removes its network namespace. */
   remove(): Promise<void>;
+  /** Where this machine reaches the namespace (10.230.N.2): the tcp engine's host and its published ports'. */
+  address(): Promise<string>;
   devenv(cwd: string, args: string[], env?: Record<string, string>): Promise<CliResult>;
   spawnDevenv(cwd: string, args: string[], env?: Record<string, string>): ResultPromise;
 }
@@ -31,12 +35,11 @@ export function canRunSecondEngine(): boolean {
   return process.getuid?.() === 0;
 }
 
-export function secondEngine(name: string): SecondEngine {
+export function secondEngine(name: string, listen: { tcp?: boolean } = {}): SecondEngine {
   const socket = `/run/${name}.sock`;
   const dockerHost = `unix://${socket}`;
-  const run = async (...args: string[]) => {
-    await execa('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  };
+  const run = async (...args: string[]) =>
+    String((await execa('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })).stdout);
   /** devenv as a process of that machine: in its network namespace, pointed at its socket. */
   const onMachine = (args: string[]) =>
     ['nsenter', [`--net=/var/run/netns/${name}`, process.execPath, devenvBin, ...args]] as const;
@@ -49,12 +52,19 @@ export function secondEngine(name: string): SecondEngine {
     name,
     dockerHost,
     docker: new Docker({ socketPath: socket }),
-    start: () => run('start', name),
-    stop: () => run('stop', name),
+    async start() {
+      await run('start', name, ...(listen.tcp ? ['tcp'] : []));
+    },
+    async stop() {
+      await run('stop', name);
+    },
     async load(...images) {
       for (const image of images) await run('load', name, image);
     },
-    remove: () => run('remove', name),
+    async remove() {
+      await run('remove', name);
+    },
+    address: async () => (await run('address', name)).trim(),
     async devenv(cwd, args, env = {}) {
       const [file, argv] = onMachine(args);
       const result = await execa(file, argv, { ...options(cwd, env), timeout: 170_000 });

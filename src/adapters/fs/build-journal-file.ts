@@ -16,6 +16,7 @@ interface Header {
   id: string;
   stack: string;
   tag: string;
+  engine?: string;
   pid: number;
   host: string;
   start?: string;
@@ -40,12 +41,13 @@ export function fileBuildJournal(
     await rm(headerPath(id), { force: true });
   };
   return {
-    async begin(stack, tag) {
+    async begin(stack, tag, engine) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const header: Header = {
         id: `${Date.now().toString(36)}-${self.pid}-${randomBytes(4).toString('hex')}`,
         stack,
         tag,
+        engine,
         pid: self.pid,
         host: self.host,
         startedAt: new Date().toISOString(),
@@ -84,6 +86,7 @@ export function fileBuildJournal(
             id: header.id,
             stack: header.stack,
             tag: header.tag,
+            ...(header.engine !== undefined ? { engine: header.engine } : {}),
             pid: header.pid,
             host: header.host,
             startedAt: header.startedAt,

@@ -1,11 +1,11 @@
 /**
  * The image of the scratch Postgres: --image, else DEVENV_ANONYMIZE_IMAGE,
  * else the project's database service (devenv.yaml `database.service`, else
- * its one Postgres service), so the dump is restored by the Postgres the
+ * its one Postgres service, as `devenv db snapshot` finds it), so the dump is restored by the Postgres the
  * project runs; else devenv's Postgres 15 stand-in.
  */
 import { DevenvError, isDevenvError } from '../../core/errors.js';
-import { isPostgresService } from '../../core/plan/fast-postgres.js';
+import { databaseService } from '../../core/snapshot/database-service.js';
 import type { AppContext } from '../context.js';
 import { resolveStackTarget, type StackOptions } from '../stack-target.js';
 
@@ -40,13 +40,20 @@ export async function anonymizeImage(
       cause: error,
     });
   }
-  const named = ctx.project.devenvConfig(ctx.cwd).database?.service;
-  const services = Object.entries(target.project.services);
-  const [name, service] =
-    (named !== undefined ? services.find(([n]) => n === named) : undefined) ??
-    services.find(([, s]) => isPostgresService(s)) ??
-    [];
-  if (name !== undefined && service?.image !== undefined)
-    return { image: service.image, source: `the project's ${name} service` };
-  return { image: DEFAULT_ANONYMIZE_IMAGE, source: 'the project has no Postgres service' };
+  const configured = ctx.project.devenvConfig(ctx.cwd).database?.service;
+  let name: string;
+  try {
+    // As db snapshot finds it: devenv.yaml database.service, else the one Postgres service.
+    name = databaseService(target.project, configured);
+  } catch (error) {
+    if (configured !== undefined || !isDevenvError(error)) throw error;
+    return { image: DEFAULT_ANONYMIZE_IMAGE, source: `${error.message.replace(/\.$/, '')}: the default` };
+  }
+  const image = target.project.services[name]?.image;
+  if (image === undefined)
+    return {
+      image: DEFAULT_ANONYMIZE_IMAGE,
+      source: `the project's ${name} service has no image: the default`,
+    };
+  return { image, source: `the project's ${name} service` };
 }

@@ -12,6 +12,7 @@ import type { HostFiles } from '../../contracts/host-files.js';
 import { DevenvError, type ErrorCode } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
 import { postgresCacheCandidate } from '../../core/plan/postgres-data-cache.js';
+import { hostPortsArePinnable } from '../../core/plan/port-plan.js';
 import { engineLabels, Labels, serviceLabels, stackLabels } from '../../core/stack/labels.js';
 import type { StackIdentity } from '../../core/stack/identity.js';
 import type { AppContext } from '../context.js';
@@ -149,9 +150,11 @@ export async function startScratchPostgres(
       shmSizeBytes: 512 * 1024 * 1024,
     };
     containerId = await engine.createContainer(container);
-    // A data directory initialized once for this image and these settings (about 4 s of initdb saved).
+    // A data directory initialized once for this image and these settings (about 4 s of initdb
+    // saved). Local engines only: the cache's builder publishes a port for a moment, with the
+    // scratch servers' fixed password, which on a remote engine could be reachable from elsewhere.
     const candidate = postgresCacheCandidate(container, request.image, new Set([volume]), imageInfo.env);
-    if (candidate !== undefined)
+    if (candidate !== undefined && hostPortsArePinnable(info.publishedHost))
       await seedPostgresData(ctx, {
         engine,
         info,
@@ -159,6 +162,7 @@ export async function startScratchPostgres(
         request: container,
         imageId: imageInfo.id,
         candidate,
+        hostIp: '127.0.0.1',
         containerId,
         timeoutMs: READY_TIMEOUT_MS,
       });

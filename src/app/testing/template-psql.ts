@@ -39,11 +39,12 @@ export async function containerCredentials(
   return { user, password: env['POSTGRES_PASSWORD'] ?? '', database: env['POSTGRES_DB'] || user };
 }
 
-/** Statements run by psql in the container's maintenance database; every run() is one exec. */
+/** Statements run by psql in the container, in the maintenance database unless told; every run() is one exec. */
 export function psqlSession(
   backend: Pick<StackBackend, 'exec'>,
   containerId: string,
   credentials: PostgresCredentials,
+  database = 'postgres',
 ): SqlSession {
   return {
     open: true,
@@ -65,7 +66,7 @@ export function psqlSession(
         '-U',
         credentials.user,
         '-d',
-        'postgres',
+        database,
         ...statements.flatMap((statement) => ['-c', statement]),
       ];
       const result = await backend.exec(containerId, command);

@@ -5,6 +5,7 @@ import { parseHostIp } from '../host-ip-flag.js';
 
 export const configCommand: Command = {
   name: 'config',
+  effect: 'reads',
   summary: 'the fully resolved template, plus stack name, labels and planned ports',
   usage: 'devenv config [--json] [--fixed-ports] [--host-ip IP] [-f FILE]... [--branch B | --stack S]',
   options: { ...commonOptions, 'fixed-ports': { type: 'boolean' }, 'host-ip': { type: 'string' } },

@@ -18,6 +18,8 @@ export const dbAnonymizeCommand: Command = {
   name: 'db anonymize',
   summary: 'an anonymized, stamped copy of a dump, by rules that must cover every column (fails closed)',
   usage: USAGE,
+  // The dump is copied into a scratch server of its own: no stack of any environment is touched.
+  effect: 'reads',
   options: {
     ...commonOptions,
     from: { type: 'string' },

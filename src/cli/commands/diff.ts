@@ -7,7 +7,7 @@ const USAGE = 'devenv diff ENV_A ENV_B [--json] [-f FILE]... [--branch B]';
 
 function table(report: ParityReport, a: string, b: string): string {
   if (report.equal)
-    return `${a} and ${b} match on services, images, variable names, ports, volumes, healthchecks, resources and restart policies.`;
+    return `${a} and ${b} match on services, images, variable names, ports, volumes, healthchecks, resources, restart policies and replicas.`;
   const rows = [
     ['', 'path', a, b],
     ...report.differences.map((d) => [d.allowed ? 'allowed' : 'DIFFERS', d.path, d.a ?? '—', d.b ?? '—']),
@@ -31,6 +31,7 @@ function table(report: ParityReport, a: string, b: string): string {
 
 export const diffCommand: Command = {
   name: 'diff',
+  effect: 'reads',
   summary:
     "the parity gate: two environments' resolved models compared (exit 1 on a difference parity.allow does not allow)",
   usage: USAGE,

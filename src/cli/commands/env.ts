@@ -5,6 +5,7 @@ import { commonOptions, stackOptions, type Command } from '../command.js';
 
 export const envCommand: Command = {
   name: 'env',
+  effect: 'reads',
   summary: "the running stack's environment as seen from the host (dotenv or --json)",
   usage: 'devenv env [--json] [--show-secrets] [--env NAME] [-f FILE]... [--branch B | --stack S]',
   options: { ...commonOptions, 'show-secrets': { type: 'boolean' } },

@@ -1,14 +1,17 @@
 import { gc } from '../../app/gc.js';
 import { commonOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
+import { checkChosenEnvironment } from '../chosen-environment.js';
 
 export const gcCommand: Command = {
   name: 'gc',
+  effect: { changes: 'removes expired stacks and leftover images', readOnlyWith: ['dry-run'] },
   summary:
     'remove expired ephemeral stacks (TTL passed or owner process gone), leftover images and stale data caches',
-  usage: 'devenv gc [--dry-run] [--data-cache] [--json]',
+  usage: 'devenv gc [--dry-run] [--data-cache] [--json] [--env NAME]',
   options: { ...commonOptions, 'dry-run': { type: 'boolean' }, 'data-cache': { type: 'boolean' } },
   async run(ctx, io, parsed) {
+    checkChosenEnvironment(ctx, parsed);
     const json = parsed.values['json'] === true;
     if (!json) io.setRenderer(eventRenderer(ctx, io, { json: false }));
     const dryRun = parsed.values['dry-run'] === true;

@@ -7,6 +7,7 @@ import { stackNameFor } from '../stack-name.js';
 
 export const logsCommand: Command = {
   name: 'logs',
+  effect: 'reads',
   summary: 'service logs, prefixed by service; -f follows',
   usage: 'devenv logs [SERVICE] [-f|--follow] [--tail N] [--json] [--file FILE]... [--branch B | --stack S]',
   // As in `docker compose logs -f`, -f here means --follow; name template files with --file.

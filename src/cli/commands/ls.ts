@@ -2,6 +2,7 @@ import { listStacks, type StackSummary } from '../../app/list-stacks.js';
 import { formatPorts } from '../../ui/format-ports.js';
 import { formatAge } from '../../ui/format-age.js';
 import { commonOptions, type Command } from '../command.js';
+import { checkChosenEnvironment } from '../chosen-environment.js';
 
 function table(stacks: StackSummary[]): string[] {
   if (stacks.length === 0) return ['No devenv stacks on this engine.'];
@@ -25,10 +26,12 @@ function table(stacks: StackSummary[]): string[] {
 
 export const lsCommand: Command = {
   name: 'ls',
+  effect: 'reads',
   summary: 'list every devenv stack on the engine',
-  usage: 'devenv ls [--json]',
+  usage: 'devenv ls [--json] [--env NAME]',
   options: commonOptions,
   async run(ctx, io, parsed) {
+    checkChosenEnvironment(ctx, parsed);
     const stacks = await listStacks(ctx);
     if (parsed.values['json']) io.stdout(JSON.stringify(stacks, null, 2));
     else for (const line of table(stacks)) io.stdout(line);

@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 export const reapCommand: Command = {
   name: '__reap',
   hidden: true,
+  effect: { changes: 'removes the stack when its owner process ends', confirmedBy: 'up --ephemeral' },
   summary: 'remove a stack when its owner process ends',
   usage: 'devenv __reap --stack S --pid P',
   options: { stack: { type: 'string' }, pid: { type: 'string' } },

@@ -11,6 +11,10 @@ import { eventRenderer } from '../event-renderer.js';
 
 export const testCommand: Command = {
   name: 'test',
+  effect: {
+    changes: 'runs integration tests against the stack and creates test databases there',
+    readOnlyWith: ['unit'],
+  },
   summary: 'run the tests once (unit on the host, integration against the stack); exit 1 on failures',
   usage:
     'devenv test [--unit | --integration | --all] [--changed [REF]] [FILES...] [--json] [-f FILE]... [--branch B | --stack S]',

@@ -13,11 +13,11 @@ import { secretValues } from '../../core/redact.js';
 import { loadDevenvConfig } from '../../adapters/fs/devenv-config-file.js';
 import { spawnReaper } from '../../adapters/host/reaper-process.js';
 import type { AppContext } from '../../app/context.js';
-import { confirmProtectedChange } from '../protected-confirmation.js';
 import { targetEnvironment } from '../../app/stack-target.js';
 import { commonOptions, stackOptions, type Command, type CommandIO } from '../command.js';
 import { parsePositiveDurationSeconds } from '../duration.js';
 import { parseHostIp } from '../host-ip-flag.js';
+import { engineEnvironment } from '../engine-selection.js';
 import { eventRenderer } from '../event-renderer.js';
 import { colorEnabled } from '../../ui/colors.js';
 import { loadDashboardView } from '../../ui/ink/dashboard-view.js';
@@ -34,8 +34,9 @@ function stackFlag(values: Record<string, unknown>): string {
 export const upCommand: Command = {
   name: 'up',
   summary: 'start the stack, health-gated; stays attached unless -d',
+  effect: { changes: "creates or updates the stack's containers, networks and volumes" },
   usage:
-    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--env NAME] [--yes] [--branch B | --stack S]',
+    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--env NAME] [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -61,7 +62,6 @@ export const upCommand: Command = {
       verbose: v['verbose'] === true,
     });
     io.setRenderer(render);
-    await confirmProtectedChange(ctx, io, parsed, 'up');
     const environment = targetEnvironment(ctx, stackOptions(parsed, ctx.env));
     const detach = v['detach'] === true;
     const watchWanted = !detach && v['no-watch'] !== true;
@@ -104,11 +104,13 @@ export const upCommand: Command = {
           `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env${stackFlag(v)})`,
         );
       if (ephemeral) {
+        // The reaper talks to the engine the stack is on (the environment's `engine:` as this
+        // command resolved it), whatever devenv.yaml says by the time the owner ends.
         spawnReaper(
           process.argv[1] ?? '',
           result.target.identity.name,
           options.ownerPid ?? process.ppid,
-          process.env,
+          engineEnvironment(upCommand, parsed, ctx.cwd, ctx.env),
         );
         if (!v['json'])
           io.stdout(

@@ -7,6 +7,7 @@ import { eventRenderer } from '../event-renderer.js';
 
 export const watchCommand: Command = {
   name: 'watch',
+  effect: { changes: 'runs integration tests against the stack and reconciles it as devenv.yaml says' },
   summary: 'watch the project and rerun the affected unit and integration tests on every change',
   usage: 'devenv watch [--run-all] [--debounce 30ms] [--json] [-f FILE]... [--branch B | --stack S]',
   options: {

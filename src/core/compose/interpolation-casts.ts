@@ -32,6 +32,7 @@ const CASTS: [pattern: string, cast: Cast][] = [
   ['services.*.oom_score_adj', 'integer'],
   ['services.*.pids_limit', 'integer'],
   ['services.*.deploy.replicas', 'integer'],
+  ['services.*.deploy.restart_policy.max_attempts', 'integer'],
   ['services.*.deploy.resources.limits.pids', 'integer'],
   ['services.*.ulimits.*', 'integer'],
   ['services.*.ulimits.*.soft', 'integer'],

@@ -37,7 +37,13 @@ export interface ServiceSpec {
   volumes: ServiceVolumeSpec[];
   dependsOn: Record<string, DependsOnSpec>;
   healthcheck?: HealthcheckSpec;
+  /** `restart:`, or deploy.restart_policy in its terms ("on-failure:3"), which wins as in docker compose. */
   restart?: string;
+  /**
+   * deploy.replicas or scale, as written. devenv runs one container per service whatever it
+   * says (a warning names a count other than 1); `devenv diff` compares it.
+   */
+  replicas?: number;
   workingDir?: string;
   user?: string;
   labels: Record<string, string>;
@@ -130,6 +136,11 @@ export interface RuntimeOptionsSpec {
   memswapLimitBytes?: number;
   /** cpus or deploy.resources.limits.cpus (CPUs, fractional). */
   cpus?: number;
+  /**
+   * deploy.resources.reservations.cpus: a Swarm scheduling guarantee with no equivalent on a
+   * single engine, so not applied (a warning says so); kept for `devenv diff`.
+   */
+  cpuReservation?: number;
   cpuShares?: number;
   cpuset?: string;
   /** pids_limit or deploy.resources.limits.pids; -1: unlimited. */

@@ -1,5 +1,6 @@
 /** One service of the merged raw model -> ServiceSpec (long syntax everywhere). */
 import { normalizeBuild } from './build-spec.js';
+import { normalizeDeploy } from './deploy.js';
 import { normalizeFileRefs } from './file-refs.js';
 import { durationAt, normalizeHealthcheck } from './healthcheck.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
@@ -64,6 +65,7 @@ export const SUPPORTED_SERVICE_KEYS: ReadonlySet<string> = new Set([
   'pull_policy',
   'platform',
   'network_mode',
+  'scale',
   ...RUNTIME_OPTION_KEYS,
 ]);
 
@@ -298,6 +300,9 @@ export function normalizeService(context: NormalizeContext, name: string, raw: u
     if (value !== undefined) spec[field] = value;
   }
   if (service.develop !== undefined) spec.develop = service.develop;
+  const deploy = normalizeDeploy(context, path, service);
+  if (deploy.replicas !== undefined) spec.replicas = deploy.replicas;
+  if (deploy.restart !== undefined) spec.restart = deploy.restart;
 
   const mode = networkMode(context, path, service);
   if (mode !== undefined) spec.networkMode = mode;

@@ -100,6 +100,18 @@ function renderRuntimeOptions(options: RuntimeOptionsSpec | undefined): Record<s
   });
 }
 
+/**
+ * What stays of deploy once its resources are folded into mem_limit, cpus, ... and its
+ * restart_policy into restart: the replica count and the CPU reservation (neither applied).
+ */
+function renderDeploy(service: ServiceSpec): Record<string, unknown> {
+  const cpus = service.runtimeOptions?.cpuReservation;
+  return compact({
+    replicas: service.replicas,
+    resources: cpus === undefined ? undefined : { reservations: { cpus } },
+  });
+}
+
 function renderService(service: ServiceSpec): Record<string, unknown> {
   const healthcheck = service.healthcheck
     ? compact({
@@ -172,6 +184,7 @@ function renderService(service: ServiceSpec): Record<string, unknown> {
       entry.options === undefined ? entry.target : `${entry.target}:${entry.options}`,
     ),
     ...renderRuntimeOptions(service.runtimeOptions),
+    deploy: renderDeploy(service),
     develop: service.develop,
     ...service.extensions,
   });

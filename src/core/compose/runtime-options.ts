@@ -2,8 +2,8 @@
  * The service keys compose applies to the container on a single engine:
  * resources (top-level keys and deploy.resources, which must agree), ulimits,
  * capabilities, sysctls, devices, security, DNS, namespaces and logging.
- * Bad values are COMPOSE_INVALID at their key; deploy's Swarm-only sub-keys
- * are named in warnings.
+ * Bad values are COMPOSE_INVALID at their key; deploy's other keys are
+ * deploy.ts's.
  */
 import { parseByteSize } from './byte-size.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
@@ -64,7 +64,7 @@ const ULIMIT_NAMES = new Set([
   'stack',
 ]);
 
-function integerAt(
+export function integerAt(
   context: NormalizeContext,
   path: KeyPath,
   value: unknown,
@@ -196,30 +196,16 @@ interface DeployResources {
   cpus?: number;
   pidsLimit?: number;
   memReservationBytes?: number;
+  cpuReservation?: number;
 }
 
-const SWARM_DEPLOY_KEYS = new Set([
-  'mode',
-  'endpoint_mode',
-  'replicas',
-  'labels',
-  'rollback_config',
-  'update_config',
-  'restart_policy',
-  'placement',
-]);
-
-/** deploy.resources.limits (cpus, memory, pids) and reservations.memory; the rest is warned about. */
+/**
+ * deploy.resources.limits (cpus, memory, pids) and reservations (memory; cpus is kept for
+ * `devenv diff` but not applied); the rest is warned about.
+ */
 function deployResources(context: NormalizeContext, path: KeyPath, deploy: unknown): DeployResources {
   const out: DeployResources = {};
   if (!isMapping(deploy)) return out;
-  for (const key of Object.keys(deploy)) {
-    if (key === 'resources' || key.startsWith('x-')) continue;
-    const reason = SWARM_DEPLOY_KEYS.has(key)
-      ? 'is a Swarm setting; devenv runs one container per service and ignores it'
-      : 'is not supported by devenv and is ignored';
-    warnAt(context, [...path, key], `${formatKeyPath([...path, key])} ${reason}`);
-  }
   const resources = deploy.resources;
   if (!isMapping(resources)) return out;
   const resourcesPath = [...path, 'resources'];
@@ -238,7 +224,7 @@ function deployResources(context: NormalizeContext, path: KeyPath, deploy: unkno
       else if (section === 'limits' && key === 'pids') out.pidsLimit = integerAt(context, at, value, { min: -1 });
       else if (section === 'reservations' && key === 'memory') out.memReservationBytes = bytesAt(context, at, value);
       else if (section === 'reservations' && key === 'cpus') {
-        cpusAt(context, at, value);
+        out.cpuReservation = cpusAt(context, at, value);
         warnAt(
           context,
           at,
@@ -341,6 +327,8 @@ export function normalizeRuntimeOptions(
     cpus: agree(context, path, 'cpus', 'deploy.resources.limits.cpus', cpus, deploy.cpus),
     pidsLimit: agree(context, path, 'pids_limit', 'deploy.resources.limits.pids', pidsLimit, deploy.pidsLimit),
   };
+  if (deploy.cpuReservation !== undefined && deploy.cpuReservation !== 0)
+    spec.cpuReservation = deploy.cpuReservation;
   // 0 means "not set" for these, as in compose.
   for (const [field, value] of Object.entries(resources) as [keyof typeof resources, number | undefined][]) {
     if (value !== undefined && value !== 0) spec[field] = value;

@@ -46,3 +46,20 @@ export function isLocalEngineEndpoint(endpoint: string): boolean {
   }
   return host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '0.0.0.0';
 }
+
+/**
+ * The host an engine address's published ports are reached at, as the Docker adapter
+ * derives it when it connects: 127.0.0.1 for a unix socket or a loopback host, else the
+ * address's host; undefined for a docker context name (known only once it is read).
+ */
+export function publishedHostOf(engine: string): string | undefined {
+  if (engine.startsWith('unix://') || engine.startsWith('npipe://')) return '127.0.0.1';
+  if (!engine.includes('://')) return undefined;
+  let host: string;
+  try {
+    host = new URL(engine).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+  return host === '' || host === 'localhost' || host === '0.0.0.0' ? '127.0.0.1' : host;
+}

@@ -2,7 +2,8 @@
  * The parity gate: two environments' resolved models compared service by service on what
  * decides whether "works in test" means "works in prod": which services exist, images
  * (name and tag), environment variable NAMES (never values), ports, volumes, healthchecks,
- * resources and restart policies. Every difference has a dotted path
+ * resources (limits and reservations), restart policies (`restart:`, or deploy.restart_policy
+ * in its terms) and replica counts (deploy.replicas or scale). Every difference has a dotted path
  * (`services.app.environment.LOG_LEVEL`); `parity.allow` globs over it (`*` = one segment)
  * say which differences are expected.
  */
@@ -83,10 +84,12 @@ export function serviceFacts(service: ServiceSpec): Record<string, string> {
     [`${prefix}.volumes`]: volumesOf(service),
     [`${prefix}.healthcheck`]: healthcheckOf(service),
     [`${prefix}.restart`]: service.restart ?? null,
+    [`${prefix}.deploy.replicas`]: text(service.replicas),
     [`${prefix}.deploy.resources.limits.memory`]: text(runtime.memLimitBytes),
     [`${prefix}.deploy.resources.reservations.memory`]: text(runtime.memReservationBytes),
     [`${prefix}.deploy.resources.limits.cpus`]: text(runtime.cpus),
     [`${prefix}.deploy.resources.limits.pids`]: text(runtime.pidsLimit),
+    [`${prefix}.deploy.resources.reservations.cpus`]: text(runtime.cpuReservation),
   };
   for (const name of Object.keys(service.environment)) facts[`${prefix}.environment.${name}`] = 'set';
   return Object.fromEntries(

@@ -38,6 +38,39 @@ export interface BuildTrace {
   over: boolean;
 }
 
+/** A build record as the journal keeps it (contracts/build-journal.ts). */
+export interface RecordedBuild {
+  id: string;
+  stack: string;
+  startedAt: string;
+  images: string[];
+  /** The engine's endpoint; absent in records of older versions (taken as any engine's). */
+  engine?: string;
+  failed: boolean;
+  live: boolean;
+}
+
+/**
+ * The builds gc and down on the engine at `endpoint` look at. The journal is this machine's,
+ * whatever engine a build ran on, and what an interrupted build left is on its own engine: a
+ * record of another engine is neither acted on nor dropped here (its engine's gc does that);
+ * one still running only guards its stack's images, as any running build does.
+ */
+export function buildTraces(records: readonly RecordedBuild[], endpoint: string): BuildTrace[] {
+  return records
+    .filter(
+      (record) =>
+        record.engine === undefined || record.engine === endpoint || (record.live && !record.failed),
+    )
+    .map((record) => ({
+      id: record.id,
+      stack: record.stack,
+      startedAt: record.startedAt,
+      images: record.images,
+      over: record.failed || !record.live,
+    }));
+}
+
 export interface ImageVerdict {
   image: ImageNode;
   reason: string;

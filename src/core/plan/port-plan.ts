@@ -1,8 +1,8 @@
 /**
- * Port planning: by default every port is published on 127.0.0.1 with a host
- * port that is free (devenv picks it on a local engine, the engine on a remote
- * one), so two stacks never collide; fixed host ports only
- * when the user asks for them.
+ * Port planning: by default every port is published on 127.0.0.1 (on a remote
+ * engine: the engine's own address, see defaultHostIp) with a host port that is
+ * free (devenv picks it on a local engine, the engine on a remote one), so two
+ * stacks never collide; fixed host ports only when the user asks for them.
  */
 import type { PortBinding, PublishedPort } from '../../contracts/engine.js';
 import type { PortSpec } from '../compose/model.js';
@@ -27,6 +27,59 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 /** 0.0.0.0, :: or empty: every interface. */
 export function isWildcardHostIp(hostIp: string): boolean {
   return WILDCARDS.has(hostIp);
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV6 = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
+
+/** "10.0.0.5", "fd00::5", "[fd00::5]": an address, not a host name. */
+export function isIpLiteral(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return IPV4.test(bare) || IPV6.test(bare);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The host IP ports are published on when neither --host-ip nor the template names one. */
+export interface DefaultHostIp {
+  hostIp: string;
+  /** Why it is not loopback, for the user: the choice opens ports beyond one machine. */
+  notice?: { level: 'info' | 'warning'; message: string };
+}
+
+/**
+ * Where ports go by default, from the address this machine reaches the engine's
+ * published ports at (EngineInfo.publishedHost, the engine's own host):
+ * - a local engine: 127.0.0.1, so nothing outside this machine reaches the stack;
+ * - a remote engine named by an IP address (tcp://10.0.0.5:2376, ssh://me@10.0.0.5):
+ *   that address, the interface this machine already reaches the engine's API on.
+ *   The remote machine's 127.0.0.1 would be out of reach from here, and its other
+ *   interfaces (a public one, say) stay closed;
+ * - a remote engine named by a host name (ssh://me@devbox): devenv cannot tell which
+ *   of that machine's addresses the name reaches (nor whether it is the remote's own
+ *   rather than a NAT's), so every interface, as docker compose publishes, with a
+ *   warning that says how to narrow it.
+ */
+export function defaultHostIp(publishedHost: string): DefaultHostIp {
+  if (hostPortsArePinnable(publishedHost)) return { hostIp: DEFAULT_PORT_POLICY.hostIp };
+  const host = publishedHost.replace(/^\[(.*)\]$/, '$1');
+  if (isIpLiteral(host))
+    return {
+      hostIp: host,
+      notice: {
+        level: 'info',
+        message: `ports are published on ${host}, the remote engine's address (its 127.0.0.1 is out of reach from here); --host-ip picks another`,
+      },
+    };
+  return {
+    hostIp: '0.0.0.0',
+    notice: {
+      level: 'warning',
+      message: `ports are published on every interface of ${host} (0.0.0.0): the engine is named by host name, so devenv cannot tell which of its addresses to use; --host-ip IP (one of ${host}'s) narrows it`,
+    },
+  };
 }
 
 export function planPort(port: PortSpec, policy: PortPolicy): PlannedPort {
@@ -88,12 +141,16 @@ export function portsToPin(
 
 /**
  * The address this machine reaches a port at that the engine published on
- * hostIp: for a local engine the bound address itself when it is a specific
- * one (`--host-ip ::1` binds [::1] only), else the engine's published host.
+ * hostIp: the bound address itself when it is a specific one (`--host-ip ::1`
+ * binds [::1] only; a remote engine's ports on its address 10.0.0.5), else the
+ * engine's published host. A remote engine's loopback is out of reach from here
+ * whatever is said: its published host is the best guess.
  */
 export function reachableHost(publishedHost: string, hostIp: string): string {
-  if (!hostPortsArePinnable(publishedHost) || WILDCARDS.has(hostIp)) return publishedHost;
-  return hostIp.replace(/^\[(.*)\]$/, '$1');
+  if (WILDCARDS.has(hostIp)) return publishedHost;
+  const bound = hostIp.replace(/^\[(.*)\]$/, '$1');
+  if (!hostPortsArePinnable(publishedHost) && isLoopback(bound)) return publishedHost;
+  return bound;
 }
 
 /** A host as it goes before `:port` or into a URL: IPv6 addresses in brackets. */

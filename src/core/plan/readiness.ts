@@ -29,6 +29,17 @@ export function imageFamily(image: string): string {
   return repo;
 }
 
+/**
+ * Whether the container runs the image's own server: the template replaces no entrypoint, and its
+ * command, if any, starts the server (or passes it flags: the official entrypoints prepend it). A
+ * Postgres image used to run a shell or a client is only waited for as running.
+ */
+function runsServer(request: ContainerRequest, server: string): boolean {
+  if (request.entrypoint !== undefined) return false;
+  const first = request.command?.[0];
+  return first === undefined || first === server || first.startsWith('-');
+}
+
 export function readinessCheck(
   request: ContainerRequest,
   image: ImageInfo | undefined,
@@ -54,7 +65,7 @@ export function readinessCheck(
     const database = request.env['POSTGRES_DB'] || user;
     if (tcpPorts.includes(5432)) return { kind: 'postgres', containerPort: 5432, user, database, ...where };
     // Not published: the server's own client, over TCP (the entrypoint's first, init-time server listens on no TCP port).
-    if (!hostNetwork)
+    if (!hostNetwork && runsServer(request, 'postgres'))
       return {
         kind: 'exec',
         command: ['pg_isready', '-q', '-h', '127.0.0.1', '-p', '5432', '-U', user, '-d', database],
@@ -63,7 +74,7 @@ export function readinessCheck(
   }
   if (family === 'redis') {
     if (tcpPorts.includes(6379)) return { kind: 'redis', containerPort: 6379, ...where };
-    if (!hostNetwork)
+    if (!hostNetwork && runsServer(request, 'redis-server'))
       return {
         kind: 'exec',
         command: ['redis-cli', '-p', '6379', 'ping'],

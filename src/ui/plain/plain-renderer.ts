@@ -7,6 +7,7 @@ import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatDataCache } from '../format-data-cache.js';
 import { formatPorts } from '../format-ports.js';
+import { snapshotEventLine } from '../format-snapshot.js';
 import { anonymizeEventLines } from './anonymize-lines.js';
 import { testEventLines } from './test-lines.js';
 
@@ -123,6 +124,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         write(
           `${p.paint(32, '✔')} stack ${event.stack} removed: ${event.containers} containers, ${event.networks} networks, ${event.volumes} volumes (${seconds(event.durationMs)})`,
         );
+        return;
+      case 'snapshot.saved':
+      case 'snapshot.restored':
+      case 'snapshot.removed':
+        write(`${p.paint(32, '✔')} ${snapshotEventLine(event)}`);
         return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);

@@ -54,21 +54,39 @@ services:
     command: [sleep, infinity]
     network_mode: service:db
     ipc: shareable
+  worker:
+    image: ${BASE_IMAGE}
+    command: [sleep, infinity]
+    restart: always
+    deploy:
+      replicas: 3
+      restart_policy: {condition: on-failure, max_attempts: 4, delay: 2s}
+      resources:
+        limits: {memory: 96m, cpus: "0.25"}
+        reservations: {cpus: "0.1", memory: 48m}
+  plain:
+    image: ${BASE_IMAGE}
+    command: [sleep, infinity]
+    restart: unless-stopped
+    mem_limit: 80m
 `;
 
 let run: TestRun;
 let project: ComposeProject;
+let warnings: string[];
 
 beforeAll(async () => {
   run = await startTestRun('runtime-options');
-  project = resolveCompose({
+  const resolved = resolveCompose({
     files: [{ path: '/project/compose.yaml', text: compose }],
     workingDir: '/project',
     environment: {},
     readEnvFile: () => undefined,
     activeProfiles: [],
     readComposeFile: () => undefined,
-  }).project;
+  });
+  project = resolved.project;
+  warnings = resolved.warnings.map((warning) => warning.message);
   await run.engine.createNetwork(networkEngineName(project, run.stack, 'default'), run.labels);
 });
 afterAll(async () => {
@@ -169,5 +187,36 @@ describe('runtime options on the real engine', () => {
       [db.id, sidecar.id].map((id) => run.engine.exec(id, ['cat', '/etc/hostname'])),
     );
     expect(hostnames[1]?.output).toBe(hostnames[0]?.output);
+  });
+
+  it('applies restart (deploy.restart_policy winning, as in compose) and memory and CPU limits to the container', async () => {
+    const worker = await upService('worker');
+    const plain = await upService('plain');
+    const [workerHost, plainHost] = await Promise.all(
+      [worker.id, plain.id].map(async (id) => (await run.docker.getContainer(id).inspect()).HostConfig),
+    );
+    expect({
+      restart: workerHost?.RestartPolicy,
+      memory: workerHost?.Memory,
+      reservation: workerHost?.MemoryReservation,
+      nanoCpus: workerHost?.NanoCpus,
+    }).toEqual({
+      restart: { Name: 'on-failure', MaximumRetryCount: 4 },
+      memory: 96 * 1024 ** 2,
+      reservation: 48 * 1024 ** 2,
+      nanoCpus: 250_000_000,
+    });
+    expect({ restart: plainHost?.RestartPolicy, memory: plainHost?.Memory }).toEqual({
+      restart: { Name: 'unless-stopped', MaximumRetryCount: 0 },
+      memory: 80 * 1024 ** 2,
+    });
+    // The template's author is told what a single engine does not do.
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'services.worker.deploy.replicas is 3, but devenv runs one container per service: it starts 1 where docker compose would start 3 (devenv diff still compares the count)',
+        'services.worker.restart "always" is overridden by deploy.restart_policy ("on-failure:4"), as in docker compose',
+        'services.worker.deploy.restart_policy.delay is ignored: a Swarm restart timing, the engine restarts with its own back-off',
+      ]),
+    );
   });
 });

@@ -384,7 +384,13 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     async exec(id, command): Promise<ExecResult> {
       alive();
       const c = find(id);
-      // A healthcheck run by exec passes exactly when the test set the container healthy.
+      // A server's own client (devenv's readiness probe of an unpublished Postgres or Redis) answers once the
+      // container runs, unless the test holds it back (health 'starting'); a healthcheck passes exactly when the
+      // test set the container healthy.
+      if (command[0] === 'pg_isready' || command[0] === 'redis-cli') {
+        const up = c?.state === 'running' && c.health !== 'starting' && c.health !== 'unhealthy';
+        return { exitCode: up ? 0 : 2, output: up && command[0] === 'redis-cli' ? 'PONG\n' : '' };
+      }
       return {
         exitCode: c?.state === 'running' && c.health === 'healthy' ? 0 : 1,
         output: command.join(' '),

@@ -163,6 +163,31 @@ describe('the Postgres data cache on the memory engine', () => {
     ]);
   });
 
+  it("on a remote engine the builder publishes on the engine's address and is probed there", async () => {
+    const dir = await project(compose());
+    const engine = memoryEngine({ publishedHost: '10.0.0.5' });
+    withImage(engine, 'postgres:15', {
+      exposedPorts: ['5432/tcp'],
+      volumes: ['/var/lib/postgresql/data'],
+      env: { PGDATA: '/var/lib/postgresql/data' },
+    });
+    const { ctx, events } = fakeContext(dir, engine);
+    ctx.dataCache = memoryBlobs();
+    const probed: { host: string; bound: string | undefined }[] = [];
+    ctx.probes = {
+      ...ctx.probes,
+      postgres: async (host) => {
+        const builder = [...engine.containers.values()].find((c) => c.request.name.endsWith('-cache-build'));
+        if (builder) probed.push({ host, bound: builder.request.ports[0]?.hostIp });
+        return true;
+      },
+    };
+    await up(ctx, { stack: 'remote' });
+    expect(events.filter((e) => e.type === 'data.cache')).toMatchObject([{ outcome: 'built' }]);
+    expect(probed.length).toBeGreaterThan(0);
+    expect(new Set(probed.map((p) => `${p.bound} ${p.host}`))).toEqual(new Set(['10.0.0.5 10.0.0.5']));
+  });
+
   it("the stack's own volume from an earlier up: no cache at all (not a new data directory)", async () => {
     const dir = await project(namedVolume);
     const engine = postgresEngine([]);

@@ -100,6 +100,56 @@ services:
   });
 });
 
+describe('up on a remote engine (memory engine with another published host)', () => {
+  const compose = `
+services:
+  cache:
+    image: local/cache
+    ports: ["6379"]
+    environment: { CACHE_URL: "redis://cache:6379" }
+`;
+
+  async function upOn(publishedHost: string, hostIp?: string) {
+    const dir = await project({ 'compose.yaml': compose });
+    const engine = memoryEngine({ publishedHost });
+    withImage(engine, 'local/cache');
+    const { ctx, events } = fakeContext(dir, engine);
+    const result = await up(ctx, { branch: 'remote', ...(hostIp !== undefined ? { hostIp } : {}) });
+    return { result, events };
+  }
+
+  it("publishes on the engine's address when it is one, lets the engine pick the port, and says so", async () => {
+    const { result, events } = await upOn('10.0.0.5');
+    expect(result.services[0]?.ports).toEqual([
+      { containerPort: 6379, protocol: 'tcp', hostIp: '10.0.0.5', hostPort: expect.any(Number) as number },
+    ]);
+    const port = result.services[0]!.ports[0]!.hostPort;
+    expect(result.env['CACHE_URL']).toBe(`redis://10.0.0.5:${port}`);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'info', message: expect.stringContaining('published on 10.0.0.5') }),
+    );
+  });
+
+  it('publishes on every interface of an engine named by host name, with a warning', async () => {
+    const { result, events } = await upOn('devbox');
+    expect(result.services[0]?.ports[0]?.hostIp).toBe('0.0.0.0');
+    expect(result.env['CACHE_URL']).toMatch(/^redis:\/\/devbox:\d+$/);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        warning: { message: expect.stringContaining('every interface of devbox') as string },
+      }),
+    );
+  });
+
+  it('--host-ip wins, without a notice', async () => {
+    const { result, events } = await upOn('devbox', '192.168.4.4');
+    expect(result.services[0]?.ports[0]?.hostIp).toBe('192.168.4.4');
+    expect(result.env['CACHE_URL']).toMatch(/^redis:\/\/192\.168\.4\.4:\d+$/);
+    expect(events.filter((e) => e.type === 'warning' || e.type === 'info')).toEqual([]);
+  });
+});
+
 describe('attached session on the memory engine', () => {
   it('an engine shutdown is reported as the engine gone, and the services are started again when it is back', async () => {
     const dir = await project({

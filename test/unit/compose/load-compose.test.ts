@@ -147,7 +147,7 @@ describe('warnings', () => {
       },
       {
         message:
-          'services.app.deploy.replicas is a Swarm setting; devenv runs one container per service and ignores it',
+          'services.app.deploy.replicas is 2, but devenv runs one container per service: it starts 1 where docker compose would start 2 (devenv diff still compares the count)',
         file: 'compose.yaml',
         line: 5,
         path: 'services.app.deploy.replicas',
@@ -172,8 +172,8 @@ describe('warnings', () => {
     ].join('\n');
     expect(resolveText(text).warnings.map((w) => `${w.line}: ${w.message}`)).toEqual([
       '10: models is not supported by devenv and is ignored',
-      '6: services.app.scale is not supported by devenv and is ignored',
       '5: services.app.build.cache_from is not supported by devenv and is ignored',
+      '6: services.app.scale is 2, but devenv runs one container per service: it starts 1 where docker compose would start 2 (devenv diff still compares the count)',
       '9: networks.n.ipam is not supported by devenv and is ignored',
     ]);
   });

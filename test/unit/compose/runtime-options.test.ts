@@ -163,9 +163,10 @@ describe('deploy.resources', () => {
       memLimitBytes: 256 * 1024 ** 2,
       pidsLimit: 50,
       memReservationBytes: 64 * 1024 ** 2,
+      cpuReservation: 0.25,
     });
     expect(warnings.map((w) => `${w.line}: ${w.message}`)).toEqual([
-      '5: services.app.deploy.replicas is a Swarm setting; devenv runs one container per service and ignores it',
+      '5: services.app.deploy.replicas is 2, but devenv runs one container per service: it starts 1 where docker compose would start 2 (devenv diff still compares the count)',
       '6: services.app.deploy.placement is a Swarm setting; devenv runs one container per service and ignores it',
       '9: services.app.deploy.resources.reservations.cpus is ignored: a CPU reservation is a Swarm scheduling guarantee with no equivalent on a single engine (use cpu_shares to weight CPU time)',
     ]);

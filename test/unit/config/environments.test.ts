@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { devenvTextError, parseDevenvText, validateDevenvSchema } from '../../support/devenv-yaml.js';
 import { environmentOf } from '../../../src/core/config/environment.js';
-import { isLocalEngineEndpoint } from '../../../src/core/config/engine-address.js';
+import { isLocalEngineEndpoint, publishedHostOf } from '../../../src/core/config/engine-address.js';
 import { DevenvError } from '../../../src/core/errors.js';
 
 const validate = validateDevenvSchema;
@@ -144,5 +144,14 @@ describe('devenv.yaml environments: and parity:', () => {
     expect(isLocalEngineEndpoint('tcp://localhost:2376')).toBe(true);
     expect(isLocalEngineEndpoint('tcp://10.0.0.5:2376')).toBe(false);
     expect(isLocalEngineEndpoint('ssh://deploy@staging-host')).toBe(false);
+  });
+
+  it("reaches an engine address's published ports at its host, loopback for a local one", () => {
+    expect(publishedHostOf('unix:///run/docker.sock')).toBe('127.0.0.1');
+    expect(publishedHostOf('tcp://localhost:2375')).toBe('127.0.0.1');
+    expect(publishedHostOf('tcp://10.0.0.5:2376')).toBe('10.0.0.5');
+    expect(publishedHostOf('ssh://deploy@[fd00::5]:22')).toBe('fd00::5');
+    expect(publishedHostOf('ssh://deploy@staging-host')).toBe('staging-host');
+    expect(publishedHostOf('staging-context')).toBeUndefined();
   });
 });

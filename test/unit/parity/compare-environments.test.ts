@@ -5,6 +5,7 @@ import {
   parityHolds,
   pathMatches,
 } from '../../../src/core/parity/compare-environments.js';
+import { resolveTexts } from '../compose/resolve-text.js';
 
 function service(name: string, fields: Partial<ServiceSpec> = {}): ServiceSpec {
   return { name, environment: {}, ports: [], volumes: [], ...fields } as unknown as ServiceSpec;
@@ -89,5 +90,86 @@ describe('compareEnvironments (the parity gate)', () => {
     expect(parityHolds(partly)).toBe(false);
     expect(pathMatches('services.*', 'services.app.image')).toBe(false);
     expect(pathMatches('services.*.image', 'services.app.image')).toBe(true);
+  });
+});
+
+describe('deploy in the parity gate (resolved from compose files)', () => {
+  const base = `services:
+  app:
+    image: shop/app:1.4
+    environment: { DATABASE_URL: postgres://dev/shop }
+    restart: unless-stopped
+    deploy:
+      resources:
+        limits: { cpus: "0.5", memory: 256m }
+  db:
+    image: postgres:16
+`;
+  const prod = `services:
+  app:
+    environment: { DATABASE_URL: postgres://prod/shop }
+    deploy:
+      replicas: 3
+      restart_policy: { condition: on-failure, max_attempts: 5 }
+      resources:
+        limits: { memory: 1g }
+        reservations: { cpus: "0.25", memory: 512m }
+  db:
+    scale: 1
+`;
+  const dev = resolveTexts({ 'compose.yaml': base }).project;
+  const production = resolveTexts({ 'compose.yaml': base, 'compose.prod.yaml': prod }).project;
+
+  it('compares replicas, restart policies, limits and reservations (golden report)', () => {
+    const report = compareEnvironments(dev, production, ['services.*.deploy.replicas']);
+    expect(JSON.parse(JSON.stringify(report))).toEqual({
+      equal: false,
+      differences: [
+        { service: 'app', path: 'services.app.deploy.replicas', a: null, b: '3', allowed: true },
+        {
+          service: 'app',
+          path: 'services.app.deploy.resources.limits.memory',
+          a: '268435456',
+          b: '1073741824',
+          allowed: false,
+        },
+        {
+          service: 'app',
+          path: 'services.app.deploy.resources.reservations.cpus',
+          a: null,
+          b: '0.25',
+          allowed: false,
+        },
+        {
+          service: 'app',
+          path: 'services.app.deploy.resources.reservations.memory',
+          a: null,
+          b: '536870912',
+          allowed: false,
+        },
+        {
+          service: 'app',
+          path: 'services.app.restart',
+          a: 'unless-stopped',
+          b: 'on-failure:5',
+          allowed: false,
+        },
+        { service: 'db', path: 'services.db.deploy.replicas', a: null, b: '1', allowed: true },
+      ],
+    });
+    expect(JSON.stringify(report)).not.toContain('postgres://');
+    expect(parityHolds(report)).toBe(false);
+  });
+
+  it('passes once the other differences are allowed too', () => {
+    const report = compareEnvironments(dev, production, [
+      'services.*.deploy.replicas',
+      'services.app.deploy.resources.limits.memory',
+      'services.app.deploy.resources.reservations.cpus',
+      'services.app.deploy.resources.reservations.memory',
+      'services.app.restart',
+    ]);
+    expect(parityHolds(report)).toBe(true);
+    expect(compareEnvironments(production, production)).toEqual({ equal: true, differences: [] });
   });
 });

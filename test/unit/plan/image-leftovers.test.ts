@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { imageLeftovers, type BuildTrace, type ImageNode } from '../../../src/core/plan/image-leftovers.js';
+import {
+  buildTraces,
+  imageLeftovers,
+  type BuildTrace,
+  type ImageNode,
+  type RecordedBuild,
+} from '../../../src/core/plan/image-leftovers.js';
 
 const started = '2024-05-01T10:00:00.500Z';
 const at = (seconds: number) => new Date(Date.parse('2024-05-01T10:00:00Z') + seconds * 1000).toISOString();
@@ -121,5 +127,38 @@ describe('imageLeftovers', () => {
     const built = image('f1', 'a2', { tags: ['devenv-s1-app:latest'], labels: { 'dev.devenv.stack': 's1' } });
     const fresh = { now: Date.parse(at(60)), graceMs: 600_000 };
     expect(imageLeftovers({ images: [a2, built], builds: [], liveStacks: new Set(), ...fresh })).toEqual([]);
+  });
+
+  it("looks at the build records of its own engine only; another engine's running build still guards", () => {
+    const here = 'unix:///var/run/docker.sock';
+    const record = (
+      id: string,
+      engine: string | undefined,
+      failed: boolean,
+      live: boolean,
+    ): RecordedBuild => ({
+      id,
+      stack: 's1',
+      startedAt: started,
+      images: [short('a1'), short('a2')],
+      ...(engine !== undefined ? { engine } : {}),
+      failed,
+      live,
+    });
+    const traces = buildTraces(
+      [
+        record('mine', here, true, false),
+        record('older-version', undefined, true, false),
+        record('remote-failed', 'tcp://10.0.0.5:2375', true, false),
+        record('remote-gone', 'tcp://10.0.0.5:2375', false, false),
+        record('remote-running', 'tcp://10.0.0.5:2375', false, true),
+      ],
+      here,
+    );
+    expect(traces.map((t) => [t.id, t.over])).toEqual([
+      ['mine', true],
+      ['older-version', true],
+      ['remote-running', false],
+    ]);
   });
 });

@@ -89,6 +89,19 @@ describe('readiness selection', () => {
       expect: 'PONG',
       what: 'redis answers PING (redis-cli in the container)',
     });
+    expect(
+      readinessCheck(request({ command: ['postgres', '-c', 'fsync=off'] }), image(), 'postgres:15'),
+    ).toMatchObject({ kind: 'exec' });
+    expect(readinessCheck(request({ command: ['--appendonly', 'yes'] }), image(), 'redis:7')).toMatchObject({
+      kind: 'exec',
+    });
+    // The image run as something else (a shell, a client): waited for as running.
+    expect(readinessCheck(request({ entrypoint: ['sleep', '600'] }), image(), 'redis:7')).toEqual({
+      kind: 'running',
+    });
+    expect(
+      readinessCheck(request({ command: ['sh', '-c', 'psql -h db -c "select 1"'] }), image(), 'postgres:15'),
+    ).toEqual({ kind: 'running' });
     // On the host's network its ports are probed from outside, as before.
     expect(
       readinessCheck(request({ networkMode: 'host', expose: ['5432/tcp'] }), image(), 'postgres:15'),

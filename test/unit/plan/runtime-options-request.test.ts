@@ -154,7 +154,12 @@ describe('network_mode in the container request', () => {
     expect(request.networks).toEqual([]);
     expect(request.ports).toEqual([]);
     expect(namespaceProviders(sidecar)).toEqual(['db']);
-    expect(readinessCheck(request, undefined, 'devenv-test/redis:7')).toEqual({ kind: 'running' });
+    // No port of its own to probe from outside: redis-cli in the container, on the shared loopback.
+    expect(readinessCheck(request, undefined, 'devenv-test/redis:7')).toMatchObject({
+      kind: 'exec',
+      command: ['redis-cli', '-p', '6379', 'ping'],
+    });
+    expect(readinessCheck(request, undefined, 'my/worker')).toEqual({ kind: 'running' });
   });
 
   it("host publishes nothing; its ports are the host's own, probed there", () => {

@@ -10,6 +10,8 @@ import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
 import { Labels } from '../../../core/stack/labels.js';
 
 const portTakenPattern = /port is already allocated|address already in use|ports are not available/i;
+/** A host IP the engine's machine does not have: `listen tcp4 10.9.9.9:32777: bind: cannot assign requested address`. */
+const foreignAddressPattern = /listen \w+ (\S+):\d+: bind: cannot assign requested address/i;
 
 export class ContainerClient {
   constructor(private readonly context: ClientContext) {}
@@ -76,6 +78,8 @@ export class ContainerClient {
       if (engineStatus(error) === 304) return;
       const message = engineMessage(error);
       if (portTakenPattern.test(message)) throw await this.portTaken(id, message, error);
+      const foreign = foreignAddressPattern.exec(message);
+      if (foreign) throw await this.foreignAddress(id, foreign[1] ?? '', message, error);
       throw this.context.fail(error, `start container ${id}`);
     }
   }
@@ -109,6 +113,32 @@ export class ContainerClient {
       `Host port ${shown} is already taken, so container ${name} cannot start.`,
       {
         hint: `Free it (see what listens: \`ss -ltnp 'sport = :${port ?? 'PORT'}'\` or \`lsof -i :${port ?? 'PORT'}\`), or drop the fixed host port from the service's ports so the engine picks a free one.`,
+        details: [message],
+        cause,
+      },
+    );
+  }
+
+  /**
+   * The engine's machine has no such address. devenv's default on a remote engine is the address
+   * the engine is reached at, which a machine behind NAT or a forwarded port does not have.
+   */
+  private async foreignAddress(
+    id: string,
+    address: string,
+    message: string,
+    cause: unknown,
+  ): Promise<DevenvError> {
+    const name = await this.container(id)
+      .inspect()
+      .then((inspect) => inspect.Name.replace(/^\//, ''))
+      .catch(() => id);
+    const host = address.replace(/^\[(.*)\]$/, '$1');
+    return new DevenvError(
+      'ENGINE_ERROR',
+      `Container ${name} cannot publish its ports on ${host}: the engine's machine has no such address.`,
+      {
+        hint: `Publish on one of that machine's addresses with --host-ip IP, or on all of them with --host-ip 0.0.0.0. (An engine reached through NAT or a forwarded port does not have the address this machine reaches it at, which is devenv's default for a remote engine.)`,
         details: [message],
         cause,
       },
