@@ -45,6 +45,21 @@ function lineWriter(log: ((line: string) => void) | undefined): Writable {
 
 /** How long to let a dead pool worker's output arrive before reading why it died. */
 const PIPE_DRAIN_MS = 150;
+/** How long cancels sent to vitest may take to settle after the run ended (they stop workers). */
+const CANCEL_SETTLE_MS = 10_000;
+
+/** Resolves when promise settles or after ms, whichever is first. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
 
 export async function startVitestRunner(options: VitestRunnerOptions): Promise<TestRunner> {
   const { module, major, tool } = await loadVitestNode(options.root);
@@ -388,8 +403,11 @@ class VitestRunner implements TestRunner {
   /**
    * Ends the run in progress. Vitest forgets a cancel that lands before its
    * run has begun (the run's start clears it), and a graceful cancel waits
-   * for tests still running: so the cancel is repeated every grace period
-   * until the run has ended (a repeat forces: vitest stops the workers).
+   * for tests still running: so a cancel is sent again when the last one
+   * has settled and the run goes on, and a second one while the first is
+   * still waiting forces (vitest stops the workers). The cancels sent must
+   * settle before the next run: one still tearing down the pool empties the
+   * next run's queue, and its files end with no result.
    */
   async cancel(): Promise<void> {
     const running = this.running;
@@ -401,12 +419,26 @@ class VitestRunner implements TestRunner {
       () => (ended = true),
     );
     const grace = this.options.cancelGraceMs ?? 250;
+    const sent = new Set<Promise<void>>();
+    let forcing = false;
+    const send = () => {
+      const call: Promise<void> = this.vitest
+        .cancelCurrentRun('keyboard-input')
+        .catch(() => undefined)
+        .finally(() => sent.delete(call));
+      sent.add(call);
+    };
     while (!ended) {
-      void this.vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([end, new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
-      clearTimeout(timer);
+      if (sent.size === 0) {
+        forcing = false;
+        send();
+      } else if (!forcing) {
+        forcing = true;
+        send();
+      }
+      await raceTimeout(end, grace);
     }
+    await raceTimeout(Promise.allSettled([...sent]), CANCEL_SETTLE_MS);
   }
 
   async close(): Promise<void> {

@@ -38,9 +38,13 @@ export function isMissingDatabase(error: unknown, database: string): boolean {
   return /does not exist/.test(error.message) && error.message.includes(database);
 }
 
-/** 42P04 duplicate_database. */
+/** 42P04 duplicate_database, or the catalog's unique index on the name (a rename racing another). */
 export function isDuplicateDatabase(error: unknown): boolean {
   if (!(error instanceof SqlError)) return false;
-  if (error.sqlState !== undefined) return error.sqlState === '42P04';
-  return /already exists/.test(error.message);
+  // 42P04 when the name was taken before the statement began; two renames to one name at the
+  // same moment get past that check and one meets the catalog's unique index instead (23505).
+  if (error.sqlState === '42P04') return true;
+  if (error.sqlState === '23505') return /pg_database_datname_index/.test(error.message);
+  if (error.sqlState !== undefined) return false;
+  return /already exists|"pg_database_datname_index"/.test(error.message);
 }
