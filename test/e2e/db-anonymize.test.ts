@@ -270,6 +270,35 @@ describe('devenv db anonymize', () => {
     expect(JSON.stringify(report)).not.toMatch(/@mail\d+\.com/);
   });
 
+  it('an original that survives (a value rule copying a masked column) fails the run: nothing is written', async () => {
+    const branch = `${workspace.prefix}-copied`;
+    await writeFile(
+      join(dir, 'copied.yaml'),
+      coveredRules.replace('      notes: redact\n', '      notes: { value: "last_name" }\n'),
+    );
+    const result = await devenv(dir, [
+      'db',
+      'anonymize',
+      '--from',
+      'prod.dump',
+      '--rules',
+      'copied.yaml',
+      '--out',
+      'copied.dump',
+      '--branch',
+      branch,
+    ]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toContain('1 check failed after masking (originals-gone): nothing was written.');
+    expect(result.stderr).toMatch(
+      /originals-gone: users\.notes holds \d+ original values of users\.last_name: mask it too/,
+    );
+    // The message names columns and counts, never a value.
+    expect(result.stderr).not.toMatch(/(Smith|Johnson|Williams|Brown|Jones|Garcia|Miller|Davis)y\d+/);
+    await expect(stat(join(dir, 'copied.dump'))).rejects.toThrow(/ENOENT/);
+    expect(await leftovers(branch)).toBe(0);
+  });
+
   it('Ctrl-C while it restores: the scratch Postgres, its volume and network are removed', async () => {
     const branch = `${workspace.prefix}-sigint`;
     const child = spawnDevenv(dir, [

@@ -8,7 +8,7 @@ import { personalByContent, type ContentFinding } from './personal-data.js';
 import { samplePercent } from './masking-sql.js';
 import { sameTable } from './rules.js';
 import type { TableInfo } from './schema.js';
-import { qualifiedName, quoteIdent } from './sql-text.js';
+import { onlyTable, quoteIdent } from './sql-text.js';
 
 export const SAMPLE_ROWS_PER_TABLE = 1000;
 const MAX_SAMPLED_LENGTH = 500;
@@ -20,9 +20,9 @@ export function contentSampleQuery(tables: readonly TableInfo[]): string {
     const values = table.columns
       .map((c) => `left(${quoteIdent(c.name)}::text, ${MAX_SAMPLED_LENGTH})`)
       .join(', ');
-    const percent = samplePercent(table.estimatedRows);
+    const percent = samplePercent(table.pages);
     const sample = percent >= 100 ? '' : ` TABLESAMPLE SYSTEM (${percent}) REPEATABLE (11)`;
-    return `(SELECT coalesce(jsonb_agg(jsonb_build_array(${values})), '[]'::jsonb) FROM (SELECT * FROM ${qualifiedName(table)}${sample} LIMIT ${SAMPLE_ROWS_PER_TABLE}) s)`;
+    return `(SELECT coalesce(jsonb_agg(jsonb_build_array(${values})), '[]'::jsonb) FROM (SELECT * FROM ${onlyTable(table)}${sample} LIMIT ${SAMPLE_ROWS_PER_TABLE}) s)`;
   });
   return `SELECT jsonb_build_array(${perTable.join(', ')})`;
 }

@@ -11,12 +11,12 @@ import { describePlanRule, type AnonymizePlan, type ColumnPlan, type TablePlan }
 import { fakeExpression, REDACTED_TEXT, type RowKey } from './fake-values.js';
 import { tableLabel } from './rules.js';
 import { WORK_SCHEMA, type ColumnInfo, type DatabaseSchema, type TableInfo } from './schema.js';
-import { qualifiedName, quoteIdent, quoteLiteral } from './sql-text.js';
+import { onlyTable, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /** Original values sampled per masked text column, at most. */
 export const ORIGINALS_PER_COLUMN = 1000;
-/** Rows a table sample aims at (TABLESAMPLE SYSTEM picks whole pages). */
-const SAMPLE_ROWS = 5000;
+/** Pages a table sample aims at (TABLESAMPLE SYSTEM picks whole pages): thousands of rows of most tables. */
+const SAMPLE_PAGES = 100;
 /** Shorter originals are not looked for: "CA" or "Bob" also occur where nobody put them. */
 const MIN_ORIGINAL_LENGTH = 4;
 /** Free text (redact) is looked for from this length: short notes ("none", "n/a") are not anyone's. */
@@ -38,10 +38,13 @@ export function rowKey(table: TableInfo): RowKey {
   return { text, token: `left(md5(${text}), 16)` };
 }
 
-/** A SYSTEM sample percentage that yields about SAMPLE_ROWS rows. */
-export function samplePercent(estimatedRows: number): number {
-  if (estimatedRows <= SAMPLE_ROWS) return 100;
-  return Math.max(0.0001, Math.min(100, Number(((100 * SAMPLE_ROWS) / estimatedRows).toPrecision(3))));
+/**
+ * A SYSTEM sample percentage of about SAMPLE_PAGES pages, from the table's
+ * size (no ANALYZE needed after the restore: the article's script has none).
+ */
+export function samplePercent(pages: number): number {
+  if (pages <= SAMPLE_PAGES) return 100;
+  return Math.max(0.0001, Number(((100 * SAMPLE_PAGES) / pages).toPrecision(3)));
 }
 
 function bounded(expression: string, column: ColumnInfo): string {
@@ -151,17 +154,17 @@ function countStatement(tablePlan: TablePlan, index: number): string {
     .filter((c) => c.rule.kind !== 'keep' && c.rule.kind !== 'generated')
     .map((c) => `${quoteLiteral(c.column.name)}, count(${quoteIdent(c.column.name)})${remaining}`);
   const touchedJson = touched.length === 0 ? `'{}'::jsonb` : `jsonb_build_object(${touched.join(', ')})`;
-  return `INSERT INTO ${work('counts')} SELECT ${index}, count(*), ${deleted}, ${touchedJson} FROM ${qualifiedName(tablePlan.table)};`;
+  return `INSERT INTO ${work('counts')} SELECT ${index}, count(*), ${deleted}, ${touchedJson} FROM ${onlyTable(tablePlan.table)};`;
 }
 
 function originalsStatement(traced: TracedColumn): string {
   const name = quoteIdent(traced.column.name);
   const minLength = traced.rule.kind === 'redact' ? MIN_REDACTED_LENGTH : MIN_ORIGINAL_LENGTH;
-  const percent = samplePercent(traced.table.estimatedRows);
+  const percent = samplePercent(traced.table.pages);
   const sample = percent >= 100 ? '' : ` TABLESAMPLE SYSTEM (${percent}) REPEATABLE (7)`;
   // With the row's key, to tell afterwards whether that very row still holds it.
   return (
-    `INSERT INTO ${work('originals')} SELECT DISTINCT ON (v) ${traced.id}, v, k FROM (SELECT ${name}::text AS v, ${rowKey(traced.table).text} AS k FROM ${qualifiedName(traced.table)}${sample}` +
+    `INSERT INTO ${work('originals')} SELECT DISTINCT ON (v) ${traced.id}, v, k FROM (SELECT ${name}::text AS v, ${rowKey(traced.table).text} AS k FROM ${onlyTable(traced.table)}${sample}` +
     ` WHERE ${name} IS NOT NULL AND length(${name}::text) >= ${minLength} LIMIT ${ORIGINALS_PER_COLUMN}) s;`
   );
 }
@@ -172,7 +175,7 @@ function updateStatement(tablePlan: TablePlan, salt: string): string | undefined
     return expression === undefined ? [] : [`${quoteIdent(columnPlan.column.name)} = ${expression}`];
   });
   if (assignments.length === 0) return undefined;
-  return `UPDATE ${qualifiedName(tablePlan.table)} SET\n  ${assignments.join(',\n  ')};`;
+  return `UPDATE ${onlyTable(tablePlan.table)} SET\n  ${assignments.join(',\n  ')};`;
 }
 
 export interface MaskingScript {
@@ -198,23 +201,21 @@ export function maskingScript(plan: AnonymizePlan, schema: DatabaseSchema, salt:
   ];
   plan.tables.forEach((tablePlan, index) => lines.push(countStatement(tablePlan, index)));
   for (const column of traced) lines.push(originalsStatement(column));
-  lines.push(`CREATE INDEX ON ${work('originals')} (value);`);
+  lines.push(`CREATE INDEX ON ${work('originals')} (value);`, `ANALYZE ${work('originals')};`);
   // The application's triggers stay quiet while rows are masked (an audit trigger would copy the
   // originals elsewhere, an updated_at trigger would touch every row); foreign keys are not the
   // application's triggers: they stay enforced.
   const changed = plan.tables.filter((t) => t.action !== 'keep' && t.table.triggers.length > 0);
   for (const tablePlan of changed)
     for (const trigger of tablePlan.table.triggers)
-      lines.push(
-        `ALTER TABLE ${qualifiedName(tablePlan.table)} DISABLE TRIGGER ${quoteIdent(trigger.name)};`,
-      );
+      lines.push(`ALTER TABLE ${onlyTable(tablePlan.table)} DISABLE TRIGGER ${quoteIdent(trigger.name)};`);
   // Rows go first (children before the tables they reference), so updates touch only what stays.
   for (const tablePlan of childrenFirst(plan.tables, schema)) {
-    if (tablePlan.action === 'delete') lines.push(`DELETE FROM ${qualifiedName(tablePlan.table)};`);
+    if (tablePlan.action === 'delete') lines.push(`DELETE FROM ${onlyTable(tablePlan.table)};`);
     else if (tablePlan.whereDelete !== undefined)
-      lines.push(`DELETE FROM ${qualifiedName(tablePlan.table)} WHERE (${tablePlan.whereDelete});`);
+      lines.push(`DELETE FROM ${onlyTable(tablePlan.table)} WHERE (${tablePlan.whereDelete});`);
   }
-  const truncated = plan.tables.filter((t) => t.action === 'truncate').map((t) => qualifiedName(t.table));
+  const truncated = plan.tables.filter((t) => t.action === 'truncate').map((t) => onlyTable(t.table));
   if (truncated.length > 0) lines.push(`TRUNCATE ${truncated.join(', ')};`);
   for (const tablePlan of plan.tables) {
     if (tablePlan.action !== 'columns') continue;
@@ -225,7 +226,7 @@ export function maskingScript(plan: AnonymizePlan, schema: DatabaseSchema, salt:
   for (const tablePlan of changed)
     for (const trigger of tablePlan.table.triggers)
       lines.push(
-        `ALTER TABLE ${qualifiedName(tablePlan.table)} ${modes[trigger.enabled]} TRIGGER ${quoteIdent(trigger.name)};`,
+        `ALTER TABLE ${onlyTable(tablePlan.table)} ${modes[trigger.enabled]} TRIGGER ${quoteIdent(trigger.name)};`,
       );
   lines.push('COMMIT;');
   return { sql: `${lines.join('\n')}\n`, traced };

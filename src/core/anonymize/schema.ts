@@ -34,8 +34,8 @@ export interface TableInfo extends TableName {
   primaryKey: string[];
   /** The application's enabled triggers: masking must not fire them (an audit trigger would copy originals). */
   triggers: TriggerInfo[];
-  /** Rows, as estimated by the planner after ANALYZE. */
-  estimatedRows: number;
+  /** Its size in pages (of block_size bytes): what a TABLESAMPLE SYSTEM percentage is of. */
+  pages: number;
 }
 
 export interface ForeignKeyInfo {
@@ -90,7 +90,8 @@ export function schemaQuery(excludedSchemas: readonly string[]): string {
     .join(', ');
   return `
 WITH tables AS (
-  SELECT c.oid, n.nspname AS schema, c.relname AS name, greatest(c.reltuples, 0)::bigint AS rows
+  SELECT c.oid, n.nspname AS schema, c.relname AS name,
+         pg_relation_size(c.oid) / current_setting('block_size')::int AS pages
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'r' AND n.nspname NOT IN (${excluded}) AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast%'
 ),
@@ -107,7 +108,7 @@ columns AS (
 )
 SELECT jsonb_build_object(
   'tables', coalesce((SELECT jsonb_agg(jsonb_build_object(
-      'schema', t.schema, 'name', t.name, 'estimatedRows', t.rows,
+      'schema', t.schema, 'name', t.name, 'pages', t.pages,
       'columns', coalesce((SELECT jsonb_agg(jsonb_build_object(
           'name', c.name, 'type', c.type, 'base', c.base, 'isArray', c.is_array, 'nullable', c.nullable,
           'maxLength', c.max_length, 'unique', c.is_unique, 'generated', c.generated) ORDER BY c.attnum)
@@ -151,7 +152,7 @@ interface RawSchema {
   tables: {
     schema: string;
     name: string;
-    estimatedRows: number;
+    pages: number;
     columns: RawColumn[];
     primaryKey: string[];
     triggers?: TriggerInfo[];
@@ -167,7 +168,7 @@ export function readSchema(answer: unknown): DatabaseSchema {
     tables: raw.tables.map((table) => ({
       schema: table.schema,
       name: table.name,
-      estimatedRows: Number(table.estimatedRows),
+      pages: Number(table.pages),
       primaryKey: table.primaryKey,
       triggers: table.triggers ?? [],
       columns: table.columns.map((column) => {

@@ -19,6 +19,14 @@ export function qualifiedName(table: TableName): string {
   return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
 }
 
+/**
+ * The table itself, not its inheritance children (which have rules of their
+ * own): for every statement that reads, counts or changes its rows.
+ */
+export function onlyTable(table: TableName): string {
+  return `ONLY ${qualifiedName(table)}`;
+}
+
 /** A text[] literal: ARRAY['a','b']. */
 export function textArray(values: readonly string[]): string {
   return `ARRAY[${values.map(quoteLiteral).join(',')}]`;

@@ -5,8 +5,10 @@
  *   matched and nothing else, every other table kept its rows (an ON DELETE
  *   CASCADE the rules did not ask for shows here);
  * - originals-gone: the sampled original values of the masked text columns
- *   (masking-sql.ts) are nowhere in the output's text columns, and a masked
- *   column does not still hold most of its originals;
+ *   (masking-sql.ts) that no rule could have produced are nowhere in the
+ *   output's kept, computed or `value`-written text columns (columns a fake,
+ *   redact, hash or null rule wrote hold only what those rules produce), and a
+ *   masked column does not still hold most of its originals;
  * - patterns: no kept or computed text holds emails, phone numbers, payment
  *   cards (Luhn), IBANs (mod 97), tokens or IP addresses (full scans, with the
  *   patterns of personal-data.ts; devenv's own fakes do not count);
@@ -30,7 +32,7 @@ import {
 } from './personal-data.js';
 import { tableLabel } from './rules.js';
 import { WORK_SCHEMA, type ColumnInfo, type DatabaseSchema, type TableInfo } from './schema.js';
-import { qualifiedName, quoteIdent, quoteLiteral } from './sql-text.js';
+import { onlyTable, qualifiedName, quoteIdent, quoteLiteral } from './sql-text.js';
 
 export const CHECK_NAMES = [
   'coverage',
@@ -61,17 +63,30 @@ const remaining = (plan: AnonymizePlan) =>
 export interface TableColumns {
   table: TableInfo;
   columns: ColumnInfo[];
+  /** Of those, the ones a `value` rule wrote (survivorTargets only). */
+  written?: ColumnInfo[];
 }
 
-/** Text columns where originals are looked for: every text column the rules pass through (not kept with a reason). */
+/**
+ * Text columns where originals are looked for: every text column the rules
+ * pass through (not kept with a reason), and every one a `value` rule wrote
+ * (its SQL can copy another column: `notes: { value: "last_name" }`).
+ */
 export function survivorTargets(plan: AnonymizePlan): TableColumns[] {
   return remaining(plan)
-    .map((tablePlan) => ({
-      table: tablePlan.table,
-      columns: tablePlan.columns
-        .filter((c) => c.column.category === 'text' && !masks(c) && !keptWithReason(tablePlan, c))
-        .map((c) => c.column),
-    }))
+    .map((tablePlan) => {
+      const columns = tablePlan.columns.filter(
+        (c) =>
+          c.column.category === 'text' &&
+          (!masks(c) || c.rule.kind === 'value') &&
+          !keptWithReason(tablePlan, c),
+      );
+      return {
+        table: tablePlan.table,
+        columns: columns.map((c) => c.column),
+        written: columns.filter((c) => c.rule.kind === 'value').map((c) => c.column),
+      };
+    })
     .filter((target) => target.columns.length > 0);
 }
 
@@ -139,14 +154,15 @@ export function contentPredicate(kind: ContentKind, e: string): string {
 
 /** After-counts of every table of the plan, with the counts taken before masking. */
 export function countsQuery(plan: AnonymizePlan): string {
-  const after = plan.tables.map((t) => `(SELECT count(*) FROM ${qualifiedName(t.table)})`);
+  const after = plan.tables.map((t) => `(SELECT count(*) FROM ${onlyTable(t.table)})`);
   return `SELECT jsonb_build_object('before', (SELECT jsonb_agg(to_jsonb(c) ORDER BY c.tbl) FROM ${work('counts')} c), 'after', jsonb_build_array(${after.join(', ')}))`;
 }
 
 /**
- * The sampled originals worth looking for: those no rule of the plan could
- * have produced (an original "Avery" where fake first names are made is
- * anyone's fake too; a `value` column's values are scanned for them).
+ * The sampled originals worth looking for: those no fake, redact or hash rule
+ * of the plan could have produced (an original "Avery" where fake first names
+ * are made is anyone's fake too). What a `value` rule wrote is not excused
+ * here: its column is scanned like a kept one (survivorsQuery).
  */
 export function suspectsSql(traced: readonly TracedColumn[]): string {
   const v = 'o.value';
@@ -156,10 +172,6 @@ export function suspectsSql(traced: readonly TracedColumn[]): string {
     if (rule.kind === 'fake') produced.add(fakeCanProduce(rule.fake, v));
     else if (rule.kind === 'redact') produced.add(`${v} = ${quoteLiteral(REDACTED_TEXT)}`);
     else if (rule.kind === 'hash') produced.add(`${v} ~ '^[0-9a-f]{1,32}$'`);
-    else if (rule.kind === 'value')
-      produced.add(
-        `${v} IN (SELECT ${quoteIdent(column.column.name)}::text FROM ${qualifiedName(column.table)})`,
-      );
   }
   const excluded = produced.size === 0 ? 'false' : [...produced].join('\n  OR ');
   return [
@@ -181,27 +193,36 @@ export function originalsQuery(traced: readonly TracedColumn[]): string {
     const pkType = t.table.columns.find((c) => c.name === pk)?.type;
     const still =
       pk !== undefined && pkType !== undefined
-        ? `(SELECT count(*) FROM ${work('originals')} o JOIN ${qualifiedName(t.table)} t ON t.${quoteIdent(pk)} = o.key::${pkType} WHERE o.source = ${t.id} AND t.${name}::text = o.value)`
-        : `(SELECT count(*) FROM ${work('originals')} o WHERE o.source = ${t.id} AND o.value IN (SELECT ${name}::text FROM ${qualifiedName(t.table)}))`;
+        ? `(SELECT count(*) FROM ${work('originals')} o JOIN ${onlyTable(t.table)} t ON t.${quoteIdent(pk)} = o.key::${pkType} WHERE o.source = ${t.id} AND t.${name}::text = o.value)`
+        : `(SELECT count(*) FROM ${work('originals')} o WHERE o.source = ${t.id} AND o.value IN (SELECT ${name}::text FROM ${onlyTable(t.table)}))`;
     return `jsonb_build_object('id', ${t.id}, 'sampled', (SELECT count(*) FROM ${work('originals')} WHERE source = ${t.id}), 'unchanged', ${still})`;
   });
   return `SELECT jsonb_build_array(${perColumn.join(', ')})`;
 }
 
-/** Per target table, per column: how many values are suspects (sampled originals no rule produced). */
+/**
+ * Per target table, per column: how many values are suspects (sampled
+ * originals no rule produced). A column a `value` rule filled with one and
+ * the same value in every row (a constant: `zip: { value: "'12345'" }`) holds
+ * no one's data even where an original happens to equal it: 0 for it.
+ */
 export function survivorsQuery(targets: readonly TableColumns[]): string {
-  const perTable = targets.map(({ table, columns }) => {
-    const counts = columns.map(
-      (c) => `count(*) FILTER (WHERE ${quoteIdent(c.name)}::text IN (SELECT value FROM ${work('suspects')}))`,
-    );
-    return `(SELECT jsonb_build_array(${counts.join(', ')}) FROM ${qualifiedName(table)})`;
+  const perTable = targets.map(({ table, columns, written }) => {
+    const counts = columns.map((c) => {
+      const e = `${quoteIdent(c.name)}::text`;
+      const found = `count(*) FILTER (WHERE ${e} IN (SELECT value FROM ${work('suspects')}))`;
+      return written?.includes(c)
+        ? `CASE WHEN min(${e} COLLATE "C") = max(${e} COLLATE "C") THEN 0 ELSE ${found} END`
+        : found;
+    });
+    return `(SELECT jsonb_build_array(${counts.join(', ')}) FROM ${onlyTable(table)})`;
   });
   return `SELECT jsonb_build_array(${perTable.join(', ')})`;
 }
 
 /** Which masked columns' originals a column holds (asked only for columns where survivorsQuery found some). */
 export function survivorSourcesQuery(table: TableInfo, column: ColumnInfo): string {
-  return `SELECT coalesce(jsonb_agg(DISTINCT o.source), '[]'::jsonb) FROM ${qualifiedName(table)} t JOIN ${work('originals')} o ON o.value = t.${quoteIdent(column.name)}::text WHERE o.value IN (SELECT value FROM ${work('suspects')})`;
+  return `SELECT coalesce(jsonb_agg(DISTINCT o.source), '[]'::jsonb) FROM ${onlyTable(table)} t JOIN ${work('originals')} o ON o.value = t.${quoteIdent(column.name)}::text WHERE o.value IN (SELECT value FROM ${work('suspects')})`;
 }
 
 /** Per target table, per column: {n: non-null values, KIND: matches...}. */
@@ -214,7 +235,7 @@ export function patternsQuery(targets: readonly TableColumns[]): string {
       );
       return `jsonb_build_object('n', count(${quoteIdent(c.name)}), ${kinds.join(', ')})`;
     });
-    return `(SELECT jsonb_build_array(${perColumn.join(', ')}) FROM ${qualifiedName(table)})`;
+    return `(SELECT jsonb_build_array(${perColumn.join(', ')}) FROM ${onlyTable(table)})`;
   });
   return `SELECT jsonb_build_array(${perTable.join(', ')})`;
 }
@@ -235,7 +256,7 @@ export function foreignKeysQuery(schema: DatabaseSchema): string {
       .join(' AND ');
     const orphans = fk.validated
       ? '-1'
-      : `(SELECT count(*) FROM ${qualifiedName(fk.table)} c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM ${qualifiedName(fk.references)} p WHERE ${match}))`;
+      : `(SELECT count(*) FROM ${onlyTable(fk.table)} c WHERE ${set} AND NOT EXISTS (SELECT 1 FROM ${onlyTable(fk.references)} p WHERE ${match}))`;
     return `jsonb_build_array((SELECT convalidated FROM pg_constraint WHERE oid = ${constraint}), (SELECT count(*) FROM pg_trigger WHERE tgconstraint = ${constraint} AND tgenabled = 'D'), ${orphans})`;
   });
   return `SELECT jsonb_build_array(${perKey.join(', ')})`;

@@ -11,11 +11,11 @@ import { DevenvError } from '../../../src/core/errors.js';
 
 type Column = [name: string, type: string, options?: Partial<ColumnInfo>];
 
-export function table(name: string, columns: Column[], primaryKey = ['id'], estimatedRows = 1000): TableInfo {
+export function table(name: string, columns: Column[], primaryKey = ['id'], pages = 10): TableInfo {
   return {
     schema: 'public',
     name,
-    estimatedRows,
+    pages,
     primaryKey,
     triggers: [],
     columns: columns.map(([columnName, type, options]) => {

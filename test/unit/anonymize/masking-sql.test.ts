@@ -27,19 +27,21 @@ describe('anonymize SQL: masking', () => {
 
   it('masks set-based: one UPDATE per table, fakes from the row key, NULL kept NULL, varchar bounds kept', () => {
     const sql = articleScript();
-    expect(sql).toContain(`UPDATE "public"."users" SET
+    expect(sql).toContain(`UPDATE ONLY "public"."users" SET
   "email" = 'user' || "id"::text || '@test.example.com',
   "phone" = CASE WHEN "phone" IS NULL THEN NULL ELSE '+1 555-01' || lpad(((hashtext("id"::text || ':phone') & 2147483647) % 100)::text, 2, '0') END,`);
     expect(sql).toContain(`"notes" = CASE WHEN "notes" IS NULL THEN NULL ELSE '[redacted]' END;`);
-    expect(sql).toContain(`UPDATE "public"."companies" SET
+    expect(sql).toContain(`UPDATE ONLY "public"."companies" SET
   "street" = CASE WHEN "street" IS NULL THEN NULL ELSE (100 + (hashtext("id"::text || ':street') & 2147483647) % 9900)::text || ' ' ||`);
     expect(sql).toContain(`"state" = ('TS'),\n  "zip" = ('12345');`);
-    expect(sql).toContain(`UPDATE "public"."sessions" SET\n  "token" = NULL,\n  "expires_at" = (now());`);
+    expect(sql).toContain(
+      `UPDATE ONLY "public"."sessions" SET\n  "token" = NULL,\n  "expires_at" = (now());`,
+    );
     expect(sql).toContain(
       `"created_at" = "created_at" + (hashtext('pepper' || "id"::text) % 31) * interval '1 day';`,
     );
     // Kept columns and kept tables are never written.
-    expect(sql).not.toMatch(/"created_at" = .*\n.*UPDATE "public"."users"/);
+    expect(sql).not.toMatch(/"created_at" = .*\n.*UPDATE ONLY "public"."users"/);
     expect(sql).not.toMatch(/(UPDATE|DELETE FROM|TRUNCATE) "public"."schema_migrations"/);
   });
 
@@ -49,10 +51,10 @@ describe('anonymize SQL: masking', () => {
       'BEGIN;',
       'INSERT INTO "devenv_anonymize"."counts" SELECT 0, count(*), count(*) FILTER (WHERE (created_at < now() - interval \'90 days\') IS TRUE)',
       'INSERT INTO "devenv_anonymize"."originals"',
-      `DELETE FROM "public"."audit_logs" WHERE (created_at < now() - interval '90 days');`,
-      'DELETE FROM "public"."payment_methods";',
-      'UPDATE "public"."audit_logs" SET',
-      'UPDATE "public"."users" SET',
+      `DELETE FROM ONLY "public"."audit_logs" WHERE (created_at < now() - interval '90 days');`,
+      'DELETE FROM ONLY "public"."payment_methods";',
+      'UPDATE ONLY "public"."audit_logs" SET',
+      'UPDATE ONLY "public"."users" SET',
       'COMMIT;',
     ].map((part) => sql.indexOf(part));
     expect(order.every((at) => at >= 0)).toBe(true);
@@ -62,20 +64,20 @@ describe('anonymize SQL: masking', () => {
   it('samples the originals of masked text columns only, long enough to mean something', () => {
     const sql = articleScript();
     expect(sql).toContain(
-      'INSERT INTO "devenv_anonymize"."originals" SELECT DISTINCT ON (v) 6, v, k FROM (SELECT "email"::text AS v, "id"::text AS k FROM "public"."users" WHERE "email" IS NOT NULL AND length("email"::text) >= 4 LIMIT 1000) s;',
+      'INSERT INTO "devenv_anonymize"."originals" SELECT DISTINCT ON (v) 6, v, k FROM (SELECT "email"::text AS v, "id"::text AS k FROM ONLY "public"."users" WHERE "email" IS NOT NULL AND length("email"::text) >= 4 LIMIT 1000) s;',
     );
     expect(sql).toContain(`length("notes"::text) >= 12 LIMIT 1000`);
     expect(sql).not.toContain('SELECT "created_at"::text AS v');
   });
 
   it('samples large tables by pages', () => {
-    expect(samplePercent(1000)).toBe(100);
-    expect(samplePercent(1_000_000)).toBe(0.5);
+    expect(samplePercent(100)).toBe(100);
+    expect(samplePercent(20_000)).toBe(0.5);
     const big = articleSchema();
-    big.tables.find((t) => t.name === 'users')!.estimatedRows = 1_000_000;
+    big.tables.find((t) => t.name === 'users')!.pages = 20_000;
     const { plan } = planAnonymization(rulesOf(articleRules), big);
     expect(maskingScript(plan, big, SALT).sql).toContain(
-      'FROM "public"."users" TABLESAMPLE SYSTEM (0.5) REPEATABLE (7) WHERE "email" IS NOT NULL',
+      'FROM ONLY "public"."users" TABLESAMPLE SYSTEM (0.5) REPEATABLE (7) WHERE "email" IS NOT NULL',
     );
   });
 
@@ -124,7 +126,7 @@ describe('anonymize SQL: masking', () => {
     };
     const sql = maskingScript(planAnonymization(rules, schema).plan, schema, "it's").sql;
     expect(sql).toContain(
-      `UPDATE "public"."evil""; DROP TABLE users; --" SET\n  "e""mail" = CASE WHEN "e""mail" IS NULL`,
+      `UPDATE ONLY "public"."evil""; DROP TABLE users; --" SET\n  "e""mail" = CASE WHEN "e""mail" IS NULL`,
     );
     expect(quoteIdent('a"b')).toBe('"a""b"');
     expect(quoteLiteral("it's")).toBe(`'it''s'`);
@@ -162,13 +164,13 @@ describe('anonymize SQL: masking', () => {
       { name: 'users_sync', enabled: 'A' },
     ];
     const sql = maskingScript(planAnonymization(rulesOf(articleRules), schema).plan, schema, SALT).sql;
-    const disable = sql.indexOf('ALTER TABLE "public"."users" DISABLE TRIGGER "users_audit";');
-    const update = sql.indexOf('UPDATE "public"."users" SET');
-    const enable = sql.indexOf('ALTER TABLE "public"."users" ENABLE TRIGGER "users_audit";');
+    const disable = sql.indexOf('ALTER TABLE ONLY "public"."users" DISABLE TRIGGER "users_audit";');
+    const update = sql.indexOf('UPDATE ONLY "public"."users" SET');
+    const enable = sql.indexOf('ALTER TABLE ONLY "public"."users" ENABLE TRIGGER "users_audit";');
     expect(disable).toBeGreaterThan(0);
     expect(update).toBeGreaterThan(disable);
     expect(enable).toBeGreaterThan(update);
-    expect(sql).toContain('ALTER TABLE "public"."users" ENABLE ALWAYS TRIGGER "users_sync";');
+    expect(sql).toContain('ALTER TABLE ONLY "public"."users" ENABLE ALWAYS TRIGGER "users_sync";');
     expect(sql.indexOf('COMMIT;')).toBeGreaterThan(enable);
   });
 
@@ -183,6 +185,6 @@ describe('anonymize SQL: masking', () => {
       schema,
       SALT,
     ).sql;
-    expect(sql).toContain('TRUNCATE "public"."a", "public"."b";');
+    expect(sql).toContain('TRUNCATE ONLY "public"."a", ONLY "public"."b";');
   });
 });

@@ -8,6 +8,7 @@ import {
   originalsCheck,
   originalsQuery,
   suspectsSql,
+  survivorsQuery,
   patternTargets,
   readPatterns,
   rowCountsCheck,
@@ -22,13 +23,15 @@ function articlePlan() {
 }
 
 describe('anonymize checks', () => {
-  it('looks for originals in every text column passed through, and scans kept and computed ones for patterns', () => {
+  it('looks for originals in every text column passed through or written by a value rule, and scans kept and computed ones for patterns', () => {
     const { plan } = articlePlan();
     const names = (targets: ReturnType<typeof survivorTargets>) =>
       targets.flatMap((t) => t.columns.map((c) => `${t.table.name}.${c.name}`));
     expect(names(survivorTargets(plan))).toEqual([
       'audit_logs.action',
       'companies.name',
+      'companies.state',
+      'companies.zip',
       'schema_migrations.version',
     ]);
     expect(names(patternTargets(plan))).toEqual([
@@ -94,12 +97,33 @@ describe('anonymize checks', () => {
     expect(suspects).toContain(`o.value ~ '^user[0-9a-f]+@test\\.example\\.com$'`);
     expect(suspects).toContain(`o.value ~ '^\\+1 555-01[0-9]{2}(?: x[0-9a-f]+)?$'`);
     expect(suspects).toContain(`o.value = '[redacted]'`);
-    expect(suspects).toContain(`o.value IN (SELECT "zip"::text FROM "public"."companies")`);
+    // What a value rule wrote excuses nothing: its column is scanned instead.
+    expect(suspects).not.toContain('"zip"');
     expect(suspects).toMatch(/o\.value ~ '\^\(\?:Avery\|Blake\|/);
     const email = traced.find((t) => t.column.name === 'email')!;
     expect(originalsQuery([email])).toBe(
-      `SELECT jsonb_build_array(jsonb_build_object('id', ${email.id}, 'sampled', (SELECT count(*) FROM "devenv_anonymize"."originals" WHERE source = ${email.id}), 'unchanged', (SELECT count(*) FROM "devenv_anonymize"."originals" o JOIN "public"."users" t ON t."id" = o.key::bigint WHERE o.source = ${email.id} AND t."email"::text = o.value)))`,
+      `SELECT jsonb_build_array(jsonb_build_object('id', ${email.id}, 'sampled', (SELECT count(*) FROM "devenv_anonymize"."originals" WHERE source = ${email.id}), 'unchanged', (SELECT count(*) FROM "devenv_anonymize"."originals" o JOIN ONLY "public"."users" t ON t."id" = o.key::bigint WHERE o.source = ${email.id} AND t."email"::text = o.value)))`,
     );
+  });
+
+  it('scans a value-written column for originals unless it holds one value in every row', () => {
+    const { plan } = articlePlan();
+    const companies = survivorTargets(plan).find((t) => t.table.name === 'companies')!;
+    const query = survivorsQuery([companies]);
+    expect(query).toContain(
+      `CASE WHEN min("zip"::text COLLATE "C") = max("zip"::text COLLATE "C") THEN 0 ELSE count(*) FILTER (WHERE "zip"::text IN (SELECT value FROM "devenv_anonymize"."suspects")) END`,
+    );
+    expect(query).toContain(
+      `count(*) FILTER (WHERE "name"::text IN (SELECT value FROM "devenv_anonymize"."suspects")), CASE`,
+    );
+    // A value rule copying another column is caught: the column is a target like a kept one.
+    const copied = planAnonymization(
+      rulesOf(articleRules.replace('notes: redact', 'notes: { value: "last_name" }')),
+      articleSchema(),
+    ).plan;
+    const users = survivorTargets(copied).find((t) => t.table.name === 'users')!;
+    expect(users.columns.map((c) => c.name)).toEqual(['notes']);
+    expect(survivorsQuery([users])).toContain('CASE WHEN min("notes"::text COLLATE "C")');
   });
 
   it('reads pattern counts with the same thresholds as the sample: one email fails, a few Luhn-valid ids do not', () => {
@@ -118,7 +142,7 @@ describe('anonymize checks', () => {
     schema.foreignKeys[3]!.validated = false;
     const query = foreignKeysQuery(schema);
     expect(query).toContain(
-      '(SELECT count(*) FROM "public"."users" c WHERE c."company_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."companies" p WHERE p."id" = c."company_id"))',
+      '(SELECT count(*) FROM ONLY "public"."users" c WHERE c."company_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ONLY "public"."companies" p WHERE p."id" = c."company_id"))',
     );
     expect(query.match(/NOT EXISTS/g)).toHaveLength(1);
     const held = foreignKeysCheck(schema, [

@@ -52,6 +52,8 @@ describe('declared effects', () => {
       watch: 'changes',
       __reap: 'changes; confirmed by up --ephemeral',
       'db snapshot': 'changes, some runs read (by their arguments)',
+      // A scratch Postgres of its own, removed afterwards: no environment's stack is touched.
+      'db anonymize': 'reads',
     });
   });
 
