@@ -185,7 +185,32 @@ export type DevenvEvent = EventBase &
     | { type: 'test.run.error'; runId: string; kind: TestRunErrorKind; message: string; files: string[] }
     // devenv db snapshot
     | SnapshotEvent
+    // devenv db anonymize (see app/anonymize)
+    | {
+        type: 'anonymize.step';
+        step: AnonymizeStep;
+        state: 'started' | 'done';
+        /** What the step did or works on, e.g. the image, the restored tables. */
+        detail?: string;
+        durationMs?: number;
+      }
+    /** One check after masking (the stamp lists those that passed). */
+    | { type: 'anonymize.check'; check: string; passed: boolean; summary: string; problems: string[] }
+    | {
+        type: 'anonymize.done';
+        output: string;
+        report?: string;
+        bytes: number;
+        durationMs: number;
+        tables: number;
+        rowsDeleted: number;
+        rowsMasked: number;
+        checks: string[];
+      }
   );
+
+/** The steps of `devenv db anonymize`, in order. */
+export type AnonymizeStep = 'scratch' | 'restore' | 'mask' | 'verify' | 'dump' | 'cleanup';
 
 export type DevenvEventType = DevenvEvent['type'];
 

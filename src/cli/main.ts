@@ -32,6 +32,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   'db reset': async () => (await import('./commands/db-reset.js')).dbResetCommand,
   'db dump': async () => (await import('./commands/db-dump.js')).dbDumpCommand,
   'db load': async () => (await import('./commands/db-load.js')).dbLoadCommand,
+  'db anonymize': async () => (await import('./commands/db-anonymize.js')).dbAnonymizeCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 

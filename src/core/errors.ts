@@ -50,6 +50,16 @@ export type ErrorCode =
   | 'ENV_UNKNOWN'
   /** A protected environment: refused on a local engine, or changed without confirmation. */
   | 'ENV_PROTECTED'
+  /** The anonymization rules file: YAML, an unknown rule, or a rule that does not fit the dump's schema (file:line). */
+  | 'ANONYMIZE_RULES_INVALID'
+  /** Fail closed: a table or column the rules do not cover, or one kept whose content looks personal. */
+  | 'ANONYMIZE_UNCOVERED'
+  /** The dump to anonymize: missing, unreadable, or pg_restore refused it. */
+  | 'ANONYMIZE_INPUT'
+  /** A masking statement failed in the scratch database (a constraint, a rule's SQL). */
+  | 'ANONYMIZE_FAILED'
+  /** A check after masking failed (an original value survives, a row count, a foreign key): nothing was written. */
+  | 'ANONYMIZE_CHECK_FAILED'
   | 'USAGE'
   | 'INTERRUPTED';
 

@@ -10,6 +10,7 @@ import { formatDatabaseEvent } from '../format-database.js';
 import { formatPorts } from '../format-ports.js';
 import { timingLines } from '../format-timings.js';
 import { snapshotEventLine } from '../format-snapshot.js';
+import { anonymizeEventLines } from './anonymize-lines.js';
 import { testEventLines } from './test-lines.js';
 
 export interface PlainRendererOptions {
@@ -154,6 +155,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'database.dumped':
       case 'database.loaded':
         write(`${p.paint(32, '✔')} ${formatDatabaseEvent(event)}`);
+        return;
+      case 'anonymize.step':
+      case 'anonymize.check':
+      case 'anonymize.done':
+        for (const line of anonymizeEventLines(event, p)) write(mask(line));
         return;
       case 'watcher.ready':
       case 'test.runner':

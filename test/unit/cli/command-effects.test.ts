@@ -56,6 +56,8 @@ describe('declared effects', () => {
       'db reset': 'changes',
       'db dump': 'reads',
       'db load': 'changes',
+      // A scratch Postgres of its own, removed afterwards: no environment's stack is touched.
+      'db anonymize': 'reads',
     });
   });
 
