@@ -15,6 +15,7 @@ import type {
   TestTrigger,
 } from '../core/testing/test-model.js';
 import type { SnapshotEvent } from './snapshot/snapshot-events.js';
+import type { DoctorCheck } from '../core/doctor/checks.js';
 
 // The test domain's values live in core; the event shapes use them unchanged.
 export type {
@@ -95,6 +96,8 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }
+    /** `devenv doctor`: one check judged (and, with --fix, what was done about it). */
+    | { type: 'doctor.check'; check: DoctorCheck }
     | { type: 'engine.reconnected'; service: string }
     | { type: 'error'; code: string; message: string; hint?: string }
     // watch mode and test runs (see app/testing)
