@@ -78,7 +78,16 @@ export interface TemplateDatabaseOptions {
   randomId?: () => string;
 }
 
+/** A lease of the template provider: the copy's name too, and a way to keep it. */
+export interface TemplateDatabaseLease extends TestDatabaseLease {
+  /** The copy's database name. */
+  database: string;
+  /** The copy is the caller's from now on: neither release() nor close() drops it (`devenv db reset` renames it). */
+  keep(): void;
+}
+
 export interface TemplateDatabaseProvider extends TestDatabaseProvider {
+  lease(runId: string, signal: AbortSignal): Promise<TemplateDatabaseLease>;
   /** How many templates this provider built (a reused template does not count). */
   readonly builds: number;
   /** Resolves when the background work queued so far (refills, drops, sweeps) is done. */
@@ -387,10 +396,9 @@ export function createTemplateDatabaseProvider(
       if (!promoted) await connection.admin.run(dropDatabase(scratch)).catch(() => undefined);
     }
     if (promoted) {
-      ctx.emit({
-        type: 'info',
-        message: `test database: template ${template} ready in ${ctx.clock.now() - started} ms`,
-      });
+      const durationMs = ctx.clock.now() - started;
+      ctx.emit({ type: 'info', message: `test database: template ${template} ready in ${durationMs} ms` });
+      ctx.emit({ type: 'test.database.ready', template, outcome: 'built', durationMs });
       // Templates of other keys are dropped in the background, after this lease.
       sweeps.push(template);
     }
@@ -508,7 +516,7 @@ export function createTemplateDatabaseProvider(
     }
   }
 
-  async function leaseOnce(runId: string, signal: AbortSignal): Promise<TestDatabaseLease> {
+  async function leaseOnce(runId: string, signal: AbortSignal): Promise<TemplateDatabaseLease> {
     const connection = await connector.connect();
     latest = connection;
     if (!sweptOnce) {
@@ -525,7 +533,7 @@ export function createTemplateDatabaseProvider(
     return handOut(connection, copy.name, signal);
   }
 
-  function handOut(connection: DatabaseConnection, name: string, signal: AbortSignal): TestDatabaseLease {
+  function handOut(connection: DatabaseConnection, name: string, signal: AbortSignal): TemplateDatabaseLease {
     leased.add(name);
     let released = false;
     const release = async (): Promise<void> => {
@@ -541,7 +549,11 @@ export function createTemplateDatabaseProvider(
       drops.push({ name });
       throw closed ? closedError() : abortError();
     }
-    return { env: { [urlEnv]: connection.urlFor(name) }, release };
+    const keep = () => {
+      released = true;
+      leased.delete(name);
+    };
+    return { env: { [urlEnv]: connection.urlFor(name) }, release, database: name, keep };
   }
 
   async function settled(): Promise<void> {
@@ -558,7 +570,7 @@ export function createTemplateDatabaseProvider(
       pool.pause();
     },
 
-    async lease(runId: string, signal: AbortSignal): Promise<TestDatabaseLease> {
+    async lease(runId: string, signal: AbortSignal): Promise<TemplateDatabaseLease> {
       if (signal.aborted) throw abortError();
       if (closed) throw closedError();
       leasesInProgress++;
