@@ -17,6 +17,7 @@ import type {
   TestTrigger,
 } from '../core/testing/test-model.js';
 import type { SnapshotEvent } from './snapshot/snapshot-events.js';
+import type { DoctorCheck } from '../core/doctor/checks.js';
 
 // The test domain's values live in core; the event shapes use them unchanged.
 export type {
@@ -100,6 +101,8 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }
+    /** `devenv doctor`: one check judged (and, with --fix, what was done about it). */
+    | { type: 'doctor.check'; check: DoctorCheck }
     | { type: 'engine.reconnected'; service: string }
     | { type: 'error'; code: string; message: string; hint?: string }
     // `devenv db` on the stack's database (see app/database)

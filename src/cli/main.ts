@@ -25,6 +25,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./commands/diff.js')).diffCommand,
   logs: async () => (await import('./commands/logs.js')).logsCommand,
   gc: async () => (await import('./commands/gc.js')).gcCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   'db snapshot': async () => (await import('./commands/db-snapshot.js')).dbSnapshotCommand,

@@ -15,6 +15,8 @@ export type ErrorCode =
   /** The project's vitest could not start with its config (vitest rejected it, or it failed to load). */
   | 'TEST_CONFIG_INVALID'
   | 'ENGINE_UNREACHABLE'
+  /** This Node is older than devenv's package.json `engines.node` (`devenv up`'s quick checks). */
+  | 'NODE_UNSUPPORTED'
   | 'ENGINE_ERROR'
   | 'IMAGE_PULL_FAILED'
   | 'IMAGE_NOT_FOUND'

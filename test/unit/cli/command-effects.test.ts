@@ -48,6 +48,7 @@ describe('declared effects', () => {
       diff: 'reads',
       logs: 'reads',
       gc: 'changes, not with --dry-run',
+      doctor: 'changes, some runs read (by their arguments)',
       test: 'changes, not with --unit',
       watch: 'changes',
       __reap: 'changes; confirmed by up --ephemeral',
@@ -59,6 +60,11 @@ describe('declared effects', () => {
       // A scratch Postgres of its own, removed afterwards: no environment's stack is touched.
       'db anonymize': 'reads',
     });
+  });
+
+  it('doctor reads, and changes only with --fix (it runs gc)', () => {
+    expect(runChangesStack(byName('doctor'), parse(byName('doctor'), []))).toBe(false);
+    expect(runChangesStack(byName('doctor'), parse(byName('doctor'), ['--fix']))).toBe(true);
   });
 
   it('--yes exists exactly on the commands that ask, in their options and their usage', () => {
