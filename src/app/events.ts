@@ -14,6 +14,7 @@ import type {
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
+import type { InitEvent } from './init/init-events.js';
 import type { SnapshotEvent } from './snapshot/snapshot-events.js';
 
 // The test domain's values live in core; the event shapes use them unchanged.
@@ -129,6 +130,7 @@ export type DevenvEvent = EventBase &
     | { type: 'test.run.error'; runId: string; kind: TestRunErrorKind; message: string; files: string[] }
     // devenv db snapshot
     | SnapshotEvent
+    | InitEvent
   );
 
 export type DevenvEventType = DevenvEvent['type'];

@@ -28,6 +28,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   'db snapshot': async () => (await import('./commands/db-snapshot.js')).dbSnapshotCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 

@@ -46,6 +46,10 @@ export type ErrorCode =
   | 'ENV_UNKNOWN'
   /** A protected environment: refused on a local engine, or changed without confirmation. */
   | 'ENV_PROTECTED'
+  /** `devenv init TEMPLATE`: no template of that name. */
+  | 'TEMPLATE_UNKNOWN'
+  /** `devenv init`: a file of the template already exists (--force overwrites it). */
+  | 'FILE_EXISTS'
   | 'USAGE'
   | 'INTERRUPTED';
 

@@ -6,6 +6,7 @@ import type { DevenvEvent } from '../../app/events.js';
 import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatDataCache } from '../format-data-cache.js';
+import { initEventLines } from '../format-init.js';
 import { formatPorts } from '../format-ports.js';
 import { snapshotEventLine } from '../format-snapshot.js';
 import { testEventLines } from './test-lines.js';
@@ -128,6 +129,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'snapshot.restored':
       case 'snapshot.removed':
         write(`${p.paint(32, '✔')} ${snapshotEventLine(event)}`);
+        return;
+      case 'init.file':
+      case 'init.git':
+      case 'init.done':
+        for (const line of initEventLines(event)) write(line);
         return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);

@@ -52,6 +52,7 @@ describe('declared effects', () => {
       watch: 'changes',
       __reap: 'changes; confirmed by up --ephemeral',
       'db snapshot': 'changes, some runs read (by their arguments)',
+      init: 'reads',
     });
   });
 
