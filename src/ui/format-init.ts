@@ -2,7 +2,12 @@
 import type { InitEvent } from '../app/init/init-events.js';
 import type { InitTemplate } from '../core/scaffold/template-catalog.js';
 
-const ACTIONS = { create: 'created', overwrite: 'overwrote', append: 'added lines to', keep: 'kept' } as const;
+const ACTIONS = {
+  create: 'created',
+  overwrite: 'overwrote',
+  append: 'added lines to',
+  keep: 'kept',
+} as const;
 
 export function initEventLines(event: InitEvent): string[] {
   switch (event.type) {

@@ -49,12 +49,16 @@ describe('devenv init node-postgres-redis', () => {
     expect(existsSync(join(dir, '.git'))).toBe(true);
   });
 
-  it('installs from npm on the host, and its unit tests pass with no stack', { timeout: 400_000 }, async () => {
-    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir });
-    const unit = await devenv(dir, ['test', '--unit', '--json', '--branch', branch]);
-    expect(unit.exitCode, unit.stdout + unit.stderr).toBe(0);
-    expect(counts(unit.stdout)).toMatchObject({ failed: 0, passed: 9 });
-  });
+  it(
+    'installs from npm on the host, and its unit tests pass with no stack',
+    { timeout: 400_000 },
+    async () => {
+      await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir });
+      const unit = await devenv(dir, ['test', '--unit', '--json', '--branch', branch]);
+      expect(unit.exitCode, unit.stdout + unit.stderr).toBe(0);
+      expect(counts(unit.stdout)).toMatchObject({ failed: 0, passed: 9 });
+    },
+  );
 
   it('passes devenv up -d && devenv test --all on its first run', { timeout: 600_000 }, async () => {
     const started = await up(dir, branch);
@@ -112,7 +116,9 @@ describe('devenv init minimal', () => {
 
     const refused = await devenv(dir, ['init', 'minimal', '.']);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toContain('devenv init would overwrite a file in .: devenv.yaml. Nothing was written.');
+    expect(refused.stderr).toContain(
+      'devenv init would overwrite a file in .: devenv.yaml. Nothing was written.',
+    );
     expect(refused.stderr).toContain('--force');
     expect(existsSync(join(dir, 'compose.yaml'))).toBe(false);
 
@@ -126,7 +132,9 @@ describe('devenv init minimal', () => {
     expect(forced.stdout).toContain('git init      skipped (already inside a git repository)');
     expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe(files['README.md']);
     expect(await readFile(join(dir, 'src/index.js'), 'utf8')).toBe(files['src/index.js']);
-    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toMatch(/^node_modules\/\n[\s\S]*secrets\.\*\.env\n$/);
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toMatch(
+      /^node_modules\/\n[\s\S]*secrets\.\*\.env\n$/,
+    );
     const status = await git('status', '--porcelain');
     expect(status.stdout.split('\n').sort()).toEqual([' M .gitignore', ' M devenv.yaml', '?? compose.yaml']);
   });

@@ -10,6 +10,8 @@ export const gitRepository: GitRepository = {
   async init(dir) {
     const result = await execa('git', ['init', '-q'], { cwd: dir, reject: false });
     if (result.exitCode !== 0)
-      throw new Error(String(result.stderr).trim() || result.shortMessage || `git init exited ${result.exitCode}`);
+      throw new Error(
+        String(result.stderr).trim() || result.shortMessage || `git init exited ${result.exitCode}`,
+      );
   },
 };

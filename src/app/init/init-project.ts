@@ -53,7 +53,11 @@ export async function initProject(ports: InitPorts, emit: Emit, request: InitReq
       await ports.git.init(request.dir);
       emit({ type: 'init.git', outcome: 'initialized' });
     } catch (error) {
-      emit({ type: 'init.git', outcome: 'failed', reason: error instanceof Error ? error.message : String(error) });
+      emit({
+        type: 'init.git',
+        outcome: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 

@@ -30,7 +30,10 @@ function canAsk(io: CommandIO, env: Record<string, string | undefined>, parsed: 
 function gitFlag(parsed: ParsedCommand): boolean | undefined {
   const yes = parsed.values['git'] === true;
   const no = parsed.values['no-git'] === true;
-  if (yes && no) throw new DevenvError('USAGE', '--git and --no-git say opposite things: pass one.', { hint: `Usage: ${USAGE}` });
+  if (yes && no)
+    throw new DevenvError('USAGE', '--git and --no-git say opposite things: pass one.', {
+      hint: `Usage: ${USAGE}`,
+    });
   return yes ? true : no ? false : undefined;
 }
 
@@ -60,9 +63,13 @@ export const initCommand: Command = {
     }
     const [templateArg, dirArg, ...extra] = parsed.positionals;
     if (extra.length > 0)
-      throw new DevenvError('USAGE', `devenv init takes a template and a directory, not "${extra.join(' ')}".`, {
-        hint: `Usage: ${USAGE}`,
-      });
+      throw new DevenvError(
+        'USAGE',
+        `devenv init takes a template and a directory, not "${extra.join(' ')}".`,
+        {
+          hint: `Usage: ${USAGE}`,
+        },
+      );
     if (templateArg !== undefined) initTemplate(templateArg);
     const shownDir = dirArg ?? '.';
     const dir = resolve(ctx.cwd, shownDir);
@@ -71,7 +78,10 @@ export const initCommand: Command = {
     let template = templateArg;
     let name = nameFlag ?? basename(dir);
 
-    if (canAsk(io, ctx.env, parsed) && (template === undefined || nameFlag === undefined || git === undefined)) {
+    if (
+      canAsk(io, ctx.env, parsed) &&
+      (template === undefined || nameFlag === undefined || git === undefined)
+    ) {
       const { askInitQuestions } = await import('../../ui/ink/init/ask-init.js');
       const answers = await askInitQuestions({
         templates: INIT_TEMPLATES,
@@ -90,9 +100,13 @@ export const initCommand: Command = {
       git = answers.git;
     }
     if (template === undefined)
-      throw new DevenvError('USAGE', 'devenv init needs a template here (nobody can be asked: no terminal).', {
-        hint: `One of: ${INIT_TEMPLATES.map((t) => `devenv init ${t.name} [DIR]`).join(', ')}.`,
-      });
+      throw new DevenvError(
+        'USAGE',
+        'devenv init needs a template here (nobody can be asked: no terminal).',
+        {
+          hint: `One of: ${INIT_TEMPLATES.map((t) => `devenv init ${t.name} [DIR]`).join(', ')}.`,
+        },
+      );
 
     io.setRenderer(eventRenderer(ctx, io, { json }));
     await initProject(

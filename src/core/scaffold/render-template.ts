@@ -39,10 +39,7 @@ function renamed(path: string): string {
   return [...parts, RENAMES[last] ?? last].join('/');
 }
 
-export function renderTemplate(
-  files: readonly TemplateFile[],
-  variables: TemplateVariables,
-): RenderedFile[] {
+export function renderTemplate(files: readonly TemplateFile[], variables: TemplateVariables): RenderedFile[] {
   const values: Record<string, string> = { ...variables };
   return files
     .map((file) => {
@@ -50,12 +47,19 @@ export function renderTemplate(
       const content = file.content.replace(PLACEHOLDER, (_match, key: string) => {
         const value = values[key];
         if (value === undefined)
-          throw new DevenvError('TEMPLATE_UNKNOWN', `Template file ${file.path} uses {{${key}}}, which devenv does not know.`, {
-            hint: `Placeholders: ${Object.keys(values).map((k) => `{{${k}}}`).join(', ')}.`,
-          });
+          throw new DevenvError(
+            'TEMPLATE_UNKNOWN',
+            `Template file ${file.path} uses {{${key}}}, which devenv does not know.`,
+            {
+              hint: `Placeholders: ${Object.keys(values)
+                .map((k) => `{{${k}}}`)
+                .join(', ')}.`,
+            },
+          );
         return value;
       });
-      const ifExists: ExistingFilePolicy = path.split('/').pop() === '.gitignore' ? 'append-lines' : 'conflict';
+      const ifExists: ExistingFilePolicy =
+        path.split('/').pop() === '.gitignore' ? 'append-lines' : 'conflict';
       return { path, content, executable: file.executable, ifExists };
     })
     .sort((a, b) => a.path.localeCompare(b.path));

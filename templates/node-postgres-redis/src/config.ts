@@ -37,7 +37,8 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
 
 function required(env: Record<string, string | undefined>, name: string): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is not set (devenv up sets it in the stack)`);
+  if (value === undefined || value === '')
+    throw new Error(`${name} is not set (devenv up sets it in the stack)`);
   return value;
 }
 

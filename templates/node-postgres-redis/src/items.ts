@@ -37,7 +37,8 @@ export class ItemService {
       if (hit !== undefined) return { item: JSON.parse(hit) as Item, cached: true };
     }
     const item = await this.store.get(id);
-    if (item !== undefined && this.ttlSeconds > 0) await this.cache.set(key, JSON.stringify(item), this.ttlSeconds);
+    if (item !== undefined && this.ttlSeconds > 0)
+      await this.cache.set(key, JSON.stringify(item), this.ttlSeconds);
     return { item, cached: false };
   }
 

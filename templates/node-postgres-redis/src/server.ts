@@ -24,8 +24,14 @@ const items = new ItemService(new PgItemStore(pool), new RedisCache(redis), conf
 const health = {
   async check() {
     const [postgres, cache] = await Promise.all([
-      pool.query('select 1').then(() => true, () => false),
-      redis.ping().then((answer) => answer === 'PONG', () => false),
+      pool.query('select 1').then(
+        () => true,
+        () => false,
+      ),
+      redis.ping().then(
+        (answer) => answer === 'PONG',
+        () => false,
+      ),
     ]);
     return { postgres, redis: cache };
   },

@@ -8,7 +8,11 @@ import {
 } from '../../../src/core/scaffold/scaffold-plan.js';
 import { INIT_TEMPLATES, initTemplate } from '../../../src/core/scaffold/template-catalog.js';
 
-const file = (path: string, content: string, executable = false): TemplateFile => ({ path, content, executable });
+const file = (path: string, content: string, executable = false): TemplateFile => ({
+  path,
+  content,
+  executable,
+});
 const variables = { name: 'shop-api', dbName: 'shop_api' };
 
 describe('project names', () => {
@@ -42,7 +46,12 @@ describe('rendering a template', () => {
     );
     expect(rendered).toEqual([
       { path: '.gitignore', content: 'node_modules/\n', executable: false, ifExists: 'append-lines' },
-      { path: 'compose.yaml', content: 'POSTGRES_DB: shop_api_dev\n', executable: false, ifExists: 'conflict' },
+      {
+        path: 'compose.yaml',
+        content: 'POSTGRES_DB: shop_api_dev\n',
+        executable: false,
+        ifExists: 'conflict',
+      },
       { path: 'package.json', content: '{ "name": "shop-api" }\n', executable: false, ifExists: 'conflict' },
       { path: 'scripts/run.sh', content: '#!/bin/sh\n', executable: true, ifExists: 'conflict' },
     ]);
@@ -57,7 +66,11 @@ describe('rendering a template', () => {
 
 describe('planning the writes', () => {
   const files = renderTemplate(
-    [file('compose.yaml', 'services: {}\n'), file('devenv.yaml', 'compose: compose.yaml\n'), file('_gitignore', '.env\nsecrets.*.env\n')],
+    [
+      file('compose.yaml', 'services: {}\n'),
+      file('devenv.yaml', 'compose: compose.yaml\n'),
+      file('_gitignore', '.env\nsecrets.*.env\n'),
+    ],
     variables,
   );
   const existing = (entries: Record<string, ExistingEntry>) => new Map(Object.entries(entries));
@@ -107,18 +120,26 @@ describe('planning the writes', () => {
 
   it('adds the lines a .gitignore lacks, keeping its own (with --force too)', () => {
     for (const force of [false, true]) {
-      const plan = planScaffold(files, existing({ '.gitignore': { kind: 'file', content: 'node_modules/\n.env' } }), {
-        force,
-      });
+      const plan = planScaffold(
+        files,
+        existing({ '.gitignore': { kind: 'file', content: 'node_modules/\n.env' } }),
+        {
+          force,
+        },
+      );
       expect(plan.steps[0]).toMatchObject({
         path: '.gitignore',
         action: 'append',
         content: 'node_modules/\n.env\n\n# added by devenv init\nsecrets.*.env\n',
       });
     }
-    const complete = planScaffold(files, existing({ '.gitignore': { kind: 'file', content: 'secrets.*.env\n.env\n' } }), {
-      force: false,
-    });
+    const complete = planScaffold(
+      files,
+      existing({ '.gitignore': { kind: 'file', content: 'secrets.*.env\n.env\n' } }),
+      {
+        force: false,
+      },
+    );
     expect(complete.steps[0]).toMatchObject({ action: 'keep', content: 'secrets.*.env\n.env\n' });
   });
 
@@ -137,7 +158,11 @@ describe('the catalog', () => {
     try {
       initTemplate('rails');
     } catch (error) {
-      expect(error).toMatchObject({ code: 'TEMPLATE_UNKNOWN', exitCode: 2, hint: expect.stringContaining('minimal') });
+      expect(error).toMatchObject({
+        code: 'TEMPLATE_UNKNOWN',
+        exitCode: 2,
+        hint: expect.stringContaining('minimal'),
+      });
     }
   });
 });

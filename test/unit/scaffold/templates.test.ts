@@ -15,11 +15,12 @@ describe.each(INIT_TEMPLATES.map((template) => template.name))('template %s', (n
     for (const file of rendered) {
       expect(file.content, file.path).not.toMatch(/\{\{|\}\}(?!")/);
       if (/\.ya?ml$/.test(file.path)) expect(() => parse(file.content) as unknown, file.path).not.toThrow();
-      if (file.path.endsWith('.json')) expect(() => JSON.parse(file.content) as unknown, file.path).not.toThrow();
+      if (file.path.endsWith('.json'))
+        expect(() => JSON.parse(file.content) as unknown, file.path).not.toThrow();
     }
-    expect((parse(rendered.find((file) => file.path === 'compose.yaml')!.content) as { name: string }).name).toBe(
-      'shop-api',
-    );
+    expect(
+      (parse(rendered.find((file) => file.path === 'compose.yaml')!.content) as { name: string }).name,
+    ).toBe('shop-api');
     expect(rendered.find((file) => file.path === '.gitignore')!.content).toContain('secrets.*.env');
   });
 });

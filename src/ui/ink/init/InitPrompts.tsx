@@ -52,7 +52,11 @@ function pressed(
 ): PromptState {
   if (state.step === 'done' || state.cancelled) return state;
   if (key.escape || (key.ctrl && input === 'c')) return { ...state, cancelled: true };
-  const advance = (changes: Partial<PromptState> = {}) => ({ ...state, ...changes, step: nextStep(state.step, ask) });
+  const advance = (changes: Partial<PromptState> = {}) => ({
+    ...state,
+    ...changes,
+    step: nextStep(state.step, ask),
+  });
   switch (state.step) {
     case 'name':
       if (key.return) return advance();
@@ -61,7 +65,8 @@ function pressed(
       return state;
     case 'template':
       if (key.upArrow || input === 'k') return { ...state, selected: Math.max(0, state.selected - 1) };
-      if (key.downArrow || input === 'j') return { ...state, selected: Math.min(count - 1, state.selected + 1) };
+      if (key.downArrow || input === 'j')
+        return { ...state, selected: Math.min(count - 1, state.selected + 1) };
       return key.return ? advance() : state;
     case 'git':
       if (input === 'y' || input === 'Y') return advance({ git: true });
