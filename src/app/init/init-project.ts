@@ -45,7 +45,7 @@ export async function initProject(ports: InitPorts, emit: Emit, request: InitReq
   await ports.target.write(request.dir, plan.steps);
   for (const step of plan.steps) emit({ type: 'init.file', path: step.path, action: step.action });
 
-  if (request.git === false) emit({ type: 'init.git', outcome: 'skipped', reason: '--no-git' });
+  if (request.git === false) emit({ type: 'init.git', outcome: 'skipped', reason: 'not wanted' });
   else if (await ports.git.isInsideWorkTree(request.dir))
     emit({ type: 'init.git', outcome: 'skipped', reason: 'already inside a git repository' });
   else {
