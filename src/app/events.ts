@@ -6,6 +6,8 @@ import type { ComposeWarning } from '../core/compose/model.js';
 import type { HealthState, ProgressUpdate, PublishedPort } from '../contracts/engine.js';
 import type { StackChange } from '../contracts/stack-backend.js';
 import type { TestToolInfo } from '../contracts/test-runner.js';
+import type { AnonymizationStamp } from '../core/data/anonymization-stamp.js';
+import type { DumpFormat } from '../core/data/dump-format.js';
 import type {
   SelectedTestFile,
   TestCounts,
@@ -29,6 +31,7 @@ export type {
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
+import type { PhaseTiming } from '../core/timing/phase-timings.js';
 
 interface EventBase {
   /** Milliseconds since the epoch, from the injected clock. */
@@ -49,6 +52,8 @@ export type DevenvEvent = EventBase &
         endpoint: string;
       }
     | { type: 'warning'; warning: ComposeWarning }
+    /** The engine answered: how long connecting and its first answer took. */
+    | { type: 'engine.connected'; endpoint: string; version: string; durationMs: number }
     | { type: 'plan'; steps: string[] }
     /** Another devenv process is changing the stack: this one waits for it. */
     | { type: 'stack.waiting'; stack: string; pid: number; host: string; since: string }
@@ -98,6 +103,53 @@ export type DevenvEvent = EventBase &
     | { type: 'info'; message: string }
     | { type: 'engine.reconnected'; service: string }
     | { type: 'error'; code: string; message: string; hint?: string }
+    // `devenv db` on the stack's database (see app/database)
+    /** Sessions on the stack's database were ended so it could be replaced; one application name per session. */
+    | { type: 'database.connections.ended'; database: string; applications: string[] }
+    /** Bytes of a dump written, or of a file loaded, so far (every few seconds of a long one). */
+    | { type: 'database.progress'; action: 'dump' | 'load'; bytes: number; totalBytes?: number }
+    | {
+        type: 'database.seeded';
+        stack: string;
+        database: string;
+        /** The seed command (database.seed), when the seed is one. */
+        command?: string;
+        /** The SQL files run, in order (database.seed.sql), when the seed is files. */
+        files?: string[];
+        durationMs: number;
+      }
+    | {
+        type: 'database.reset';
+        stack: string;
+        database: string;
+        /** What the new database was made from: a copy of the migrate-once template, or empty (then seeded when there is a seed). */
+        source: 'template' | 'empty';
+        seeded: boolean;
+        durationMs: number;
+      }
+    | {
+        type: 'database.dumped';
+        stack: string;
+        database: string;
+        /** The file written; '-' for stdout. */
+        file: string;
+        format: DumpFormat;
+        bytes: number;
+        durationMs: number;
+      }
+    | {
+        type: 'database.loaded';
+        stack: string;
+        database: string;
+        file: string;
+        format: DumpFormat;
+        bytes: number;
+        /** The dump's anonymization stamp, when it was checked and found. */
+        stamp?: AnonymizationStamp;
+        /** Why the stamp was not checked: a prod environment, or the user said the data is not production's. */
+        unchecked?: 'prod' | 'not-production-data';
+        durationMs: number;
+      }
     // watch mode and test runs (see app/testing)
     | { type: 'watcher.ready'; root: string; watched: number }
     /** Which test tool runs the tests (its version, the project's or devenv's own, and why), once per session. */
@@ -122,6 +174,10 @@ export type DevenvEvent = EventBase &
         errors?: number;
       }
     | { type: 'test.run.cancelled'; runId: string; reason: string }
+    /** The test database's migrate-once template was built for a lease (its inputs changed, or none existed). */
+    | { type: 'test.database.ready'; template: string; outcome: 'built'; durationMs: number }
+    /** --timings: the phases so far (core/timing/phase-timings.ts), after the stack is ready or the first test run. */
+    | { type: 'timings'; phases: PhaseTiming[] }
     /**
      * Something went wrong outside any test: a worker died (`crash`), vitest caught an error outside
      * tests (`unhandled`), or the run made no progress for tests.stallTimeout (`stall`, the run then

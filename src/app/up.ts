@@ -108,7 +108,9 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   const { project, identity } = target;
   requireServices(project);
   hooks.onResolved?.(identity, target);
+  const connecting = ctx.clock.now();
   const { engine, info } = await ctx.engine();
+  const connectedMs = ctx.clock.now() - connecting;
   refuseProtectedOnLocalEngine(target.environment, info.endpoint);
   // 127.0.0.1 on a local engine; a remote engine's own address (where this machine reaches it).
   const byDefault = defaultHostIp(info.publishedHost);
@@ -128,6 +130,12 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
     environment: identity.environment,
     services: serviceNames,
     endpoint: info.endpoint,
+  });
+  ctx.emit({
+    type: 'engine.connected',
+    endpoint: info.endpoint,
+    version: info.serverVersion,
+    durationMs: connectedMs,
   });
   for (const warning of target.warnings) ctx.emit({ type: 'warning', warning });
   const notice = options.hostIp === undefined ? byDefault.notice : undefined;

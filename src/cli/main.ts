@@ -28,6 +28,10 @@ export const commands: Record<string, () => Promise<Command>> = {
   test: async () => (await import('./commands/test.js')).testCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   'db snapshot': async () => (await import('./commands/db-snapshot.js')).dbSnapshotCommand,
+  'db seed': async () => (await import('./commands/db-seed.js')).dbSeedCommand,
+  'db reset': async () => (await import('./commands/db-reset.js')).dbResetCommand,
+  'db dump': async () => (await import('./commands/db-dump.js')).dbDumpCommand,
+  'db load': async () => (await import('./commands/db-load.js')).dbLoadCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };

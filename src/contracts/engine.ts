@@ -263,6 +263,35 @@ export interface ExecResult {
   output: string;
 }
 
+/**
+ * A command whose input and output are streams (a database dump, a restore):
+ * nothing is held in memory but stderr's last bytes.
+ */
+export interface StreamExecOptions extends ExecOptions {
+  /** The command's stdin, ended when this ends; absent: stdin is closed at once. Left unread when the command exits first. */
+  stdin?: NodeJS.ReadableStream;
+  /** Where the command's stdout goes, at the pace the destination takes it. Not ended: the caller ends it. */
+  stdout: NodeJS.WritableStream;
+  /**
+   * Aborting ends the command (the engine's process, not only the connection) and rejects with
+   * INTERRUPTED. A failing stdin or stdout ends it too, rejecting with that error.
+   */
+  signal?: AbortSignal;
+  /** How many of stderr's last bytes the result keeps (default 64 KiB). */
+  stderrLimit?: number;
+}
+
+export interface StreamExecResult {
+  exitCode: number;
+  /** stderr's last bytes (stderrLimit), as text. */
+  stderr: string;
+  /** Whether stderr was longer than what `stderr` holds. */
+  stderrTruncated: boolean;
+  stdoutBytes: number;
+  /** Bytes of stdin sent before stdin ended or the command exited. */
+  stdinBytes: number;
+}
+
 export interface ContainerEngine {
   info(): Promise<EngineInfo>;
 
@@ -336,6 +365,8 @@ export interface ContainerEngine {
   /** Streams log lines until the container stops (follow) or the signal aborts; resolves when done. */
   logs(id: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a command in a running container with streamed stdin and stdout (see StreamExecOptions). */
+  execStream(id: string, command: string[], options: StreamExecOptions): Promise<StreamExecResult>;
   /** Whether `path` exists in the container (running or not; volumes included); cheap, nothing is copied. */
   pathExists(id: string, path: string): Promise<boolean>;
   /** A tar stream of `path` in the container (running or not; volumes included). */

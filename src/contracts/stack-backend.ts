@@ -25,6 +25,8 @@ import type {
   LogLine,
   LogOptions,
   PublishedPort,
+  StreamExecOptions,
+  StreamExecResult,
 } from './engine.js';
 import type { ObservedStack } from '../core/plan/reconcile.js';
 import type { PlanNode } from '../core/plan/plan-graph.js';
@@ -135,6 +137,8 @@ export interface StackBackend {
   /** Follows or dumps one instance's logs until the end or the signal. */
   logs(instanceId: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   exec(instanceId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** A command in a running instance with streamed stdin and stdout (a dump, a restore): see StreamExecOptions. */
+  execStream(instanceId: string, command: string[], options: StreamExecOptions): Promise<StreamExecResult>;
   /** Stops (within the grace period) and starts one instance again. */
   restart(instanceId: string, timeoutSeconds: number): Promise<void>;
   /** Unpacks a tar stream into a directory of a running instance (develop.watch sync). */

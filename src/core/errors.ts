@@ -21,12 +21,16 @@ export type ErrorCode =
   | 'IMAGE_BUILD_FAILED'
   /** An external command devenv ran for the project (e.g. database.migrate) failed: see CommandFailedError. */
   | 'COMMAND_FAILED'
-  /** A statement on the test database server failed (template databases, copies). */
+  /** A statement on the test database server failed (template databases, copies), or a Postgres tool did (db dump/load). */
   | 'DATABASE_ERROR'
   /** `devenv db snapshot restore|rm NAME`: the stack has no snapshot of that name. */
   | 'SNAPSHOT_NOT_FOUND'
   /** `devenv db snapshot save NAME`: the name is taken (--force replaces it). */
   | 'SNAPSHOT_EXISTS'
+  /** `devenv db load`: a file that is not a dump devenv can load (missing, compressed, another format). */
+  | 'DUMP_INVALID'
+  /** `devenv db load` outside prod: the dump carries no anonymization stamp (it may hold production data). */
+  | 'DUMP_NOT_ANONYMIZED'
   | 'PORT_TAKEN'
   /** A Postgres data-directory cache could not be built or used: `up` initializes normally (DataCacheError). */
   | 'DATA_CACHE_UNUSABLE'

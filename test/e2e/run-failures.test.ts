@@ -53,13 +53,19 @@ const neverSettles = `import { it } from 'vitest';\nit('waits forever', () => ne
 
 /**
  * A vitest project (one pool worker at a time, so which files ran is
- * deterministic) whose devenv.yaml counts every file as a unit test.
+ * deterministic) whose devenv.yaml counts every file as a unit test. Its
+ * stall clock is 3 s only where a stall is the point: on a loaded machine a
+ * crash can take longer than that to be noticed, and would be called a stall.
  */
-async function project(files: Record<string, string>, vitest = '{ maxWorkers: 1 }'): Promise<TempProject> {
+async function project(
+  files: Record<string, string>,
+  vitest = '{ maxWorkers: 1 }',
+  stallTimeout = '120s',
+): Promise<TempProject> {
   const created = await vitestProject(
     {
       'package.json': '{ "type": "module" }\n',
-      'devenv.yaml': 'tests:\n  unit: ["test/**"]\n  stallTimeout: 3s\n',
+      'devenv.yaml': `tests:\n  unit: ["test/**"]\n  stallTimeout: ${stallTimeout}\n`,
       'vitest.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'], ...${vitest} } });\n`,
       ...files,
     },
@@ -113,7 +119,11 @@ describe('devenv test: crashes and stalls', () => {
     ['a synchronous loop at the top of the file', syncLoop],
     ['a test awaiting a promise that never settles', neverSettles],
   ])('ends a run stuck in %s after tests.stallTimeout, naming the file; exit 1', async (_what, hang) => {
-    const { dir } = await project({ 'test/a.test.ts': passing('a'), 'test/hang.test.ts': hang });
+    const { dir } = await project(
+      { 'test/a.test.ts': passing('a'), 'test/hang.test.ts': hang },
+      undefined,
+      '3s',
+    );
     const result = await devenv(dir, ['test', '--json']);
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
     const list = events(result.stdout);
@@ -146,7 +156,7 @@ describe('test worker process: crashes and stalls', () => {
           if (progress.kind === 'file-started') started.push(progress.file);
         },
       });
-      await expect.poll(() => started).toEqual(['test/hang.test.ts']);
+      await expect.poll(() => started, { timeout: 30_000 }).toEqual(['test/hang.test.ts']);
       // The worker is this process's child with the project as its working directory.
       for (const pid of before) process.kill(pid, 'SIGKILL');
       expect(await run).toEqual({ cancelled: false });
@@ -166,7 +176,7 @@ describe('test worker process: crashes and stalls', () => {
     } finally {
       await runner.close();
     }
-    await expect.poll(() => processesIn(dir)).toEqual([]);
+    await expect.poll(() => processesIn(dir), { timeout: 30_000 }).toEqual([]);
   });
 
   it('abandon kills the worker and the vitest pool worker stuck under it; the next run forks fresh', async () => {
@@ -200,7 +210,7 @@ describe('test worker process: crashes and stalls', () => {
     } finally {
       await runner.close();
     }
-    await expect.poll(() => processesIn(dir)).toEqual([]);
+    await expect.poll(() => processesIn(dir), { timeout: 30_000 }).toEqual([]);
   });
 });
 

@@ -120,4 +120,36 @@ describe('devenv test', () => {
       expect(ran(result.stdout)).toEqual(['test/integration/redis.test.ts:pass']);
     }
   });
+
+  it('--timings reports the phases: engine, image, each service, the stack; then the first test run', async () => {
+    const branch = `${prefix}-timed`;
+    const up = await devenv(dir, ['up', '-d', '--timings', '--branch', branch]);
+    expect(up.exitCode, up.stdout + up.stderr).toBe(0);
+    const table = up.stdout.split('\n').filter((line) => line.includes('time '));
+    expect(
+      table.some((line) => /engine\s+unix:\/\/.*\d+\.\d\d s/.test(line)),
+      up.stdout,
+    ).toBe(true);
+    expect(
+      table.some((line) => /image\s+redis \((local|pulled)\)/.test(line)),
+      up.stdout,
+    ).toBe(true);
+    expect(
+      table.some((line) => /service\s+redis \(ready\)/.test(line)),
+      up.stdout,
+    ).toBe(true);
+    expect(
+      table.some((line) => /stack\s+ready/.test(line)),
+      up.stdout,
+    ).toBe(true);
+
+    const test = await devenv(dir, ['test', '--all', '--timings', '--json', '--branch', branch]);
+    expect(test.exitCode, test.stdout + test.stderr).toBe(0);
+    const timings = events(test.stdout).filter((e) => e.type === 'timings');
+    expect(timings).toHaveLength(1);
+    const phases = timings[0]?.type === 'timings' ? timings[0].phases : [];
+    const run = phases.find((p) => p.phase === 'test-run');
+    expect(run?.detail).toBe('4 passed, 0 failed');
+    expect(run?.durationMs).toBeGreaterThan(0);
+  });
 });

@@ -7,7 +7,7 @@
  * Plans are made by the real core (reconcile + planGraph), so what is checked
  * is what `up` asks of a backend: creation in dependency order, kept services
  * kept, the root cause of a failure with its dependents not started, removal
- * by the stack's labels only, and an instance's state, logs, exec and restart.
+ * by the stack's labels only, and an instance's state, logs, exec (buffered and streamed) and restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRequest, PublishedPort } from '../../src/contracts/engine.js';
@@ -15,6 +15,7 @@ import type { ApplyHooks, StackBackend, StackChange, StackSpec } from '../../src
 import { planGraph, type ServiceDependencies } from '../../src/core/plan/plan-graph.js';
 import { reconcile } from '../../src/core/plan/reconcile.js';
 import { Labels } from '../../src/core/stack/labels.js';
+import { generatedBytes, hashingSink } from './byte-streams.js';
 
 export interface BackendContractSubject {
   backend: StackBackend;
@@ -185,7 +186,7 @@ export function describeBackendContract(name: string, make: () => Promise<Backen
       expect(observed.containers.map((c) => c.facts.service)).toEqual(['db']);
     });
 
-    it("reports an instance's state, logs, exec and restart, and where its port is reachable", async () => {
+    it("reports an instance's state, logs, exec (buffered and streamed) and restart, and where its port is reachable", async () => {
       await subject.backend.remove(stack(), { volumes: true }, () => undefined);
       const wanted = spec({ cache: 'h-cache' });
       const request = wanted.services.get('cache')!;
@@ -209,6 +210,13 @@ export function describeBackendContract(name: string, make: () => Promise<Backen
 
       subject.allowExec('cache');
       expect((await subject.backend.exec(cache!.instanceId, ['true'])).exitCode).toBe(0);
+      const sink = hashingSink();
+      const streamed = await subject.backend.execStream(cache!.instanceId, ['cat'], {
+        stdin: generatedBytes(1024 * 1024),
+        stdout: sink,
+      });
+      expect(streamed).toMatchObject({ exitCode: 0, stdoutBytes: 1024 * 1024 });
+      expect(sink.bytes).toBe(1024 * 1024);
 
       await subject.backend.restart(cache!.instanceId, 1);
       const restarted = await subject.backend.inspect(cache!.instanceId);

@@ -6,10 +6,13 @@
  * already gone, and image tags. A fake that passes it may stand in for the
  * engine in app tests; any later engine must pass it too.
  */
+import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packFiles } from '../../src/adapters/docker/context-tar.js';
 import type { ContainerEngine, ContainerRequest } from '../../src/contracts/engine.js';
 import { isDevenvError } from '../../src/core/errors.js';
+import type { ExecProgram } from './fakes/memory-exec.js';
+import { digestOf, generatedBytes, hashingSink } from './byte-streams.js';
 
 export interface EngineContractSubject {
   engine: ContainerEngine;
@@ -19,8 +22,20 @@ export interface EngineContractSubject {
   prefix: string;
   /** Makes a started container print "hello" (the real one prints it itself). */
   printHello(containerName: string): void;
+  /** Teaches a fake what a command named so does (the real engine runs it). */
+  program(name: string, run: ExecProgram): void;
   cleanup(): Promise<void>;
 }
+
+/** The stderr script of the contract, and what it does as a fake's program. */
+const STDERR_SCRIPT =
+  'i=0; while [ $i -lt 500 ]; do echo "line $i of stderr" >&2; i=$((i+1)); done; echo last words >&2; exit 3';
+const stderrProgram: ExecProgram = async (io) => {
+  for (let i = 0; i < 500; i++) io.writeError(`line ${i} of stderr\n`);
+  io.writeError('last words\n');
+  return 3;
+};
+const trueProgram: ExecProgram = async () => 0;
 
 export function describeEngineContract(name: string, make: () => Promise<EngineContractSubject>): void {
   describe(`ContainerEngine contract: ${name}`, () => {
@@ -152,6 +167,86 @@ export function describeEngineContract(name: string, make: () => Promise<EngineC
         await engine.removeImage(ref);
       }
       expect(await engine.inspectImage(ref)).toBeUndefined();
+    });
+
+    describe('streaming exec', () => {
+      let running: string;
+      beforeAll(async () => {
+        running = await subject.engine.createContainer(subject.request(`${subject.prefix}-stream`, labels()));
+        await subject.engine.startContainer(running);
+        subject.program('sh', stderrProgram);
+        subject.program('true', trueProgram);
+      });
+
+      it('streams stdin through a command and its stdout back, and reports the exit code', async () => {
+        const size = 5 * 1024 * 1024;
+        const sink = hashingSink();
+        const result = await subject.engine.execStream(running, ['cat'], {
+          stdin: generatedBytes(size),
+          stdout: sink,
+        });
+        expect(result).toMatchObject({ exitCode: 0, stdoutBytes: size, stdinBytes: size, stderr: '' });
+        expect(sink.digest()).toBe(await digestOf(generatedBytes(size)));
+      });
+
+      it("keeps stderr's last bytes and the exit code of a failing command", async () => {
+        const result = await subject.engine.execStream(running, ['sh', '-c', STDERR_SCRIPT], {
+          stdout: hashingSink(),
+          stderrLimit: 1024,
+        });
+        expect(result.exitCode).toBe(3);
+        expect(result.stderrTruncated).toBe(true);
+        expect(result.stderr.length).toBeLessThanOrEqual(1024);
+        expect(result.stderr).toMatch(/line 499 of stderr\nlast words\n$/);
+      });
+
+      it('resolves when the command exits before reading its stdin', async () => {
+        const stdin = generatedBytes(16 * 1024 * 1024);
+        const result = await subject.engine.execStream(running, ['true'], { stdin, stdout: hashingSink() });
+        stdin.destroy();
+        expect(result.exitCode).toBe(0);
+      });
+
+      it('ends the command when the signal aborts, rejecting with INTERRUPTED', async () => {
+        const stdin = new PassThrough();
+        const sink = hashingSink();
+        const controller = new AbortController();
+        const running$ = subject.engine.execStream(running, ['cat'], {
+          stdin,
+          stdout: sink,
+          signal: controller.signal,
+        });
+        stdin.write('ping\n');
+        for (let i = 0; i < 100 && sink.bytes === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(sink.text()).toBe('ping\n');
+        // cat's stdin never ends: only the abort can settle this.
+        controller.abort();
+        const error = await running$.catch((e: unknown) => e);
+        expect(isDevenvError(error) && error.code).toBe('INTERRUPTED');
+      });
+
+      it('rejects with the error of a destination that fails', async () => {
+        const broken = new Writable({
+          write(_chunk, _encoding, done) {
+            done(new Error('disk full'));
+          },
+        });
+        broken.on('error', () => undefined);
+        const error = await subject.engine
+          .execStream(running, ['cat'], { stdin: generatedBytes(1024 * 1024), stdout: broken })
+          .catch((e: unknown) => e);
+        expect((error as Error).message).toBe('disk full');
+      });
+
+      it('refuses a container that is not running, as a DevenvError', async () => {
+        const created = await subject.engine.createContainer(
+          subject.request(`${subject.prefix}-stream-stopped`, labels()),
+        );
+        const error = await subject.engine
+          .execStream(created, ['cat'], { stdout: hashingSink() })
+          .catch((e: unknown) => e);
+        expect(isDevenvError(error)).toBe(true);
+      });
     });
   });
 }

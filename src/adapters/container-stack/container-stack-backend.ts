@@ -13,6 +13,8 @@ import type {
   LogLine,
   LogOptions,
   PublishedPort,
+  StreamExecOptions,
+  StreamExecResult,
 } from '../../contracts/engine.js';
 import type {
   AppliedService,
@@ -70,6 +72,10 @@ export class ContainerStackBackend implements StackBackend {
 
   exec(instanceId: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
     return this.engine.exec(instanceId, command, options);
+  }
+
+  execStream(instanceId: string, command: string[], options: StreamExecOptions): Promise<StreamExecResult> {
+    return this.engine.execStream(instanceId, command, options);
   }
 
   restart(instanceId: string, timeoutSeconds: number): Promise<void> {

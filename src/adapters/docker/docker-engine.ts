@@ -21,10 +21,13 @@ import type {
   ProgressUpdate,
   PullOptions,
   ResourceSummary,
+  StreamExecOptions,
+  StreamExecResult,
 } from '../../contracts/engine.js';
 import { ClientContext } from './clients/client-context.js';
 import { ContainerClient } from './clients/container-client.js';
 import { ExecClient } from './clients/exec-client.js';
+import { ExecStreamClient } from './clients/exec-stream-client.js';
 import { ImageClient } from './clients/image-client.js';
 import { LogClient } from './clients/log-client.js';
 import { NetworkClient } from './clients/network-client.js';
@@ -39,6 +42,7 @@ export class DockerEngine implements ContainerEngine {
   private readonly containers: ContainerClient;
   private readonly logClient: LogClient;
   private readonly execClient: ExecClient;
+  private readonly execStreamClient: ExecStreamClient;
 
   /** `apiVersion` is the engine's, when known (it is asked for on first need otherwise). */
   constructor(docker: Dockerode, endpoint: DockerEndpoint, apiVersion?: string) {
@@ -49,6 +53,9 @@ export class DockerEngine implements ContainerEngine {
     this.containers = new ContainerClient(this.context);
     this.logClient = new LogClient(this.context);
     this.execClient = new ExecClient(this.context);
+    this.execStreamClient = new ExecStreamClient(this.context, (id) =>
+      this.containers.pathExists(id, '/bin/sh'),
+    );
   }
 
   /** Finds and connects to the engine (DOCKER_HOST or the usual sockets); ENGINE_UNREACHABLE when none answers. */
@@ -201,5 +208,9 @@ export class DockerEngine implements ContainerEngine {
 
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
     return this.execClient.exec(id, command, options);
+  }
+
+  execStream(id: string, command: string[], options: StreamExecOptions): Promise<StreamExecResult> {
+    return this.execStreamClient.execStream(id, command, options);
   }
 }

@@ -60,6 +60,37 @@ export interface DatabaseConnector {
 
 const POSTGRES_PORT = 5432;
 
+function publishedPort(container: ContainerStatus) {
+  return container.ports.find((p) => p.containerPort === POSTGRES_PORT && p.protocol === 'tcp');
+}
+
+/**
+ * The URL of database `name` in the stack's Postgres as the host reaches it: the stack's own
+ * `urlEnv` pointed at that database, else one made from the published port and the superuser.
+ */
+export function databaseUrlFor(
+  where: Pick<DatabaseConnection, 'stackEnv' | 'container' | 'credentials' | 'info'> & {
+    urlEnv: string;
+    service: string;
+  },
+  name: string,
+): string {
+  const fromStack = where.stackEnv[where.urlEnv];
+  const swapped = fromStack === undefined ? undefined : withDatabase(fromStack, name);
+  if (swapped !== undefined) return swapped;
+  const port = publishedPort(where.container);
+  if (!port)
+    throw new DevenvError(
+      'SERVICE_NOT_FOUND',
+      `The database service "${where.service}" publishes no port for 5432, and ${where.urlEnv} is not set by the template.`,
+      {
+        hint: `Publish 5432 for "${where.service}" in the compose file, or set ${where.urlEnv} in its environment.`,
+      },
+    );
+  const { user, password } = where.credentials;
+  return postgresUrl({ user, password, host: where.info.publishedHost, port: port.hostPort, database: name });
+}
+
 export function databaseConnector(ctx: AppContext, options: DatabaseConnectorOptions): DatabaseConnector {
   const { target, database, urlEnv } = options;
   let credentials: { containerId: string; credentials: Promise<PostgresCredentials> } | undefined;
@@ -72,30 +103,7 @@ export function databaseConnector(ctx: AppContext, options: DatabaseConnectorOpt
     connection: Pick<DatabaseConnection, 'stackEnv' | 'container' | 'credentials' | 'info'>,
     name: string,
   ): string {
-    const fromStack = connection.stackEnv[urlEnv];
-    const swapped = fromStack === undefined ? undefined : withDatabase(fromStack, name);
-    if (swapped !== undefined) return swapped;
-    const port = publishedPort(connection.container);
-    if (!port)
-      throw new DevenvError(
-        'SERVICE_NOT_FOUND',
-        `The test database service "${database.service}" publishes no port for 5432, and ${urlEnv} is not set by the template.`,
-        {
-          hint: `Publish 5432 for "${database.service}" in the compose file, or set ${urlEnv} in its environment.`,
-        },
-      );
-    const { user, password } = connection.credentials;
-    return postgresUrl({
-      user,
-      password,
-      host: connection.info.publishedHost,
-      port: port.hostPort,
-      database: name,
-    });
-  }
-
-  function publishedPort(container: ContainerStatus) {
-    return container.ports.find((p) => p.containerPort === POSTGRES_PORT && p.protocol === 'tcp');
+    return databaseUrlFor({ ...connection, urlEnv, service: database.service }, name);
   }
 
   /** Two sessions from the host, or undefined (with a note) when the host cannot connect. */

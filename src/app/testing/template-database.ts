@@ -53,6 +53,7 @@ import { templateInputs, templateKey } from '../../core/testdb/template-key.js';
 import type { AppContext } from '../context.js';
 import type { StackTarget } from '../stack-target.js';
 import type { TestDatabaseLease, TestDatabaseProvider } from '../../contracts/test-database.js';
+import { runSeedSqlFiles } from '../database/seed-sql-files.js';
 import { templateInputFiles } from './template-inputs.js';
 import { databaseConnector, type DatabaseConnection } from './template-connection.js';
 
@@ -78,7 +79,16 @@ export interface TemplateDatabaseOptions {
   randomId?: () => string;
 }
 
+/** A lease of the template provider: the copy's name too, and a way to keep it. */
+export interface TemplateDatabaseLease extends TestDatabaseLease {
+  /** The copy's database name. */
+  database: string;
+  /** The copy is the caller's from now on: neither release() nor close() drops it (`devenv db reset` renames it). */
+  keep(): void;
+}
+
 export interface TemplateDatabaseProvider extends TestDatabaseProvider {
+  lease(runId: string, signal: AbortSignal): Promise<TemplateDatabaseLease>;
   /** How many templates this provider built (a reused template does not count). */
   readonly builds: number;
   /** Resolves when the background work queued so far (refills, drops, sweeps) is done. */
@@ -185,8 +195,18 @@ export function createTemplateDatabaseProvider(
   });
 
   async function computeKey(): Promise<string> {
-    const files = await templateInputFiles(projectDir, templateInputs(database.inputs));
-    return templateKey({ files, migrate: database.migrate, seed: database.seed });
+    // The seed's SQL files are inputs whatever database.inputs says.
+    const files = await templateInputFiles(projectDir, [
+      ...templateInputs(database.inputs),
+      ...(database.seedSql ?? []),
+    ]);
+    return templateKey({
+      files,
+      migrate: database.migrate,
+      seed: database.seedSql
+        ? JSON.stringify({ command: database.seed, sql: database.seedSql })
+        : database.seed,
+    });
   }
 
   /** The key, computed on the first lease and again after invalidate(). */
@@ -374,6 +394,8 @@ export function createTemplateDatabaseProvider(
       const env = { ...ctx.env, ...connection.stackEnv, [urlEnv]: connection.urlFor(scratch) };
       if (database.migrate) await runCommand('migrate', database.migrate, env, signal);
       if (database.seed) await runCommand('seed', database.seed, env, signal);
+      if (database.seedSql)
+        await runSeedSqlFiles(connection, { projectDir, globs: database.seedSql, database: scratch, signal });
       const comment = `devenv test database template; key ${fullKey}; built ${new Date(ctx.clock.now()).toISOString()}`;
       try {
         await connection.admin.run(promoteBuild(scratch, template, comment));
@@ -387,10 +409,9 @@ export function createTemplateDatabaseProvider(
       if (!promoted) await connection.admin.run(dropDatabase(scratch)).catch(() => undefined);
     }
     if (promoted) {
-      ctx.emit({
-        type: 'info',
-        message: `test database: template ${template} ready in ${ctx.clock.now() - started} ms`,
-      });
+      const durationMs = ctx.clock.now() - started;
+      ctx.emit({ type: 'info', message: `test database: template ${template} ready in ${durationMs} ms` });
+      ctx.emit({ type: 'test.database.ready', template, outcome: 'built', durationMs });
       // Templates of other keys are dropped in the background, after this lease.
       sweeps.push(template);
     }
@@ -508,7 +529,7 @@ export function createTemplateDatabaseProvider(
     }
   }
 
-  async function leaseOnce(runId: string, signal: AbortSignal): Promise<TestDatabaseLease> {
+  async function leaseOnce(runId: string, signal: AbortSignal): Promise<TemplateDatabaseLease> {
     const connection = await connector.connect();
     latest = connection;
     if (!sweptOnce) {
@@ -525,7 +546,7 @@ export function createTemplateDatabaseProvider(
     return handOut(connection, copy.name, signal);
   }
 
-  function handOut(connection: DatabaseConnection, name: string, signal: AbortSignal): TestDatabaseLease {
+  function handOut(connection: DatabaseConnection, name: string, signal: AbortSignal): TemplateDatabaseLease {
     leased.add(name);
     let released = false;
     const release = async (): Promise<void> => {
@@ -541,7 +562,11 @@ export function createTemplateDatabaseProvider(
       drops.push({ name });
       throw closed ? closedError() : abortError();
     }
-    return { env: { [urlEnv]: connection.urlFor(name) }, release };
+    const keep = () => {
+      released = true;
+      leased.delete(name);
+    };
+    return { env: { [urlEnv]: connection.urlFor(name) }, release, database: name, keep };
   }
 
   async function settled(): Promise<void> {
@@ -558,7 +583,7 @@ export function createTemplateDatabaseProvider(
       pool.pause();
     },
 
-    async lease(runId: string, signal: AbortSignal): Promise<TestDatabaseLease> {
+    async lease(runId: string, signal: AbortSignal): Promise<TemplateDatabaseLease> {
       if (signal.aborted) throw abortError();
       if (closed) throw closedError();
       leasesInProgress++;

@@ -39,10 +39,11 @@ async function filesUnder(path: string): Promise<string[]> {
   return found;
 }
 
-export async function templateInputFiles(
+/** The project's files matching any of globs (project-relative path -> absolute), in path order. */
+export async function projectFilesMatching(
   projectDir: string,
   globs: readonly string[],
-): Promise<TemplateInputFile[]> {
+): Promise<Map<string, string>> {
   const paths = new Map<string, string>();
   for (const glob of globs) {
     for (const absolute of await filesUnder(join(projectDir, globBase(glob)))) {
@@ -50,6 +51,14 @@ export async function templateInputFiles(
       if (globCovers(glob, rel)) paths.set(rel, absolute);
     }
   }
+  return new Map([...paths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export async function templateInputFiles(
+  projectDir: string,
+  globs: readonly string[],
+): Promise<TemplateInputFile[]> {
+  const paths = await projectFilesMatching(projectDir, globs);
   return Promise.all(
     [...paths].map(async ([path, absolute]) => ({
       path,

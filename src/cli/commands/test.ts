@@ -8,6 +8,7 @@ import { runFailed } from '../../core/testing/run-summary.js';
 import { stackTestDatabase } from '../../app/testing/stack-test-database.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 import { eventRenderer } from '../event-renderer.js';
+import { timingsRecorder } from '../timings-recorder.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -17,17 +18,21 @@ export const testCommand: Command = {
   },
   summary: 'run the tests once (unit on the host, integration against the stack); exit 1 on failures',
   usage:
-    'devenv test [--unit | --integration | --all] [--changed [REF]] [FILES...] [--json] [-f FILE]... [--branch B | --stack S]',
+    'devenv test [--unit | --integration | --all] [--changed [REF]] [FILES...] [--timings] [--json] [-f FILE]... [--branch B | --stack S]',
   options: {
     ...commonOptions,
     unit: { type: 'boolean' },
     integration: { type: 'boolean' },
     all: { type: 'boolean' },
     changed: { type: 'boolean' },
+    timings: { type: 'boolean' },
   },
   async run(ctx, io, parsed) {
     const v = parsed.values;
-    io.setRenderer(eventRenderer(ctx, io, { json: v['json'] === true }));
+    const plain = eventRenderer(ctx, io, { json: v['json'] === true });
+    // --timings: the template database and the run, after the run.
+    const timings = v['timings'] === true ? timingsRecorder(plain, () => ctx.clock.now()) : undefined;
+    io.setRenderer(timings?.render ?? plain);
     const chosen = (['unit', 'integration', 'all'] as const).filter((flag) => v[flag] === true);
     if (chosen.length > 1)
       throw new DevenvError('USAGE', `--${chosen.join(' and --')} exclude each other.`, {
@@ -60,6 +65,7 @@ export const testCommand: Command = {
       };
     } else options.files = files;
     const outcome = await runTestsOnce(ctx, options);
+    timings?.flush();
     // A crash, a stall or a file that did not run is a failure, not a pass with files missing.
     return runFailed(outcome.counts, outcome.files, outcome.errors ?? []) ? 1 : 0;
   },

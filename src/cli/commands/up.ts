@@ -19,6 +19,7 @@ import { parsePositiveDurationSeconds } from '../duration.js';
 import { parseHostIp } from '../host-ip-flag.js';
 import { engineEnvironment } from '../engine-selection.js';
 import { eventRenderer } from '../event-renderer.js';
+import { timingsRecorder } from '../timings-recorder.js';
 import { colorEnabled } from '../../ui/colors.js';
 import { loadDashboardView } from '../../ui/ink/dashboard-view.js';
 import { detachedMessage } from '../detached-message.js';
@@ -36,7 +37,7 @@ export const upCommand: Command = {
   summary: 'start the stack, health-gated; stays attached unless -d',
   effect: { changes: "creates or updates the stack's containers, networks and volumes" },
   usage:
-    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--json] [-f FILE]... [--env NAME] [--branch B | --stack S]',
+    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--timings] [--json] [-f FILE]... [--env NAME] [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -51,16 +52,20 @@ export const upCommand: Command = {
     'no-tui': { type: 'boolean' },
     'no-watch': { type: 'boolean' },
     verbose: { type: 'boolean' },
+    timings: { type: 'boolean' },
   },
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
     // devenv.yaml `secrets:` names whose values are masked everywhere, besides secret-looking names.
     const declared = loadDevenvConfig(ctx.cwd).secrets;
-    const render = eventRenderer(ctx, io, {
+    const plain = eventRenderer(ctx, io, {
       json: v['json'] === true,
       secrets: () => ctx.secrets.values(),
       verbose: v['verbose'] === true,
     });
+    // --timings: the phases (engine, images, data cache, each service, the stack) once it is ready.
+    const render =
+      v['timings'] === true ? timingsRecorder(plain, () => ctx.clock.now(), 'stack.ready').render : plain;
     io.setRenderer(render);
     const environment = targetEnvironment(ctx, stackOptions(parsed, ctx.env));
     const detach = v['detach'] === true;
@@ -90,6 +95,7 @@ export const upCommand: Command = {
 
     const tui =
       !detach &&
+      v['timings'] !== true &&
       io.isTTY &&
       process.stdin.isTTY === true &&
       ctx.env['CI'] !== 'true' &&

@@ -93,7 +93,13 @@ export interface DevenvConfig {
     service: string;
     urlEnv: string;
     migrate?: string;
+    /** `seed: COMMAND`: run on the host with urlEnv pointing at the database. */
     seed?: string;
+    /**
+     * `seed: { sql: [GLOBS] }`: SQL files run in path order with psql in the database's container
+     * (the host needs no psql), each in one transaction. Hashed into the template key.
+     */
+    seedSql?: string[];
     inputs: string[];
   };
   /** Every declared secret name (both forms): their values are masked everywhere. */

@@ -272,7 +272,13 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
     };
     if (database['migrate'] !== undefined)
       parsed.migrate = reader.string(database['migrate'], ['database', 'migrate']);
-    if (database['seed'] !== undefined) parsed.seed = reader.string(database['seed'], ['database', 'seed']);
+    const seed = database['seed'];
+    if (seed !== null && typeof seed === 'object' && !Array.isArray(seed)) {
+      const files = reader.mapping(seed, ['database', 'seed'], ['sql']);
+      if (files['sql'] === undefined)
+        throw reader.fail(['database', 'seed'], 'needs `sql:` (globs of SQL files) or a command');
+      parsed.seedSql = reader.strings(files['sql'], ['database', 'seed', 'sql'], 'a glob of SQL files');
+    } else if (seed !== undefined) parsed.seed = reader.string(seed, ['database', 'seed']);
     config.database = parsed;
   }
 

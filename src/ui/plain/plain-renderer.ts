@@ -6,8 +6,10 @@ import type { DevenvEvent } from '../../app/events.js';
 import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatDataCache } from '../format-data-cache.js';
+import { formatDatabaseEvent } from '../format-database.js';
 import { initEventLines } from '../format-init.js';
 import { formatPorts } from '../format-ports.js';
+import { timingLines } from '../format-timings.js';
 import { snapshotEventLine } from '../format-snapshot.js';
 import { testEventLines } from './test-lines.js';
 
@@ -46,6 +48,12 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       }
       case 'engine.reconnected':
         write(`${p.paint(2, 'note')}    engine answers again; following ${event.service}`);
+        return;
+      case 'engine.connected':
+      case 'test.database.ready':
+        return;
+      case 'timings':
+        for (const line of timingLines(event.phases)) write(`${p.paint(2, 'time')}    ${line}`);
         return;
       case 'info':
         write(`${p.paint(2, 'note')}    ${event.message}`);
@@ -142,6 +150,16 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         // While attached (the engine went away, a restart failed); errors that end a command print on their own.
         write(`${p.paint(31, 'error')}   ${mask(event.message)}`);
         if (event.hint) write(`        ${mask(event.hint)}`);
+        return;
+      case 'database.connections.ended':
+      case 'database.progress':
+        write(`${p.paint(2, 'note')}    ${formatDatabaseEvent(event)}`);
+        return;
+      case 'database.seeded':
+      case 'database.reset':
+      case 'database.dumped':
+      case 'database.loaded':
+        write(`${p.paint(32, '✔')} ${formatDatabaseEvent(event)}`);
         return;
       case 'watcher.ready':
       case 'test.runner':

@@ -11,6 +11,8 @@ describeEngineContract('Docker engine', async () => {
       run.container({ name, labels, command: ['sh', '-c', 'echo hello; exec sleep infinity'] }),
     // The container prints it itself.
     printHello: () => undefined,
+    // The container runs the commands themselves.
+    program: () => undefined,
     cleanup: () => run.cleanup(),
   };
 });

@@ -26,6 +26,7 @@ import type {
 } from '../../../src/contracts/engine.js';
 import { DevenvError } from '../../../src/core/errors.js';
 import { Readable } from 'node:stream';
+import { catProgram, runProgram, type ExecProgram } from './memory-exec.js';
 
 interface MemoryContainer {
   id: string;
@@ -59,6 +60,8 @@ export interface MemoryEngine extends ContainerEngine {
   log(service: string, text: string): void;
   /** The container named so prints a line. */
   logTo(containerName: string, text: string): void;
+  /** What `execStream` of a command named so does (`cat` echoes stdin from the start); others exit 127. */
+  program(name: string, run: ExecProgram): void;
   /** The connection drops: every call fails, log streams end; containers keep running. */
   goAway(): void;
   /** A shutdown: every container stopped (exit `code`), then the engine is gone. */
@@ -105,6 +108,7 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
   const filledVolumes = new Set<string>();
   const copiedInto = new Map<string, string[]>();
   const calls: string[] = [];
+  const programs = new Map<string, ExecProgram>([['cat', catProgram]]);
   const nextId = (kind: string) => `${kind}${(++ids).toString(16).padStart(8, '0')}`;
   const alive = () => {
     if (gone) throw unreachable();
@@ -162,6 +166,9 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       if (!c) return;
       c.logs.push({ stream: 'stdout', text });
       wakeAll(c);
+    },
+    program(name, run) {
+      programs.set(name, run);
     },
     goAway() {
       gone = true;
@@ -395,6 +402,16 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
         exitCode: c?.state === 'running' && c.health === 'healthy' ? 0 : 1,
         output: command.join(' '),
       };
+    },
+    async execStream(id, command, execOptions) {
+      alive();
+      const c = find(id);
+      if (c?.state !== 'running')
+        throw new DevenvError(
+          'ENGINE_ERROR',
+          `Could not run \`${command.join(' ')}\`: container ${id} is not running.`,
+        );
+      return runProgram(programs.get(command[0] ?? ''), command, c.request.name, execOptions);
     },
     async pathExists(id, path) {
       alive();

@@ -11,6 +11,7 @@ describeEngineContract('in-memory engine', async () => {
     prefix: 'memory',
     request: (name, labels) => containerRequest({ name, image: 'contract/image', labels }),
     printHello: (containerName) => engine.logTo(containerName, 'hello'),
+    program: (name, run) => engine.program(name, run),
     cleanup: async () => undefined,
   };
 });

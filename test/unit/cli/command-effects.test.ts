@@ -52,6 +52,10 @@ describe('declared effects', () => {
       watch: 'changes',
       __reap: 'changes; confirmed by up --ephemeral',
       'db snapshot': 'changes, some runs read (by their arguments)',
+      'db seed': 'changes',
+      'db reset': 'changes',
+      'db dump': 'reads',
+      'db load': 'changes',
       init: 'reads',
     });
   });

@@ -101,11 +101,27 @@ describe('parseDevenvConfig', () => {
       'devenv.yaml:2 tests.stallTimeout: must be a duration of at least 1s, like 60s, 2m or 1m30s (got "500ms")',
     ],
     ['secrets: [ok, "not ok"]\n', 'devenv.yaml:1 secrets[1]: "not ok" is not an environment variable name'],
+    [
+      'database:\n  service: db\n  seed: {}\n',
+      'devenv.yaml:3 database.seed: needs `sql:` (globs of SQL files) or a command',
+    ],
   ])('rejects %j with file:line and key', (text, message) => {
     const error = errorOf(text);
     expect(error.message).toBe(message);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.location?.file).toBe('devenv.yaml');
+  });
+
+  it('reads a seed of SQL files as globs, and a seed command as a command', () => {
+    const files = parse('database:\n  service: db\n  seed: { sql: "seeds/*.sql" }\n');
+    expect(files.database?.seedSql).toEqual(['seeds/*.sql']);
+    expect(files.database?.seed).toBeUndefined();
+    const command = parse('database:\n  service: db\n  seed: npm run seed\n');
+    expect(command.database?.seed).toBe('npm run seed');
+    expect(command.database?.seedSql).toBeUndefined();
+    expect(errorOf('database:\n  service: db\n  seed: { sql: [a], files: [b] }\n').message).toMatch(
+      /^devenv\.yaml:3 database\.seed/,
+    );
   });
 
   it("names the line of a YAML syntax error, under devenv.yaml's own code", () => {
@@ -135,11 +151,13 @@ describe('parseDevenvConfig', () => {
 
   it('agrees with the JSON Schema shipped for editors', () => {
     expect(validate(parseYaml(full))).toBe(true);
+    expect(validate(parseYaml('database:\n  service: db\n  seed: { sql: [seeds/a.sql] }\n'))).toBe(true);
     for (const text of [
       'tests:\n  unit: 3\n',
       'tets: {}\n',
       'triggers:\n  - files: [a]\n',
       'watch:\n  debounceMs: -1\n',
+      'database:\n  service: db\n  seed: { files: [a] }\n',
     ]) {
       expect(validate(parseYaml(text)), text).toBe(false);
     }
