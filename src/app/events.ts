@@ -16,6 +16,7 @@ import type {
   TestState,
   TestTrigger,
 } from '../core/testing/test-model.js';
+import type { InitEvent } from './init/init-events.js';
 import type { SnapshotEvent } from './snapshot/snapshot-events.js';
 import type { DoctorCheck } from '../core/doctor/checks.js';
 
@@ -210,6 +211,7 @@ export type DevenvEvent = EventBase &
         rowsMasked: number;
         checks: string[];
       }
+    | InitEvent
   );
 
 /** The steps of `devenv db anonymize`, in order. */

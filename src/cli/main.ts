@@ -34,6 +34,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   'db dump': async () => (await import('./commands/db-dump.js')).dbDumpCommand,
   'db load': async () => (await import('./commands/db-load.js')).dbLoadCommand,
   'db anonymize': async () => (await import('./commands/db-anonymize.js')).dbAnonymizeCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };
 

@@ -62,6 +62,10 @@ export type ErrorCode =
   | 'ANONYMIZE_FAILED'
   /** A check after masking failed (an original value survives, a row count, a foreign key): nothing was written. */
   | 'ANONYMIZE_CHECK_FAILED'
+  /** `devenv init TEMPLATE`: no template of that name. */
+  | 'TEMPLATE_UNKNOWN'
+  /** `devenv init`: a file of the template already exists (--force overwrites it). */
+  | 'FILE_EXISTS'
   | 'USAGE'
   | 'INTERRUPTED';
 

@@ -59,13 +59,13 @@ describe('YAML aliases', () => {
 });
 
 describe('finding the compose file', () => {
-  it('with none, says to create compose.yaml or pass -f (there is no devenv init)', async () => {
+  it('with none, says to run devenv init, create compose.yaml or pass -f', async () => {
     const dir = (await project({ 'README.md': 'no compose file\n' })).dir;
     const result = await devenv(dir, ['config']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('create compose.yaml in this directory');
+    expect(result.stderr).toContain('devenv init minimal .');
+    expect(result.stderr).toContain('create compose.yaml yourself');
     expect(result.stderr).toContain('pass -f FILE');
-    expect(result.stderr).not.toContain('devenv init');
   });
 
   it('-f DIR says it is a directory and names the compose file inside it', async () => {

@@ -25,7 +25,7 @@ export const DEFAULT_COMPOSE_FILES = [
 ];
 
 const NO_COMPOSE_FILE_HINT =
-  'create compose.yaml in this directory (a Compose Specification file with a services: section), or pass -f FILE (or set COMPOSE_FILE)';
+  'run `devenv init minimal .` to add compose.yaml and devenv.yaml here (`devenv init --list` for whole projects), create compose.yaml yourself (a Compose Specification file with a services: section), or pass -f FILE (or set COMPOSE_FILE)';
 
 function isDirectory(file: string): boolean {
   try {

@@ -7,6 +7,7 @@ import { redactKnownValues, redactValue } from '../../core/redact.js';
 import type { Palette } from '../colors.js';
 import { formatDataCache } from '../format-data-cache.js';
 import { formatDatabaseEvent } from '../format-database.js';
+import { initEventLines } from '../format-init.js';
 import { formatPorts } from '../format-ports.js';
 import { timingLines } from '../format-timings.js';
 import { snapshotEventLine } from '../format-snapshot.js';
@@ -137,6 +138,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'snapshot.restored':
       case 'snapshot.removed':
         write(`${p.paint(32, '✔')} ${snapshotEventLine(event)}`);
+        return;
+      case 'init.file':
+      case 'init.git':
+      case 'init.done':
+        for (const line of initEventLines(event)) write(line);
         return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);

@@ -59,6 +59,7 @@ describe('declared effects', () => {
       'db load': 'changes',
       // A scratch Postgres of its own, removed afterwards: no environment's stack is touched.
       'db anonymize': 'reads',
+      init: 'reads',
     });
   });
 
