@@ -8,6 +8,7 @@ import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeImageLeftovers } from './image-gc.js';
 import { withStackLock } from './stack-lock.js';
+import { withProxiesDetached } from './proxy.js';
 
 export interface DownOptions {
   stack: string;
@@ -36,8 +37,9 @@ export async function removeStack(ctx: AppContext, options: DownOptions): Promis
 async function removeLocked(ctx: AppContext, options: DownOptions): Promise<DownResult> {
   const started = ctx.clock.now();
   const backend = await ctx.backend();
-  const removed = await backend.remove(options.stack, { volumes: options.volumes }, (change) =>
-    ctx.emit(change),
+  // The preview proxy lets go of the stack's networks first, and is synced (or removed) after.
+  const removed = await withProxiesDetached(ctx, options.stack, () =>
+    backend.remove(options.stack, { volumes: options.volumes }, (change) => ctx.emit(change)),
   );
   // Images and what interrupted builds left are engine-level: the backend runs stacks, the engine keeps images.
   const { engine } = await ctx.engine();

@@ -102,6 +102,22 @@ export type DevenvEvent = EventBase &
       }
     | { type: 'log'; service: string; stream: 'stdout' | 'stderr'; line: string }
     | { type: 'info'; message: string }
+    | {
+        type: 'proxy.synced';
+        port: number;
+        container: string;
+        routes: { stack: string; service: string; host: string; url: string }[];
+      }
+    | { type: 'stack.urls'; stack: string; urls: { service: string; url: string }[] }
+    | { type: 'proxy.removed'; port: number; container: string; reason: string }
+    | {
+        type: 'preview.worktree';
+        branch: string;
+        dir: string;
+        commit: string;
+        action: 'created' | 'updated' | 'unchanged';
+      }
+    | { type: 'preview.removed'; branch: string; stack: string; reason?: string }
     /** `devenv doctor`: one check judged (and, with --fix, what was done about it). */
     | { type: 'doctor.check'; check: DoctorCheck }
     | { type: 'engine.reconnected'; service: string }

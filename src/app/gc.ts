@@ -11,6 +11,7 @@ import { removeStaleDataCaches } from './data-cache-gc.js';
 import { removeStack } from './down.js';
 import { removeImageLeftovers } from './image-gc.js';
 import { collectStacks } from './list-stacks.js';
+import { syncAllProxies } from './proxy.js';
 
 export interface GcOptions {
   dryRun: boolean;
@@ -60,5 +61,7 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
   await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: live });
   // Cached data directories belong to no stack: stale ones (or all, with --data-cache).
   await removeStaleDataCaches(ctx, engine, { dryRun: false, all: options.dataCache === true });
+  // A preview proxy no stack uses any more (its last stack went some other way than `down`).
+  await syncAllProxies(ctx, engine);
   return removed;
 }

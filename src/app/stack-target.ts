@@ -22,6 +22,8 @@ export interface StackOptions {
   profiles?: string[];
   /** The devenv.yaml environment (--env NAME or DEVENV_ENV); dev when absent. */
   environment?: string;
+  /** The identity's owner instead of this user (previews: "preview"). */
+  owner?: string;
 }
 
 export interface StackTarget extends ResolvedCompose {
@@ -54,7 +56,7 @@ function devenvVars(identity: StackIdentity): Record<string, string> {
 
 export async function resolveStackTarget(ctx: AppContext, options: StackOptions): Promise<StackTarget> {
   const branch = options.branch ?? (await ctx.gitBranch(ctx.cwd));
-  const owner = ctx.host.user;
+  const owner = options.owner ?? ctx.host.user;
   const config = ctx.project.devenvConfig(ctx.cwd);
   const declaredSecrets = config.secrets;
   const environment = targetEnvironment(ctx, options);

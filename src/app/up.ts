@@ -31,6 +31,8 @@ import { pinHostPorts } from './host-port-pinning.js';
 import { seedPostgresData } from './postgres-data-cache.js';
 import { waitUntilReady } from './readiness.js';
 import { withStackLock } from './stack-lock.js';
+import { proxyPort, syncProxy } from './proxy.js';
+import { httpRoutePort } from '../core/proxy/routes.js';
 
 export interface UpOptions extends StackOptions {
   fixedPorts?: boolean;
@@ -47,6 +49,10 @@ export interface UpOptions extends StackOptions {
   rebuild?: readonly string[];
   /** Start new Postgres volumes from a cached initialized data directory (default true). */
   dataCache?: boolean;
+  /** Route the stack's HTTP services through the preview proxy (app/proxy.ts): stable URLs. */
+  proxy?: boolean;
+  /** A preview of a branch of this repository (`devenv preview up`): labelled as such. */
+  preview?: { repository: string };
 }
 
 /** Told as `up` goes; kept apart from the options, which later `up` calls of a session reuse. */
@@ -63,6 +69,8 @@ export interface UpResult {
   services: ServiceRuntime[];
   env: Record<string, string>;
   durationMs: number;
+  /** The services' URLs through the proxy (routed stacks only). */
+  urls: { service: string; url: string }[];
 }
 
 function wantedNetworks(
@@ -142,9 +150,18 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   if (notice?.level === 'info') ctx.emit({ type: 'info', message: notice.message });
   if (notice?.level === 'warning') ctx.emit({ type: 'warning', warning: { message: notice.message } });
   // Observe, build and change under the stack's lock: a second `up` of the same stack waits for this one.
-  return withStackLock(ctx, identity.name, () =>
-    changeStack(ctx, options, target, engine, info, portPolicy, started),
+  const port = options.proxy === true ? proxyPort(ctx.env) : undefined;
+  const result = await withStackLock(ctx, identity.name, () =>
+    changeStack(ctx, options, target, engine, info, portPolicy, started, port),
   );
+  if (port === undefined) return result;
+  // After the stack's lock: the proxy has its own (app/proxy.ts).
+  const proxied = await syncProxy(ctx, port);
+  const urls = proxied.routes
+    .filter((route) => route.stack === identity.name)
+    .map((route) => ({ service: route.service, url: route.url }));
+  ctx.emit({ type: 'stack.urls', stack: identity.name, urls });
+  return { ...result, urls };
 }
 
 /** Builds images, reconciles and waits until ready; the caller holds the stack's lock. */
@@ -156,6 +173,7 @@ async function changeStack(
   info: EngineInfo,
   portPolicy: PortPolicy,
   started: number,
+  proxyPort: number | undefined,
 ): Promise<UpResult> {
   const { project, identity } = target;
   const serviceNames = Object.keys(project.services).sort();
@@ -174,6 +192,8 @@ async function changeStack(
     composeFiles: project.files,
     lifetime,
     version: ctx.version,
+    ...(proxyPort !== undefined ? { proxyPort } : {}),
+    ...(options.preview !== undefined ? { preview: options.preview } : {}),
   });
 
   // Observed while images are prepared (we hold the stack's lock: nobody else changes it meanwhile).
@@ -197,11 +217,13 @@ async function changeStack(
       stackLabels: labels,
       ports: portPolicy,
     });
-    plan.request.labels[Labels.configHash] = configHash(plan.request, image.info.id);
-    for (const note of plan.notes) ctx.emit({ type: 'info', message: note });
     const check: ReadinessCheck = completionWanted(project, name)
       ? { kind: 'completed' }
       : readinessCheck(plan.request, image.info, service.image ?? image.ref);
+    const httpPort = proxyPort === undefined ? undefined : httpRoutePort(plan.request.ports, check);
+    if (httpPort !== undefined) plan.request.labels[Labels.httpPort] = String(httpPort);
+    plan.request.labels[Labels.configHash] = configHash(plan.request, image.info.id);
+    for (const note of plan.notes) ctx.emit({ type: 'info', message: note });
     plans.set(name, { name, plan, check, imageId: image.info.id });
   }
 
@@ -323,7 +345,7 @@ async function changeStack(
   const env = stackHostEnv(target, info, runtimes);
   const durationMs = ctx.clock.now() - started;
   ctx.emit({ type: 'stack.ready', stack: identity.name, durationMs, env });
-  return { target, info, services: runtimes, env, durationMs };
+  return { target, info, services: runtimes, env, durationMs, urls: [] };
 }
 
 /** With a local engine, ports are published on this machine: the address must be one of its own. */

@@ -336,6 +336,10 @@ export interface ContainerEngine {
     options?: { internal?: boolean; driver?: string },
   ): Promise<string>;
   removeNetwork(nameOrId: string): Promise<void>;
+  /** Attaches a container to a network (already attached: not an error). */
+  connectNetwork(network: string, container: string): Promise<void>;
+  /** Detaches a container from a network (not attached, or either gone: not an error). */
+  disconnectNetwork(network: string, container: string): Promise<void>;
 
   listVolumes(selector: LabelSelector): Promise<ResourceSummary[]>;
   createVolume(name: string, labels: Record<string, string>, options?: { driver?: string }): Promise<string>;

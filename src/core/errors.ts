@@ -66,6 +66,12 @@ export type ErrorCode =
   | 'TEMPLATE_UNKNOWN'
   /** `devenv init`: a file of the template already exists (--force overwrites it). */
   | 'FILE_EXISTS'
+  /** The preview proxy could not start or take its new configuration. */
+  | 'PROXY_FAILED'
+  /** `devenv preview`: not in a git repository, an unknown branch, a worktree git refused. */
+  | 'PREVIEW_GIT'
+  /** `devenv preview logs/rm`: no preview of that branch. */
+  | 'PREVIEW_NOT_FOUND'
   | 'USAGE'
   | 'INTERRUPTED';
 

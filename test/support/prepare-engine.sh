@@ -2,7 +2,8 @@
 # Prepares a Docker engine for devenv's integration tests and builds local
 # stand-ins for the official Postgres 15 / Redis 7 / Node 20 images under
 # devenv's own names (devenv-test/*), so they can never be mistaken for the
-# official images in a user's engine.
+# official images in a user's engine. The Caddy 2 stand-in (devenv-test/caddy:2)
+# is devenv's preview proxy (Debian's caddy package, the host's binary).
 #
 #   - If an engine answers (DOCKER_HOST or /var/run/docker.sock): use it.
 #   - Else, as root on Debian: apt-get install docker.io and start dockerd.
@@ -89,10 +90,27 @@ build_node() {
   rm -rf "$ctx"
 }
 
+build_caddy() {
+  local name="devenv-test/caddy:2"
+  image_exists "$name" && return
+  if ! command -v caddy >/dev/null; then
+    if [ "$(id -u)" != 0 ]; then log "caddy is not installed and this is not root: apt-get install caddy, then re-run"; exit 1; fi
+    log "installing caddy from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null
+  fi
+  local ctx; ctx="$(mktemp -d)"
+  cp "$here/images/caddy/Dockerfile" "$ctx/"
+  cp "$(readlink -f "$(command -v caddy)")" "$ctx/caddy"
+  build_image "$name" "$ctx"
+  rm -rf "$ctx"
+}
+
 start_engine
 build_base
 build_image devenv-test/postgres:15 "$here/images/postgres"
 build_image devenv-test/postgres:15-novolume "$here/images/postgres" Dockerfile.novolume
 build_image devenv-test/redis:7 "$here/images/redis"
 build_node
+build_caddy
 log "engine ready: $("$DOCKER" version --format 'server {{.Server.Version}}, API {{.Server.APIVersion}}')"

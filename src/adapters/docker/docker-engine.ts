@@ -137,6 +137,14 @@ export class DockerEngine implements ContainerEngine {
     return this.networks.removeNetwork(nameOrId);
   }
 
+  connectNetwork(network: string, container: string): Promise<void> {
+    return this.networks.connectNetwork(network, container);
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<void> {
+    return this.networks.disconnectNetwork(network, container);
+  }
+
   // ---- volumes ----
 
   listVolumes(selector: LabelSelector): Promise<ResourceSummary[]> {

@@ -38,7 +38,7 @@ export const upCommand: Command = {
   summary: 'start the stack, health-gated; stays attached unless -d',
   effect: { changes: "creates or updates the stack's containers, networks and volumes" },
   usage:
-    'devenv up [-d] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--timings] [--json] [-f FILE]... [--env NAME] [--branch B | --stack S]',
+    'devenv up [-d] [--proxy] [--fixed-ports] [--host-ip IP] [--ephemeral [--ttl 4h] [--owner-pid PID]] [--timeout 120s] [--build] [--timings] [--json] [-f FILE]... [--env NAME] [--branch B | --stack S]',
   options: {
     ...commonOptions,
     detach: { type: 'boolean', short: 'd' },
@@ -54,6 +54,7 @@ export const upCommand: Command = {
     'no-watch': { type: 'boolean' },
     verbose: { type: 'boolean' },
     timings: { type: 'boolean' },
+    proxy: { type: 'boolean' },
   },
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
@@ -81,6 +82,8 @@ export const upCommand: Command = {
       ephemeral,
       forceBuild: v['build'] === true,
       dataCache: v['no-data-cache'] !== true && ctx.env['DEVENV_NO_DATA_CACHE'] !== '1',
+      // Stable URLs through the preview proxy: --proxy, or DEVENV_PROXY=1 for every stack.
+      proxy: v['proxy'] === true || ctx.env['DEVENV_PROXY'] === '1',
     };
     if (typeof v['host-ip'] === 'string') options.hostIp = parseHostIp(v['host-ip']);
     if (typeof v['ttl'] === 'string')

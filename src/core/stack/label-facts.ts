@@ -30,6 +30,10 @@ export interface StackFacts {
    * carry only the annotations they derive from.
    */
   hasDerivedSelectors: boolean;
+  /** The host port of the preview proxy that routes the stack, when one does. */
+  proxyPort?: number;
+  /** For a preview stack: the repository it previews. */
+  preview?: { repository: string };
 }
 
 /** What a labelled container says besides: its service, config hash and stop grace period. */
@@ -38,6 +42,8 @@ export interface ContainerFacts extends StackFacts {
   service: string;
   configHash?: string;
   stopTimeoutSeconds: number;
+  /** The container port the preview proxy routes to, on a routed stack's service. */
+  httpPort?: number;
 }
 
 function finiteNumber(value: string | undefined): number | undefined {
@@ -55,6 +61,7 @@ export function stackFacts(labels: LabelMap): StackFacts {
   if (ttl !== undefined) lease.ttlSeconds = ttl;
   if (pid !== undefined) lease.ownerPid = pid;
   if (host !== undefined) lease.ownerHost = host;
+  const proxyPort = finiteNumber(labels[Labels.proxy]);
   return {
     stack: labels[Labels.stack] ?? '',
     project: labels[Labels.project] ?? '',
@@ -65,6 +72,10 @@ export function stackFacts(labels: LabelMap): StackFacts {
     createdAt,
     lease,
     hasDerivedSelectors: labels[Labels.workingDirHash] !== undefined,
+    ...(proxyPort !== undefined ? { proxyPort } : {}),
+    ...(labels[Labels.preview] === 'true'
+      ? { preview: { repository: labels[Labels.previewRepo] ?? '' } }
+      : {}),
   };
 }
 
@@ -77,8 +88,10 @@ export function stopTimeoutSeconds(labels: LabelMap): number {
 export function containerFacts(container: { name: string; labels: LabelMap }): ContainerFacts {
   const { labels } = container;
   const hash = labels[Labels.configHash];
+  const httpPort = finiteNumber(labels[Labels.httpPort]);
   return {
     ...stackFacts(labels),
+    ...(httpPort !== undefined ? { httpPort } : {}),
     service: labels[Labels.service] ?? container.name,
     ...(hash !== undefined ? { configHash: hash } : {}),
     stopTimeoutSeconds: stopTimeoutSeconds(labels),

@@ -47,6 +47,16 @@ export const Labels = {
   /** A data-directory cache (never a stack's): its kind ("postgres") and the image it was made with. */
   dataCache: 'dev.devenv.data-cache',
   dataCacheSource: 'dev.devenv.data-cache-source',
+  /** On a stack the preview proxy routes: the host port of that proxy (a selector). */
+  proxy: 'dev.devenv.proxy',
+  /** On a proxy container (no stack's): the host port it publishes (a selector). */
+  proxyServer: 'dev.devenv.proxy-server',
+  /** On a routed service's container: the container port the proxy sends HTTP to. */
+  httpPort: 'dev.devenv.http-port',
+  /** On a preview stack (`devenv preview up`): "true" (a selector). */
+  preview: 'dev.devenv.preview',
+  /** On a preview stack: the repository it is a preview of (its worktree is the working dir). */
+  previewRepo: 'dev.devenv.preview-repo',
 } as const;
 
 /**
@@ -69,6 +79,9 @@ export const SELECTOR_KEYS: ReadonlySet<string> = new Set([
   Labels.ephemeral,
   Labels.environment,
   Labels.buildInputs,
+  Labels.proxy,
+  Labels.proxyServer,
+  Labels.preview,
   ...DERIVED_SELECTOR_KEYS,
 ]);
 
@@ -98,6 +111,10 @@ export interface StackLabelInput {
   composeFiles: string[];
   lifetime: StackLifetime;
   version: string;
+  /** Routed by the preview proxy published on this host port. */
+  proxyPort?: number;
+  /** A preview of a branch of this repository (`devenv preview up`). */
+  preview?: { repository: string };
 }
 
 /** The longest label value devenv writes (the engine sends labels of image builds in the URL). */
@@ -147,6 +164,11 @@ export function stackLabels(input: StackLabelInput): LabelSet {
       annotations[Labels.ttlSeconds] = String(input.lifetime.ttlSeconds);
     if (input.lifetime.ownerPid !== undefined) annotations[Labels.ownerPid] = String(input.lifetime.ownerPid);
     if (input.lifetime.ownerHost !== undefined) annotations[Labels.ownerHost] = input.lifetime.ownerHost;
+  }
+  if (input.proxyPort !== undefined) selectors[Labels.proxy] = String(input.proxyPort);
+  if (input.preview !== undefined) {
+    selectors[Labels.preview] = 'true';
+    annotations[Labels.previewRepo] = input.preview.repository;
   }
   for (const [key, value] of Object.entries(annotations)) annotations[key] = boundedLabelValue(value);
   return { selectors, annotations };

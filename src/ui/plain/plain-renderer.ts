@@ -144,6 +144,27 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
       case 'init.done':
         for (const line of initEventLines(event)) write(line);
         return;
+      case 'proxy.synced':
+        write(
+          `${p.paint(2, 'proxy')}   ${event.container} routes ${event.routes.length} service${event.routes.length === 1 ? '' : 's'} on port ${event.port}`,
+        );
+        return;
+      case 'stack.urls':
+        for (const route of event.urls) write(`  ${route.service}: ${route.url}`);
+        return;
+      case 'proxy.removed':
+        write(`${p.paint(2, 'proxy')}   ${event.container} removed: ${event.reason}`);
+        return;
+      case 'preview.worktree':
+        write(
+          `${p.paint(2, 'preview')} ${event.branch} at ${event.commit.slice(0, 12)} (worktree ${event.action}: ${event.dir})`,
+        );
+        return;
+      case 'preview.removed':
+        write(
+          `${p.paint(32, '✔')} preview of ${event.branch} removed (${event.stack})${event.reason ? `: ${event.reason}` : ''}`,
+        );
+        return;
       case 'log':
         write(`${label(event.service)} | ${mask(event.line)}`);
         return;

@@ -280,6 +280,14 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
       alive();
       for (const [id, n] of networks) if (id === nameOrId || n.name === nameOrId) networks.delete(id);
     },
+    async connectNetwork(network, container) {
+      alive();
+      calls.push(`connect ${container} to ${network}`);
+    },
+    async disconnectNetwork(network, container) {
+      alive();
+      calls.push(`disconnect ${container} from ${network}`);
+    },
     async listVolumes(selector) {
       alive();
       return [...volumes.values()].filter((v) => matches(v.labels, selector));

@@ -159,3 +159,28 @@ describe('selectors and annotations', () => {
     expect(() => engineLabels({ annotations: { [Labels.stack]: 's1' } })).toThrow(/is a selector key/);
   });
 });
+
+describe('proxy and preview labels', () => {
+  it('selects routed stacks by proxy port and previews by a flag; the repository is an annotation', async () => {
+    const { stackLabels, Labels, engineLabels } = await import('../../../src/core/stack/labels.js');
+    const { stackFacts } = await import('../../../src/core/stack/label-facts.js');
+    const { previewIdentity } = await import('../../../src/core/preview/preview.js');
+    const set = stackLabels({
+      identity: previewIdentity('shop', 'feature/x'),
+      createdAt: new Date(0),
+      workingDir: '/cache/previews/shop/feature-x/shop',
+      composeFiles: ['compose.yaml'],
+      lifetime: { ephemeral: false },
+      version: '0.1.0',
+      proxyPort: 8780,
+      preview: { repository: '/home/alice/shop' },
+    });
+    expect(set.selectors[Labels.proxy]).toBe('8780');
+    expect(set.selectors[Labels.preview]).toBe('true');
+    expect(set.annotations[Labels.previewRepo]).toBe('/home/alice/shop');
+    const facts = stackFacts(engineLabels(set));
+    expect(facts.proxyPort).toBe(8780);
+    expect(facts.preview).toEqual({ repository: '/home/alice/shop' });
+    expect(facts.owner).toBe('preview');
+  });
+});

@@ -1,5 +1,6 @@
-/** Networks: list by labels, create, remove. */
+/** Networks: list by labels, create, remove, attach and detach containers. */
 import type { LabelSelector, ResourceSummary } from '../../../contracts/engine.js';
+import { engineMessage, engineStatus } from '../engine-errors.js';
 import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
 import { Labels } from '../../../core/stack/labels.js';
 
@@ -52,5 +53,25 @@ export class NetworkClient {
       () => this.context.docker.getNetwork(nameOrId).remove(),
       `remove network ${nameOrId}`,
     );
+  }
+
+  async connectNetwork(network: string, container: string): Promise<void> {
+    try {
+      await this.context.docker.getNetwork(network).connect({ Container: container });
+    } catch (error) {
+      // 403 "endpoint with name ... already exists in network": attached already.
+      if (engineStatus(error) === 403 && /already exists/i.test(engineMessage(error))) return;
+      throw this.context.fail(error, `connect container ${container} to network ${network}`);
+    }
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<void> {
+    try {
+      await this.context.docker.getNetwork(network).disconnect({ Container: container, Force: true });
+    } catch (error) {
+      const status = engineStatus(error);
+      if (status === 404 || (status === 500 && /is not connected/i.test(engineMessage(error)))) return;
+      throw this.context.fail(error, `disconnect container ${container} from network ${network}`);
+    }
   }
 }
