@@ -1,6 +1,7 @@
 /**
  * `devenv gc`: remove ephemeral stacks whose TTL ran out or whose owner
- * process is gone, then the images devenv left (app/image-gc.ts), then stale cached data directories
+ * process is gone, previews that expired or whose branch was deleted or merged
+ * (app/preview-gc.ts), then the images devenv left (app/image-gc.ts), then stale cached data directories
  * (app/data-cache-gc.ts). Only stacks carrying devenv's ephemeral label qualify;
  * nothing without devenv's labels is ever looked at.
  */
@@ -12,6 +13,9 @@ import { removeStack } from './down.js';
 import { removeImageLeftovers } from './image-gc.js';
 import { collectStacks } from './list-stacks.js';
 import { syncAllProxies } from './proxy.js';
+import type { PreviewDeps } from '../contracts/preview-git.js';
+import { previewVerdicts, removeLeftPreview } from './preview-gc.js';
+import { removePreview } from './preview.js';
 
 export interface GcOptions {
   dryRun: boolean;
@@ -22,20 +26,30 @@ export interface GcOptions {
 export interface GcVerdict {
   stack: string;
   reason: string;
+  /** A preview's (`devenv preview up`): its branch; its worktree goes with it. */
+  preview?: { branch: string; repository: string };
 }
 
-export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict[]> {
-  const { engine } = await ctx.engine();
+export async function gc(ctx: AppContext, options: GcOptions, previews?: PreviewDeps): Promise<GcVerdict[]> {
+  const { engine, info } = await ctx.engine();
   const stacks = await collectStacks(ctx, engine);
+  const previewGoing = previews ? await previewVerdicts(ctx, previews, info, stacks) : [];
   const expiry = {
     now: ctx.clock.now(),
     hostname: ctx.host.hostname,
     isProcessAlive: ctx.host.isProcessAlive,
   };
-  const verdicts = stacks.flatMap((summary) => {
-    const reason = expiryReason(summary.lease, expiry);
-    return reason ? [{ stack: summary.stack, reason }] : [];
-  });
+  const verdicts: GcVerdict[] = [
+    ...stacks.flatMap((summary) => {
+      const reason = expiryReason(summary.lease, expiry);
+      return reason ? [{ stack: summary.stack, reason }] : [];
+    }),
+    ...previewGoing.map((verdict) => ({
+      stack: verdict.stack,
+      reason: verdict.reason,
+      preview: { branch: verdict.branch, repository: verdict.repository },
+    })),
+  ];
   if (options.dryRun) {
     const going = new Set(verdicts.map((v) => v.stack));
     await removeImageLeftovers(ctx, engine, {
@@ -48,8 +62,17 @@ export async function gc(ctx: AppContext, options: GcOptions): Promise<GcVerdict
   const removed: GcVerdict[] = [];
   for (const verdict of verdicts) {
     try {
+      const left = previewGoing.find((p) => p.stack === verdict.stack && p.stackGone === true);
       // A stack another devenv process is changing right now is not garbage: the next gc decides.
-      await removeStack(ctx, { stack: verdict.stack, volumes: true, lockWaitMs: 0 });
+      if (left !== undefined && previews) await removeLeftPreview(ctx, previews, left);
+      else if (verdict.preview !== undefined && previews)
+        await removePreview(
+          ctx,
+          previews,
+          { stack: verdict.stack, ...verdict.preview, reason: verdict.reason },
+          0,
+        );
+      else await removeStack(ctx, { stack: verdict.stack, volumes: true, lockWaitMs: 0 });
       removed.push(verdict);
     } catch (error) {
       if (!isDevenvError(error) || error.code !== 'STACK_BUSY') throw error;

@@ -37,6 +37,11 @@ export interface ImageOptions {
    * find it). Shared images carry their inputs' hash instead.
    */
   labels: Record<string, string>;
+  /**
+   * Shared (content-named) images: go by the build's inputs even when the stack's own reference
+   * exists, so new files are built and the same files reuse the image (previews: a new commit).
+   */
+  byInputs?: boolean;
 }
 
 type BuildSpec = NonNullable<ServiceSpec['build']>;
@@ -100,9 +105,10 @@ async function prepareShared(
   build: BuildSpec,
   forceBuild: boolean,
   ready: Ready,
+  byInputs = false,
 ): Promise<PreparedImage> {
   const ref = resourceNames.image(stack, service.name);
-  const own = forceBuild ? undefined : await engine.inspectImage(ref);
+  const own = forceBuild || byInputs ? undefined : await engine.inspectImage(ref);
   if (own) return ready(ref, own, 'local');
   const hash = buildInputsHash({
     contextDigest: await ctx.buildContextDigest(build.context, build.dockerfile),
@@ -171,7 +177,7 @@ async function prepareService(
     const build = service.build;
     const forceBuild = options.forceBuild(service.name) || policy.policy === 'build';
     if (service.image === undefined)
-      return prepareShared(ctx, engine, stack, project, service, build, forceBuild, ready);
+      return prepareShared(ctx, engine, stack, project, service, build, forceBuild, ready, options.byInputs);
     // Built under the template's name, as compose does (shared by that name, not by content).
     const tag = service.image;
     let existing = forceBuild ? undefined : await engine.inspectImage(tag);

@@ -26,6 +26,10 @@ export interface StackSummary {
   createdAt: string;
   ageSeconds: number;
   workingDir: string;
+  /** For a preview stack (`devenv preview up`): the repository it previews. */
+  preview?: { repository: string };
+  /** The host port of the preview proxy that routes the stack, when one does. */
+  proxyPort?: number;
   services: StackServiceSummary[];
   networks: string[];
   volumes: string[];
@@ -57,6 +61,8 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
         createdAt: facts.createdAt,
         ageSeconds: Number.isNaN(created) ? 0 : Math.max(0, Math.round((ctx.clock.now() - created) / 1000)),
         workingDir: facts.workingDir,
+        ...(facts.preview !== undefined ? { preview: facts.preview } : {}),
+        ...(facts.proxyPort !== undefined ? { proxyPort: facts.proxyPort } : {}),
         services: [],
         networks: [],
         volumes: [],

@@ -203,6 +203,8 @@ async function changeStack(
   const images = await prepareImages(ctx, engine, identity.name, project, serviceNames, {
     forceBuild: (service) => options.forceBuild === true || (options.rebuild ?? []).includes(service),
     labels: imageLabels(labels.selectors),
+    // A preview's worktree moves to new commits: its images go by their inputs (app/images.ts).
+    byInputs: options.preview !== undefined,
   });
   const plans = new Map<string, ServicePlan>();
   for (const name of serviceNames) {

@@ -4,7 +4,8 @@
  * context name), laid over the shell's; the shell's own otherwise.
  */
 import { loadDevenvConfig } from '../adapters/fs/devenv-config-file.js';
-import { engineAddress } from '../core/config/engine-address.js';
+import { engineAddress, engineProblem } from '../core/config/engine-address.js';
+import { DevenvError } from '../core/errors.js';
 import { environmentOption, type Command, type ParsedCommand } from './command.js';
 
 export function engineEnvironment(
@@ -13,6 +14,16 @@ export function engineEnvironment(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Record<string, string | undefined> {
+  // --engine ADDRESS-OR-CONTEXT (previews): over the environment's and the shell's.
+  const flag = parsed.values['engine'];
+  if (Object.hasOwn(command.options, 'engine') && typeof flag === 'string' && flag !== '') {
+    const problem = engineProblem(flag);
+    if (problem !== undefined)
+      throw new DevenvError('USAGE', `--engine: ${problem}.`, {
+        hint: 'Pass ssh://user@host, tcp://host:2376 (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), unix:///path or a docker context name.',
+      });
+    return withEngine(env, flag);
+  }
   if (!Object.hasOwn(command.options, 'env')) return env;
   let engine: string | undefined;
   try {
@@ -23,6 +34,13 @@ export function engineEnvironment(
     return env;
   }
   if (engine === undefined) return env;
+  return withEngine(env, engine);
+}
+
+function withEngine(
+  env: Record<string, string | undefined>,
+  engine: string,
+): Record<string, string | undefined> {
   const address = engineAddress(engine);
   return address.kind === 'host'
     ? { ...env, DOCKER_HOST: address.dockerHost, DOCKER_CONTEXT: undefined }

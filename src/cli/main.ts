@@ -34,6 +34,10 @@ export const commands: Record<string, () => Promise<Command>> = {
   'db dump': async () => (await import('./commands/db-dump.js')).dbDumpCommand,
   'db load': async () => (await import('./commands/db-load.js')).dbLoadCommand,
   'db anonymize': async () => (await import('./commands/db-anonymize.js')).dbAnonymizeCommand,
+  'preview up': async () => (await import('./commands/preview.js')).previewUpCommand,
+  'preview ls': async () => (await import('./commands/preview.js')).previewLsCommand,
+  'preview logs': async () => (await import('./commands/preview.js')).previewLogsCommand,
+  'preview rm': async () => (await import('./commands/preview.js')).previewRmCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
   __reap: async () => (await import('./commands/reap.js')).reapCommand,
 };

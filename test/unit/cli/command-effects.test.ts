@@ -59,6 +59,10 @@ describe('declared effects', () => {
       'db load': 'changes',
       // A scratch Postgres of its own, removed afterwards: no environment's stack is touched.
       'db anonymize': 'reads',
+      'preview up': 'changes',
+      'preview ls': 'reads',
+      'preview logs': 'reads',
+      'preview rm': 'changes',
       init: 'reads',
     });
   });
