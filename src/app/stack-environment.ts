@@ -2,6 +2,8 @@
 import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import { stackHostEnv } from './stack-host-env.js';
+import { envName } from '../core/env/host-env.js';
+import { stackUrls } from './proxy.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
 export interface StackEnvironment {
@@ -12,7 +14,7 @@ export interface StackEnvironment {
 
 export async function stackEnvironment(ctx: AppContext, options: StackOptions): Promise<StackEnvironment> {
   const target = await resolveStackTarget(ctx, options);
-  const { info } = await ctx.engine();
+  const { engine, info } = await ctx.engine();
   const observed = await (await ctx.backend()).observe(target.identity.name);
   if (observed.containers.length === 0) {
     throw new DevenvError('STACK_NOT_FOUND', `Stack "${target.identity.name}" is not running.`, {
@@ -23,5 +25,11 @@ export async function stackEnvironment(ctx: AppContext, options: StackOptions): 
     service: container.facts.service,
     ports: container.ports,
   }));
-  return { env: stackHostEnv(target, info, services), secretValues: Object.values(target.secrets.values) };
+  const env = stackHostEnv(target, info, services);
+  // A stack the proxy routes: <SERVICE>_URL, its stable address (unless the template has that name).
+  for (const route of await stackUrls(engine, target.identity.name)) {
+    const key = `${envName(route.service)}_URL`;
+    if (env[key] === undefined) env[key] = route.url;
+  }
+  return { env, secretValues: Object.values(target.secrets.values) };
 }

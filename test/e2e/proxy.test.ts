@@ -69,6 +69,10 @@ describe('the preview proxy', () => {
     await devenv(project.dir, ['up', '-d', '--proxy', '--branch', a], env);
     expect(await getThroughProxy(urlA)).toEqual({ status: 200, body: `hello from ${a}` });
     expect(await getThroughProxy(urlB)).toEqual({ status: 200, body: `hello from ${b}` });
+    // `devenv env` names the stable URL too.
+    const shown = await devenv(project.dir, ['env', '--json', '--branch', a], env);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect((JSON.parse(shown.stdout) as Record<string, string>)['WEB_URL']).toBe(urlA);
     // Redis is not HTTP: no route for it; an unknown host gets the proxy's 404.
     expect(upA.stdout).not.toMatch(/cache: http/);
     const unknown = await getThroughProxy(`http://nothing.${ws.prefix}.localhost:${port}/`);

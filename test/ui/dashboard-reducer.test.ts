@@ -325,3 +325,26 @@ describe('dashboard: which vitest runs the tests', () => {
     ]);
   });
 });
+
+describe('dashboard reducer and the proxy', () => {
+  it('keeps each routed service’s URL; a service no longer routed loses it', () => {
+    const routed = stateOf([
+      ...readyStack,
+      ev({
+        type: 'stack.urls',
+        stack: 'shop-main-alice-3f2a1c',
+        urls: [{ service: 'app', url: 'http://app.main.alice.shop.localhost:8780/' }],
+      }),
+    ]);
+    expect(routed.services.find((s) => s.name === 'app')?.url).toBe(
+      'http://app.main.alice.shop.localhost:8780/',
+    );
+    expect(routed.services.find((s) => s.name === 'redis')?.url).toBeUndefined();
+    const none = stateOf([
+      ...readyStack,
+      ev({ type: 'stack.urls', stack: 'shop-main-alice-3f2a1c', urls: [{ service: 'app', url: 'x' }] }),
+      ev({ type: 'stack.urls', stack: 'shop-main-alice-3f2a1c', urls: [] }),
+    ]);
+    expect(none.services.find((s) => s.name === 'app')?.url).toBeUndefined();
+  });
+});

@@ -251,6 +251,18 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
             .map(([key, value]) => [key, mask.maskValue(key, value)]),
         ),
       };
+    case 'stack.urls': {
+      const urls = new Map(event.urls.map((route) => [route.service, route.url]));
+      return {
+        ...state,
+        services: state.services.map((row) => {
+          const url = urls.get(row.name);
+          if (url !== undefined) return { ...row, url };
+          const { url: _gone, ...rest } = row;
+          return rest;
+        }),
+      };
+    }
     case 'stack.removed':
       return notice(
         {

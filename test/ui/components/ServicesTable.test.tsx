@@ -122,3 +122,17 @@ describe('ServicesTable', () => {
     expect(lines[2]).toContain('127.0.0.1:49153 -> 5432');
   });
 });
+
+describe('ServicesTable with the proxy', () => {
+  it("shows a routed service's stable URL under its row", () => {
+    const url = 'http://app.main.alice.shop.localhost:8780/';
+    const lines = table([
+      ...readyStack,
+      ev({ type: 'stack.urls', stack: 'shop-main-alice-3f2a1c', urls: [{ service: 'app', url }] }),
+    ]).split('\n');
+    expect(lines[1]).toMatch(/^› app /);
+    expect(lines[2]).toBe(`    ↳ ${url}`);
+    expect(lines[3]).toMatch(/^ {2}postgres/);
+    expect(lines.join('\n')).not.toMatch(/postgres.*localhost:8780/);
+  });
+});

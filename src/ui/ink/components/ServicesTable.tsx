@@ -144,6 +144,13 @@ export function ServicesTable(props: ServicesTableProps) {
         <Text color={tone(row.restarts > 0 ? 'yellow' : '')}>{fit(String(row.restarts), c.restarts)}</Text>
       </Text>,
     );
+    if (row.url !== undefined && !failed)
+      lines.push(
+        <Text key={`${row.name}-url`} color={tone('cyan')} wrap="truncate">
+          {'    ↳ '}
+          {row.url}
+        </Text>,
+      );
     if (failed && row.failure)
       lines.push(
         <Text key={`${row.name}-why`} color={tone('red')} wrap="truncate">
