@@ -12,6 +12,7 @@
 import { join, relative } from 'node:path';
 import type { PreviewDeps, PreviewRecord } from '../contracts/preview-git.js';
 import { DevenvError } from '../core/errors.js';
+import { isLocalEngineEndpoint } from '../core/config/engine-address.js';
 import { PREVIEW_OWNER, previewWorktreePath } from '../core/preview/preview.js';
 import { selectorValue } from '../core/stack/selector-value.js';
 import { Labels } from '../core/stack/labels.js';
@@ -38,6 +39,10 @@ export interface PreviewResult {
   commit: string;
   worktree: string;
   urls: { service: string; url: string }[];
+  /** Where the proxy is reached (host:port): the URLs' host names resolve to loopback, so on a remote engine connect here. */
+  proxy: string;
+  /** Whether the engine is this machine's (the URLs open as they are). */
+  localEngine: boolean;
   env: Record<string, string>;
   expiresAt: string;
 }
@@ -107,6 +112,8 @@ export async function previewUp(
     commit,
     worktree,
     urls: result.urls,
+    proxy: result.proxyAddress ?? '',
+    localEngine: isLocalEngineEndpoint(result.info.endpoint),
     env: result.env,
     expiresAt: new Date(refreshedAt + options.ttlSeconds * 1000).toISOString(),
   };

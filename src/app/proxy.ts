@@ -53,6 +53,8 @@ export interface RouteUrl {
 
 export interface ProxyState {
   port: number;
+  /** Where the proxy is reached (host:port): 127.0.0.1 on a local engine, a remote engine's own address. */
+  address: string;
   /** The proxy container's name, when one runs. */
   container?: string;
   routes: RouteUrl[];
@@ -114,12 +116,13 @@ async function syncLocked(ctx: AppContext, port: number): Promise<ProxyState> {
     engine.listNetworks({ [Labels.proxy]: String(port) }),
   ]);
   const name = proxyContainerName(port);
+  const address = `${defaultHostIp(info.publishedHost).hostIp}:${port}`;
   if (routed.length === 0) {
     for (const proxy of proxies) {
       await engine.removeContainer(proxy.id, { force: true, volumes: true });
       ctx.emit({ type: 'proxy.removed', port, container: proxy.name, reason: 'no stack uses it' });
     }
-    return { port, routes: [] };
+    return { port, address, routes: [] };
   }
   const routes = proxyRoutes(routedServices(routed));
   const caddyfile = renderCaddyfile(routes);
@@ -141,7 +144,7 @@ async function syncLocked(ctx: AppContext, port: number): Promise<ProxyState> {
     if (stackNetworks.some((network) => network.id === id)) await engine.disconnectNetwork(id, proxy.id);
   }
   if (!created) await reload(engine, proxy, caddyfile);
-  const state = { port, container: name, routes: urls(routes, port) };
+  const state = { port, address, container: name, routes: urls(routes, port) };
   ctx.emit({ type: 'proxy.synced', port, container: name, routes: state.routes });
   return state;
 }

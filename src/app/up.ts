@@ -33,6 +33,8 @@ import { waitUntilReady } from './readiness.js';
 import { withStackLock } from './stack-lock.js';
 import { proxyPort, syncProxy } from './proxy.js';
 import { httpRoutePort } from '../core/proxy/routes.js';
+import { worktreeBinds } from '../core/preview/preview.js';
+import { isLocalEngineEndpoint } from '../core/config/engine-address.js';
 
 export interface UpOptions extends StackOptions {
   fixedPorts?: boolean;
@@ -71,6 +73,8 @@ export interface UpResult {
   durationMs: number;
   /** The services' URLs through the proxy (routed stacks only). */
   urls: { service: string; url: string }[];
+  /** Where the proxy is reached (host:port), for routed stacks: a remote engine's address. */
+  proxyAddress?: string;
 }
 
 function wantedNetworks(
@@ -120,6 +124,8 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   const { engine, info } = await ctx.engine();
   const connectedMs = ctx.clock.now() - connecting;
   refuseProtectedOnLocalEngine(target.environment, info.endpoint);
+  if (options.preview !== undefined && !isLocalEngineEndpoint(info.endpoint))
+    refuseWorktreeBinds(project, info.endpoint);
   // 127.0.0.1 on a local engine; a remote engine's own address (where this machine reaches it).
   const byDefault = defaultHostIp(info.publishedHost);
   const portPolicy: PortPolicy = {
@@ -161,7 +167,7 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
     .filter((route) => route.stack === identity.name)
     .map((route) => ({ service: route.service, url: route.url }));
   ctx.emit({ type: 'stack.urls', stack: identity.name, urls });
-  return { ...result, urls };
+  return { ...result, urls, proxyAddress: proxied.address };
 }
 
 /** Builds images, reconciles and waits until ready; the caller holds the stack's lock. */
@@ -348,6 +354,21 @@ async function changeStack(
   const durationMs = ctx.clock.now() - started;
   ctx.emit({ type: 'stack.ready', stack: identity.name, durationMs, env });
   return { target, info, services: runtimes, env, durationMs, urls: [] };
+}
+
+/** A preview's files are on this machine: a remote engine would bind-mount its own paths instead. */
+function refuseWorktreeBinds(project: ComposeProject, endpoint: string): void {
+  const binds = worktreeBinds(project.services, project.workingDir);
+  if (binds.length === 0) return;
+  throw new DevenvError(
+    'REMOTE_BIND_MOUNT',
+    `The engine ${endpoint} is remote, and the preview bind-mounts files of its worktree: ${binds
+      .map((bind) => `${bind.service} mounts ${bind.source} at ${bind.target}`)
+      .join('; ')}. Those files are on this machine, not on the engine's.`,
+    {
+      hint: "Copy them into the image (COPY in the service's Dockerfile: the build context is sent to the engine) and sync changes with develop.watch, or preview on a local engine. Nothing was created.",
+    },
+  );
 }
 
 /** With a local engine, ports are published on this machine: the address must be one of its own. */

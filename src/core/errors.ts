@@ -70,6 +70,8 @@ export type ErrorCode =
   | 'PROXY_FAILED'
   /** `devenv preview`: not in a git repository, an unknown branch, a worktree git refused. */
   | 'PREVIEW_GIT'
+  /** A preview on a remote engine bind-mounts files of its worktree (they are on this machine, not there). */
+  | 'REMOTE_BIND_MOUNT'
   /** `devenv preview logs/rm`: no preview of that branch. */
   | 'PREVIEW_NOT_FOUND'
   | 'USAGE'

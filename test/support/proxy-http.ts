@@ -12,14 +12,16 @@ export interface ProxyAnswer {
   body: string;
 }
 
-export function getThroughProxy(url: string): Promise<ProxyAnswer> {
+/** `connect` (host:port): where the proxy is, for one on a remote engine (curl's --connect-to). */
+export function getThroughProxy(url: string, connect?: string): Promise<ProxyAnswer> {
   const parsed = new URL(url);
   if (!parsed.hostname.endsWith('.localhost')) throw new Error(`not a *.localhost URL: ${url}`);
+  const [host, port] = connect !== undefined ? connect.split(':') : ['127.0.0.1', parsed.port || '80'];
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        host: '127.0.0.1',
-        port: Number(parsed.port || 80),
+        host,
+        port: Number(port),
         path: parsed.pathname,
         headers: { host: parsed.host },
       },

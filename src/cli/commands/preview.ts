@@ -88,6 +88,7 @@ export const previewUpCommand: Command = {
           commit: result.commit,
           stack: result.stack,
           urls,
+          proxy: result.proxy,
           expiresAt: result.expiresAt,
         }),
       );
@@ -96,6 +97,10 @@ export const previewUpCommand: Command = {
       for (const route of result.urls) io.stdout(`  ${route.service}: ${route.url}`);
       if (result.urls.length === 0)
         io.stdout('  (no HTTP service: no published port other than databases and caches)');
+      if (!result.localEngine)
+        io.stdout(
+          `  The engine is remote: its proxy is at ${result.proxy} (e.g. curl --connect-to ::${result.proxy} URL).`,
+        );
       io.stdout(`Removed by \`devenv gc\` after ${result.expiresAt}; now: devenv preview rm ${branch}`);
     }
     return 0;

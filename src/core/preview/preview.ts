@@ -76,3 +76,29 @@ function formatSeconds(seconds: number): string {
   if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
 }
+
+export interface WorktreeBind {
+  service: string;
+  source: string;
+  target: string;
+}
+
+/**
+ * The bind mounts whose source is in the preview's worktree (`dir`): on a remote
+ * engine they would mount that machine's path, not these files.
+ */
+export function worktreeBinds(
+  services: Record<string, { volumes: readonly { type: string; source?: string; target: string }[] }>,
+  dir: string,
+): WorktreeBind[] {
+  const root = dir.replace(/\/+$/, '');
+  return Object.entries(services).flatMap(([service, spec]) =>
+    spec.volumes.flatMap((volume) =>
+      volume.type === 'bind' &&
+      volume.source !== undefined &&
+      (volume.source === root || volume.source.startsWith(`${root}/`))
+        ? [{ service, source: volume.source, target: volume.target }]
+        : [],
+    ),
+  );
+}

@@ -60,3 +60,29 @@ describe('preview expiry', () => {
     expect(previewExpiryReason(lease(), { kind: 'unknown', why: 'elsewhere' }, now)).toBeUndefined();
   });
 });
+
+describe('worktree bind mounts (refused on a remote engine)', () => {
+  it('names the bind mounts of files in the worktree, not volumes or paths elsewhere', async () => {
+    const { worktreeBinds } = await import('../../../src/core/preview/preview.js');
+    const dir = '/cache/previews/shop-1/feat-2/shop';
+    expect(
+      worktreeBinds(
+        {
+          web: {
+            volumes: [
+              { type: 'bind', source: `${dir}/src`, target: '/app/src' },
+              { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' },
+              { type: 'volume', source: 'data', target: '/data' },
+              { type: 'bind', source: `${dir}-other`, target: '/x' },
+            ],
+          },
+          db: { volumes: [{ type: 'bind', source: dir, target: '/all' }] },
+        },
+        dir,
+      ),
+    ).toEqual([
+      { service: 'web', source: `${dir}/src`, target: '/app/src' },
+      { service: 'db', source: dir, target: '/all' },
+    ]);
+  });
+});
