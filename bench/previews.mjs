@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Benchmark (not a test): previews of the example project (templates/example: app built
+// from source + Postgres 15 + Redis 7), images present. Measures, on the local engine:
+//  - preview up of a second branch: from the command's start until its app answers at its
+//    URL through the proxy (the first branch's preview made the app image);
+//  - memory per preview stack (docker stats, the stack's containers) and of the proxy;
+//  - 10 previews at once: wall time until all 10 answer, memory in all.
+// The remote (TLS engine) half is not here yet.
+//
+// Usage: npm run build && node bench/previews.mjs [--count 10]
+//        (needs the engine and stand-in images: bash test/support/prepare-engine.sh)
+import { execa } from 'execa';
+import Docker from 'dockerode';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name) => {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? process.argv[index + 1] : undefined;
+};
+const COUNT = Number(arg('--count') ?? 10);
+const cache = await mkdtemp(join(tmpdir(), 'devenv-bench-previews-cache-'));
+const env = {
+  ...process.env,
+  POSTGRES_IMAGE: 'devenv-test/postgres:15',
+  REDIS_IMAGE: 'devenv-test/redis:7',
+  NODE_IMAGE: 'devenv-test/node:20',
+  DEVENV_PROXY_IMAGE: 'devenv-test/caddy:2',
+  DEVENV_PROXY_PORT: String(18700 + (process.pid % 200)),
+  XDG_CACHE_HOME: cache,
+  NO_COLOR: '1',
+  CI: 'true',
+};
+const docker = new Docker();
+const dir = join(await mkdtemp(join(tmpdir(), 'devenv-bench-previews-')), 'example');
+await cp(join(root, 'templates/example'), dir, { recursive: true });
+// Previews refuse nothing locally, but a bind mount of the worktree is not what a preview wants:
+// the app runs from its image (COPY in the Dockerfile).
+await execa('sed', ['-i', '/volumes:/,/- .:\\/app/d', join(dir, 'compose.yaml')]);
+const git = (...args) => execa('git', args, { cwd: dir });
+await git('init', '-q', '-b', 'main');
+await git('-c', 'user.email=b@b', '-c', 'user.name=b', 'add', '.');
+await git('-c', 'user.email=b@b', '-c', 'user.name=b', 'commit', '-qm', 'example');
+const branches = Array.from({ length: COUNT + 2 }, (_, i) => `bench-${process.pid}-${i}`);
+for (const branch of branches) await git('branch', branch);
+
+const devenv = async (args) => {
+  const result = await execa(process.execPath, [join(root, 'bin/devenv'), ...args], {
+    cwd: dir,
+    env,
+    reject: false,
+    all: true,
+  });
+  if (result.exitCode !== 0) throw new Error(`devenv ${args.join(' ')} failed:\n${result.all}`);
+  return result;
+};
+
+function get(url) {
+  const parsed = new URL(url);
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port: Number(parsed.port), path: '/', headers: { host: parsed.host } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+async function upUntilAnswering(branch) {
+  const started = performance.now();
+  const { stdout } = await devenv(['preview', 'up', branch, '--json']);
+  const url = JSON.parse(stdout).urls.app;
+  while ((await get(url)) !== 200) await new Promise((r) => setTimeout(r, 50));
+  return { ms: performance.now() - started, url };
+}
+
+async function memoryOf(filter) {
+  const list = await docker.listContainers({ filters: JSON.stringify({ label: [filter] }) });
+  let bytes = 0;
+  for (const c of list) {
+    const stats = await docker.getContainer(c.Id).stats({ stream: false });
+    bytes += (stats.memory_stats.usage ?? 0) - (stats.memory_stats.stats?.inactive_file ?? 0);
+  }
+  return { bytes, containers: list.length };
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+try {
+  const first = await upUntilAnswering(branches[0]);
+  console.log(`first preview (builds the app image): ${(first.ms / 1000).toFixed(2)} s`);
+  const second = await upUntilAnswering(branches[1]);
+  console.log(`second branch, images present: ${(second.ms / 1000).toFixed(2)} s to its URL answering`);
+  const one = await memoryOf('dev.devenv.branch=' + branches[1]);
+  const proxy = await memoryOf('dev.devenv.proxy-server');
+  console.log(
+    `memory: ${mb(one.bytes)} per preview stack (${one.containers} containers), proxy ${mb(proxy.bytes)}`,
+  );
+  const started = performance.now();
+  await Promise.all(branches.slice(2).map((branch) => upUntilAnswering(branch)));
+  const all = await memoryOf('dev.devenv.preview=true');
+  console.log(
+    `${COUNT} previews at once: ${((performance.now() - started) / 1000).toFixed(1)} s until all answer; ${mb(all.bytes)} in all (${COUNT + 2} previews, ${all.containers} containers)`,
+  );
+} finally {
+  for (const branch of branches) await devenv(['preview', 'rm', branch]).catch(() => undefined);
+  await rm(cache, { recursive: true, force: true });
+  await rm(join(dir, '..'), { recursive: true, force: true });
+}
