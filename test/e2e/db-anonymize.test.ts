@@ -41,35 +41,7 @@ async function psql(database: string, ...args: string[]): Promise<string> {
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
-const coveredRules = `# The article's rules, every column covered (fail closed).
-tables:
-  users:
-    columns:
-      id: keep
-      company_id: keep
-      email: email
-      phone: phone
-      first_name: first_name
-      last_name: last_name
-      notes: redact
-      created_at: keep
-  payment_methods: delete
-  audit_logs:
-    where_delete: "created_at < now() - interval '90 days'"
-    columns: { id: keep, user_id: keep, action: keep, ip_address: "null", created_at: keep }
-  sessions:
-    columns: { id: keep, user_id: keep, token: "null", expires_at: { value: "now()" } }
-  companies:
-    columns:
-      id: keep
-      name: keep
-      street: address
-      city: city
-      state: { value: "'TS'" }
-      zip: { value: "'12345'" }
-      contact_email: email
-keep: ["schema_migrations"]
-`;
+const coveredRules = await readFile(join(repoRoot, 'test/fixtures/anonymize/article-rules.yaml'), 'utf8');
 
 const helperCompose = `
 services:

@@ -5,6 +5,9 @@
  * where_delete is the same instant for the count and the delete), what the
  * checks need: row counts, and a sample of the original values of every masked
  * text column (core/anonymize/verification-sql.ts looks for them afterwards).
+ * A table deleted whole is not counted beforehand (a full scan for nothing):
+ * its DELETE's row count (psql's ROW_COUNT) is both its rows before and its
+ * rows deleted; the check still counts what is left afterwards.
  * Nothing here runs anything; planLines says in words what the script does.
  */
 import { describePlanRule, type AnonymizePlan, type ColumnPlan, type TablePlan } from './coverage.js';
@@ -199,7 +202,9 @@ export function maskingScript(plan: AnonymizePlan, schema: DatabaseSchema, salt:
     `CREATE TABLE ${work('counts')} (tbl int PRIMARY KEY, before bigint NOT NULL, deleted bigint NOT NULL, touched jsonb NOT NULL);`,
     `CREATE TABLE ${work('originals')} (source int NOT NULL, value text NOT NULL, key text NOT NULL);`,
   ];
-  plan.tables.forEach((tablePlan, index) => lines.push(countStatement(tablePlan, index)));
+  plan.tables.forEach((tablePlan, index) => {
+    if (tablePlan.action !== 'delete') lines.push(countStatement(tablePlan, index));
+  });
   for (const column of traced) lines.push(originalsStatement(column));
   lines.push(`CREATE INDEX ON ${work('originals')} (value);`, `ANALYZE ${work('originals')};`);
   // The application's triggers stay quiet while rows are masked (an audit trigger would copy the
@@ -211,7 +216,11 @@ export function maskingScript(plan: AnonymizePlan, schema: DatabaseSchema, salt:
       lines.push(`ALTER TABLE ${onlyTable(tablePlan.table)} DISABLE TRIGGER ${quoteIdent(trigger.name)};`);
   // Rows go first (children before the tables they reference), so updates touch only what stays.
   for (const tablePlan of childrenFirst(plan.tables, schema)) {
-    if (tablePlan.action === 'delete') lines.push(`DELETE FROM ${onlyTable(tablePlan.table)};`);
+    if (tablePlan.action === 'delete')
+      lines.push(
+        `DELETE FROM ${onlyTable(tablePlan.table)};`,
+        `INSERT INTO ${work('counts')} VALUES (${plan.tables.indexOf(tablePlan)}, :ROW_COUNT, :ROW_COUNT, '{}'::jsonb);`,
+      );
     else if (tablePlan.whereDelete !== undefined)
       lines.push(`DELETE FROM ${onlyTable(tablePlan.table)} WHERE (${tablePlan.whereDelete});`);
   }
