@@ -1,4 +1,5 @@
 /** A command run in a running container: its exit code and its output (stdout and stderr, interleaved). */
+import { execCreateOptions } from './exec-create-options.js';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ExecOptions, ExecResult } from '../../../contracts/engine.js';
@@ -11,17 +12,9 @@ export class ExecClient {
   async exec(id: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const action = `run \`${command.join(' ')}\` in container ${id}`;
     try {
-      const exec = await this.context.docker.getContainer(id).exec({
-        Cmd: command,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: false,
-        ...(options.user === undefined ? {} : { User: options.user }),
-        ...(options.workingDir === undefined ? {} : { WorkingDir: options.workingDir }),
-        ...(options.env === undefined
-          ? {}
-          : { Env: Object.entries(options.env).map(([key, value]) => `${key}=${value}`) }),
-      });
+      const exec = await this.context.docker
+        .getContainer(id)
+        .exec(execCreateOptions(command, options, false));
       const stream = (await exec.start({ hijack: true, stdin: false })) as Readable;
       const decoder = new StringDecoder('utf8');
       let output = '';

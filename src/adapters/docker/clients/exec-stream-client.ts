@@ -14,6 +14,7 @@
  * connection. A container without /bin/sh runs the command as it is, and an
  * abort only closes the connection.
  */
+import { execCreateOptions } from './exec-create-options.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { StreamExecOptions, StreamExecResult } from '../../../contracts/engine.js';
@@ -81,18 +82,7 @@ export class ExecStreamClient {
     let exec: ExecHandle & { start(options: object): Promise<unknown> };
     let socket: Duplex;
     try {
-      exec = await this.context.docker.getContainer(id).exec({
-        Cmd: cmd,
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: false,
-        ...(options.user === undefined ? {} : { User: options.user }),
-        ...(options.workingDir === undefined ? {} : { WorkingDir: options.workingDir }),
-        ...(options.env === undefined
-          ? {}
-          : { Env: Object.entries(options.env).map(([key, value]) => `${key}=${value}`) }),
-      });
+      exec = await this.context.docker.getContainer(id).exec(execCreateOptions(cmd, options, true));
       socket = (await exec.start({ hijack: true, stdin: true })) as Duplex;
     } catch (error) {
       throw this.context.fail(error, action);
