@@ -80,7 +80,7 @@ afterAll(async () => {
   }))
     await engine.docker
       .getContainer(c.Id)
-      .remove({ force: true })
+      .remove({ force: true, v: true })
       .catch(() => undefined);
   await engine.remove();
   await rm(cache, { recursive: true, force: true });

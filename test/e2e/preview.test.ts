@@ -96,7 +96,7 @@ afterAll(async () => {
   }))
     await docker
       .getContainer(container.Id)
-      .remove({ force: true })
+      .remove({ force: true, v: true })
       .catch(() => undefined);
   await rm(cache, { recursive: true, force: true });
 });

@@ -44,7 +44,7 @@ afterAll(async () => {
   }))
     await docker
       .getContainer(c.Id)
-      .remove({ force: true })
+      .remove({ force: true, v: true })
       .catch(() => undefined);
 });
 

@@ -73,7 +73,7 @@ describe("an object that is not devenv's holds a name devenv needs", () => {
       expect(again.exitCode).toBe(0);
       expect((await foreign.inspect()).Id).toBe(foreign.id);
     } finally {
-      await foreign.remove({ force: true });
+      await foreign.remove({ force: true, v: true });
     }
   });
 });

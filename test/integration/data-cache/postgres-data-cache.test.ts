@@ -48,7 +48,7 @@ afterAll(async () => {
   await reapBranchPrefix(prefix);
   await docker
     .getContainer(foreign.container)
-    .remove({ force: true })
+    .remove({ force: true, v: true })
     .catch(() => undefined);
   await docker
     .getVolume(foreign.volume)
