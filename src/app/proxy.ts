@@ -8,6 +8,7 @@
  * Changes to one proxy run under its lock, so two devenv processes never write
  * its configuration from different views of the engine.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
 import { DevenvError } from '../core/errors.js';
 import { defaultHostIp } from '../core/plan/port-plan.js';
@@ -132,6 +133,7 @@ async function syncLocked(ctx: AppContext, port: number): Promise<ProxyState> {
     if (proxy !== undefined) await engine.removeContainer(proxy.id, { force: true, volumes: true });
     proxy = await createProxy(ctx, engine, info, port, caddyfile, networks[0]?.name);
     created = true;
+    await waitUntilAnswering(ctx, info, port);
   }
   const attached = new Set(proxy.networkIds ?? []);
   const wanted = new Set(networks.map((network) => network.id));
@@ -217,6 +219,30 @@ async function createProxy(
   if (status === undefined)
     throw new DevenvError('PROXY_FAILED', `The proxy container ${name} vanished after it started.`);
   return status;
+}
+
+/** How long a new proxy may take to listen before its URLs are handed out with a warning. */
+const PROXY_READY_MS = 15_000;
+
+/**
+ * A started container is not yet a listening Caddy: the URLs are printed (and a CI job posts
+ * them) only once the proxy answers where they point, from this machine; else a warning.
+ */
+async function waitUntilAnswering(ctx: AppContext, info: EngineInfo, port: number): Promise<void> {
+  const bound = defaultHostIp(info.publishedHost).hostIp;
+  const host = bound === '0.0.0.0' || bound === '::' ? info.publishedHost : bound;
+  const deadline = ctx.clock.now() + PROXY_READY_MS;
+  while (!ctx.signal.aborted) {
+    if (await ctx.probes.tcp(host, port)) return;
+    if (ctx.clock.now() >= deadline) break;
+    await sleep(100, undefined, { signal: ctx.signal }).catch(() => undefined);
+  }
+  ctx.emit({
+    type: 'warning',
+    warning: {
+      message: `The preview proxy at ${host}:${port} does not answer from this machine yet: its URLs may not open until it does.`,
+    },
+  });
 }
 
 /** Writes the new Caddyfile into the proxy and has Caddy load it (over exec: works on any engine). */
