@@ -33,6 +33,7 @@ export type {
   TestTrigger,
 } from '../core/testing/test-model.js';
 import type { PhaseTiming } from '../core/timing/phase-timings.js';
+import type { AnonymizeResult } from './anonymize/anonymize-dump.js';
 
 interface EventBase {
   /** Milliseconds since the epoch, from the injected clock. */
@@ -216,17 +217,8 @@ export type DevenvEvent = EventBase &
       }
     /** One check after masking (the stamp lists those that passed). */
     | { type: 'anonymize.check'; check: string; passed: boolean; summary: string; problems: string[] }
-    | {
-        type: 'anonymize.done';
-        output: string;
-        report?: string;
-        bytes: number;
-        durationMs: number;
-        tables: number;
-        rowsDeleted: number;
-        rowsMasked: number;
-        checks: string[];
-      }
+    /** The stamped dump written (app/anonymize/anonymize-dump.ts's result). */
+    | ({ type: 'anonymize.done' } & AnonymizeResult)
     | InitEvent
   );
 
