@@ -39,9 +39,10 @@ async function branchState(
   if (tip === undefined) return { kind: 'deleted' };
   const main = await deps.git.defaultBranch(repository);
   if (main === undefined || main.name === branch) return { kind: 'present', tip };
-  return (await deps.git.isAncestor(repository, tip, main.ref))
-    ? { kind: 'present', tip, mergedInto: main.name }
-    : { kind: 'present', tip };
+  const landing = await deps.git.landedIn(repository, tip, main.ref);
+  return landing === undefined
+    ? { kind: 'present', tip }
+    : { kind: 'present', tip, mergedInto: main.name, landing };
 }
 
 export async function previewVerdicts(

@@ -1,4 +1,5 @@
 /** What previews need of git and of this machine: the repository, branches, worktrees, and the previews' records. */
+import type { Landing } from '../core/preview/preview.js';
 
 export interface DefaultBranch {
   name: string;
@@ -22,6 +23,12 @@ export interface PreviewGit {
   prune(repository: string): Promise<boolean>;
   /** Whether `commit` is an ancestor of (or equal to) `of`. */
   isAncestor(repository: string, commit: string, of: string): Promise<boolean>;
+  /**
+   * How the changes of `commit` (since it forked from `of`) reached `of`: 'merged' (an
+   * ancestor), 'rebased' (each of its commits has an equivalent patch in `of`), 'squashed'
+   * (one commit of `of` carries its whole diff); undefined when they did not.
+   */
+  landedIn(repository: string, commit: string, of: string): Promise<Landing | undefined>;
   /** Checks `commit` out, detached, in the worktree at `dir` (made when missing). */
   checkout(repository: string, dir: string, commit: string): Promise<'created' | 'updated' | 'unchanged'>;
   /** Removes the worktree at `dir` (a directory left without its repository is removed all the same). */

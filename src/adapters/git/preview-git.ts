@@ -4,10 +4,20 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DefaultBranch, PreviewGit } from '../../contracts/preview-git.js';
+import type { Landing } from '../../core/preview/preview.js';
 import { DevenvError } from '../../core/errors.js';
 
-async function git(cwd: string, args: string[]): Promise<{ ok: boolean; out: string; err: string }> {
-  const result = await execa('git', args, { cwd, reject: false, env: { GIT_TERMINAL_PROMPT: '0' } });
+async function git(
+  cwd: string,
+  args: string[],
+  input?: string,
+): Promise<{ ok: boolean; out: string; err: string }> {
+  const result = await execa('git', args, {
+    cwd,
+    reject: false,
+    env: { GIT_TERMINAL_PROMPT: '0' },
+    ...(input === undefined ? {} : { input }),
+  });
   return { ok: result.exitCode === 0, out: String(result.stdout).trim(), err: String(result.stderr).trim() };
 }
 
@@ -18,6 +28,43 @@ async function commitOf(repository: string, ref: string): Promise<string | undef
 
 async function isAncestor(repository: string, commit: string, of: string): Promise<boolean> {
   return (await git(repository, ['merge-base', '--is-ancestor', commit, of])).ok;
+}
+
+/** Patch ids (`git patch-id --stable`) of a diff or of `git log -p` output: the same change has the same id. */
+async function patchIds(repository: string, patches: string): Promise<string[]> {
+  if (patches.trim() === '') return [];
+  const result = await git(repository, ['patch-id', '--stable'], `${patches}\n`);
+  return result.ok
+    ? result.out
+        .split('\n')
+        .map((line) => line.split(' ')[0] ?? '')
+        .filter(Boolean)
+    : [];
+}
+
+/**
+ * Rebased: `git cherry` finds an equivalent patch in `of` for each of the branch's commits.
+ * Squashed: one commit of `of` since the fork point has the patch id of the branch's whole
+ * diff (what `git merge --squash` and GitHub's squash button make, when no conflict was
+ * resolved differently). Read-only: no commit is written.
+ */
+async function landedIn(repository: string, commit: string, of: string): Promise<Landing | undefined> {
+  if (await isAncestor(repository, commit, of)) return 'merged';
+  const cherry = await git(repository, ['cherry', of, commit]);
+  const marks = cherry.ok ? cherry.out.split('\n').filter(Boolean) : [];
+  if (marks.length > 0 && marks.every((line) => line.startsWith('- '))) return 'rebased';
+  const base = await git(repository, ['merge-base', of, commit]);
+  if (!base.ok || base.out === '') return undefined;
+  const [branchPatch] = await patchIds(repository, (await git(repository, ['diff', base.out, commit])).out);
+  if (branchPatch === undefined) return undefined;
+  const landed = await git(repository, [
+    'log',
+    '-p',
+    '--no-merges',
+    '--format=commit %H',
+    `${base.out}..${of}`,
+  ]);
+  return (await patchIds(repository, landed.out)).includes(branchPatch) ? 'squashed' : undefined;
 }
 
 export const previewGit: PreviewGit = {
@@ -68,6 +115,7 @@ export const previewGit: PreviewGit = {
   },
 
   isAncestor,
+  landedIn,
 
   async checkout(repository, dir, commit) {
     if (existsSync(dir)) {

@@ -37,9 +37,12 @@ export function previewWorktreePath(
   ].join('/');
 }
 
+/** How a branch's changes reached the default branch (GitHub's three merge buttons). */
+export type Landing = 'merged' | 'rebased' | 'squashed';
+
 /** What gc knows about a preview's branch, asked of its repository. */
 export type BranchState =
-  | { kind: 'present'; tip: string; mergedInto?: string }
+  | { kind: 'present'; tip: string; mergedInto?: string; landing?: Landing }
   | { kind: 'deleted' }
   /** The repository is not on this machine (another host's preview) or is gone. */
   | { kind: 'unknown'; why: string };
@@ -67,9 +70,15 @@ export function previewExpiryReason(
     return `TTL of ${formatSeconds(lease.ttlSeconds)} passed (last up ${formatSeconds(Math.round(ageSeconds))} ago)`;
   if (state.kind === 'deleted') return `branch ${lease.branch} was deleted`;
   if (state.kind === 'present' && state.mergedInto !== undefined && lease.aheadOfDefault)
-    return `branch ${lease.branch} was merged into ${state.mergedInto}`;
+    return `branch ${lease.branch} was ${landingVerb[state.landing ?? 'merged']} ${state.mergedInto}`;
   return undefined;
 }
+
+const landingVerb: Record<Landing, string> = {
+  merged: 'merged into',
+  rebased: 'rebased onto',
+  squashed: 'squash-merged into',
+};
 
 function formatSeconds(seconds: number): string {
   if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`;

@@ -56,6 +56,13 @@ describe('preview expiry', () => {
     expect(previewExpiryReason(lease({ aheadOfDefault: false }), merged, now)).toBeUndefined();
   });
 
+  it('says how a squash or rebase landed it', () => {
+    const landed = (landing: 'squashed' | 'rebased') =>
+      previewExpiryReason(lease(), { kind: 'present', tip: 'abc', mergedInto: 'main', landing }, now);
+    expect(landed('squashed')).toBe('branch feature/x was squash-merged into main');
+    expect(landed('rebased')).toBe('branch feature/x was rebased onto main');
+  });
+
   it('goes by its TTL alone when the branch cannot be asked about', () => {
     expect(previewExpiryReason(lease(), { kind: 'unknown', why: 'elsewhere' }, now)).toBeUndefined();
   });
