@@ -12,7 +12,7 @@ import { removeStaleDataCaches } from './data-cache-gc.js';
 import { removeStack } from './down.js';
 import { removeImageLeftovers } from './image-gc.js';
 import { collectStacks } from './list-stacks.js';
-import { syncAllProxies } from './proxy.js';
+import { reportUnusedProxies, syncAllProxies } from './proxy.js';
 import type { PreviewDeps } from '../contracts/preview-git.js';
 import { previewVerdicts, removeLeftPreview } from './preview-gc.js';
 import { removePreview } from './preview.js';
@@ -57,6 +57,7 @@ export async function gc(ctx: AppContext, options: GcOptions, previews?: Preview
       liveStacks: new Set(stacks.map((s) => s.stack).filter((stack) => !going.has(stack))),
     });
     await removeStaleDataCaches(ctx, engine, { dryRun: true, all: options.dataCache === true });
+    await reportUnusedProxies(ctx, engine, going);
     return verdicts;
   }
   const removed: GcVerdict[] = [];

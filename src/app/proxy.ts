@@ -306,6 +306,28 @@ export async function withProxiesDetached<T>(
   return run(0);
 }
 
+/**
+ * What `gc --dry-run` says of proxies: those that no stack would route to once the
+ * stacks in `going` are gone (the real gc removes them by syncing, after the stacks).
+ */
+export async function reportUnusedProxies(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  going: ReadonlySet<string>,
+): Promise<void> {
+  const proxies = await engine.listContainers({ [Labels.proxyServer]: true });
+  for (const proxy of proxies) {
+    const port = proxy.labels[Labels.proxyServer] ?? '';
+    const routed = await engine.listContainers({ [Labels.proxy]: port });
+    const left = new Set(routed.map((c) => containerFacts(c).stack).filter((stack) => !going.has(stack)));
+    if (left.size === 0)
+      ctx.emit({
+        type: 'info',
+        message: `would remove the preview proxy ${proxy.name} (port ${port}): ${routed.length === 0 ? 'no stack uses it' : 'its last stacks go'}`,
+      });
+  }
+}
+
 /** Every proxy on the engine synced (gc): those no stack uses are removed. */
 export async function syncAllProxies(ctx: AppContext, engine: ContainerEngine): Promise<void> {
   const proxies = await engine.listContainers({ [Labels.proxyServer]: true });

@@ -84,6 +84,19 @@ describe('the preview proxy', () => {
     expect(await getThroughProxy(urlB)).toEqual({ status: 200, body: `hello from ${b}` });
     expect(await proxyContainers()).toHaveLength(1);
 
+    // Its last stack's containers gone some other way than `down`: gc --dry-run names the proxy, keeps it.
+    const kept = await devenv(project.dir, ['gc', '--dry-run'], env);
+    expect(kept.stdout).not.toContain(`(port ${port})`);
+    for (const c of await docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`dev.devenv.proxy=${port}`] }),
+    }))
+      await docker.getContainer(c.Id).remove({ force: true, v: true });
+    const dry = await devenv(project.dir, ['gc', '--dry-run'], env);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`(port ${port}): no stack uses it`);
+    expect(await proxyContainers()).toHaveLength(1);
+
     const downB = await devenv(project.dir, ['down', '--branch', b], env);
     expect(downB.exitCode, downB.stderr).toBe(0);
     expect(downB.stdout).toMatch(/removed: no stack uses it/);
