@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import './defer-ssh2.js';
+import './deferred-modules.js';
 import Dockerode from 'dockerode';
 import { DevenvError } from '../../core/errors.js';
 import { engineMessage } from './engine-errors.js';
