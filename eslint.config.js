@@ -35,6 +35,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'src/core/compose/compose-schema-validator.generated.ts',
       'node_modules/**',
       'bench/results/**',
       'templates/**',

@@ -3,36 +3,19 @@
  * schema and turns Ajv's errors into one readable COMPOSE_INVALID error:
  * one line per problem, `file:line key.path: what is wrong`.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DevenvError } from '../errors.js';
-import { composeSchema } from './compose-schema.js';
+import precompiled from './compose-schema-validator.generated.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
 import { formatProblem } from './located-error.js';
-import { isValidDuration } from './duration.js';
 import type { SourceDocument } from './source-document.js';
 import { lineOf } from './source-document.js';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({
-      strict: false,
-      allErrors: true,
-      // Compiled once per run for one small document: skipping code optimization halves start-up (~170 -> ~65 ms).
-      code: { optimize: false },
-      formats: {
-        duration: { type: 'string', validate: isValidDuration },
-        // Port and subnet syntax is checked, with better messages, during normalization.
-        ports: true,
-        expose: true,
-        subnet_ip_address: true,
-      },
-    });
-    compiled = ajv.compile(composeSchema());
-  }
-  return compiled;
-}
+/**
+ * The schema compiled ahead of time (scripts/compile-compose-schema.mjs), with the
+ * formats of compose-schema-formats.ts: no command pays for compiling it.
+ */
+const validate = precompiled as unknown as ValidateFunction;
 
 export interface SchemaProblem {
   path: KeyPath;
@@ -43,7 +26,6 @@ export interface SchemaProblem {
 
 /** Throws DevenvError('COMPOSE_INVALID') listing every problem of the document. */
 export function validateComposeSchema(doc: Pick<SourceDocument, 'file' | 'lines'>, value: unknown): void {
-  const validate = validator();
   if (validate(value)) return;
   const problems = selectProblems(validate.errors ?? [], value);
   const located = problems
