@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { homedir, userInfo } from 'node:os';
 import { delimiter, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import '../docker/deferred-modules.js'; // before dockerode: see there
 import Dockerode from 'dockerode';
 import { execa } from 'execa';
 import type { DoctorProbes, EngineDetails } from '../../contracts/doctor-probes.js';
