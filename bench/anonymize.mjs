@@ -36,12 +36,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCRATCH_SETTINGS } from '../dist/app/anonymize/scratch-postgres.js';
+import { flag } from './support/argv.mjs';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
+const arg = (name, fallback) => flag(`--${name}`, fallback);
 const USERS = Number(arg('users', '1000000'));
 const RUNS = Number(arg('runs', '1'));
 const WORK = arg('work', '/tmp/devenv-bench-anonymize');
@@ -340,7 +339,6 @@ try {
   const { stdout } = await docker(['ps', '-aq', '--filter', `label=${LABEL}`]);
   if (stdout.trim() !== '') await docker(['rm', '-f', '-v', ...stdout.trim().split('\n')], { reject: false });
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const summary = {
   users: USERS,
   dumpBytes: statSync(dump).size,

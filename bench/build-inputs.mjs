@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync, realpathSync } from 'node:fs';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -27,11 +28,6 @@ const { DockerEngine } = await import(`${root}dist/adapters/docker/docker-engine
 const engine = await DockerEngine.connect(process.env);
 const label = { 'dev.devenv.bench': `build-inputs-${process.pid}` };
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const ms = async (fn) => {
   const start = performance.now();
   await fn();

@@ -17,20 +17,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flag as arg } from './support/argv.mjs';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
 const RUNS = Number(arg('--runs') ?? 15);
 const before = arg('--before');
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 const project = mkdtempSync(join(tmpdir(), 'devenv-bench-start-'));
 writeFileSync(
   join(project, 'compose.yaml'),

@@ -31,12 +31,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { numberFlag } from './support/argv.mjs';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
+const arg = numberFlag;
 const RUNS = arg('--runs', 3);
 const ROWS = arg('--rows', 700_000);
 const IMAGE = process.env.DEVENV_OFFICIAL_IMAGES ? 'postgres:15' : 'devenv-test/postgres:15';
@@ -72,11 +71,6 @@ INSERT INTO orders SELECT g, 1 + g % 10000, md5(g::text) || md5((g * 7)::text), 
 ANALYZE;
 `;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
 
 async function devenv(dir, args) {

@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { postgresProbe } from '../dist/adapters/probes/postgres-probe.js';
 import { redisProbe } from '../dist/adapters/probes/redis-probe.js';
 import { tcpProbe } from '../dist/adapters/probes/tcp-probe.js';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -99,12 +100,6 @@ function articleProject() {
     copyFileSync(join(root, 'templates/example', file), join(dir, file));
   return dir;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function run(cmd, args, cwd) {
   const result = await execa(cmd, args, { cwd, env, reject: false, all: true });

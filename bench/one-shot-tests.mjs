@@ -22,6 +22,7 @@ import { execa } from 'execa';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const project = process.argv[2];
@@ -64,12 +65,6 @@ const EDITS = [
   ['src/addMonths/index.ts', 'if (!amount) {', 'if (!amount && false) {'],
 ];
 
-const median = (values) => {
-  const sorted = [...values].filter((v) => v !== undefined).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const s = (ms) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
 
 /** Runs a command, timing the whole run and the first output line that `isFailure` recognizes. */

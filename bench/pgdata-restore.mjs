@@ -25,6 +25,7 @@ import { createGzip } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresProbe } from '../dist/adapters/probes/postgres-probe.js';
+import { median } from './support/median.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
@@ -37,12 +38,6 @@ const DATA = '/var/lib/postgresql/data';
 const tmp = mkdtempSync(join(tmpdir(), 'pgrestore-'));
 let serial = 0;
 const name = (what) => `${tag}-${what}-${++serial}`;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function createVolume(what, opts = {}) {
   const volume = name(what);

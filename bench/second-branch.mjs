@@ -23,12 +23,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { flag as arg } from './support/argv.mjs';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name) => {
-  const index = process.argv.indexOf(name);
-  return index > 0 ? process.argv[index + 1] : undefined;
-};
 const RUNS = Number(arg('--runs') ?? 5);
 const before = arg('--before');
 const TARGET_S = 2;
@@ -42,12 +40,6 @@ const env = {
 };
 const docker = new Docker();
 const id = `sb${process.pid}`;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function run(cmd, args, cwd) {
   const result = await execa(cmd, args, { cwd, env, reject: false, all: true });

@@ -15,6 +15,7 @@ import Docker from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -29,12 +30,6 @@ const env = {
 };
 const docker = new Docker();
 const devenvBin = `${root}bin/devenv`;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function timed(fn) {
   const start = performance.now();

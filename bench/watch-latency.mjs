@@ -16,6 +16,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './support/median.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -23,12 +24,6 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10;
 const devenvBin = `${root}bin/devenv`;
 const vitestBin = `${root}node_modules/vitest/vitest.mjs`;
 const env = { ...process.env, NO_COLOR: '1', CI: 'true' };
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** A copy of the example project, with a test that reads a fixture through fs (invisible to imports). */
 async function exampleProject() {
