@@ -330,4 +330,24 @@ describe('devenv db anonymize', () => {
     expect(error.location.line).toBe(3);
     expect(error.message).toContain('hostile.yaml:3');
   });
+
+  it('refuses a file that is not a dump before touching the engine', async () => {
+    await writeFile(join(dir, 'not-a-dump.bin'), Buffer.from([0x00, 0x01, 0x02, 0x03]));
+    const result = await devenv(dir, [
+      'db',
+      'anonymize',
+      '--from',
+      'not-a-dump.bin',
+      '--rules',
+      'anonymize.yaml',
+      '--out',
+      'never.dump',
+      '--json',
+    ]);
+    expect(result.exitCode).toBe(1);
+    const error = JSON.parse(result.stdout) as { code: string; message: string };
+    expect(error.code).toBe('ANONYMIZE_INPUT');
+    expect(error.message).toMatch(/not-a-dump\.bin is not a dump: .*neither a custom-format dump/);
+    await expect(stat(join(dir, 'never.dump'))).rejects.toThrow(/ENOENT/);
+  });
 });

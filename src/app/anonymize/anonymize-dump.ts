@@ -37,6 +37,7 @@ import { readSchema, schemaQuery, WORK_SCHEMA, type DatabaseSchema } from '../..
 import { qualifiedName, quoteIdent } from '../../core/anonymize/sql-text.js';
 import { anonymizationStamp, STAMP_SCHEMA, stampSql } from '../../core/anonymize/stamp.js';
 import { helperFunctionsSql, suspectsSql, type CheckResult } from '../../core/anonymize/verification-sql.js';
+import { dumpKind, dumpKindProblem, type DumpKind } from '../../core/data/dump-format.js';
 import { DevenvError } from '../../core/errors.js';
 import { stackIdentity } from '../../core/stack/identity.js';
 import type { AppContext } from '../context.js';
@@ -82,14 +83,16 @@ export interface AnonymizeResult {
   checks: string[];
 }
 
-type DumpFormat = 'custom' | 'tar' | 'plain' | 'gzip';
+/** What anonymize restores: pg_dump's custom and tar archives, plain SQL, gzipped or not. */
+type DumpFormat = Exclude<DumpKind, 'empty' | 'binary'>;
 
-function dumpFormat(head: Uint8Array): DumpFormat {
-  const text = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
-  if (text(0, 5) === 'PGDMP') return 'custom';
-  if (text(257, 262) === 'ustar') return 'tar';
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  return 'plain';
+function restorableFormat(head: Uint8Array, file: string): DumpFormat {
+  const kind = dumpKind(head);
+  if (kind === 'empty' || kind === 'binary')
+    throw new DevenvError('ANONYMIZE_INPUT', `--from ${file} is not a dump: ${dumpKindProblem[kind]}.`, {
+      hint: 'Pass a pg_dump of production (custom, tar or plain, gzipped or not).',
+    });
+  return kind;
 }
 
 /**
@@ -201,7 +204,7 @@ export async function anonymizeDump(
         hint: 'Name a file in a writable directory.',
       });
   }
-  const format = dumpFormat(await files.readHead(fromPath, 512));
+  const format = restorableFormat(await files.readHead(fromPath, 512), request.from);
   const { image, source } = await anonymizeImage(ctx, request);
   ctx.secrets.add([request.salt.value]);
 

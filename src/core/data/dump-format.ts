@@ -5,38 +5,43 @@
  * make again in custom format).
  */
 
+/** What a dump file is, from its first bytes. */
+export type DumpKind = 'custom' | 'plain' | 'gzip' | 'tar' | 'empty' | 'binary';
+
+/** The formats `devenv db load` takes (anonymize also takes tar and gzip: see anonymize-dump.ts). */
 export type DumpFormat = 'custom' | 'plain';
 
-export type DumpDetection =
-  { format: DumpFormat } | { format: 'unknown'; kind: 'gzip' | 'tar' | 'empty' | 'binary'; reason: string };
+type OtherKind = Exclude<DumpKind, DumpFormat>;
+
+export type DumpDetection = { format: DumpFormat } | { format: 'unknown'; kind: OtherKind; reason: string };
 
 /** Bytes to read from the start of a file for detectDumpFormat and createsDatabase. */
 export const DUMP_HEAD_BYTES = 64 * 1024;
 
 const CUSTOM_MAGIC = 'PGDMP';
 
+export function dumpKind(head: Uint8Array): DumpKind {
+  if (head.length === 0) return 'empty';
+  if (ascii(head, 0, CUSTOM_MAGIC.length) === CUSTOM_MAGIC) return 'custom';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 262 && ascii(head, 257, 5) === 'ustar') return 'tar';
+  if (head.includes(0)) return 'binary';
+  return 'plain';
+}
+
+/** Why a file of this kind is not a custom or plain dump, with what to do. */
+export const dumpKindProblem: Record<OtherKind, string> = {
+  empty: 'the file is empty',
+  gzip: 'the file is gzip-compressed (unpack it with gunzip first)',
+  tar: "the file is a tar archive (pg_dump's tar format is not supported: dump with --format custom)",
+  binary: 'the file is neither a custom-format dump (it does not start with PGDMP) nor SQL text',
+};
+
 export function detectDumpFormat(head: Uint8Array): DumpDetection {
-  if (head.length === 0) return { format: 'unknown', kind: 'empty', reason: 'the file is empty' };
-  if (ascii(head, 0, CUSTOM_MAGIC.length) === CUSTOM_MAGIC) return { format: 'custom' };
-  if (head[0] === 0x1f && head[1] === 0x8b)
-    return {
-      format: 'unknown',
-      kind: 'gzip',
-      reason: 'the file is gzip-compressed (unpack it with gunzip first)',
-    };
-  if (head.length >= 262 && ascii(head, 257, 5) === 'ustar')
-    return {
-      format: 'unknown',
-      kind: 'tar',
-      reason: "the file is a tar archive (pg_dump's tar format is not supported: dump with --format custom)",
-    };
-  if (head.includes(0))
-    return {
-      format: 'unknown',
-      kind: 'binary',
-      reason: 'the file is neither a custom-format dump (it does not start with PGDMP) nor SQL text',
-    };
-  return { format: 'plain' };
+  const kind = dumpKind(head);
+  return kind === 'custom' || kind === 'plain'
+    ? { format: kind }
+    : { format: 'unknown', kind, reason: dumpKindProblem[kind] };
 }
 
 /**

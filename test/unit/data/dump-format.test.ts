@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createsDatabase, detectDumpFormat } from '../../../src/core/data/dump-format.js';
+import { createsDatabase, detectDumpFormat, dumpKind } from '../../../src/core/data/dump-format.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -30,6 +30,17 @@ describe('dump format', () => {
     expect(detectDumpFormat(new Uint8Array([0x1f, 0x8b]))).toMatchObject({
       reason: expect.stringMatching(/gunzip/),
     });
+  });
+
+  it('tells every kind apart for anonymize, which restores tar and gzip too', () => {
+    const tar = new Uint8Array(512);
+    tar.set(bytes('ustar'), 257);
+    expect(dumpKind(bytes('PGDMP\x01'))).toBe('custom');
+    expect(dumpKind(tar)).toBe('tar');
+    expect(dumpKind(new Uint8Array([0x1f, 0x8b, 0x08]))).toBe('gzip');
+    expect(dumpKind(bytes('SET x = 1;\n'))).toBe('plain');
+    expect(dumpKind(new Uint8Array())).toBe('empty');
+    expect(dumpKind(new Uint8Array([0x00, 0x02]))).toBe('binary');
   });
 
   it('sees a plain dump made with --create (it would connect to its own database)', () => {
