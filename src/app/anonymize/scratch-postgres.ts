@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEngine, ContainerRequest, EngineInfo } from '../../contracts/engine.js';
 import type { HostFiles } from '../../contracts/host-files.js';
+import { pgFailureLine } from '../../core/data/pg-failure-line.js';
 import { DevenvError, type ErrorCode } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
 import { postgresCacheCandidate } from '../../core/plan/postgres-data-cache.js';
@@ -74,16 +75,6 @@ export interface ScratchPostgres {
 export interface ScratchRequest {
   identity: StackIdentity;
   image: string;
-}
-
-/** The most telling line of psql's or pg_restore's output: the first ERROR/FATAL, else the last line. */
-export function sqlFailureLine(output: string): string {
-  const lines = output
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  const error = lines.find((line) => /\b(ERROR|FATAL|error):/.test(line)) ?? lines.at(-1) ?? '';
-  return error.replace(/^.*?\b(?:ERROR|FATAL|pg_restore: error|psql:[^ ]* ERROR):\s*/, '');
 }
 
 export async function startScratchPostgres(
@@ -213,7 +204,7 @@ export async function startScratchPostgres(
       );
       const lines = result.output.split('\n').filter((line) => line.trim() !== '');
       if (result.exitCode !== 0)
-        throw new DevenvError(run.failure, `${run.what} failed: ${sqlFailureLine(result.output)}`, {
+        throw new DevenvError(run.failure, `${run.what} failed: ${pgFailureLine(result.output)}`, {
           details: lines.slice(-12),
           ...(run.hint === undefined ? {} : { hint: run.hint }),
         });

@@ -5,6 +5,7 @@
  */
 import type { StreamExecResult } from '../../contracts/engine.js';
 import { pgEnvironment } from '../../core/data/pg-commands.js';
+import { pgFailureLine } from '../../core/data/pg-failure-line.js';
 import { DevenvError } from '../../core/errors.js';
 import type { StackDatabase } from './stack-database.js';
 
@@ -18,21 +19,6 @@ export interface PgToolRun {
   hint: string;
   /** What Ctrl-C left, for the INTERRUPTED error: "Nothing was loaded; app_dev is as it was." */
   interrupted: string;
-}
-
-/** The line that says what went wrong: the first error, else the last line. */
-function cause(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return (
-    lines
-      .find((line) => /\b(ERROR|FATAL|error):/.test(line))
-      ?.replace(/^.*?\b(?:ERROR|FATAL|error):\s*/, '') ??
-    lines.at(-1) ??
-    ''
-  );
 }
 
 /** The Postgres container a program runs in: a stack's database, or the test databases' connection. */
@@ -54,7 +40,7 @@ export async function runPgTool(db: PgToolHost, run: PgToolRun): Promise<StreamE
       throw error;
     });
   if (result.exitCode !== 0) {
-    const why = cause(result.stderr);
+    const why = pgFailureLine(result.stderr);
     throw new DevenvError(
       'DATABASE_ERROR',
       `${run.label} failed (exit ${result.exitCode})${why ? `: ${why}` : ''}`,
