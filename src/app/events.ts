@@ -90,6 +90,11 @@ export type DevenvEvent = EventBase &
     | { type: 'health.changed'; service: string; health: HealthState | 'probing'; detail?: string }
     | { type: 'service.ready'; service: string; durationMs: number; ports: PublishedPort[]; probe: string }
     | { type: 'service.failed'; service: string; reason: string; logTail: string[] }
+    /**
+     * The engine restarted a service's container by its restart policy (or is about to): how
+     * often so far (the engine's count) and how the run before ended (core/stack/run-end.ts).
+     */
+    | { type: 'service.restarted'; service: string; restartCount: number; reason: string }
     | { type: 'stack.ready'; stack: string; durationMs: number; env: Record<string, string> }
     | {
         type: 'stack.removed';

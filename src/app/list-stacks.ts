@@ -3,6 +3,7 @@ import type { ContainerEngine, HealthState, PublishedPort, ContainerRunState } f
 import { anyStackSelector } from '../core/stack/labels.js';
 import { containerFacts, stackFacts } from '../core/stack/label-facts.js';
 import type { StackLease } from '../core/stack/expiry.js';
+import { describeRunEnd } from '../core/stack/run-end.js';
 import type { AppContext } from './context.js';
 
 export interface StackServiceSummary {
@@ -11,6 +12,10 @@ export interface StackServiceSummary {
   state: ContainerRunState;
   health: HealthState;
   ports: PublishedPort[];
+  /** Times the engine restarted it (its restart policy). */
+  restartCount: number;
+  /** How its last run ended (core/stack/run-end.ts), when it ended or was restarted. */
+  lastExit?: string;
 }
 
 export interface StackSummary {
@@ -78,6 +83,10 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
       state: container.state,
       health: container.health,
       ports: container.ports,
+      restartCount: container.restartCount,
+      ...(container.exitCode !== undefined || container.oomKilled === true
+        ? { lastExit: describeRunEnd(container) }
+        : {}),
     });
   }
   for (const network of networks) summaryFor(network.labels)?.networks.push(network.name);

@@ -12,6 +12,7 @@ import { reachableHost } from '../core/plan/port-plan.js';
 import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import type { ServiceProbes } from '../contracts/service-probes.js';
+import { describeRunEnd } from '../core/stack/run-end.js';
 
 export const POLL_INTERVAL_MS = 100;
 /**
@@ -167,7 +168,7 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
     }
     if (await probeOnce(ctx.probes, request, status)) return status;
     if (status.state === 'exited' || status.state === 'dead') {
-      return fail(`its container exited with code ${status.exitCode ?? 'unknown'}`);
+      return fail(`its container ${describeRunEnd(status)}`);
     }
     if (check.kind === 'healthcheck' && status.health === 'unhealthy') {
       return fail('its healthcheck reports unhealthy', status.healthLog.slice(-3));

@@ -11,6 +11,8 @@ import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { isDevenvError } from '../core/errors.js';
 import { reportError } from '../core/error-report.js';
 import { serialQueue } from '../core/serial-queue.js';
+import { describeRunEnd } from '../core/stack/run-end.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
 import { engineBack, engineStaysPresent } from './engine-presence.js';
@@ -62,10 +64,15 @@ function errorEvent(error: unknown): { code: string; message: string; hint?: str
   return { code, message, ...(hint !== undefined ? { hint } : {}) };
 }
 
+/** How often a container the engine is restarting (its back-off) is looked at until it runs. */
+const RESTART_POLL_MS = 200;
+
 export function startSession(ctx: AppContext, options: SessionOptions): AttachedSession {
   const retryMs = options.engineRetryMs ?? 2000;
   const lifetime = new AbortController();
   const followers = new Map<string, Follower>();
+  /** Restarts by the engine's restart policy said so far, by service (the engine's count). */
+  const restartsSeen = new Map<string, number>();
   /** Services being restarted or rebuilt on purpose: their log stream ending is expected. */
   const busy = new Set<string>();
   let result: UpResult | undefined;
@@ -180,6 +187,28 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     }
     if (lifetime.signal.aborted || busy.has(runtime.service) || recovering) return;
     if (status?.state === 'running' || status?.state === 'restarting') {
+      // The engine restarted it by its restart policy, or is about to (after its back-off): said
+      // once per restart, with how the run ended (the engine keeps the exit code and OOMKilled
+      // while it restarts; once it runs again, only the count says it happened).
+      // The engine counts a restart as it begins (Docker: while 'restarting', the count has it).
+      const known = restartsSeen.get(runtime.service) ?? 0;
+      const pending = status.state === 'restarting' ? 1 : 0;
+      const count = Math.max(status.restartCount, known + pending);
+      if (count > known) {
+        restartsSeen.set(runtime.service, count);
+        ctx.emit({
+          type: 'service.restarted',
+          service: runtime.service,
+          restartCount: count,
+          reason: pending === 1 || status.oomKilled === true ? describeRunEnd(status) : 'its run ended',
+        });
+      }
+      if (status.state === 'restarting') {
+        // Its log stream would end at once until it runs: look again after a while.
+        await sleep(RESTART_POLL_MS, undefined, { signal: lifetime.signal }).catch(() => undefined);
+        if (!lifetime.signal.aborted) await afterStreamEnded(runtime);
+        return;
+      }
       follow(runtime, Math.floor(ctx.clock.now() / 1000));
       return;
     }
@@ -199,7 +228,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     }
     if (presence === 'aborted' || busy.has(runtime.service) || recovering) return;
     const reason = status
-      ? `its container ${status.state === 'exited' ? `exited with code ${status.exitCode ?? 'unknown'}` : `is ${status.state}`}`
+      ? `its container ${status.state === 'exited' ? describeRunEnd(status) : `is ${status.state}`}`
       : 'its container disappeared';
     ctx.emit({
       type: 'service.failed',

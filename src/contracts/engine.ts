@@ -215,8 +215,12 @@ export interface ContainerStatus {
   labels: Record<string, string>;
   state: ContainerRunState;
   health: HealthState;
-  /** Exit code, for exited containers. */
+  /** Exit code of its last run: for exited containers, and restarting ones (the engine restarts it). */
   exitCode?: number;
+  /** Its last run was killed by the kernel for want of memory (the engine's OOMKilled). */
+  oomKilled?: boolean;
+  /** Its memory limit, when it has one. */
+  memoryLimitBytes?: number;
   /** Last healthcheck outputs (newest last), when the engine reports them. */
   healthLog: string[];
   ports: PublishedPort[];

@@ -107,6 +107,25 @@ describe('dashboard reducer', () => {
     expect(isBusy(restarted)).toBe(true);
   });
 
+  it("counts the engine's restarts of a crashing service and keeps how its last run ended", () => {
+    const restarted = stateOf([
+      ...readyStack,
+      ev(
+        {
+          type: 'service.restarted',
+          service: 'app',
+          restartCount: 3,
+          reason: 'killed for want of memory (OOMKilled, limit 64 MiB; exit 137)',
+        },
+        9000,
+      ),
+    ]);
+    expect(restarted.services.find((s) => s.name === 'app')).toMatchObject({
+      restarts: 3,
+      lastExit: 'killed for want of memory (OOMKilled, limit 64 MiB; exit 137)',
+    });
+  });
+
   it('shows a failed service with its reason and a banner, log tail masked; ready clears the banner', () => {
     const failed = stateOf([
       ...readyStack,

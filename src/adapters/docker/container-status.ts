@@ -62,7 +62,11 @@ export function containerStatus(inspect: Dockerode.ContainerInspectInfo): Contai
     .map((network) => network.NetworkID)
     .filter((id): id is string => typeof id === 'string' && id !== '');
   if (networkIds.length > 0) status.networkIds = networkIds;
-  if (runState === 'exited' || runState === 'dead') status.exitCode = state.ExitCode;
+  if (runState === 'exited' || runState === 'dead' || runState === 'restarting')
+    status.exitCode = state.ExitCode;
+  if (state.OOMKilled === true) status.oomKilled = true;
+  const memory = inspect.HostConfig?.Memory;
+  if (typeof memory === 'number' && memory > 0) status.memoryLimitBytes = memory;
   if (state.StartedAt && state.StartedAt !== zeroTime) status.startedAt = state.StartedAt;
   return status;
 }

@@ -14,8 +14,11 @@ function table(stacks: StackSummary[]): string[] {
     const width = Math.max(...stack.services.map((s) => s.service.length), 7);
     for (const service of stack.services) {
       const health = service.health === 'none' ? '' : ` (${service.health})`;
+      const restarts = service.restartCount > 0 ? `  restarts=${service.restartCount}` : '';
+      const ended =
+        service.lastExit !== undefined && service.state !== 'running' ? `  last run ${service.lastExit}` : '';
       lines.push(
-        `  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}`,
+        `  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}${restarts}${ended}`,
       );
     }
     if (stack.services.length === 0)

@@ -223,6 +223,12 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
         };
       });
     }
+    case 'service.restarted':
+      return updateService(state, event.service, (row) => ({
+        ...row,
+        restarts: Math.max(row.restarts, event.restartCount),
+        lastExit: event.reason,
+      }));
     case 'service.failed': {
       const logTail = event.logTail.map((line) => mask.maskText(line));
       const next: DashboardState = {

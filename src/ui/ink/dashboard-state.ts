@@ -27,6 +27,8 @@ export interface ServiceRow {
   /** Starts after the first one in this session. */
   restarts: number;
   failure?: { reason: string; logTail: string[] };
+  /** How its last run ended when the engine restarted it (service.restarted). */
+  lastExit?: string;
   /** Its stable URL through the preview proxy (stacks brought up with --proxy). */
   url?: string;
 }

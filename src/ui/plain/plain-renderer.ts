@@ -112,6 +112,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
           `${label(event.service)}  ${p.paint(32, 'ready')} in ${seconds(event.durationMs)} (${event.probe})${event.ports.length ? `  ${formatPorts(event.ports)}` : ''}`,
         );
         return;
+      case 'service.restarted':
+        write(
+          `${label(event.service)}  ${p.paint(33, 'restarted')} by the engine (${event.restartCount} so far): ${event.reason}`,
+        );
+        return;
       case 'service.failed':
         write(`${label(event.service)}  ${p.paint(31, 'failed')}: ${event.reason}`);
         for (const line of event.logTail) write(`${label(event.service)}  | ${mask(line)}`);

@@ -36,6 +36,7 @@ interface MemoryContainer {
   state: ContainerStatus['state'];
   health: HealthState;
   exitCode?: number;
+  oomKilled?: boolean;
   ports: PublishedPort[];
   createdAt: string;
   startedAt?: string;
@@ -57,6 +58,11 @@ export interface MemoryEngine extends ContainerEngine {
   setHealth(service: string, health: HealthState): void;
   /** The service's process ends with this code. */
   exit(service: string, code: number): void;
+  /**
+   * The service's process ends (killed for want of memory with `oomKilled`) and the engine
+   * restarts it by its restart policy: 'restarting' with the exit code for `restartMs`, then running.
+   */
+  crashAndRestart(service: string, end: { code: number; oomKilled?: boolean; restartMs?: number }): void;
   log(service: string, text: string): void;
   /** The container named so prints a line. */
   logTo(containerName: string, text: string): void;
@@ -126,6 +132,7 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     state: c.state,
     health: c.health,
     ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+    ...(c.oomKilled ? { oomKilled: true } : {}),
     healthLog: [],
     ports: c.state === 'running' ? c.ports.map((p) => ({ ...p })) : [],
     createdAt: c.createdAt,
@@ -154,6 +161,22 @@ export function memoryEngine(options: { publishedHost?: string } = {}): MemoryEn
     exit(service, code) {
       const c = byService(service);
       if (c) stop(c, code);
+    },
+    crashAndRestart(service, end) {
+      const c = byService(service);
+      if (!c || c.state !== 'running') return;
+      // As Docker does: counted as the restart begins.
+      c.state = 'restarting';
+      c.restartCount += 1;
+      c.exitCode = end.code;
+      if (end.oomKilled) c.oomKilled = true;
+      wakeAll(c);
+      setTimeout(() => {
+        if (c.state !== 'restarting') return;
+        c.state = 'running';
+        delete c.exitCode;
+        delete c.oomKilled;
+      }, end.restartMs ?? 50);
     },
     log(service, text) {
       const c = byService(service);

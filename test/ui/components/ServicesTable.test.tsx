@@ -91,6 +91,15 @@ describe('ServicesTable', () => {
     expect(frame).toMatch(/redis +redis:7 +running +✔ ready 0\.2s +- +5s +1/);
   });
 
+  it("shows the engine's restarts of a crashing service and how its last run ended", () => {
+    const frame = table([
+      ...readyStack,
+      ev({ type: 'service.restarted', service: 'redis', restartCount: 2, reason: 'exited with code 3' }),
+    ]);
+    expect(frame).toMatch(/redis +redis:7 +running .* 2\n/);
+    expect(frame).toContain('    ↻ restarted 2×, last run exited with code 3');
+  });
+
   it('shows a shared image by its content tag (hash shortened), and a stack reference by its service', () => {
     const shared = table([
       resolved,

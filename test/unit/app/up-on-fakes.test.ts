@@ -151,6 +151,35 @@ services:
 });
 
 describe('attached session on the memory engine', () => {
+  it('says when the engine restarts a crashed service, how often and why its run ended', async () => {
+    const dir = await project({ 'compose.yaml': 'services:\n  worker:\n    image: local/worker\n' });
+    const engine = engineWith('local/worker');
+    const { ctx, events, next } = fakeContext(dir, engine);
+    const result = await up(ctx, { branch: 'crashes' });
+    const session = startSession(ctx, { upOptions: { branch: 'crashes' }, since: 0, engineRetryMs: 20 });
+    session.attach(result);
+    engine.log('worker', 'tick');
+    await next((e) => e.type === 'log' && e.line === 'tick');
+
+    const first = next((e) => e.type === 'service.restarted');
+    engine.crashAndRestart('worker', { code: 137, oomKilled: true });
+    expect(await first).toMatchObject({
+      service: 'worker',
+      restartCount: 1,
+      reason: 'killed for want of memory (OOMKilled, no memory limit set; exit 137)',
+    });
+    // Followed again once it runs: the next crash is the second.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    engine.log('worker', 'tock');
+    await next((e) => e.type === 'log' && e.line === 'tock');
+    const second = next((e) => e.type === 'service.restarted' && e.restartCount === 2);
+    engine.crashAndRestart('worker', { code: 3 });
+    expect(await second).toMatchObject({ reason: 'exited with code 3' });
+    expect(events.filter((e) => e.type === 'service.failed')).toEqual([]);
+    session.end();
+    await session.close();
+  });
+
   it('an engine shutdown is reported as the engine gone, and the services are started again when it is back', async () => {
     const dir = await project({
       'compose.yaml': `

@@ -151,6 +151,13 @@ export function ServicesTable(props: ServicesTableProps) {
           {row.url}
         </Text>,
       );
+    if (!failed && row.lastExit !== undefined && row.restarts > 0)
+      lines.push(
+        <Text key={`${row.name}-restarted`} color={tone('yellow')} wrap="truncate">
+          {'    ↻ '}
+          {`restarted ${row.restarts}×, last run ${row.lastExit}`}
+        </Text>,
+      );
     if (failed && row.failure)
       lines.push(
         <Text key={`${row.name}-why`} color={tone('red')} wrap="truncate">
