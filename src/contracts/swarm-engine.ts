@@ -64,6 +64,8 @@ export interface SwarmFileReference {
   kind: 'secret' | 'config';
   /** The engine object's name (made per stack and content: they are immutable). */
   name: string;
+  /** Its id, once it exists (the engine needs both). */
+  id?: string;
   target: string;
   mode: number;
 }
@@ -189,10 +191,10 @@ export interface SwarmEngine {
 
   listSecrets(selector: LabelSelector): Promise<ResourceSummary[]>;
   /** Creates it unless one by that name exists (names carry the content's hash). */
-  ensureSecret(name: string, content: string, labels: Record<string, string>): Promise<void>;
+  ensureSecret(name: string, content: string, labels: Record<string, string>): Promise<string>;
   removeSecret(id: string): Promise<void>;
   listConfigs(selector: LabelSelector): Promise<ResourceSummary[]>;
-  ensureConfig(name: string, content: string, labels: Record<string, string>): Promise<void>;
+  ensureConfig(name: string, content: string, labels: Record<string, string>): Promise<string>;
   removeConfig(id: string): Promise<void>;
 }
 

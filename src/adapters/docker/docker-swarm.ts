@@ -114,7 +114,7 @@ export class DockerSwarm implements SwarmEngine {
   listSecrets(selector: LabelSelector): Promise<ResourceSummary[]> {
     return this.secrets.list(selector);
   }
-  ensureSecret(name: string, content: string, labels: Record<string, string>): Promise<void> {
+  ensureSecret(name: string, content: string, labels: Record<string, string>): Promise<string> {
     return this.secrets.ensure(name, content, labels);
   }
   removeSecret(id: string): Promise<void> {
@@ -123,7 +123,7 @@ export class DockerSwarm implements SwarmEngine {
   listConfigs(selector: LabelSelector): Promise<ResourceSummary[]> {
     return this.configs.list(selector);
   }
-  ensureConfig(name: string, content: string, labels: Record<string, string>): Promise<void> {
+  ensureConfig(name: string, content: string, labels: Record<string, string>): Promise<string> {
     return this.configs.ensure(name, content, labels);
   }
   removeConfig(id: string): Promise<void> {

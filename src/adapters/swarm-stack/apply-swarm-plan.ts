@@ -10,6 +10,7 @@
  * first start (beforeFirstStart is not called).
  */
 import type { ContainerRequest } from '../../contracts/engine.js';
+import type { SwarmServiceSpec } from '../../contracts/swarm-engine.js';
 import type { AppliedService, ApplyHooks, StackSpec } from '../../contracts/stack-backend.js';
 import { DevenvError } from '../../core/errors.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
@@ -74,8 +75,8 @@ export async function applySwarmPlan(
   const serviceNamed = (name: string) => observed.containers.find((c) => c.name === name);
   const distributed = new Map<string, Promise<void>>();
 
-  /** Images, secrets and configs the service's tasks need, on the nodes. */
-  const prepare = async (request: ContainerRequest): Promise<void> => {
+  /** Images, secrets and configs the service's tasks need, on the nodes; the spec gets their ids. */
+  const prepare = async (request: ContainerRequest, wanted: SwarmServiceSpec): Promise<void> => {
     const [engines, view] = await Promise.all([cluster.nodeEngines(), nodeView(cluster)]);
     const managerName = view.nodes.find((node) => node.id === view.selfId)?.hostname;
     let images = distributed.get(request.image);
@@ -92,8 +93,12 @@ export async function applySwarmPlan(
     await images;
     for (const file of request.files ?? []) {
       const object = fileObject(request, file);
-      if (object.kind === 'secret') await swarm.ensureSecret(object.name, object.content, object.labels);
-      else await swarm.ensureConfig(object.name, object.content, object.labels);
+      const id =
+        object.kind === 'secret'
+          ? await swarm.ensureSecret(object.name, object.content, object.labels)
+          : await swarm.ensureConfig(object.name, object.content, object.labels);
+      const reference = wanted.files.find((ref) => ref.name === object.name);
+      if (reference) reference.id = id;
     }
   };
 
@@ -112,7 +117,7 @@ export async function applySwarmPlan(
       await swarm.restartService(id);
     } else if (existing) {
       id = existing.id;
-      await prepare(request);
+      await prepare(request, wanted);
       const current = (await swarm.listServices({})).find((service) => service.id === id);
       await swarm.updateService(id, current?.version ?? 0, wanted);
       hooks.onChange({
@@ -120,7 +125,7 @@ export async function applySwarmPlan(
         message: `${node.service}: service ${existing.name} updated (swarm replaces its tasks)`,
       });
     } else {
-      await prepare(request);
+      await prepare(request, wanted);
       id = await swarm.createService(wanted);
       hooks.onChange({ type: 'container.created', service: node.service, container: request.name });
     }

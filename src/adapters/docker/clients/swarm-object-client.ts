@@ -35,17 +35,26 @@ export class SwarmObjectClient {
     }
   }
 
-  async ensure(name: string, content: string, labels: Record<string, string>): Promise<void> {
+  /** Its id. */
+  async ensure(name: string, content: string, labels: Record<string, string>): Promise<string> {
     const { docker } = this.context;
     const body = bodyOnly({ Name: name, Labels: labels, Data: Buffer.from(content).toString('base64') });
     try {
-      if (this.kind === 'secret') await docker.createSecret(body);
-      else await docker.createConfig(body);
+      const created = (
+        this.kind === 'secret' ? await docker.createSecret(body) : await docker.createConfig(body)
+      ) as { id?: string; ID?: string };
+      return created.id ?? created.ID ?? '';
     } catch (error) {
       // Named by content: one by that name holds the same bytes.
-      if (engineStatus(error) === 409) return;
-      throw this.context.fail(error, `create swarm ${this.kind} ${name}`);
+      if (engineStatus(error) !== 409) throw this.context.fail(error, `create swarm ${this.kind} ${name}`);
     }
+    const found = (await this.list({})).find((object) => object.name === name);
+    if (!found)
+      throw this.context.fail(
+        new Error(`${this.kind} ${name} vanished`),
+        `create swarm ${this.kind} ${name}`,
+      );
+    return found.id;
   }
 
   async remove(id: string): Promise<void> {

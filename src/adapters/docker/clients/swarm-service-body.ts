@@ -35,6 +35,7 @@ export function swarmServiceBody(spec: SwarmServiceSpec): Record<string, unknown
       .filter((file) => file.kind === kind)
       .map((file) => ({
         [kind === 'secret' ? 'SecretName' : 'ConfigName']: file.name,
+        ...(file.id !== undefined ? { [kind === 'secret' ? 'SecretID' : 'ConfigID']: file.id } : {}),
         File: { Name: file.target, UID: '0', GID: '0', Mode: file.mode },
       }));
   const secrets = fileRefs('secret');
