@@ -50,8 +50,9 @@ const CONDITIONS: Record<string, string> = {
 
 function warnSwarmKeys(context: NormalizeContext, path: KeyPath, deploy: Record<string, unknown>): void {
   for (const key of Object.keys(deploy)) {
-    if (APPLIED_DEPLOY_KEYS.has(key) || SCHEDULER_DEPLOY_KEYS.has(key) || key.startsWith('x-')) continue;
-    const reason = SWARM_DEPLOY_KEYS.has(key)
+    if (APPLIED_DEPLOY_KEYS.has(key) || key.startsWith('x-')) continue;
+    // placement and endpoint_mode are read (placementSpec) for the Swarm backend; the container backend ignores them.
+    const reason = SWARM_DEPLOY_KEYS.has(key) || SCHEDULER_DEPLOY_KEYS.has(key)
       ? 'is a Swarm setting; devenv runs one container per service and ignores it'
       : 'is not supported by devenv and is ignored';
     warnAt(context, [...path, key], `${formatKeyPath([...path, key])} ${reason}`);
