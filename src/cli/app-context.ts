@@ -20,6 +20,7 @@ import { projectFiles } from '../adapters/fs/project-files.js';
 import { socketProbes } from '../adapters/probes/service-probes.js';
 import { packBuildContext } from '../adapters/docker/context-tar.js';
 import { digestBuildContext } from '../adapters/docker/context-digest.js';
+import { ENGINE_KIND_VARIABLE, SWARM_NODES_VARIABLE } from '../core/swarm/swarm-selection.js';
 
 /** The host's secret sources, loaded (with execa) only when a declared secret is read. */
 function lazySecretSources(): SecretSources {
@@ -70,7 +71,14 @@ export function createAppContext(options: {
       return connection;
     },
     backend() {
-      backend ??= context.engine().then(({ engine, info }) => new ContainerStackBackend(engine, info));
+      const engineEnv = options.engineEnv ?? options.env;
+      // --engine swarm / engine: swarm (cli/engine-selection.ts): the Swarm backend on that engine.
+      backend ??=
+        engineEnv[ENGINE_KIND_VARIABLE] === 'swarm'
+          ? import('../adapters/swarm-stack/connect-swarm.js').then((module) =>
+              module.connectSwarmBackend(engineEnv, options.env[SWARM_NODES_VARIABLE]),
+            )
+          : context.engine().then(({ engine, info }) => new ContainerStackBackend(engine, info));
       return backend;
     },
     gitBranch: currentBranch,

@@ -68,6 +68,8 @@ export const commonOptions: OptionSpec = {
   stack: { type: 'string' },
   profile: { type: 'string', multiple: true },
   env: { type: 'string' },
+  /** The engine: an address, a docker context, or swarm[:CONTEXT-OR-ADDRESS] (cli/engine-selection.ts). */
+  engine: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };

@@ -6,6 +6,7 @@
 import { loadDevenvConfig } from '../adapters/fs/devenv-config-file.js';
 import { engineAddress, engineProblem } from '../core/config/engine-address.js';
 import { DevenvError } from '../core/errors.js';
+import { ENGINE_KIND_VARIABLE, swarmEngine } from '../core/swarm/swarm-selection.js';
 import { environmentOption, type Command, type ParsedCommand } from './command.js';
 
 export function engineEnvironment(
@@ -20,7 +21,7 @@ export function engineEnvironment(
     const problem = engineProblem(flag);
     if (problem !== undefined)
       throw new DevenvError('USAGE', `--engine: ${problem}.`, {
-        hint: 'Pass ssh://user@host, tcp://host:2376 (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), unix:///path or a docker context name.',
+        hint: 'Pass ssh://user@host, tcp://host:2376 (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), unix:///path, a docker context name, or swarm[:CONTEXT-OR-ADDRESS] for the Swarm backend.',
       });
     return withEngine(env, flag);
   }
@@ -41,6 +42,13 @@ function withEngine(
   env: Record<string, string | undefined>,
   engine: string,
 ): Record<string, string | undefined> {
+  // swarm[:CONTEXT-OR-ADDRESS]: the Swarm backend on that engine (the shell's when none is named).
+  const swarm = swarmEngine(engine);
+  if (swarm !== undefined)
+    return {
+      ...(swarm.engine !== undefined ? withEngine(env, swarm.engine) : env),
+      [ENGINE_KIND_VARIABLE]: 'swarm',
+    };
   const address = engineAddress(engine);
   return address.kind === 'host'
     ? { ...env, DOCKER_HOST: address.dockerHost, DOCKER_CONTEXT: undefined }

@@ -136,6 +136,19 @@ export interface NetworkAttachment {
   aliases: string[];
 }
 
+/**
+ * A compose service's deploy settings that only a scheduler applies (the Swarm backend):
+ * a container engine runs one container and ignores them.
+ */
+export interface DeployRequest {
+  /** deploy.replicas or scale (1 when absent). */
+  replicas?: number;
+  constraints?: string[];
+  /** Spread descriptors ("node.labels.zone"). */
+  spreadOver?: string[];
+  endpointMode?: 'vip' | 'dnsrr';
+}
+
 export interface ContainerRequest {
   name: string;
   image: string;
@@ -195,6 +208,8 @@ export interface ContainerRequest {
   macAddress?: string;
   logging?: LogConfig;
   storageOpt?: Record<string, string>;
+  /** Set only when the template has deploy.replicas/scale, placement or endpoint_mode. */
+  deploy?: DeployRequest;
 }
 
 export type ContainerRunState =

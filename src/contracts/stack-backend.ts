@@ -62,7 +62,9 @@ export type StackChange =
   | { type: 'container.started'; service: string; container: string }
   | { type: 'container.kept'; service: string; container: string }
   | { type: 'container.stopped'; service: string; container: string }
-  | { type: 'container.removed'; service: string; container: string };
+  | { type: 'container.removed'; service: string; container: string }
+  /** What a backend tells besides (a Swarm backend: the node a task runs on, how an image reached a node). */
+  | { type: 'info'; message: string };
 
 /** A service instance the backend created (not started yet) or runs. */
 export interface ServiceInstance {

@@ -15,6 +15,10 @@ export type ErrorCode =
   /** The project's vitest could not start with its config (vitest rejected it, or it failed to load). */
   | 'TEST_CONFIG_INVALID'
   | 'ENGINE_UNREACHABLE'
+  /** --engine swarm / engine: swarm on an engine that is not a swarm manager. */
+  | 'SWARM_NOT_MANAGER'
+  /** A task runs on a swarm node whose engine devenv does not reach (exec, copy): DEVENV_SWARM_NODES. */
+  | 'SWARM_NODE_UNREACHABLE'
   /** This Node is older than devenv's package.json `engines.node` (`devenv up`'s quick checks). */
   | 'NODE_UNSUPPORTED'
   | 'ENGINE_ERROR'

@@ -16,19 +16,27 @@ export interface DeploySettings {
   replicas?: number;
   /** deploy.restart_policy in `restart:` terms ("on-failure:3"); absent when there is none. */
   restart?: string;
+  /** deploy.placement and deploy.endpoint_mode: applied by a scheduler (the Swarm backend) only. */
+  placement?: PlacementSpec;
+}
+
+/** Where a scheduler may run a service's tasks (compose's deploy.placement), and how they are reached. */
+export interface PlacementSpec {
+  /** "node.labels.zone==a", "node.role!=manager". */
+  constraints: string[];
+  /** Spread descriptors ("node.labels.zone"). */
+  spreadOver: string[];
+  /** deploy.endpoint_mode. */
+  endpointMode?: 'vip' | 'dnsrr';
 }
 
 /** The deploy keys read here or in runtime-options.ts; the others are warned about. */
 const APPLIED_DEPLOY_KEYS = new Set(['resources', 'replicas', 'restart_policy']);
 
-const SWARM_DEPLOY_KEYS = new Set([
-  'mode',
-  'endpoint_mode',
-  'labels',
-  'rollback_config',
-  'update_config',
-  'placement',
-]);
+const SWARM_DEPLOY_KEYS = new Set(['mode', 'labels', 'rollback_config', 'update_config']);
+
+/** Read here, applied by the Swarm backend only: a container engine runs one container anywhere. */
+const SCHEDULER_DEPLOY_KEYS = new Set(['placement', 'endpoint_mode']);
 
 /** restart_policy.condition -> the engine's policy name (docker compose maps the same way). */
 const CONDITIONS: Record<string, string> = {
@@ -43,7 +51,8 @@ const CONDITIONS: Record<string, string> = {
 function warnSwarmKeys(context: NormalizeContext, path: KeyPath, deploy: Record<string, unknown>): void {
   for (const key of Object.keys(deploy)) {
     if (APPLIED_DEPLOY_KEYS.has(key) || key.startsWith('x-')) continue;
-    const reason = SWARM_DEPLOY_KEYS.has(key)
+    // placement and endpoint_mode are read (placementSpec) for the Swarm backend; the container backend ignores them.
+    const reason = SWARM_DEPLOY_KEYS.has(key) || SCHEDULER_DEPLOY_KEYS.has(key)
       ? 'is a Swarm setting; devenv runs one container per service and ignores it'
       : 'is not supported by devenv and is ignored';
     warnAt(context, [...path, key], `${formatKeyPath([...path, key])} ${reason}`);
@@ -127,6 +136,8 @@ export function normalizeDeploy(
   const count = replicas(context, path, service, deploy);
   if (count !== undefined) settings.replicas = count;
   warnSwarmKeys(context, deployPath, deploy);
+  const placement = placementSpec(context, deployPath, deploy);
+  if (placement !== undefined) settings.placement = placement;
   const restart = restartPolicy(context, [...deployPath, 'restart_policy'], deploy.restart_policy);
   if (restart === undefined) return settings;
   settings.restart = restart;
@@ -138,4 +149,44 @@ export function normalizeDeploy(
       `${formatKeyPath([...path, 'restart'])} "${own}" is overridden by deploy.restart_policy ("${restart}"), as in docker compose`,
     );
   return settings;
+}
+
+function stringList(context: NormalizeContext, path: KeyPath, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+    throw invalidAt(context, path, 'expected a list of strings');
+  return value as string[];
+}
+
+/** deploy.placement.constraints / preferences (spread) and deploy.endpoint_mode. */
+function placementSpec(
+  context: NormalizeContext,
+  path: KeyPath,
+  deploy: Record<string, unknown>,
+): PlacementSpec | undefined {
+  const placement = deploy.placement;
+  const mode = deploy.endpoint_mode;
+  if ((placement === undefined || placement === null) && (mode === undefined || mode === null)) return undefined;
+  if (placement !== undefined && placement !== null && !isMapping(placement))
+    throw invalidAt(context, [...path, 'placement'], 'expected a mapping with constraints and preferences');
+  const at = [...path, 'placement'];
+  const constraints = stringList(context, [...at, 'constraints'], isMapping(placement) ? placement.constraints : undefined);
+  const preferences = isMapping(placement) ? placement.preferences : undefined;
+  const spreadOver: string[] = [];
+  if (preferences !== undefined && preferences !== null) {
+    if (!Array.isArray(preferences)) throw invalidAt(context, [...at, 'preferences'], 'expected a list');
+    preferences.forEach((preference: unknown, index) => {
+      const spread = isMapping(preference) ? preference.spread : undefined;
+      if (typeof spread !== 'string')
+        throw invalidAt(context, [...at, 'preferences', index], 'expected a mapping with spread: DESCRIPTOR');
+      spreadOver.push(spread);
+    });
+  }
+  const spec: PlacementSpec = { constraints, spreadOver };
+  if (mode !== undefined && mode !== null) {
+    if (mode !== 'vip' && mode !== 'dnsrr')
+      throw invalidAt(context, [...path, 'endpoint_mode'], `invalid endpoint mode ${JSON.stringify(mode)}: use vip or dnsrr`);
+    spec.endpointMode = mode;
+  }
+  return spec;
 }

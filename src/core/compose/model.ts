@@ -1,3 +1,4 @@
+import type { PlacementSpec } from './deploy.js';
 /**
  * The resolved compose model: what a compose template means after loading,
  * merging, interpolation, validation and normalization to long syntax.
@@ -44,6 +45,8 @@ export interface ServiceSpec {
    * says (a warning names a count other than 1); `devenv diff` compares it.
    */
   replicas?: number;
+  /** deploy.placement and deploy.endpoint_mode: a scheduler's (the Swarm backend's) alone. */
+  placement?: PlacementSpec;
   workingDir?: string;
   user?: string;
   labels: Record<string, string>;

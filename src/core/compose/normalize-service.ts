@@ -303,6 +303,7 @@ export function normalizeService(context: NormalizeContext, name: string, raw: u
   const deploy = normalizeDeploy(context, path, service);
   if (deploy.replicas !== undefined) spec.replicas = deploy.replicas;
   if (deploy.restart !== undefined) spec.restart = deploy.restart;
+  if (deploy.placement !== undefined) spec.placement = deploy.placement;
 
   const mode = networkMode(context, path, service);
   if (mode !== undefined) spec.networkMode = mode;

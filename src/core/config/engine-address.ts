@@ -10,6 +10,12 @@ const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
 
 /** Why an engine string is not usable, or undefined when it is. */
 export function engineProblem(engine: string): string | undefined {
+  // The Swarm backend on an engine (core/swarm/swarm-selection.ts): its address or context is checked.
+  if (engine === 'swarm') return undefined;
+  if (engine.startsWith('swarm:') && !engine.startsWith('swarm://')) {
+    const rest = engine.slice('swarm:'.length);
+    return rest === '' ? undefined : engineProblem(rest);
+  }
   if (!engine.includes('://')) {
     return CONTEXT_NAME.test(engine)
       ? undefined

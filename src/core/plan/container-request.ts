@@ -149,6 +149,20 @@ function runtimeRequest(stack: string, options: RuntimeOptionsSpec | undefined):
   return request;
 }
 
+/** deploy: settings for a scheduler (contracts/engine.ts DeployRequest); undefined when none are set. */
+export function deployRequest(
+  service: Pick<ServiceSpec, 'replicas' | 'placement'>,
+): ContainerRequest['deploy'] | undefined {
+  const { replicas, placement } = service;
+  if (replicas === undefined && placement === undefined) return undefined;
+  return {
+    ...(replicas !== undefined ? { replicas } : {}),
+    ...(placement && placement.constraints.length > 0 ? { constraints: placement.constraints } : {}),
+    ...(placement && placement.spreadOver.length > 0 ? { spreadOver: placement.spreadOver } : {}),
+    ...(placement?.endpointMode !== undefined ? { endpointMode: placement.endpointMode } : {}),
+  };
+}
+
 export function planContainer(input: ContainerPlanInput): ContainerPlan {
   const { stack, project, service } = input;
   const notes: string[] = [];
@@ -264,6 +278,8 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
   if (service.user) request.user = service.user;
   if (service.hostname) request.hostname = service.hostname;
   if (service.stopSignal) request.stopSignal = service.stopSignal;
+  const deploy = deployRequest(service);
+  if (deploy !== undefined) request.deploy = deploy;
   const healthcheck = healthcheckRequest(service.healthcheck);
   if (healthcheck) request.healthcheck = healthcheck;
   const files: FileRequest[] = [];

@@ -1,0 +1,180 @@
+/**
+ * Carries out a plan graph on a swarm: a service per compose service. Create:
+ * images to the nodes, secrets and configs, then the service; Recreate (its
+ * config hash changed): `service update` with the new spec, so the service
+ * keeps its id and only its tasks are replaced; Keep: nothing; Start (not
+ * running with its config unchanged): new tasks (`update --force`). Then each
+ * task is waited for until it runs, and the use-case's readiness hook decides.
+ * Ports are the swarm's (host mode): the use-case's port choice is not asked;
+ * there is no created-but-not-started moment, so no data is seeded before the
+ * first start (beforeFirstStart is not called).
+ */
+import type { ContainerRequest } from '../../contracts/engine.js';
+import type { SwarmServiceSpec } from '../../contracts/swarm-engine.js';
+import type { AppliedService, ApplyHooks, StackSpec } from '../../contracts/stack-backend.js';
+import { DevenvError } from '../../core/errors.js';
+import type { PlanNode } from '../../core/plan/plan-graph.js';
+import type { ObservedStack } from '../../core/plan/reconcile.js';
+import { walkPlan, type NodeProgress } from '../../core/plan/walk-plan.js';
+import { distributeImage } from './node-images.js';
+import { fileObject, swarmServiceSpec } from './service-spec.js';
+import { currentTasks, nodeName } from './service-status.js';
+import { nodeView, type SwarmCluster } from './swarm-nodes.js';
+
+type ServiceNode = Extract<
+  PlanNode,
+  { action: 'CreateService' | 'RecreateService' | 'StartService' | 'KeepService' }
+>;
+
+const TASK_POLL_MS = 250;
+
+/** Until every wanted task of the service runs (or one failed: readiness says why), telling each task's node. */
+async function awaitTasks(
+  cluster: SwarmCluster,
+  serviceId: string,
+  service: string,
+  after: string,
+  hooks: ApplyHooks,
+  signal: AbortSignal,
+): Promise<void> {
+  const told = new Set<string>();
+  for (;;) {
+    if (signal.aborted) return;
+    const [services, tasks, view] = await Promise.all([
+      cluster.swarm.listServices({}).then((all) => all.filter((s) => s.id === serviceId)),
+      cluster.swarm.listTasks([serviceId]),
+      nodeView(cluster),
+    ]);
+    const wanted = services[0];
+    if (!wanted) return;
+    const current = currentTasks(tasks.filter((task) => task.createdAt >= after));
+    for (const task of current) {
+      if (task.state !== 'running' || told.has(task.id)) continue;
+      told.add(task.id);
+      hooks.onChange({
+        type: 'container.started',
+        service,
+        container: `${wanted.name}.${task.slot} on ${nodeName(view.nodes, task.nodeId)}`,
+      });
+    }
+    const running = current.filter((task) => task.state === 'running').length;
+    const failed = current.some((task) => ['failed', 'rejected'].includes(task.state));
+    if (running >= wanted.replicas || failed) return;
+    await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
+  }
+}
+
+export async function applySwarmPlan(
+  cluster: SwarmCluster,
+  spec: StackSpec,
+  plan: readonly PlanNode[],
+  observed: ObservedStack,
+  hooks: ApplyHooks,
+): Promise<AppliedService[]> {
+  const { swarm } = cluster;
+  const serviceNamed = (name: string) => observed.containers.find((c) => c.name === name);
+  const distributed = new Map<string, Promise<void>>();
+
+  /** Images, secrets and configs the service's tasks need, on the nodes; the spec gets their ids. */
+  const prepare = async (request: ContainerRequest, wanted: SwarmServiceSpec): Promise<void> => {
+    const [engines, view] = await Promise.all([cluster.nodeEngines(), nodeView(cluster)]);
+    const managerName = view.nodes.find((node) => node.id === view.selfId)?.hostname;
+    let images = distributed.get(request.image);
+    if (!images) {
+      images = distributeImage(
+        request.image,
+        managerName !== undefined ? engines.get(managerName) : undefined,
+        engines,
+        view.nodes.filter((node) => node.state === 'ready').map((node) => node.hostname),
+        hooks.onChange,
+      );
+      distributed.set(request.image, images);
+    }
+    await images;
+    for (const file of request.files ?? []) {
+      const object = fileObject(request, file);
+      const id =
+        object.kind === 'secret'
+          ? await swarm.ensureSecret(object.name, object.content, object.labels)
+          : await swarm.ensureConfig(object.name, object.content, object.labels);
+      const reference = wanted.files.find((ref) => ref.name === object.name);
+      if (reference) reference.id = id;
+    }
+  };
+
+  const runService = async (node: ServiceNode, progress: NodeProgress): Promise<AppliedService> => {
+    const request = spec.services.get(node.service);
+    if (!request) throw new Error(`The plan names service "${node.service}", which the spec lacks.`);
+    const existing = 'container' in node ? serviceNamed(node.container) : undefined;
+    const wanted = swarmServiceSpec(request, spec.volumes);
+    const since = new Date(Date.now() - 1000).toISOString();
+    let id: string;
+    if (node.action === 'KeepService' && existing) {
+      id = existing.id;
+      hooks.onChange({ type: 'container.kept', service: node.service, container: existing.name });
+    } else if (node.action === 'StartService' && existing) {
+      id = existing.id;
+      await swarm.restartService(id);
+    } else if (existing) {
+      id = existing.id;
+      await prepare(request, wanted);
+      const current = (await swarm.listServices({})).find((service) => service.id === id);
+      await swarm.updateService(id, current?.version ?? 0, wanted);
+      hooks.onChange({
+        type: 'info',
+        message: `${node.service}: service ${existing.name} updated (swarm replaces its tasks)`,
+      });
+    } else {
+      await prepare(request, wanted);
+      id = await swarm.createService(wanted);
+      hooks.onChange({ type: 'container.created', service: node.service, container: request.name });
+    }
+    if (node.action !== 'KeepService')
+      await awaitTasks(cluster, id, node.service, since, hooks, progress.signal);
+    progress.started();
+    const ports = await hooks.waitReady({ service: node.service, id, request }, progress.signal);
+    return { service: node.service, instanceId: id, ports };
+  };
+
+  const runNode = async (node: PlanNode, progress: NodeProgress): Promise<AppliedService | undefined> => {
+    switch (node.action) {
+      case 'CreateNetwork': {
+        const network = spec.networks.find((n) => n.name === node.network);
+        await swarm.createNetwork(node.network, network?.labels ?? {}, {
+          internal: network?.internal ?? false,
+        });
+        hooks.onChange({ type: 'network.created', network: node.network });
+        return undefined;
+      }
+      case 'CreateVolume':
+        // Created by the node a task lands on, with the stack's labels (service-spec.ts).
+        hooks.onChange({ type: 'volume.created', volume: node.volume });
+        return undefined;
+      case 'RemoveContainer': {
+        const service = serviceNamed(node.container);
+        if (service) await swarm.removeService(service.id);
+        hooks.onChange({ type: 'container.removed', service: node.service, container: node.container });
+        return undefined;
+      }
+      case 'RemoveNetwork':
+        await swarm.removeNetwork(node.id);
+        hooks.onChange({ type: 'network.removed', network: node.network });
+        return undefined;
+      default:
+        return runService(node, progress);
+    }
+  };
+
+  try {
+    const results = await walkPlan(plan, runNode, hooks.signal);
+    const applied = [...results.values()].filter((result): result is AppliedService => result !== undefined);
+    const order = [...spec.services.keys()];
+    return applied.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
+  } catch (error) {
+    if (hooks.signal.aborted)
+      throw new DevenvError('INTERRUPTED', 'Interrupted; what was created carries the stack labels.', {
+        hint: 'Run `devenv down` to remove it.',
+      });
+    throw error;
+  }
+}

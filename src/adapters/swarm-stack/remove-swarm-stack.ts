@@ -1,0 +1,87 @@
+/**
+ * Removes a stack from a swarm, all found by the stack label: its services
+ * (their tasks stop on every node), then its overlay networks, secrets and
+ * configs, and when asked its volumes on every node engine devenv reaches.
+ */
+import type { RemovedStack, StackChange } from '../../contracts/stack-backend.js';
+import { stackSelector } from '../../core/stack/labels.js';
+import { observeSwarmStack } from './observe-swarm-stack.js';
+import type { SwarmCluster } from './swarm-nodes.js';
+
+const GONE_POLL_MS = 250;
+const GONE_WAIT_MS = 60_000;
+
+/** Retries what fails while the nodes are still removing the tasks' containers (a network or volume in use). */
+async function untilFree(remove: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + GONE_WAIT_MS;
+  for (;;) {
+    try {
+      return await remove();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
+    }
+  }
+}
+
+export async function removeSwarmStack(
+  cluster: SwarmCluster,
+  stack: string,
+  options: { volumes: boolean },
+  onChange: (change: StackChange) => void,
+): Promise<RemovedStack> {
+  const { swarm } = cluster;
+  const selector = stackSelector(stack);
+  const observed = await observeSwarmStack(cluster, stack);
+  await Promise.all(
+    observed.containers.map(async (service) => {
+      await swarm.removeService(service.id);
+      if (service.state === 'running')
+        onChange({ type: 'container.stopped', service: service.facts.service, container: service.name });
+      onChange({ type: 'container.removed', service: service.facts.service, container: service.name });
+    }),
+  );
+  // The tasks' containers go asynchronously, node by node: wait until none is left.
+  if (observed.containers.length > 0) {
+    const ids = observed.containers.map((service) => service.id);
+    const deadline = Date.now() + GONE_WAIT_MS;
+    while (Date.now() < deadline) {
+      const left = (await swarm.listTasks([])).filter(
+        (task) => ids.includes(task.serviceId) && task.containerId !== undefined && task.state !== 'shutdown',
+      );
+      if (left.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
+    }
+  }
+  const [secrets, configs] = await Promise.all([swarm.listSecrets(selector), swarm.listConfigs(selector)]);
+  await Promise.all([
+    ...observed.networks.map(async (network) => {
+      await untilFree(() => swarm.removeNetwork(network.id));
+      onChange({ type: 'network.removed', network: network.name });
+    }),
+    ...secrets.map((secret) => untilFree(() => swarm.removeSecret(secret.id))),
+    ...configs.map((config) => untilFree(() => swarm.removeConfig(config.id))),
+  ]);
+  let removedVolumes = 0;
+  if (options.volumes) {
+    const engines = [...(await cluster.nodeEngines()).values()];
+    const names = new Set<string>();
+    await Promise.all(
+      engines.map(async (node) => {
+        const volumes = await node.containers.listVolumes(selector).catch(() => []);
+        for (const volume of volumes) {
+          await untilFree(() => node.containers.removeVolume(volume.name));
+          names.add(volume.name);
+        }
+      }),
+    );
+    for (const name of [...names].sort()) onChange({ type: 'volume.removed', volume: name });
+    removedVolumes = names.size;
+  }
+  return {
+    containers: observed.containers.length,
+    networks: observed.networks.length,
+    volumes: removedVolumes,
+    volumesKept: observed.volumes.length - removedVolumes,
+  };
+}

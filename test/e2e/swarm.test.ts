@@ -1,0 +1,242 @@
+/**
+ * devenv on a real three-node Docker Swarm (test/support/swarm-cluster.sh: the
+ * main engine as manager, two dockerd workers in their own network namespaces).
+ * A stack of app (built here, from the Node stand-in), postgres and redis,
+ * spread over the workers by placement constraints: the app's image is loaded
+ * into the worker that runs it, the app reaches postgres and redis by service
+ * name across nodes (overlay network, dnsrr), `up` names each task's node,
+ * a changed service is updated and the others are kept, and `down` leaves
+ * nothing with the stack's labels on any node.
+ */
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevenvEvent } from '../../src/app/events.js';
+import { devenv } from '../support/cli.js';
+import { runPrefix } from '../support/engine-state.js';
+import { jsonEvents } from '../support/json-events.js';
+import { tempProject, type TempProject } from '../support/projects.js';
+import {
+  acquireSwarm,
+  canRunSwarm,
+  releaseSwarm,
+  swarmNodesVariable,
+  workerAddress,
+  workerEngines,
+} from '../support/swarm-cluster.js';
+
+const manager = new Docker();
+const prefix = runPrefix();
+const branch = `${prefix}-swarm`;
+let project: TempProject | undefined;
+let env: Record<string, string> = {};
+let acquired = false;
+
+const server = `
+const http = require('node:http');
+const net = require('node:net');
+function talk(host, port, send) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 3000 }, () => { if (send) socket.write(send); else { socket.end(); resolve('connected'); } });
+    socket.once('data', (data) => { resolve(data.toString().trim()); socket.destroy(); });
+    socket.once('timeout', () => { socket.destroy(); resolve('timeout'); });
+    socket.once('error', (error) => resolve('error ' + error.code));
+  });
+}
+http.createServer(async (req, res) => {
+  const [postgres, redis] = await Promise.all([talk('postgres', 5432), talk('redis', 6379, 'PING\\r\\n')]);
+  res.end(JSON.stringify({ postgres, redis, greeting: require('node:fs').readFileSync('/etc/greeting', 'utf8') }));
+}).listen(3000);
+`;
+
+function files(redisMemo: string): Record<string, string> {
+  return {
+    'compose.yaml': `name: swarmshop
+services:
+  app:
+    build: ./app
+    ports: ["3000"]
+    configs:
+      - source: greeting
+        target: /etc/greeting
+    restart: always
+    depends_on:
+      postgres: { condition: service_healthy }
+      redis: { condition: service_healthy }
+    deploy:
+      placement:
+        constraints: ["node.labels.devenv.test.node==w1"]
+  postgres:
+    image: devenv-test/postgres:15
+    environment:
+      POSTGRES_PASSWORD: secret
+    ports: ["5432"]
+    restart: always
+    deploy:
+      placement:
+        constraints: ["node.labels.devenv.test.node==w2"]
+  redis:
+    image: devenv-test/redis:7
+    environment:
+      MEMO: "${redisMemo}"
+    ports: ["6379"]
+    restart: always
+    deploy:
+      placement:
+        constraints: ["node.labels.devenv.test.node==w2"]
+configs:
+  greeting:
+    content: hello from a swarm config
+`,
+    'app/Dockerfile': 'FROM devenv-test/node:20\nCOPY server.js /server.js\nCMD ["node", "/server.js"]\n',
+    'app/server.js': server,
+  };
+}
+
+const stackLabel = (stack: string) => `dev.devenv.stack=${stack}`;
+
+/** Everything with the stack's label: services, networks, secrets and configs on the manager; containers, volumes and networks on each worker. */
+async function leftovers(stack: string): Promise<string[]> {
+  const filters = { label: [stackLabel(stack)] };
+  const found: string[] = [];
+  found.push(...(await manager.listServices({ filters })).map((s) => `service ${s.Spec?.Name}`));
+  found.push(...(await manager.listNetworks({ filters })).map((n) => `network ${n.Name}`));
+  found.push(...(await manager.listSecrets({ filters })).map((s) => `secret ${s.Spec?.Name}`));
+  found.push(...(await manager.listConfigs({ filters })).map((c) => `config ${c.Spec?.Name}`));
+  for (const [name, engine] of [['manager', manager], ...Object.entries(workerEngines)] as const) {
+    found.push(
+      ...(await engine.listContainers({ all: true, filters })).map((c) => `${name} container ${c.Id}`),
+    );
+    found.push(
+      ...((await engine.listVolumes({ filters })).Volumes ?? []).map((v) => `${name} volume ${v.Name}`),
+    );
+    found.push(
+      ...(await engine.listNetworks({ filters }))
+        .filter((n) => n.Scope === 'local')
+        .map((n) => `${name} network ${n.Name}`),
+    );
+  }
+  return found;
+}
+
+async function serviceState(stack: string): Promise<Map<string, { version: number; tasks: string[] }>> {
+  const services = await manager.listServices({ filters: { label: [stackLabel(stack)] } });
+  const out = new Map<string, { version: number; tasks: string[] }>();
+  for (const service of services) {
+    const tasks = (await manager.listTasks({
+      filters: { service: [service.ID], 'desired-state': ['running'] },
+    })) as { ID: string }[];
+    out.set(service.Spec!.Labels!['dev.devenv.service']!, {
+      version: service.Version!.Index!,
+      tasks: tasks.map((task) => task.ID).sort(),
+    });
+  }
+  return out;
+}
+
+function stackOf(events: DevenvEvent[]): string {
+  const resolved = events.find((event) => event.type === 'stack.resolved');
+  if (resolved?.type !== 'stack.resolved') throw new Error('no stack.resolved event');
+  return resolved.stack;
+}
+
+describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
+  let stack = '';
+  beforeAll(async () => {
+    await acquireSwarm('devenv-test/postgres:15', 'devenv-test/redis:7');
+    acquired = true;
+    env = { DEVENV_SWARM_NODES: await swarmNodesVariable() };
+    project = await tempProject(files('first'), 'devenv-swarm-');
+  }, 300_000);
+
+  afterAll(async () => {
+    if (project) {
+      await devenv(project.dir, ['down', '-v', '--engine', 'swarm', '--branch', branch], env);
+      await project.remove();
+    }
+    if (acquired) await releaseSwarm();
+  }, 300_000);
+
+  it('places the stack by constraints, loads the built image into its node, and the app reaches postgres and redis across nodes', async () => {
+    const result = await devenv(
+      project!.dir,
+      ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch],
+      env,
+    );
+    expect(result.stderr + result.stdout).not.toMatch(/"type":"error"/);
+    expect(result.exitCode).toBe(0);
+    const events = jsonEvents(result.stdout);
+    stack = stackOf(events);
+    // Each task's node, as `up` reports it.
+    const started = events.flatMap((event) =>
+      event.type === 'container.started' ? [`${event.service} ${event.container}`] : [],
+    );
+    expect(started).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^app .*-app-1\.1 on devswarm1$/),
+        expect.stringMatching(/^postgres .*-postgres-1\.1 on devswarm2$/),
+        expect.stringMatching(/^redis .*-redis-1\.1 on devswarm2$/),
+      ]),
+    );
+    // The built image went to the worker through its engine API (no registry).
+    const infos = events.flatMap((event) => (event.type === 'info' ? [event.message] : []));
+    expect(infos.some((message) => /loaded into node devswarm1 through its engine API/.test(message))).toBe(
+      true,
+    );
+
+    const ready = events.find((event) => event.type === 'service.ready' && event.service === 'app');
+    if (ready?.type !== 'service.ready') throw new Error('app not ready');
+    const port = ready.ports.find((p) => p.containerPort === 3000)!;
+    expect(port.hostIp).toBe(workerAddress.devswarm1);
+    const answer = (await (await fetch(`http://${port.hostIp}:${port.hostPort}/`)).json()) as Record<
+      string,
+      string
+    >;
+    expect(answer).toEqual({ postgres: 'connected', redis: '+PONG', greeting: 'hello from a swarm config' });
+  });
+
+  it('logs and env read the stack on the swarm', async () => {
+    const logs = await devenv(project!.dir, ['logs', 'redis', '--engine', 'swarm', '--branch', branch], env);
+    expect(logs.exitCode).toBe(0);
+    expect(logs.stdout).toMatch(/Ready to accept connections/);
+    const shown = await devenv(project!.dir, ['env', '--json', '--engine', 'swarm', '--branch', branch], env);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toContain('REDIS_PORT');
+  });
+
+  it('updates only the changed service and keeps the others (same service version, same tasks)', async () => {
+    const before = await serviceState(stack);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${project!.dir}/compose.yaml`, files('second')['compose.yaml']!);
+    const result = await devenv(
+      project!.dir,
+      ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch],
+      env,
+    );
+    expect(result.exitCode).toBe(0);
+    const events = jsonEvents(result.stdout);
+    const kept = events.flatMap((event) => (event.type === 'container.kept' ? [event.service] : []));
+    expect(kept.sort()).toEqual(['app', 'postgres']);
+    const after = await serviceState(stack);
+    expect(after.get('app')).toEqual(before.get('app'));
+    expect(after.get('postgres')).toEqual(before.get('postgres'));
+    expect(after.get('redis')!.version).toBeGreaterThan(before.get('redis')!.version);
+    expect(after.get('redis')!.tasks).not.toEqual(before.get('redis')!.tasks);
+  });
+
+  it('down leaves no service, network, secret, config or volume with the stack label on any node', async () => {
+    expect(await leftovers(stack)).not.toEqual([]);
+    const result = await devenv(project!.dir, ['down', '-v', '--engine', 'swarm', '--branch', branch], env);
+    expect(result.exitCode).toBe(0);
+    expect(await leftovers(stack)).toEqual([]);
+  });
+
+  it('refuses the swarm backend on an engine that is not a swarm manager', async () => {
+    const result = await devenv(
+      project!.dir,
+      ['up', '-d', '--engine', 'swarm:unix:///run/devswarm1.sock', '--branch', `${branch}-w`],
+      env,
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr + result.stdout).toMatch(/swarm worker/);
+  });
+});
