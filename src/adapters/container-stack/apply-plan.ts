@@ -8,10 +8,11 @@
  */
 import type { ContainerEngine, ContainerRequest, PublishedPort } from '../../contracts/engine.js';
 import type { AppliedService, ApplyHooks, StackSpec } from '../../contracts/stack-backend.js';
-import { DevenvError, isDevenvError } from '../../core/errors.js';
+import { isDevenvError } from '../../core/errors.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
 import type { ObservedStack } from '../../core/plan/reconcile.js';
-import { walkPlan, type NodeProgress } from '../../core/plan/walk-plan.js';
+import { walkToApplied } from '../stack-plan/walk-to-applied.js';
+import type { NodeProgress } from '../../core/plan/walk-plan.js';
 
 type ServiceNode = Extract<
   PlanNode,
@@ -116,16 +117,5 @@ export async function applyPlan(
     }
   };
 
-  try {
-    const results = await walkPlan(plan, runNode, hooks.signal);
-    const applied = [...results.values()].filter((result): result is AppliedService => result !== undefined);
-    const order = [...spec.services.keys()];
-    return applied.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
-  } catch (error) {
-    if (hooks.signal.aborted)
-      throw new DevenvError('INTERRUPTED', 'Interrupted; what was created carries the stack labels.', {
-        hint: 'Run `devenv down` to remove it.',
-      });
-    throw error;
-  }
+  return walkToApplied(spec, plan, runNode, hooks.signal);
 }

@@ -12,10 +12,10 @@
 import type { ContainerRequest } from '../../contracts/engine.js';
 import type { SwarmServiceSpec } from '../../contracts/swarm-engine.js';
 import type { AppliedService, ApplyHooks, StackSpec } from '../../contracts/stack-backend.js';
-import { DevenvError } from '../../core/errors.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
 import type { ObservedStack } from '../../core/plan/reconcile.js';
-import { walkPlan, type NodeProgress } from '../../core/plan/walk-plan.js';
+import { walkToApplied } from '../stack-plan/walk-to-applied.js';
+import type { NodeProgress } from '../../core/plan/walk-plan.js';
 import { distributeImage } from './node-images.js';
 import { fileObject, swarmServiceSpec } from './service-spec.js';
 import { currentTasks, nodeName } from './service-status.js';
@@ -165,16 +165,5 @@ export async function applySwarmPlan(
     }
   };
 
-  try {
-    const results = await walkPlan(plan, runNode, hooks.signal);
-    const applied = [...results.values()].filter((result): result is AppliedService => result !== undefined);
-    const order = [...spec.services.keys()];
-    return applied.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
-  } catch (error) {
-    if (hooks.signal.aborted)
-      throw new DevenvError('INTERRUPTED', 'Interrupted; what was created carries the stack labels.', {
-        hint: 'Run `devenv down` to remove it.',
-      });
-    throw error;
-  }
+  return walkToApplied(spec, plan, runNode, hooks.signal);
 }
