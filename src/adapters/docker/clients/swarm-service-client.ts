@@ -2,9 +2,8 @@
 import type { LabelSelector, LogLine, LogOptions } from '../../../contracts/engine.js';
 import type { SwarmService, SwarmServiceSpec } from '../../../contracts/swarm-engine.js';
 import { swarmServiceBody } from './swarm-service-body.js';
-import { bodyOnly, isAbort, labelFilter, type ClientContext } from './client-context.js';
-import type { Readable } from 'node:stream';
-import { OutputLines } from '../output-stream.js';
+import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
+import { readLogStream } from './log-stream.js';
 
 interface ServiceObject {
   ID: string;
@@ -84,61 +83,23 @@ export class SwarmServiceClient {
 
   /** The service's logs from every task (the manager collects them from the nodes). */
   async serviceLogs(id: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {
-    const { signal } = options;
-    if (signal?.aborted) return;
-    const query: Record<string, unknown> = {
-      follow: options.follow,
-      stdout: true,
-      stderr: true,
-      timestamps: options.timestamps ?? false,
-      tail: options.tail === undefined ? 'all' : String(options.tail),
-    };
-    if (options.since !== undefined) query.since = options.since;
-    let stream: Readable;
-    try {
-      stream = await new Promise<Readable>((resolve, reject) => {
-        this.context.modem.dial(
-          {
-            path: `/services/${encodeURIComponent(id)}/logs?`,
-            method: 'GET',
-            isStream: true,
-            abortSignal: signal,
-            statusCodes: {
-              200: true,
-              404: 'no such service',
-              500: 'server error',
-              503: 'node is not part of a swarm',
-            },
-            options: query,
-          },
-          (error, data) => (error ? reject(error) : resolve(data)),
-        );
-      });
-    } catch (error) {
-      if (isAbort(error, signal)) return;
-      throw this.context.fail(error, `read logs of swarm service ${id}`);
-    }
-    const lines = new OutputLines(true, (streamName, text) => onLine({ stream: streamName, text }));
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const finish = (error?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        lines.end();
-        if (error !== undefined && !isAbort(error, signal))
-          reject(this.context.fail(error, `read logs of swarm service ${id}`));
-        else resolve();
-      };
-      const onAbort = (): void => {
-        stream.destroy();
-        finish();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (chunk: Buffer) => lines.push(chunk));
-      stream.on('end', () => finish());
-      stream.on('close', () => finish());
-      stream.on('error', (error) => finish(error));
-    });
+    if (options.signal?.aborted) return;
+    // Service logs are always multiplexed; the timestamps option is the caller's.
+    await readLogStream(
+      this.context,
+      {
+        path: `/services/${encodeURIComponent(id)}/logs?`,
+        what: `read logs of swarm service ${id}`,
+        statusCodes: {
+          200: true,
+          404: 'no such service',
+          500: 'server error',
+          503: 'node is not part of a swarm',
+        },
+        multiplexed: true,
+      },
+      options,
+      onLine,
+    );
   }
 }
