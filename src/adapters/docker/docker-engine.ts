@@ -33,6 +33,7 @@ import { LogClient } from './clients/log-client.js';
 import { NetworkClient } from './clients/network-client.js';
 import { VolumeClient } from './clients/volume-client.js';
 import { connectDocker, type DockerEndpoint } from './connect.js';
+import { readEngineInfo } from './clients/engine-info.js';
 
 export class DockerEngine implements ContainerEngine {
   private readonly context: ClientContext;
@@ -64,19 +65,8 @@ export class DockerEngine implements ContainerEngine {
     return new DockerEngine(connected.docker, connected.endpoint, connected.apiVersion);
   }
 
-  async info(): Promise<EngineInfo> {
-    const { docker, endpoint } = this.context;
-    try {
-      const version = await docker.version();
-      return {
-        endpoint: endpoint.endpoint,
-        serverVersion: version.Version,
-        apiVersion: version.ApiVersion,
-        publishedHost: endpoint.publishedHost,
-      };
-    } catch (error) {
-      throw this.context.fail(error, 'read the engine version');
-    }
+  info(): Promise<EngineInfo> {
+    return readEngineInfo(this.context);
   }
 
   // ---- images ----

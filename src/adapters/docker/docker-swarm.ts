@@ -30,6 +30,7 @@ import { SwarmServiceClient } from './clients/swarm-service-client.js';
 import { SwarmTaskClient } from './clients/swarm-task-client.js';
 import { connectDocker, type DockerEndpoint } from './connect.js';
 import { DockerEngine } from './docker-engine.js';
+import { readEngineInfo } from './clients/engine-info.js';
 
 export class DockerSwarm implements SwarmEngine {
   private readonly context: ClientContext;
@@ -56,19 +57,8 @@ export class DockerSwarm implements SwarmEngine {
     return new DockerSwarm(connected.docker, connected.endpoint, connected.apiVersion);
   }
 
-  async info(): Promise<EngineInfo> {
-    const { docker, endpoint } = this.context;
-    try {
-      const version = await docker.version();
-      return {
-        endpoint: endpoint.endpoint,
-        serverVersion: version.Version,
-        apiVersion: version.ApiVersion,
-        publishedHost: endpoint.publishedHost,
-      };
-    } catch (error) {
-      throw this.context.fail(error, 'read the engine version');
-    }
+  info(): Promise<EngineInfo> {
+    return readEngineInfo(this.context);
   }
 
   swarm(): Promise<SwarmState> {
