@@ -7,25 +7,34 @@ import { Labels } from '../../../core/stack/labels.js';
 export class NetworkClient {
   constructor(private readonly context: ClientContext) {}
 
-  async listNetworks(selector: LabelSelector): Promise<ResourceSummary[]> {
+  /** Networks with the labels; `only` narrows to a driver and scope (a swarm's overlay networks). */
+  async listNetworks(
+    selector: LabelSelector,
+    only: { driver?: string; scope?: 'local' | 'swarm' } = {},
+  ): Promise<ResourceSummary[]> {
     try {
-      const networks = await this.context.docker.listNetworks({ filters: { label: labelFilter(selector) } });
-      return networks.map((network) => ({
-        id: network.Id,
-        name: network.Name,
-        labels: network.Labels ?? {},
-        createdAt: network.Created,
-      }));
+      const networks = await this.context.docker.listNetworks({
+        filters: { label: labelFilter(selector), ...(only.driver ? { driver: [only.driver] } : {}) },
+      });
+      return networks
+        .filter((network) => only.scope === undefined || network.Scope === only.scope)
+        .map((network) => ({
+          id: network.Id,
+          name: network.Name,
+          labels: network.Labels ?? {},
+          createdAt: network.Created,
+        }));
     } catch (error) {
-      throw this.context.fail(error, 'list networks');
+      throw this.context.fail(error, `list ${only.driver ? `${only.driver} ` : ''}networks`);
     }
   }
 
   async createNetwork(
     name: string,
     labels: Record<string, string>,
-    options: { internal?: boolean; driver?: string } = {},
+    options: { internal?: boolean; driver?: string; attachable?: boolean } = {},
   ): Promise<string> {
+    const driver = options.driver ?? 'bridge';
     try {
       const network = await this.context.docker.createNetwork(
         bodyOnly({
@@ -33,14 +42,15 @@ export class NetworkClient {
           Labels: labels,
           CheckDuplicate: true,
           Internal: options.internal ?? false,
-          Driver: options.driver ?? 'bridge',
+          Driver: driver,
+          ...(options.attachable ? { Attachable: true } : {}),
         }),
       );
       return network.id;
     } catch (error) {
       throw await this.context.createFailed(
         error,
-        `create network ${name}`,
+        `create ${driver === 'bridge' ? '' : `${driver} `}network ${name}`,
         'network',
         name,
         labels[Labels.stack],
