@@ -1,5 +1,7 @@
-/** `devenv ls`: every devenv stack on the engine, from labels alone. */
+/** `devenv ls`: every devenv stack on the engine (or the swarm), from labels alone. */
 import type { ContainerEngine, HealthState, PublishedPort, ContainerRunState } from '../contracts/engine.js';
+import type { StackInventory } from '../contracts/stack-backend.js';
+import type { TaskPlacement } from '../contracts/swarm-engine.js';
 import { anyStackSelector } from '../core/stack/labels.js';
 import { containerFacts, stackFacts } from '../core/stack/label-facts.js';
 import type { StackLease } from '../core/stack/expiry.js';
@@ -16,6 +18,8 @@ export interface StackServiceSummary {
   restartCount: number;
   /** How its last run ended (core/stack/run-end.ts), when it ended or was restarted. */
   lastExit?: string;
+  /** Its tasks and the node each runs on, on a backend that spreads a service over nodes (Swarm). */
+  tasks?: TaskPlacement[];
 }
 
 export interface StackSummary {
@@ -42,11 +46,16 @@ export interface StackSummary {
 
 export async function collectStacks(ctx: AppContext, engine: ContainerEngine): Promise<StackSummary[]> {
   const selector = anyStackSelector();
-  const [containers, networks, volumes] = await Promise.all([
+  const [instances, networks, volumes] = await Promise.all([
     engine.listContainers(selector),
     engine.listNetworks(selector),
     engine.listVolumes(selector),
   ]);
+  return summarise(ctx, { instances, networks, volumes, tasks: new Map() });
+}
+
+function summarise(ctx: AppContext, inventory: StackInventory): StackSummary[] {
+  const { instances: containers, networks, volumes } = inventory;
   const stacks = new Map<string, StackSummary>();
   const summaryFor = (labels: Record<string, string>): StackSummary | undefined => {
     const facts = stackFacts(labels);
@@ -87,6 +96,7 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
       ...(container.exitCode !== undefined || container.oomKilled === true
         ? { lastExit: describeRunEnd(container) }
         : {}),
+      ...(inventory.tasks.has(container.id) ? { tasks: inventory.tasks.get(container.id) } : {}),
     });
   }
   for (const network of networks) summaryFor(network.labels)?.networks.push(network.name);
@@ -100,6 +110,9 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
 }
 
 export async function listStacks(ctx: AppContext): Promise<StackSummary[]> {
+  // A backend that lists its stacks itself (Swarm: services and the nodes their tasks run on).
+  const backend = await ctx.backend();
+  if (backend.inventory) return summarise(ctx, await backend.inventory());
   const { engine } = await ctx.engine();
   return collectStacks(ctx, engine);
 }

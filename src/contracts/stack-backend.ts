@@ -25,11 +25,13 @@ import type {
   LogLine,
   LogOptions,
   PublishedPort,
+  ResourceSummary,
   StreamExecOptions,
   StreamExecResult,
 } from './engine.js';
 import type { ObservedStack } from '../core/plan/reconcile.js';
 import type { PlanNode } from '../core/plan/plan-graph.js';
+import type { TaskPlacement } from './swarm-engine.js';
 
 export interface NetworkSpec {
   name: string;
@@ -112,7 +114,22 @@ export interface RemovedStack {
   volumesKept: number;
 }
 
+/** Every stack a backend runs, by devenv's labels (`devenv ls`). */
+export interface StackInventory {
+  /** One per service instance, labelled as the stack's containers are. */
+  instances: ContainerStatus[];
+  networks: ResourceSummary[];
+  volumes: ResourceSummary[];
+  /** Instance id -> its tasks and the nodes they run on (backends that spread an instance over nodes). */
+  tasks: ReadonlyMap<string, TaskPlacement[]>;
+}
+
 export interface StackBackend {
+  /**
+   * Every stack under devenv's labels, with where each instance's tasks run.
+   * Absent: `ls` lists the engine's containers (the container backends).
+   */
+  inventory?(): Promise<StackInventory>;
   /** Asks the backend (a round trip: also how devenv learns an engine is back). */
   info(): Promise<EngineInfo>;
   /** What the backend runs under the stack's labels, with the label facts parsed once. */

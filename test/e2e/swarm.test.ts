@@ -5,8 +5,10 @@
  * spread over the workers by placement constraints: the app's image is loaded
  * into the worker that runs it, the app reaches postgres and redis by service
  * name across nodes (overlay network, dnsrr), `up` names each task's node,
- * a changed service is updated and the others are kept, and `down` leaves
- * nothing with the stack's labels on any node.
+ * `ls` shows each task's node and state, a changed service is updated and
+ * the others are kept, `down` leaves nothing with the stack's labels on any
+ * node, and a worker whose dockerd stops has its task rescheduled onto the
+ * other worker (seen through `ls`), the worker being started again after.
  */
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,8 @@ import {
   acquireSwarm,
   canRunSwarm,
   releaseSwarm,
+  startWorker,
+  stopWorker,
   swarmNodesVariable,
   workerAddress,
   workerEngines,
@@ -133,6 +137,24 @@ async function serviceState(stack: string): Promise<Map<string, { version: numbe
   return out;
 }
 
+interface ListedTask {
+  task: string;
+  node: string;
+  state: string;
+}
+
+/** `devenv ls --engine swarm --json`: each service of the stack -> its tasks (what devenv shows). */
+async function listedTasks(dir: string, stack: string): Promise<Map<string, ListedTask[]>> {
+  const result = await devenv(dir, ['ls', '--json', '--engine', 'swarm'], env);
+  if (result.exitCode !== 0) throw new Error(`ls failed: ${result.stderr}${result.stdout}`);
+  const stacks = JSON.parse(result.stdout) as {
+    stack: string;
+    services: { service: string; state: string; tasks?: ListedTask[] }[];
+  }[];
+  const found = stacks.find((entry) => entry.stack === stack);
+  return new Map((found?.services ?? []).map((service) => [service.service, service.tasks ?? []]));
+}
+
 function stackOf(events: DevenvEvent[]): string {
   const resolved = events.find((event) => event.type === 'stack.resolved');
   if (resolved?.type !== 'stack.resolved') throw new Error('no stack.resolved event');
@@ -194,6 +216,39 @@ describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
     expect(answer).toEqual({ postgres: 'connected', redis: '+PONG', greeting: 'hello from a swarm config' });
   });
 
+  it("ls shows each service's tasks and the node each runs on (plain and --json)", async () => {
+    const tasks = await listedTasks(project!.dir, stack);
+    expect(Object.fromEntries(tasks)).toEqual({
+      app: [
+        expect.objectContaining({
+          task: expect.stringMatching(/-app-1\.1$/),
+          node: 'devswarm1',
+          state: 'running',
+        }),
+      ],
+      postgres: [
+        expect.objectContaining({
+          task: expect.stringMatching(/-postgres-1\.1$/),
+          node: 'devswarm2',
+          state: 'running',
+        }),
+      ],
+      redis: [
+        expect.objectContaining({
+          task: expect.stringMatching(/-redis-1\.1$/),
+          node: 'devswarm2',
+          state: 'running',
+        }),
+      ],
+    });
+    const plain = await devenv(project!.dir, ['ls', '--engine', 'swarm'], env);
+    expect(plain.exitCode).toBe(0);
+    const lines = plain.stdout.split('\n');
+    expect(lines.find((line) => line.startsWith(stack))).toBeDefined();
+    expect(lines.find((line) => /^\s+app\s/.test(line))).toMatch(/tasks: 1 running on devswarm1$/);
+    expect(lines.find((line) => /^\s+redis\s/.test(line))).toMatch(/tasks: 1 running on devswarm2$/);
+  });
+
   it('logs and env read the stack on the swarm', async () => {
     const logs = await devenv(project!.dir, ['logs', 'redis', '--engine', 'swarm', '--branch', branch], env);
     expect(logs.exitCode).toBe(0);
@@ -239,4 +294,76 @@ describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr + result.stdout).toMatch(/swarm worker/);
   });
+
+  it("a stopped worker's task is rescheduled onto the other worker, and ls shows where it runs now", async () => {
+    const moving = await tempProject(
+      {
+        'compose.yaml': `name: swarmmove
+services:
+  cache:
+    image: devenv-test/redis:7
+    restart: always
+    deploy:
+      placement:
+        constraints: ["node.role==worker"]
+`,
+      },
+      'devenv-swarm-move-',
+    );
+    const moveBranch = `${branch}-move`;
+    let stopped: 'devswarm1' | 'devswarm2' | undefined;
+    let moveStack = '';
+    try {
+      const up = await devenv(
+        moving.dir,
+        ['up', '-d', '--json', '--engine', 'swarm', '--branch', moveBranch],
+        env,
+      );
+      expect(up.stderr + up.stdout).not.toMatch(/"type":"error"/);
+      expect(up.exitCode).toBe(0);
+      moveStack = stackOf(jsonEvents(up.stdout));
+      const [before] = (await listedTasks(moving.dir, moveStack)).get('cache') ?? [];
+      expect(before).toMatchObject({ state: 'running', node: expect.stringMatching(/^devswarm[12]$/) });
+      const from = before!.node as 'devswarm1' | 'devswarm2';
+      const to = from === 'devswarm1' ? 'devswarm2' : 'devswarm1';
+
+      stopped = from;
+      await stopWorker(from);
+      // The manager marks the node down after missed heartbeats, then starts the slot's task
+      // on the other worker: polled through devenv until it runs there (bounded).
+      let after: ListedTask[] = [];
+      for (let tries = 0; tries < 120; tries++) {
+        after = (await listedTasks(moving.dir, moveStack)).get('cache') ?? [];
+        if (after.length === 1 && after[0]!.node === to && after[0]!.state === 'running') break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      expect(after).toEqual([expect.objectContaining({ node: to, state: 'running' })]);
+      // The swarm agrees: the node is down and the one task wanted running is on the other worker.
+      const nodes = await manager.listNodes();
+      const hostname = (id: string) => nodes.find((node) => node.ID === id)?.Description?.Hostname;
+      expect(nodes.find((node) => node.Description?.Hostname === from)?.Status?.State).toBe('down');
+      const service = (await manager.listServices({ filters: { label: [stackLabel(moveStack)] } }))[0]!;
+      const running = (await manager.listTasks({
+        filters: { service: [service.ID], 'desired-state': ['running'] },
+      })) as { NodeID: string; Status: { State: string } }[];
+      expect(running.map((task) => [hostname(task.NodeID), task.Status.State])).toEqual([[to, 'running']]);
+
+      await startWorker(from);
+      stopped = undefined;
+      const down = await devenv(moving.dir, ['down', '-v', '--engine', 'swarm', '--branch', moveBranch], env);
+      expect(down.exitCode).toBe(0);
+      // The restarted worker drops the container of the task that left it (bounded wait).
+      let left: string[] = [];
+      for (let tries = 0; tries < 60; tries++) {
+        left = await leftovers(moveStack);
+        if (left.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      expect(left).toEqual([]);
+    } finally {
+      if (stopped) await startWorker(stopped);
+      await devenv(moving.dir, ['down', '-v', '--engine', 'swarm', '--branch', moveBranch], env);
+      await moving.remove();
+    }
+  }, 300_000);
 });

@@ -16,6 +16,9 @@
 #   swarm-cluster.sh release ID         drop lease ID; down when no live lease is left and
 #                                       `acquire` brought the cluster up (tests running beside
 #                                       each other share one cluster)
+#   swarm-cluster.sh stop-worker NAME   stop that worker's dockerd without leaving the swarm (its node
+#                                       goes down and the swarm reschedules its tasks); idempotent
+#   swarm-cluster.sh start-worker NAME  start it again and wait until its node is ready; idempotent
 #   swarm-cluster.sh nodes              "NAME=unix:///run/NAME.sock" per worker, comma-separated
 #                                       (DEVENV_SWARM_NODES, how devenv reaches each node's engine)
 #
@@ -25,7 +28,7 @@
 # endpoint_mode dnsrr and host-mode published ports. Overlay (VXLAN) traffic across nodes works.
 # Needs root.
 set -euo pipefail
-cmd="${1:?up|down|status|load|acquire|release|nodes}"
+cmd="${1:?up|down|status|load|acquire|release|stop-worker|start-worker|nodes}"
 shift || true
 
 bridge=br-devswarm
@@ -154,6 +157,23 @@ worker_down() {
   ip link del "v${name}h" 2>/dev/null || true
 }
 
+# A worker's dockerd stopped as a crash would leave it, as far as the swarm sees: no `swarm
+# leave`, the node stays in the manager's list (down), its netns and veth stay for start-worker.
+worker_stop() {
+  local name=$1 pid
+  pid=$(dockerd_pid "$name") || return 0
+  kill -TERM "$pid"
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+known_worker() {
+  local w
+  for w in "${workers[@]}"; do [ "$w" = "$1" ] && return 0; done
+  echo "unknown worker $1 (one of ${workers[*]})" >&2
+  exit 2
+}
+
 down() {
   for name in "${workers[@]}"; do worker_down "$name"; done
   # Nodes of workers gone without leaving (a killed dockerd): removed from the manager's list.
@@ -211,6 +231,8 @@ case "$cmd" in
   down) down ;;
   status) status ;;
   load) load "$@" ;;
+  stop-worker) known_worker "${1:?worker name}"; worker_stop "$1" ;;
+  start-worker) known_worker "${1:?worker name}"; bridge_up; worker_up "$1"; worker_join "$1" ;;
   nodes) (IFS=,; n=(); for w in "${workers[@]}"; do n+=("$w=unix://$(sock "$w")"); done; echo "${n[*]}") ;;
   acquire)
     id="${1:?lease id (a live pid)}"

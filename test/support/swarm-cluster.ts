@@ -45,3 +45,13 @@ export async function releaseSwarm(): Promise<void> {
 export function swarmNodesVariable(): Promise<string> {
   return run('nodes');
 }
+
+/** Stops a worker's dockerd without leaving the swarm (its node goes down); idempotent. */
+export async function stopWorker(name: (typeof swarmWorkers)[number]): Promise<void> {
+  await run('stop-worker', name);
+}
+
+/** Starts a stopped worker again and waits until its node is ready; idempotent. */
+export async function startWorker(name: (typeof swarmWorkers)[number]): Promise<void> {
+  await run('start-worker', name);
+}

@@ -29,6 +29,7 @@ import type {
   RemovedStack,
   StackBackend,
   StackChange,
+  StackInventory,
   StackSpec,
 } from '../../contracts/stack-backend.js';
 import type { SwarmNodeEngine, TaskPlacement } from '../../contracts/swarm-engine.js';
@@ -36,7 +37,7 @@ import { DevenvError } from '../../core/errors.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
 import type { ObservedStack } from '../../core/plan/reconcile.js';
 import { applySwarmPlan } from './apply-swarm-plan.js';
-import { observeSwarmStack } from './observe-swarm-stack.js';
+import { observeSwarmStack, swarmInventory } from './observe-swarm-stack.js';
 import { removeSwarmStack } from './remove-swarm-stack.js';
 import { currentTasks, serviceStatus, taskPlacements } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
@@ -50,6 +51,11 @@ export class SwarmStackBackend implements StackBackend {
 
   observe(stack: string): Promise<ObservedStack> {
     return observeSwarmStack(this.cluster, stack);
+  }
+
+  /** Every stack's services, with the node each task runs on (`devenv ls`). */
+  inventory(): Promise<StackInventory> {
+    return swarmInventory(this.cluster);
   }
 
   apply(

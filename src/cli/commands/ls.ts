@@ -17,8 +17,13 @@ function table(stacks: StackSummary[]): string[] {
       const restarts = service.restartCount > 0 ? `  restarts=${service.restartCount}` : '';
       const ended =
         service.lastExit !== undefined && service.state !== 'running' ? `  last run ${service.lastExit}` : '';
+      // Swarm: each task, its state and the node it runs on.
+      const tasks =
+        service.tasks !== undefined && service.tasks.length > 0
+          ? `  tasks: ${service.tasks.map((task) => `${task.task.slice(task.task.lastIndexOf('.') + 1)} ${task.state} on ${task.node}`).join(', ')}`
+          : '';
       lines.push(
-        `  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}${restarts}${ended}`,
+        `  ${service.service.padEnd(width)}  ${`${service.state}${health}`.padEnd(20)} ${formatPorts(service.ports)}${restarts}${ended}${tasks}`,
       );
     }
     if (stack.services.length === 0)
