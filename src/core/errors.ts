@@ -15,6 +15,8 @@ export type ErrorCode =
   /** The project's vitest could not start with its config (vitest rejected it, or it failed to load). */
   | 'TEST_CONFIG_INVALID'
   | 'ENGINE_UNREACHABLE'
+  /** devenv and a remote engine do not trust each other: a TLS certificate or SSH host key it cannot verify, or the engine refused devenv's certificate or SSH keys. */
+  | 'ENGINE_UNTRUSTED'
   /** This Node is older than devenv's package.json `engines.node` (`devenv up`'s quick checks). */
   | 'NODE_UNSUPPORTED'
   | 'ENGINE_ERROR'
