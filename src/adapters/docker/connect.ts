@@ -4,6 +4,7 @@
  * Docker, Docker Desktop, colima and Rancher Desktop. The first that answers wins.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import './defer-ssh2.js';
@@ -11,8 +12,8 @@ import Dockerode from 'dockerode';
 import { DevenvError } from '../../core/errors.js';
 import { engineMessage } from './engine-errors.js';
 import { dockerContextEnv } from './docker-context.js';
-import { quietSshDial } from './quiet-ssh-dial.js';
 import { sshLogin } from './ssh-auth.js';
+import { sshHttpAgent } from './ssh-tunnel.js';
 import { tlsFailure } from './tls-failure.js';
 
 /** Where the engine is and how its published ports are reached from this machine. */
@@ -23,8 +24,11 @@ export interface DockerEndpoint {
   publishedHost: string;
 }
 
+/** dockerode's options, with docker-modem's `agent` (an http.Agent for every request), which @types/dockerode leaves out. */
+export type EngineOptions = Dockerode.DockerOptions & { agent?: Agent };
+
 export interface EngineCandidate extends DockerEndpoint {
-  options: Dockerode.DockerOptions;
+  options: EngineOptions;
   /** What to tell the user when connecting failed for a reason of TLS's or ssh's own (trust, keys). */
   explain?: (error: unknown) => DevenvError | undefined;
   /** How long the first /version may take (an ssh:// engine opens an SSH session first). */
@@ -46,7 +50,7 @@ const pingTimeoutMs = 3000;
  * docker-modem merges its own reading of process.env.DOCKER_HOST under the
  * options it is given, so every connection key is set explicitly here.
  */
-function options(overrides: Dockerode.DockerOptions): Dockerode.DockerOptions {
+function options(overrides: EngineOptions): EngineOptions {
   return {
     socketPath: undefined,
     host: undefined,
@@ -91,12 +95,12 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
     return {
       endpoint: dockerHost,
       publishedHost,
+      // Plain HTTP, every connection of it a channel of one SSH connection (ssh-tunnel.ts).
       options: options({
-        protocol: 'ssh',
+        protocol: 'http',
         host: hostname,
         port,
-        username,
-        sshOptions: login.sshOptions,
+        agent: sshHttpAgent({ host: hostname, port, username, sshOptions: login.sshOptions }),
       }),
       explain: login.explain,
       pingTimeoutMs: 15_000,
@@ -201,7 +205,6 @@ export async function connectDocker(
         },
       );
     }
-    if (candidate.options.protocol === 'ssh') quietSshDial(docker);
     try {
       const version = (await (
         docker.version as (opts: { abortSignal: AbortSignal }) => Promise<VersionAnswer>
