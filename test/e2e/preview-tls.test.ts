@@ -5,15 +5,18 @@
  * without --insecure-engine, answers at its URL through the proxy there,
  * streams its logs and goes down. Certificates of another CA fail at once with
  * ENGINE_UNTRUSTED, whichever side refuses: devenv the engine's certificate,
- * or the engine devenv's.
+ * or the engine devenv's. And a service whose published port does not answer
+ * from here (bound to that engine's loopback) is found ready inside its container.
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv, type CliResult } from '../support/cli.js';
 import { e2eWorkspace } from '../support/e2e-workspace.js';
 import { resourcesWhere } from '../support/engine-state.js';
+import { jsonEvents } from '../support/json-events.js';
 import {
   expectPreviewRoundTrip,
   remotePreviewProject,
@@ -33,6 +36,7 @@ beforeAll(async () => {
   preview = await remotePreviewProject(ws, engine, 'tls');
   address = await engine.address();
   tls = await engine.tlsEnv();
+  await engine.load('devenv-test/redis:7');
 }, 300_000);
 
 afterAll(async () => {
@@ -90,5 +94,34 @@ describe.runIf(canRunSecondEngine())('a preview on a TLS engine', () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
     expect(result.error).toMatchObject({ code: 'ENGINE_UNTRUSTED' });
     expect(result.error['message']).toMatch(/refused devenv’s TLS client certificate/);
+  });
+});
+
+describe.runIf(canRunSecondEngine())('readiness on a remote engine', () => {
+  it('judges a service inside its container when its published port does not answer from here', async () => {
+    // Published on the engine's own loopback: out of reach from this machine.
+    const { dir } = await ws.project(
+      {
+        'compose.yaml':
+          'services:\n  cache:\n    image: devenv-test/redis:7\n    ports: ["127.0.0.1::6379"]\n',
+      },
+      'devenv-tls-loopback-',
+    );
+    const branch = `${ws.prefix}-loopback`;
+    const env = preview!.env(tls);
+    const up = await devenv(dir, ['up', '-d', '--json', '--timeout', '60s', '--branch', branch], env);
+    expect(up.exitCode, up.stdout + up.stderr).toBe(0);
+    const events = jsonEvents(up.stdout);
+    const details = events
+      .filter((e): e is Extract<DevenvEvent, { type: 'health.changed' }> => e.type === 'health.changed')
+      .map((e) => e.detail);
+    expect(details).toContain(
+      `redis answers PING on 6379 (redis-cli in the container): its published port on ${address} does not answer from this machine`,
+    );
+    expect(events.filter((e) => e.type === 'service.ready').map((e) => e.service)).toEqual(['cache']);
+    const down = await devenv(dir, ['down', '-v', '--branch', branch], env);
+    expect(down.exitCode, down.stderr).toBe(0);
+    const left = await resourcesWhere(`dev.devenv.branch=${branch}`, engine.docker);
+    expect(left.containers.length + left.networks.length + left.volumes.length).toBe(0);
   });
 });

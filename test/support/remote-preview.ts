@@ -53,6 +53,8 @@ export async function remotePreviewProject(
 ): Promise<RemotePreviewProject> {
   await engine.start();
   await engine.load('devenv-test/node:20', 'devenv-test/caddy:2');
+  // The engine is the test file's alone, and its data root outlives a run: start from no stacks.
+  await reapBranchPrefix('', engine.docker);
   const cache = await mkdtemp(join(tmpdir(), `devenv-${name}-`));
   const port = await freePort();
   const page = `page on the ${name} engine`;
