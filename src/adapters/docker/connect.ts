@@ -92,6 +92,7 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
     const port = Number(url.port || 22);
     const username = decodeURIComponent(url.username) || env.USER || userInfo().username;
     const login = sshLogin({ host: hostname, port, username }, env, home);
+    const agent = sshHttpAgent({ host: hostname, port, username, sshOptions: login.sshOptions });
     return {
       endpoint: dockerHost,
       publishedHost,
@@ -100,9 +101,9 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
         protocol: 'http',
         host: hostname,
         port,
-        agent: sshHttpAgent({ host: hostname, port, username, sshOptions: login.sshOptions }),
+        agent,
       }),
-      explain: login.explain,
+      explain: (error) => login.explain(error) ?? remoteDockerFailure(dockerHost, agent.remoteStderr()),
       pingTimeoutMs: 15_000,
     };
   }
@@ -141,6 +142,19 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
     options: options(tcp),
     ...(tls ? { explain: (error: unknown) => tlsFailure(error, endpoint, certDir) } : {}),
   };
+}
+
+/** The remote `docker system dial-stdio` failed (no docker CLI there, no access to its engine): its words. */
+function remoteDockerFailure(dockerHost: string, stderr: string | undefined): DevenvError | undefined {
+  const said = stderr?.trim();
+  if (!said) return undefined;
+  return new DevenvError(
+    'ENGINE_UNREACHABLE',
+    `Logged in over ssh to ${dockerHost}, but \`docker system dial-stdio\` failed there: ${said}`,
+    {
+      hint: 'The ssh user there needs the docker CLI on its PATH and access to the engine (the docker group, or DOCKER_HOST in its environment); check with `ssh USER@HOST docker version`.',
+    },
+  );
 }
 
 /** What devenv tries, in order. With DOCKER_HOST set, only that (as the docker CLI does). */

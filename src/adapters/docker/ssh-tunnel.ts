@@ -49,12 +49,18 @@ export interface SshTunnelTarget {
   sshOptions: Record<string, unknown>;
 }
 
+export interface SshHttpAgent extends Agent {
+  /** What the remote `docker system dial-stdio` last wrote on stderr (e.g. "docker: command not found"). */
+  remoteStderr(): string | undefined;
+}
+
 /** An http.Agent whose connections are dial-stdio channels of one SSH connection. */
-export function sshHttpAgent(target: SshTunnelTarget): Agent {
+export function sshHttpAgent(target: SshTunnelTarget): SshHttpAgent {
   return new SshAgent(target);
 }
 
-class SshAgent extends Agent {
+class SshAgent extends Agent implements SshHttpAgent {
+  private stderr: string | undefined;
   private session: Promise<SshClient> | undefined;
   private socket: Socket | undefined;
   private readonly busy = new Set<Duplex>();
@@ -62,7 +68,12 @@ class SshAgent extends Agent {
   private opening = 0;
 
   constructor(private readonly target: SshTunnelTarget) {
+    // sshd allows 10 sessions per connection (MaxSessions): stay under it.
     super({ keepAlive: true, maxSockets: 8 });
+  }
+
+  remoteStderr(): string | undefined {
+    return this.stderr;
   }
 
   private connectSession(): Promise<SshClient> {
@@ -120,6 +131,9 @@ class SshAgent extends Agent {
             socketLike[method] ??= () => channel;
           this.busy.add(channel);
           this.refresh();
+          (channel as Duplex & { stderr?: Duplex }).stderr?.on('data', (chunk: Buffer) => {
+            this.stderr = `${this.stderr ?? ''}${chunk.toString('utf8')}`.slice(-500);
+          });
           channel.once('close', () => {
             this.busy.delete(channel);
             this.refresh();
