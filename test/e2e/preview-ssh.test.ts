@@ -101,6 +101,18 @@ describe.runIf(canRunSecondEngine())('a preview on an engine over ssh://', () =>
     expect(left.containers.length + left.networks.length).toBe(0);
   });
 
+  it('trusts a host known_hosts knows by its ECDSA key only (asking the server for that key)', async () => {
+    const { dir, env } = preview!;
+    const homeDir = await home(await readFile(join(sshDir, 'known_hosts_ecdsa'), 'utf8'));
+    const ls = await devenv(
+      dir,
+      ['preview', 'ls', '--json', '--engine', `ssh://root@${address}`],
+      env(sshEnv(homeDir)),
+    );
+    expect(ls.exitCode, ls.stdout + ls.stderr).toBe(0);
+    expect(JSON.parse(ls.stdout)).toEqual([]);
+  });
+
   it('refuses a host key that changed', async () => {
     // Another ed25519 key recorded for the address: the engine's own is then a changed key.
     const other = join(await mkdtemp(join(tmpdir(), 'devenv-ssh-other-')), 'key');

@@ -18,7 +18,8 @@
 #                                    `docker system dial-stdio` there reaches this engine, not the main one
 #   second-engine.sh certs NAME      prints the client certificate directory (ca.pem, cert.pem, key.pem)
 #   second-engine.sh other-ca NAME   makes (once) and prints a client directory of ANOTHER CA: wrong trust
-#   second-engine.sh ssh-dir NAME    prints the ssh directory: client_ed25519(.pub), known_hosts, host key
+#   second-engine.sh ssh-dir NAME    prints the ssh directory: client_ed25519(.pub), known_hosts (its
+#                                    Ed25519 host key), known_hosts_ecdsa (its ECDSA host key only)
 #   second-engine.sh address NAME    prints ADDRESS (10.230.N.2), where this machine reaches the namespace
 #   second-engine.sh stop NAME       SIGTERM dockerd and wait (it stops its containers first, as on a reboot)
 #   second-engine.sh load NAME IMAGE copy an image from the main engine unless it is there already
@@ -106,12 +107,16 @@ sshd_pid() { [ -f "$sshd_pidfile" ] && kill -0 "$(cat "$sshd_pidfile")" 2>/dev/n
 ssh_files() {
   mkdir -p "$ssh_dir"; chmod 700 "$ssh_dir"
   [ -f "$ssh_dir/host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name-host" -f "$ssh_dir/host_ed25519_key"
+  [ -f "$ssh_dir/host_ecdsa_key" ] || ssh-keygen -q -t ecdsa -N '' -C "$name-host" -f "$ssh_dir/host_ecdsa_key"
   [ -f "$ssh_dir/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C devenv-test-client -f "$ssh_dir/client_ed25519"
   cp "$ssh_dir/client_ed25519.pub" "$ssh_dir/authorized_keys"
   printf '%s %s\n' "$address" "$(cut -d' ' -f1,2 "$ssh_dir/host_ed25519_key.pub")" >"$ssh_dir/known_hosts"
+  # The same host known by its ECDSA key only (a client must then ask for that one).
+  printf '%s %s\n' "$address" "$(cut -d' ' -f1,2 "$ssh_dir/host_ecdsa_key.pub")" >"$ssh_dir/known_hosts_ecdsa"
   cat >"$ssh_dir/sshd_config" <<CONFIG
 ListenAddress $address:22
 HostKey $ssh_dir/host_ed25519_key
+HostKey $ssh_dir/host_ecdsa_key
 PidFile $sshd_pidfile
 AuthorizedKeysFile $ssh_dir/authorized_keys
 AllowUsers root

@@ -33,7 +33,7 @@ export interface SecondEngine {
   tlsEnv(): Promise<Record<string, string>>;
   /** A client certificate directory of another CA: neither side trusts the other. */
   otherCa(): Promise<string>;
-  /** With `ssh`: the directory holding client_ed25519(.pub) (authorized for root) and known_hosts. */
+  /** With `ssh`: the directory holding client_ed25519(.pub) (authorized for root), known_hosts and known_hosts_ecdsa. */
   sshDir(): Promise<string>;
   devenv(cwd: string, args: string[], env?: Record<string, string>): Promise<CliResult>;
   spawnDevenv(cwd: string, args: string[], env?: Record<string, string>): ResultPromise;

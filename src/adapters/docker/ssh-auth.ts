@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { DevenvError } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
 import {
+  hostKeyAlgorithms,
   hostKeyFingerprint,
   hostKeyType,
   knownHostName,
@@ -38,6 +39,17 @@ export interface SshLogin {
 }
 
 const identityNames = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+/** ssh2's default host key algorithms, in its order (lib/protocol/constants.js, with Ed25519 support). */
+const ssh2HostKeyAlgorithms = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 function knownHostsFiles(home: string): string[] {
   return [
@@ -86,7 +98,14 @@ export function sshLogin(target: SshTarget, env: Env, home: string): SshLogin {
   const userFile = knownFiles[0] ?? '~/.ssh/known_hosts';
 
   return {
-    sshOptions: { authHandler, hostVerifier, readyTimeout: 10_000 },
+    sshOptions: {
+      authHandler,
+      hostVerifier,
+      readyTimeout: 10_000,
+      algorithms: {
+        serverHostKey: hostKeyAlgorithms(known, target.host, target.port, ssh2HostKeyAlgorithms),
+      },
+    },
     explain(error) {
       if (presented !== undefined && presented.verdict.kind !== 'trusted')
         return hostKeyError(target, presented, where, name, userFile, error);
@@ -137,7 +156,7 @@ function hostKeyError(
   }
   const others =
     verdict.kind === 'unknown' && verdict.otherTypes.length > 0
-      ? ` (known_hosts knows only its ${verdict.otherTypes.join(', ')} key${verdict.otherTypes.length > 1 ? 's' : ''}: devenv verifies the key the server offers first)`
+      ? ` (known_hosts holds only its ${verdict.otherTypes.join(', ')} key${verdict.otherTypes.length > 1 ? 's' : ''}, which the server did not offer)`
       : '';
   return new DevenvError(
     'ENGINE_UNTRUSTED',

@@ -129,3 +129,35 @@ export function verifyHostKey(
   if (sameType.length > 0) return { kind: 'changed', entries: sameType };
   return { kind: 'unknown', otherTypes: [...new Set(forHost.map((entry) => entry.keyType))] };
 }
+
+/** The host key algorithms each key type of known_hosts is verified by. */
+const algorithmsOfType: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/**
+ * The host key algorithms to offer, those of the keys known_hosts holds for the
+ * host first (as `ssh` orders them), so a host known by its ECDSA key is not
+ * asked for its Ed25519 one and refused as unknown. `preferred`: the client's own order.
+ */
+export function hostKeyAlgorithms(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  preferred: readonly string[],
+): string[] {
+  const name = knownHostName(host, port);
+  const known = new Set(
+    entries
+      .filter((entry) => entry.marker === undefined && entryNamesHost(entry, name))
+      .flatMap((entry) => algorithmsOfType[entry.keyType] ?? []),
+  );
+  return [
+    ...preferred.filter((algorithm) => known.has(algorithm)),
+    ...preferred.filter((algorithm) => !known.has(algorithm)),
+  ];
+}

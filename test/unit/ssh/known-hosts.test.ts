@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   entryNamesHost,
+  hostKeyAlgorithms,
   hostKeyFingerprint,
   hostKeyType,
   knownHostName,
@@ -115,5 +116,28 @@ ${hashed}`,
       kind: 'revoked',
       entry: { line: 2 },
     });
+  });
+
+  it('offers the algorithms of the keys known for the host first, as ssh does', () => {
+    const preferred = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+    const entries = parseKnownHosts(
+      `old.example ecdsa-sha2-nistp256 AAAA\nrsa.example ssh-rsa AAAA\n@revoked new.example ecdsa-sha2-nistp256 AAAA\n`,
+      'kh',
+    );
+    expect(hostKeyAlgorithms(entries, 'old.example', 22, preferred)).toEqual([
+      'ecdsa-sha2-nistp256',
+      'ssh-ed25519',
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ]);
+    expect(hostKeyAlgorithms(entries, 'rsa.example', 22, preferred)).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+      'ecdsa-sha2-nistp256',
+    ]);
+    expect(hostKeyAlgorithms(entries, 'new.example', 22, preferred)).toEqual(preferred);
   });
 });
