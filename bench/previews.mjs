@@ -5,13 +5,18 @@
 //    URL through the proxy (the first branch's preview made the app image);
 //  - memory per preview stack (docker stats, the stack's containers) and of the proxy;
 //  - 10 previews at once: wall time until all 10 answer, memory in all.
-// The remote (TLS engine) half is not here yet.
+// With --engine tls (or ssh), the same on a second engine standing in for a team's preview
+// host (test/support/second-engine.sh, its own network namespace, as root): dockerd with
+// --tlsverify on ADDRESS:2376 (DOCKER_TLS_VERIFY + DOCKER_CERT_PATH), or reached over
+// ssh://root@ADDRESS (a temp HOME with the key and known_hosts); the build context is sent,
+// the URL is asked of the proxy on that engine's address.
 //
-// Usage: npm run build && node bench/previews.mjs [--count 10]
-//        (needs the engine and stand-in images: bash test/support/prepare-engine.sh)
+// Usage: npm run build && node bench/previews.mjs [--count 10] [--engine local|tls|ssh]
+//        (needs the engine and stand-in images: bash test/support/prepare-engine.sh;
+//        --count 0 skips the previews at once)
 import { execa } from 'execa';
 import Docker from 'dockerode';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +28,46 @@ const arg = (name) => {
   return index > 0 ? process.argv[index + 1] : undefined;
 };
 const COUNT = Number(arg('--count') ?? 10);
+const ENGINE = arg('--engine') ?? 'local';
+if (!['local', 'tls', 'ssh'].includes(ENGINE)) throw new Error(`--engine local|tls|ssh, not ${ENGINE}`);
 const cache = await mkdtemp(join(tmpdir(), 'devenv-bench-previews-cache-'));
+const secondEngine = (...args) =>
+  execa('bash', [join(root, 'test/support/second-engine.sh'), ...args]).then((r) => r.stdout.trim());
+const engineName = `dvb${ENGINE}`;
+/** DOCKER_HOST and friends for devenv, dockerode for the bench's own checks, the proxy's host. */
+let remote = { env: {}, docker: new Docker(), host: '127.0.0.1', home: undefined };
+if (ENGINE !== 'local') {
+  await secondEngine('start', engineName, ENGINE);
+  for (const image of [
+    'devenv-test/postgres:15',
+    'devenv-test/redis:7',
+    'devenv-test/node:20',
+    'devenv-test/caddy:2',
+  ])
+    await secondEngine('load', engineName, image);
+  const address = await secondEngine('address', engineName);
+  const docker = new Docker({ socketPath: `/run/${engineName}.sock` });
+  if (ENGINE === 'tls') {
+    const certs = await secondEngine('certs', engineName);
+    remote = {
+      env: { DOCKER_HOST: `tcp://${address}:2376`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs },
+      docker,
+      host: address,
+    };
+  } else {
+    const keys = await secondEngine('ssh-dir', engineName);
+    const home = await mkdtemp(join(tmpdir(), 'devenv-bench-previews-home-'));
+    await mkdir(join(home, '.ssh'), { mode: 0o700 });
+    await copyFile(join(keys, 'client_ed25519'), join(home, '.ssh', 'id_ed25519'));
+    await copyFile(join(keys, 'known_hosts'), join(home, '.ssh', 'known_hosts'));
+    remote = {
+      env: { DOCKER_HOST: `ssh://root@${address}`, HOME: home, SSH_AUTH_SOCK: '' },
+      docker,
+      host: address,
+      home,
+    };
+  }
+}
 const env = {
   ...process.env,
   POSTGRES_IMAGE: 'devenv-test/postgres:15',
@@ -34,8 +78,9 @@ const env = {
   XDG_CACHE_HOME: cache,
   NO_COLOR: '1',
   CI: 'true',
+  ...remote.env,
 };
-const docker = new Docker();
+const docker = remote.docker;
 const dir = join(await mkdtemp(join(tmpdir(), 'devenv-bench-previews-')), 'example');
 await cp(join(root, 'templates/example'), dir, { recursive: true });
 // Previews refuse nothing locally, but a bind mount of the worktree is not what a preview wants:
@@ -63,7 +108,7 @@ function get(url) {
   const parsed = new URL(url);
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port: Number(parsed.port), path: '/', headers: { host: parsed.host } },
+      { host: remote.host, port: Number(parsed.port), path: '/', headers: { host: parsed.host } },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -94,6 +139,7 @@ async function memoryOf(filter) {
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 try {
+  console.log(`engine: ${ENGINE === 'local' ? 'local' : `${ENGINE}, ${env.DOCKER_HOST}`}`);
   const first = await upUntilAnswering(branches[0]);
   console.log(`first preview (builds the app image): ${(first.ms / 1000).toFixed(2)} s`);
   const second = await upUntilAnswering(branches[1]);
@@ -103,14 +149,18 @@ try {
   console.log(
     `memory: ${mb(one.bytes)} per preview stack (${one.containers} containers), proxy ${mb(proxy.bytes)}`,
   );
-  const started = performance.now();
-  await Promise.all(branches.slice(2).map((branch) => upUntilAnswering(branch)));
-  const all = await memoryOf('dev.devenv.preview=true');
-  console.log(
-    `${COUNT} previews at once: ${((performance.now() - started) / 1000).toFixed(1)} s until all answer; ${mb(all.bytes)} in all (${COUNT + 2} previews, ${all.containers} containers)`,
-  );
+  if (COUNT > 0) {
+    const started = performance.now();
+    await Promise.all(branches.slice(2).map((branch) => upUntilAnswering(branch)));
+    const all = await memoryOf('dev.devenv.preview=true');
+    console.log(
+      `${COUNT} previews at once: ${((performance.now() - started) / 1000).toFixed(1)} s until all answer; ${mb(all.bytes)} in all (${COUNT + 2} previews, ${all.containers} containers)`,
+    );
+  }
 } finally {
   for (const branch of branches) await devenv(['preview', 'rm', branch]).catch(() => undefined);
   await rm(cache, { recursive: true, force: true });
   await rm(join(dir, '..'), { recursive: true, force: true });
+  if (ENGINE !== 'local') await secondEngine('remove', engineName);
+  if (remote.home) await rm(remote.home, { recursive: true, force: true });
 }

@@ -2,13 +2,16 @@
  * Waits until a started service is ready by its readiness check, polling
  * fast (every 25 ms for the first 2 s, then every 100 ms) whatever the template's healthcheck interval:
  * the engine's health status, the healthcheck test run directly during
- * start-up, or host-side protocol probes on the published port.
+ * start-up, or host-side protocol probes on the published port. On a remote
+ * engine whose published address does not answer from here, a host-side probe
+ * is also judged inside the container, by exec (core/plan/readiness-in-container.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
 import type { StackBackend } from '../contracts/stack-backend.js';
 import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
-import { reachableHost } from '../core/plan/port-plan.js';
+import { hostPortsArePinnable, reachableHost } from '../core/plan/port-plan.js';
+import { inContainerProbe } from '../core/plan/readiness-in-container.js';
 import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import type { ServiceProbes } from '../contracts/service-probes.js';
@@ -22,6 +25,12 @@ export const POLL_INTERVAL_MS = 100;
  */
 export const EARLY_POLL_INTERVAL_MS = 25;
 const EARLY_PHASE_MS = 2000;
+/**
+ * A remote engine's published address may not answer from this machine (a
+ * firewall, ports bound to its own loopback): after this long of failed host
+ * probes of a running container, the same check is also run inside it.
+ */
+export const IN_CONTAINER_AFTER_MS = 2000;
 
 /** What readiness needs of the backend: an instance's state, a command in it, its logs. */
 export type ReadinessTarget = Pick<StackBackend, 'inspect' | 'exec' | 'logs'>;
@@ -53,6 +62,8 @@ function execCommand(test: string[]): string[] | undefined {
   if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', rest.join(' ')];
   return undefined;
 }
+
+const execFailed = { exitCode: -1, output: '' };
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   const timer = sleep(ms, fallback, { ref: false });
@@ -145,6 +156,10 @@ export async function logTail(backend: ReadinessTarget, containerId: string, lin
 export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest): Promise<ContainerStatus> {
   const { backend, service, containerId, check } = request;
   const begun = ctx.clock.now();
+  // Only a remote engine's published address can be out of reach: a local one's is this machine's.
+  const inContainer = hostPortsArePinnable(request.info.publishedHost) ? undefined : inContainerProbe(check);
+  let runningSince: number | undefined;
+  let judgedInside = false;
   const deadline = begun + request.timeoutMs;
   let lastHealth: HealthState | 'probing' | undefined;
   const fail = async (reason: string, extra: string[] = []): Promise<never> => {
@@ -167,6 +182,24 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
       lastHealth = health;
     }
     if (await probeOnce(ctx.probes, request, status)) return status;
+    runningSince = status.state === 'running' ? (runningSince ?? round) : undefined;
+    if (inContainer && runningSince !== undefined && round - runningSince >= IN_CONTAINER_AFTER_MS) {
+      if (!judgedInside) {
+        judgedInside = true;
+        ctx.emit({
+          type: 'health.changed',
+          service,
+          health: 'probing',
+          detail: `${inContainer.what}: its published port on ${request.info.publishedHost} does not answer from this machine`,
+        });
+      }
+      const result = await withTimeout(
+        backend.exec(containerId, inContainer.command).catch(() => execFailed),
+        5000,
+        execFailed,
+      );
+      if (inContainer.ready(result)) return status;
+    }
     if (status.state === 'exited' || status.state === 'dead') {
       return fail(`its container ${describeRunEnd(status)}`);
     }

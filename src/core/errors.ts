@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'SWARM_NOT_MANAGER'
   /** A task runs on a swarm node whose engine devenv does not reach (exec, copy): DEVENV_SWARM_NODES. */
   | 'SWARM_NODE_UNREACHABLE'
+  /** devenv and a remote engine do not trust each other: a TLS certificate or SSH host key it cannot verify, or the engine refused devenv's certificate or SSH keys. */
+  | 'ENGINE_UNTRUSTED'
   /** This Node is older than devenv's package.json `engines.node` (`devenv up`'s quick checks). */
   | 'NODE_UNSUPPORTED'
   | 'ENGINE_ERROR'

@@ -4,7 +4,10 @@
  * restart docker` would, without touching the engine other tests share.
  * devenv runs "on" that machine: in the namespace, with DOCKER_HOST at its socket.
  * With `tcp`, it also listens on tcp://ADDRESS:2375, its address in the namespace:
- * from this machine it is a remote engine (not loopback, not a socket).
+ * from this machine it is a remote engine (not loopback, not a socket). With `tls`,
+ * on tcp://ADDRESS:2376 with --tlsverify (certificates the script makes with openssl);
+ * with `ssh`, Debian's OpenSSH server listens on ADDRESS:22 in the namespace and its
+ * sessions' docker CLI reaches this engine (`docker system dial-stdio`).
  */
 import Docker from 'dockerode';
 import { execa, type ResultPromise } from 'execa';
@@ -26,6 +29,12 @@ export interface SecondEngine {
   remove(): Promise<void>;
   /** Where this machine reaches the namespace (10.230.N.2): the tcp engine's host and its published ports'. */
   address(): Promise<string>;
+  /** With `tls`: DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (the client's ca.pem, cert.pem, key.pem). */
+  tlsEnv(): Promise<Record<string, string>>;
+  /** A client certificate directory of another CA: neither side trusts the other. */
+  otherCa(): Promise<string>;
+  /** With `ssh`: the directory holding client_ed25519(.pub) (authorized for root), known_hosts and known_hosts_ecdsa. */
+  sshDir(): Promise<string>;
   devenv(cwd: string, args: string[], env?: Record<string, string>): Promise<CliResult>;
   spawnDevenv(cwd: string, args: string[], env?: Record<string, string>): ResultPromise;
 }
@@ -35,7 +44,11 @@ export function canRunSecondEngine(): boolean {
   return process.getuid?.() === 0;
 }
 
-export function secondEngine(name: string, listen: { tcp?: boolean } = {}): SecondEngine {
+export function secondEngine(
+  name: string,
+  listen: { tcp?: boolean; tls?: boolean; ssh?: boolean } = {},
+): SecondEngine {
+  const mode = listen.tls ? 'tls' : listen.ssh ? 'ssh' : listen.tcp ? 'tcp' : undefined;
   const socket = `/run/${name}.sock`;
   const dockerHost = `unix://${socket}`;
   const run = async (...args: string[]) =>
@@ -53,7 +66,7 @@ export function secondEngine(name: string, listen: { tcp?: boolean } = {}): Seco
     dockerHost,
     docker: new Docker({ socketPath: socket }),
     async start() {
-      await run('start', name, ...(listen.tcp ? ['tcp'] : []));
+      await run('start', name, ...(mode ? [mode] : []));
     },
     async stop() {
       await run('stop', name);
@@ -65,6 +78,16 @@ export function secondEngine(name: string, listen: { tcp?: boolean } = {}): Seco
       await run('remove', name);
     },
     address: async () => (await run('address', name)).trim(),
+    async tlsEnv() {
+      const address = (await run('address', name)).trim();
+      return {
+        DOCKER_HOST: `tcp://${address}:2376`,
+        DOCKER_TLS_VERIFY: '1',
+        DOCKER_CERT_PATH: (await run('certs', name)).trim(),
+      };
+    },
+    otherCa: async () => (await run('other-ca', name)).trim(),
+    sshDir: async () => (await run('ssh-dir', name)).trim(),
     async devenv(cwd, args, env = {}) {
       const [file, argv] = onMachine(args);
       const result = await execa(file, argv, { ...options(cwd, env), timeout: 170_000 });

@@ -4,13 +4,17 @@
  * Docker, Docker Desktop, colima and Rancher Desktop. The first that answers wins.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import type { Agent } from 'node:http';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import './deferred-modules.js';
 import Dockerode from 'dockerode';
 import { DevenvError } from '../../core/errors.js';
 import { engineMessage } from './engine-errors.js';
 import { dockerContextEnv } from './docker-context.js';
+import { sshLogin } from './ssh-auth.js';
+import { sshHttpAgent } from './ssh-tunnel.js';
+import { tlsFailure } from './tls-failure.js';
 
 /** Where the engine is and how its published ports are reached from this machine. */
 export interface DockerEndpoint {
@@ -20,8 +24,15 @@ export interface DockerEndpoint {
   publishedHost: string;
 }
 
+/** dockerode's options, with docker-modem's `agent` (an http.Agent for every request), which @types/dockerode leaves out. */
+export type EngineOptions = Dockerode.DockerOptions & { agent?: Agent };
+
 export interface EngineCandidate extends DockerEndpoint {
-  options: Dockerode.DockerOptions;
+  options: EngineOptions;
+  /** What to tell the user when connecting failed for a reason of TLS's or ssh's own (trust, keys). */
+  explain?: (error: unknown) => DevenvError | undefined;
+  /** How long the first /version may take (an ssh:// engine opens an SSH session first). */
+  pingTimeoutMs?: number;
 }
 
 export interface ConnectedDocker {
@@ -39,7 +50,7 @@ const pingTimeoutMs = 3000;
  * docker-modem merges its own reading of process.env.DOCKER_HOST under the
  * options it is given, so every connection key is set explicitly here.
  */
-function options(overrides: Dockerode.DockerOptions): Dockerode.DockerOptions {
+function options(overrides: EngineOptions): EngineOptions {
   return {
     socketPath: undefined,
     host: undefined,
@@ -78,16 +89,22 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
   const publishedHost =
     hostname === 'localhost' || hostname === '0.0.0.0' || hostname === '' ? '127.0.0.1' : hostname;
   if (url.protocol === 'ssh:') {
+    const port = Number(url.port || 22);
+    const username = decodeURIComponent(url.username) || env.USER || userInfo().username;
+    const login = sshLogin({ host: hostname, port, username }, env, home);
+    const agent = sshHttpAgent({ host: hostname, port, username, sshOptions: login.sshOptions });
     return {
       endpoint: dockerHost,
       publishedHost,
+      // Plain HTTP, every connection of it a channel of one SSH connection (ssh-tunnel.ts).
       options: options({
-        protocol: 'ssh',
+        protocol: 'http',
         host: hostname,
-        port: url.port || 22,
-        username: url.username || undefined,
-        sshOptions: env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {},
+        port,
+        agent,
       }),
+      explain: (error) => login.explain(error) ?? remoteDockerFailure(dockerHost, agent.remoteStderr()),
+      pingTimeoutMs: 15_000,
     };
   }
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -102,8 +119,8 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
     url.port === '2376';
   const port = url.port || (tls ? '2376' : '2375');
   const tcp: Dockerode.DockerOptions = { host: hostname, port, protocol: tls ? 'https' : 'http' };
+  const certDir = env.DOCKER_CERT_PATH || join(home, '.docker');
   if (tls) {
-    const certDir = env.DOCKER_CERT_PATH || join(home, '.docker');
     const read = (file: string): Buffer | undefined => {
       const path = join(certDir, file);
       if (existsSync(path)) return readFileSync(path);
@@ -118,7 +135,26 @@ function hostCandidate(dockerHost: string, env: Env, home: string): EngineCandid
     tcp.cert = read('cert.pem');
     tcp.key = read('key.pem');
   }
-  return { endpoint: `tcp://${url.host}`, publishedHost, options: options(tcp) };
+  const endpoint = `tcp://${url.host}`;
+  return {
+    endpoint,
+    publishedHost,
+    options: options(tcp),
+    ...(tls ? { explain: (error: unknown) => tlsFailure(error, endpoint, certDir) } : {}),
+  };
+}
+
+/** The remote `docker system dial-stdio` failed (no docker CLI there, no access to its engine): its words. */
+function remoteDockerFailure(dockerHost: string, stderr: string | undefined): DevenvError | undefined {
+  const said = stderr?.trim();
+  if (!said) return undefined;
+  return new DevenvError(
+    'ENGINE_UNREACHABLE',
+    `Logged in over ssh to ${dockerHost}, but \`docker system dial-stdio\` failed there: ${said}`,
+    {
+      hint: 'The ssh user there needs the docker CLI on its PATH and access to the engine (the docker group, or DOCKER_HOST in its environment); check with `ssh USER@HOST docker version`.',
+    },
+  );
 }
 
 /** What devenv tries, in order. With DOCKER_HOST set, only that (as the docker CLI does). */
@@ -156,7 +192,7 @@ interface VersionAnswer {
 /** Connects to the first engine that answers /version, or throws ENGINE_UNREACHABLE listing what was tried. */
 export async function connectDocker(
   env: Env = process.env,
-  home: string = homedir(),
+  home: string = env.HOME || homedir(),
 ): Promise<ConnectedDocker> {
   const candidates = engineCandidates(env, home);
   const tried: string[] = [];
@@ -169,12 +205,25 @@ export async function connectDocker(
       tried.push(`${candidate.endpoint} (no such socket)`);
       continue;
     }
-    const docker = new Dockerode(candidate.options);
+    let docker: Dockerode;
+    try {
+      docker = new Dockerode(candidate.options);
+    } catch (error) {
+      // docker-modem reads DOCKER_CERT_PATH's files itself whenever that variable is set.
+      throw new DevenvError(
+        'ENGINE_UNREACHABLE',
+        `Could not read the engine's TLS files: ${(error as Error).message}.`,
+        {
+          hint: 'DOCKER_CERT_PATH must name a directory holding ca.pem, cert.pem and key.pem; unset it for an engine without TLS.',
+          cause: error,
+        },
+      );
+    }
     try {
       const version = (await (
         docker.version as (opts: { abortSignal: AbortSignal }) => Promise<VersionAnswer>
       ).call(docker, {
-        abortSignal: AbortSignal.timeout(pingTimeoutMs),
+        abortSignal: AbortSignal.timeout(candidate.pingTimeoutMs ?? pingTimeoutMs),
       })) as VersionAnswer;
       return {
         docker,
@@ -183,6 +232,8 @@ export async function connectDocker(
         apiVersion: version.ApiVersion ?? 'unknown',
       };
     } catch (error) {
+      const explained = candidate.explain?.(error);
+      if (explained !== undefined) throw explained;
       const code = (error as { code?: string }).code;
       tried.push(
         `${candidate.endpoint} (${code === 'ABORT_ERR' || (error as Error).name === 'AbortError' ? 'no answer' : (code ?? engineMessage(error))})`,
