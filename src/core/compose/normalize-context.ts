@@ -19,7 +19,10 @@ export interface NormalizeContext {
 
 /** COMPOSE_INVALID at a key path. */
 export function invalidAt(context: NormalizeContext, path: KeyPath, what: string): DevenvError {
-  return locatedError('COMPOSE_INVALID', context.locate(path), what);
+  const location = context.locate(path);
+  return locatedError('COMPOSE_INVALID', location, what, {
+    hint: `fix ${formatKeyPath(path) || 'the file'} in ${location.file} (the Compose Specification: https://docs.docker.com/reference/compose-file/)`,
+  });
 }
 
 /** Runs a syntax parser; its SyntaxProblem becomes COMPOSE_INVALID at path. */
