@@ -9,6 +9,12 @@ import type { DevenvError } from '../errors.js';
 export interface NormalizeContext {
   /** Absolute project directory. */
   workingDir: string;
+  /**
+   * The directory paths written relative to the project may not leave
+   * (core/compose/path-containment.ts): its git repository, else workingDir.
+   * Unchecked when undefined.
+   */
+  projectRoot?: string;
   /** Variables for interpolation and for `environment: [NAME]` entries without a value. */
   environment: Readonly<Record<string, string>>;
   /** Text of an env_file, or undefined when it does not exist. */
