@@ -113,7 +113,11 @@ export function readEventLine(text: string, source: EventLineSource): DevenvEven
   const record = value as Record<string, unknown>;
   const type = record['type'];
   if (typeof type !== 'string' || !Object.hasOwn(EVENT_TYPE_SET, type)) {
-    const shown = typeof type === 'string' ? JSON.stringify(type.slice(0, QUOTED)) : String(type);
+    // Described, not converted: String() of an object whose toString is not a function throws.
+    const shown =
+      typeof type === 'string'
+        ? JSON.stringify(type.slice(0, QUOTED))
+        : `(${type === null ? 'null' : Array.isArray(type) ? 'an array' : typeof type})`;
     throw invalid(source, `unknown event type ${shown}`, 'type');
   }
   const time = record['time'];

@@ -57,7 +57,6 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
       hint: 'write the repeated content out, or use aliases only for small blocks that do not contain themselves',
     });
   };
-  checkAliases(doc.contents, (alias, what) => aliasProblem(lineAt(alias.range?.[0]), what));
   const yamlProblem = (line: number | undefined, what: string): DevenvError => {
     const where = line === undefined ? source.file : `${source.file}:${line}`;
     return new DevenvError('COMPOSE_YAML', `${where}: invalid YAML: ${what}`, {
@@ -76,6 +75,8 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
   const tagged: { path: KeyPath; tag: MergeTag }[] = [];
 
   const visit = (node: unknown, path: KeyPath): void => {
+    if (path.length > MAX_NESTING && (isMap(node) || isSeq(node)))
+      throw yamlProblem(lineAt((node as Node).range?.[0]), `nested more than ${MAX_NESTING} levels deep`);
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
@@ -111,6 +112,7 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
     if (tag === '!reset' || tag === '!override') tagged.push({ path, tag });
   };
   visit(doc.contents, []);
+  checkAliases(doc.contents, (alias, what) => aliasProblem(lineAt(alias.range?.[0]), what));
 
   let value: unknown;
   try {
@@ -131,6 +133,13 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
 
   return { file: source.file, path: source.path, value, lines, resetPaths, overridePaths };
 }
+
+/**
+ * How deep mappings and lists may nest. Compose files and devenv's own are a
+ * few levels deep; thousands of levels made each later walk (key paths,
+ * aliases, interpolation, merging) slow and, deeper, overflow the stack.
+ */
+export const MAX_NESTING = 100;
 
 /**
  * How many values a document may hold once its aliases are expanded. An alias

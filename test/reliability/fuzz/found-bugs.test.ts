@@ -10,6 +10,8 @@ import { interpolateTree } from '../../../src/core/compose/interpolate.js';
 import { MAX_LISTED_PROBLEMS } from '../../../src/core/compose/schema-validate.js';
 import { parseDevenvConfig } from '../../../src/core/config/parse-devenv-config.js';
 import { parseAnonymizeRules } from '../../../src/core/anonymize/parse-rules.js';
+import { MAX_NESTING } from '../../../src/core/compose/source-document.js';
+import { readEventLine } from '../../../src/ui/json-event-line.js';
 
 function compose(text: string) {
   return resolveCompose({
@@ -141,4 +143,51 @@ describe('COMPOSE_INVALID errors from normalization', () => {
     expect(error.message).toContain(what);
     expect(error.hint).toMatch(/^fix .* in compose\.yaml/);
   });
+});
+
+describe('include entries of the wrong shape', () => {
+  // Was: COMPOSE_REFERENCE without a hint (include: [[[[]]]]), as every include and extends error.
+  it('name the entry and say what to do', () => {
+    const error = errorOf(() => compose('include: [[[[]]]]\n'));
+    expect(error.message).toBe(
+      'compose.yaml:1 include[0]: an include entry is a file path, or a mapping with path (a path or a list)',
+    );
+    expect(error.hint).toContain('fix include[0] in compose.yaml');
+  });
+});
+
+describe('documents nested thousands of levels deep', () => {
+  // Was: each walk of the document (key paths, aliases, merging) grew with the square of the depth:
+  // a 2,000-level rules file took seconds (9.7 s on a loaded machine), and deeper ones overflowed the stack.
+  it.each([
+    ['flow mappings', `x-a: ${'{a: '.repeat(MAX_NESTING + 5)}1${'}'.repeat(MAX_NESTING + 5)}\n`, 1],
+    [
+      'block mappings',
+      Array.from({ length: MAX_NESTING + 5 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n'),
+      MAX_NESTING + 2,
+    ],
+    ['lists', `x-a: ${'['.repeat(MAX_NESTING + 5)}${']'.repeat(MAX_NESTING + 5)}\n`, 1],
+  ])('are refused past MAX_NESTING levels, at the line: %s', (_, text, line) => {
+    const error = errorOf(() => parseAnonymizeRules({ path: '/p/a.yaml', file: 'a.yaml', text }));
+    expect(error.code).toBe('ANONYMIZE_RULES_INVALID');
+    expect(error.message).toBe(`a.yaml:${line}: invalid YAML: nested more than ${MAX_NESTING} levels deep`);
+  });
+
+  it('keep documents nested up to the limit', () => {
+    const text = `x-a: ${'['.repeat(MAX_NESTING - 1)}${']'.repeat(MAX_NESTING - 1)}\nservices:\n  app: {image: x}\n`;
+    expect(Object.keys(compose(text).project.services)).toEqual(['app']);
+  });
+});
+
+describe('--json lines whose type is not a string', () => {
+  // Was: String(type) threw "Cannot convert object to primitive value" for {"type": {"toString": {}}}.
+  it.each(['{"type":{"toString":{}},"time":1}', '{"type":[1],"time":1}', '{"type":null,"time":1}'])(
+    '%s is an EVENT_INVALID at the key type',
+    (line) => {
+      const error = errorOf(() => readEventLine(line, { file: 'up --json', line: 3 }));
+      expect(error.code).toBe('EVENT_INVALID');
+      expect(error.location).toEqual({ file: 'up --json', line: 3, path: 'type' });
+      expect(error.message).toMatch(/^up --json:3 type: unknown event type \((an array|object|null)\)$/);
+    },
+  );
 });

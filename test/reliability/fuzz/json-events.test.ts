@@ -40,6 +40,16 @@ const KEYS = [
   'steps',
 ];
 
+/** A seed event with some of its string values replaced by hostile strings (what reads back equal). */
+const hostileStrings = fc
+  .tuple(fc.nat({ max: SEED_LINES.length - 1 }), fc.array(fc.tuple(fc.nat(), trickyString), { maxLength: 3 }))
+  .map(([index, changes]) => {
+    const event = JSON.parse(SEED_LINES[index]!) as Record<string, unknown>;
+    const strings = Object.keys(event).filter((key) => key !== 'type' && typeof event[key] === 'string');
+    for (const [at, value] of changes) if (strings.length > 0) event[strings[at % strings.length]!] = value;
+    return JSON.stringify(event);
+  });
+
 /** A seed event with some of its values replaced by arbitrary ones (types swapped, strings hostile). */
 const mutatedEvent = fc
   .tuple(
@@ -115,16 +125,12 @@ const hostileLine = fc.oneof(
 describe('fuzz: --json event lines', () => {
   it('reads back every event the JSON renderer writes', () => {
     fc.assert(
-      fc.property(mutatedEvent, (line) => {
-        // Only lines that are events: written again by the renderer, they must read back equal.
-        let event: DevenvEvent;
-        try {
-          event = readEventLine(line, { file: STREAM, line: 1 });
-        } catch {
-          return;
-        }
+      fc.property(hostileStrings, (line) => {
+        // Written again by the renderer (which masks secrets), an event reads back as written.
+        const event = readEventLine(line, { file: STREAM, line: 1 });
         const [again] = written([event]);
         expect(readEventStream(`${again}\n`, STREAM)).toEqual([JSON.parse(again!)]);
+        expect(event).toEqual(JSON.parse(line));
       }),
       { seed: Number(process.env.FUZZ_SEED ?? 17), numRuns: Math.ceil(FUZZ_RUNS / 10) },
     );
