@@ -83,9 +83,9 @@ const lines = [
   '',
   'Each case is a generated or mutated document; the property: the parser returns, or throws a DevenvError with its',
   'own code, a hint and a message naming the file (and the line or key when the problem has one). A crash is any',
-  'other exception, a hang a case over the per-case limit.',
+  "other exception, a hang a case over the per-case limit (5 s of CPU time); the last column is the slowest case's CPU time.",
   '',
-  '| target | cases | accepted | refused (DevenvError) | of which at a line/key | crashes | hangs | slowest case |',
+  '| target | cases | accepted | refused (DevenvError) | of which at a line/key | crashes | hangs | slowest case (CPU) |',
   '|---|---:|---:|---:|---:|---:|---:|---:|',
   ...stats.map(
     (s) =>
