@@ -17,8 +17,10 @@ export function composeValidatorSource(schema, formats) {
     code: { source: true, esm: true, formats: _`formats` },
     formats,
   });
+  // Two validators: the document, and one service (schema-validate.ts validates each service on its own).
+  ajv.addSchema(schema, 'compose');
   const code = standalone
-    .default(ajv, ajv.compile(schema))
+    .default(ajv, { document: 'compose', service: 'compose#/definitions/service' })
     .replace(/^"use strict";/, '')
     .replaceAll('require("ajv/dist/runtime/equal").default', 'equal')
     .replaceAll('require("ajv/dist/runtime/equal")', 'equal');

@@ -7,9 +7,20 @@
  * the services whose image changed). Files under one of the service's bind
  * mounts are left to the app's own watcher.
  */
-import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import {
+  copyFile,
+  lstat,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  stat,
+  symlink,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix, relative } from 'node:path';
 import type { StackBackend } from '../contracts/stack-backend.js';
 import type { ObservedContainer } from '../core/stack/label-facts.js';
 import {
@@ -70,11 +81,15 @@ async function readDockerignores(target: StackTarget, services: string[]): Promi
   return patterns;
 }
 
-/** Directories in the change list stand for every file below them (a directory copied or created at once). */
-async function expandDirectories(paths: readonly string[]): Promise<string[]> {
+/**
+ * Directories in the change list stand for every file below them (a directory copied or created at once).
+ * A symlink is one entry (copied as a link, as a build context sends it), never walked into: a link to
+ * a directory outside the sync path (`src/escape -> /etc`) must not copy that directory into the container.
+ */
+export async function expandDirectories(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   const visit = async (path: string): Promise<void> => {
-    const info = await stat(path).catch(() => undefined);
+    const info = await lstat(path).catch(() => undefined);
     if (!info?.isDirectory()) {
       files.push(path);
       return;
@@ -83,6 +98,19 @@ async function expandDirectories(paths: readonly string[]): Promise<string[]> {
   };
   for (const path of paths) await visit(path);
   return files;
+}
+
+/**
+ * Whether a host path is reached through a symlink in the project (its directory is really elsewhere,
+ * e.g. `src/escape/passwd` with `src/escape -> /etc`): what a watcher reports there is not synced.
+ */
+export async function reachedThroughLink(workingDir: string, hostPath: string): Promise<boolean> {
+  const dir = dirname(hostPath);
+  const [realDir, realRoot] = await Promise.all([
+    realpath(dir).catch(() => dir),
+    realpath(workingDir).catch(() => workingDir),
+  ]);
+  return relative(realRoot, realDir) !== relative(workingDir, dir);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -114,7 +142,10 @@ async function copyInto(
   let temp: string | undefined;
   if (basename(copy.hostPath) !== name) {
     temp = await mkdtemp(join(tmpdir(), 'devenv-sync-'));
-    await copyFile(copy.hostPath, join(temp, name));
+    // A symlink is copied as a link (copyFile would copy what it points to, maybe outside the project).
+    const link = await lstat(copy.hostPath);
+    if (link.isSymbolicLink()) await symlink(await readlink(copy.hostPath), join(temp, name));
+    else await copyFile(copy.hostPath, join(temp, name));
     sourceDir = temp;
   }
   try {
@@ -148,7 +179,14 @@ export function createDevelopSync(ctx: AppContext, options: DevelopSyncOptions):
     }
     const deleted: string[] = [];
     for (const copy of step.copies) {
-      if (await exists(copy.hostPath)) await copyInto(backend, ctx.archive, container.id, copy);
+      if (await reachedThroughLink(target.project.workingDir, copy.hostPath))
+        ctx.emit({
+          type: 'warning',
+          warning: {
+            message: `develop.watch ${step.service}: ${copy.hostPath} is reached through a symlink to another directory; not synced`,
+          },
+        });
+      else if (await exists(copy.hostPath)) await copyInto(backend, ctx.archive, container.id, copy);
       else deleted.push(copy.containerPath);
     }
     if (deleted.length > 0)

@@ -6,6 +6,7 @@
 import { formatLocation } from '../core/errors.js';
 import { reportError } from '../core/error-report.js';
 import { redactUrlPasswords } from '../core/redact.js';
+import { escapeControls } from '../ui/ink/terminal-text.js';
 
 export function renderError(error: unknown, json: boolean): { text: string; exitCode: number } {
   const report = reportError(error);
@@ -40,5 +41,7 @@ export function renderError(error: unknown, json: boolean): { text: string; exit
   for (const detail of report.details)
     if (!report.message.includes(detail)) lines.push(`  ${redactUrlPasswords(detail)}`);
   if (report.hint) lines.push(`What to do: ${report.hint}`);
-  return { text: lines.join('\n'), exitCode: report.exitCode };
+  // A message may quote what a file holds (a key, a value, a line of an env_file): shown escaped, never
+  // interpreted by the terminal.
+  return { text: escapeControls(lines.join('\n')), exitCode: report.exitCode };
 }

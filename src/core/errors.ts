@@ -80,6 +80,8 @@ export type ErrorCode =
   | 'REMOTE_BIND_MOUNT'
   /** `devenv preview logs/rm`: no preview of that branch. */
   | 'PREVIEW_NOT_FOUND'
+  /** A line of a `--json` event stream that is not one of devenv's events (ui/json-event-line.ts). */
+  | 'EVENT_INVALID'
   | 'USAGE'
   | 'INTERRUPTED';
 

@@ -148,6 +148,18 @@ export function findComposeFiles(
   return override ? [found, override] : [found];
 }
 
+/**
+ * The directory a compose file's relative paths may not leave: the git
+ * repository the project is in (a monorepo's `context: ../shared` stays
+ * inside), else the project directory.
+ */
+export function projectRoot(workingDir: string): string {
+  for (let dir = workingDir; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return workingDir;
+  }
+}
+
 /** What loading needs: the ProjectSource port's request. */
 export type LoadComposeOptions = ComposeRequest;
 
@@ -211,6 +223,7 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
     readEnvFile: (absPath) => seen(isFile(absPath) ? readTextIfExists(absPath) : undefined),
     readComposeFile: (absPath) => seen(isFile(absPath) ? readTextIfExists(absPath) : undefined),
     activeProfiles: profiles,
+    projectRoot: projectRoot(workingDir),
     ...(options.onSecretValues
       ? {
           onSecretVariables: (names: string[]) =>

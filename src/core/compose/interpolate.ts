@@ -178,7 +178,14 @@ export function interpolateTree(
     if (Array.isArray(node)) out = node.map((item, index) => walk(item, [...at, index]));
     else {
       const entries: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(node)) entries[key] = walk(child, [...at, key]);
+      // defineProperty: a "__proto__" key stays a key (an assignment would set the prototype).
+      for (const [key, child] of Object.entries(node))
+        Object.defineProperty(entries, key, {
+          value: walk(child, [...at, key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       out = entries;
     }
     open.delete(node);

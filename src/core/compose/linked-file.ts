@@ -24,7 +24,13 @@ export interface LinkedDocument {
 
 export function at(doc: LinkedDocument, path: KeyPath, what: string, code: 'COMPOSE_REFERENCE' | 'COMPOSE_CYCLE' = 'COMPOSE_REFERENCE'): DevenvError {
   const line = doc.lineOf(path);
-  return locatedError(code, { file: doc.file, ...(line === undefined ? {} : { line }), path: formatKeyPath(path) }, what);
+  const where = formatKeyPath(path);
+  return locatedError(code, { file: doc.file, ...(line === undefined ? {} : { line }), path: where }, what, {
+    hint:
+      code === 'COMPOSE_CYCLE'
+        ? 'remove one of the include or extends entries that make the cycle'
+        : `fix ${where} in ${doc.file}: name a compose file (and service) that exists, as a path or a mapping with path`,
+  });
 }
 
 export const absolute = (dir: string, path: string) => (posix.isAbsolute(path) ? path : posix.resolve(dir, path));

@@ -29,6 +29,8 @@ export interface ComposeInput {
   /** Text of another compose file (`extends: {file}`), or undefined when it does not exist. */
   readComposeFile?: (absPath: string) => string | undefined;
   activeProfiles: string[];
+  /** Relative paths may not leave this directory (the project's git repository, else workingDir); unchecked when absent. */
+  projectRoot?: string;
   /**
    * Told the variables a file's top-level `secrets:` take their values from
    * (`environment: VAR`), before anything is interpolated, so their values
@@ -108,6 +110,7 @@ export function resolveCompose(input: ComposeInput): ResolvedCompose {
   const project = normalizeProject(
     {
       workingDir,
+      ...(input.projectRoot === undefined ? {} : { projectRoot: input.projectRoot }),
       environment: input.environment,
       readEnvFile: input.readEnvFile,
       locate: createLocator(docs),

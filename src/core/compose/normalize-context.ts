@@ -9,6 +9,12 @@ import type { DevenvError } from '../errors.js';
 export interface NormalizeContext {
   /** Absolute project directory. */
   workingDir: string;
+  /**
+   * The directory paths written relative to the project may not leave
+   * (core/compose/path-containment.ts): its git repository, else workingDir.
+   * Unchecked when undefined.
+   */
+  projectRoot?: string;
   /** Variables for interpolation and for `environment: [NAME]` entries without a value. */
   environment: Readonly<Record<string, string>>;
   /** Text of an env_file, or undefined when it does not exist. */
@@ -19,7 +25,10 @@ export interface NormalizeContext {
 
 /** COMPOSE_INVALID at a key path. */
 export function invalidAt(context: NormalizeContext, path: KeyPath, what: string): DevenvError {
-  return locatedError('COMPOSE_INVALID', context.locate(path), what);
+  const location = context.locate(path);
+  return locatedError('COMPOSE_INVALID', location, what, {
+    hint: `fix ${formatKeyPath(path) || 'the file'} in ${location.file} (the Compose Specification: https://docs.docker.com/reference/compose-file/)`,
+  });
 }
 
 /** Runs a syntax parser; its SyntaxProblem becomes COMPOSE_INVALID at path. */

@@ -3,6 +3,7 @@
  * profiles applied, every service in long syntax, top-level resources
  * normalized, references checked. Ignored keys become warnings.
  */
+import { checkPathContainment } from './path-containment.js';
 import { posix } from 'node:path';
 import { locatedError } from './located-error.js';
 import type { ComposeProject, ServiceSpec } from './model.js';
@@ -69,6 +70,7 @@ export function normalizeProject(
   for (const key of Object.keys(raw)) {
     if (!TOP_LEVEL_KEYS.has(key) && !key.startsWith('x-')) warnIgnored(context, [key]);
   }
+  if (context.projectRoot !== undefined) checkPathContainment(context, raw, context.projectRoot);
   const rawServices = isMapping(raw.services) ? raw.services : {};
   const services: Record<string, ServiceSpec> = {};
   const disabled = new Map<string, string[]>();

@@ -35,7 +35,7 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
     const sharedReported = new Set<string>();
     for (const [key, mode] of shared) {
       const target = mode?.startsWith('service:') ? mode.slice('service:'.length) : undefined;
-      if (target === undefined || target in project.services || sharedReported.has(target)) continue;
+      if (target === undefined || Object.hasOwn(project.services, target) || sharedReported.has(target)) continue;
       sharedReported.add(target);
       problems.push({
         path: ['services', name, key],
@@ -43,7 +43,7 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
       });
     }
     for (const dependency of Object.keys(service.dependsOn)) {
-      if (!(dependency in project.services) && !sharedReported.has(dependency)) {
+      if (!Object.hasOwn(project.services, dependency) && !sharedReported.has(dependency)) {
         problems.push({
           path: memberPath(rawServices, name, 'depends_on', dependency),
           what: `service "${name}" depends on undefined service "${dependency}"`,
@@ -51,7 +51,7 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
       }
     }
     service.volumes.forEach((volume, index) => {
-      if (volume.type === 'volume' && volume.source !== undefined && !(volume.source in project.volumes)) {
+      if (volume.type === 'volume' && volume.source !== undefined && !Object.hasOwn(project.volumes, volume.source)) {
         problems.push({
           path: ['services', name, 'volumes', index],
           what: `named volume "${volume.source}" is not declared under the top-level volumes key`,
@@ -59,7 +59,7 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
       }
     });
     for (const network of Object.keys(service.networks)) {
-      if (!(network in project.networks)) {
+      if (!Object.hasOwn(project.networks, network)) {
         problems.push({
           path: memberPath(rawServices, name, 'networks', network),
           what: `network "${network}" is not declared under the top-level networks key`,
@@ -68,7 +68,7 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
     }
     for (const kind of ['secrets', 'configs'] as const) {
       for (const ref of service[kind]) {
-        if (!(ref.source in project[kind])) {
+        if (!Object.hasOwn(project[kind], ref.source)) {
           problems.push({
             path: memberPath(rawServices, name, kind, ref.source),
             what: `${kind === 'secrets' ? 'secret' : 'config'} "${ref.source}" is not declared under the top-level ${kind} key`,
@@ -86,7 +86,11 @@ export function checkReferences(project: ComposeProject, rawServices: unknown, l
     throw new DevenvError(
       'COMPOSE_REFERENCE',
       located.length === 1 && first ? first.text : located.map((problem) => problem.text).join('\n'),
-      { location: first?.location, details: located.map((problem) => problem.text) },
+      {
+        location: first?.location,
+        details: located.map((problem) => problem.text),
+        hint: 'declare what is referred to, or fix the name where it is used',
+      },
     );
   }
 

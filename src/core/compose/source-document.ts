@@ -57,27 +57,41 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
       hint: 'write the repeated content out, or use aliases only for small blocks that do not contain themselves',
     });
   };
-  checkAliases(doc.contents, (alias, what) => aliasProblem(lineAt(alias.range?.[0]), what));
+  const yamlProblem = (line: number | undefined, what: string): DevenvError => {
+    const where = line === undefined ? source.file : `${source.file}:${line}`;
+    return new DevenvError('COMPOSE_YAML', `${where}: invalid YAML: ${what}`, {
+      location: { file: source.file, ...(line === undefined ? {} : { line }) },
+      hint: 'fix the YAML syntax at that line',
+    });
+  };
+  const checkMergeSource = (value: unknown, problem: (what: string) => DevenvError): void => {
+    const isMapSource = (node: unknown): boolean =>
+      isMap(node) || (isAlias(node) && isMap(node.resolve(doc)));
+    if (isMapSource(value) || (isSeq(value) && value.items.every(isMapSource))) return;
+    throw problem('a merge key (<<) takes a mapping, an alias of one, or a list of them');
+  };
 
   const lines = new Map<string, number>();
   const tagged: { path: KeyPath; tag: MergeTag }[] = [];
 
   const visit = (node: unknown, path: KeyPath): void => {
+    if (path.length > MAX_NESTING && (isMap(node) || isSeq(node)))
+      throw yamlProblem(lineAt((node as Node).range?.[0]), `nested more than ${MAX_NESTING} levels deep`);
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        if (key === '<<') continue;
-        const childPath = [...path, key];
         const keyNode = pair.key as Node | null;
         const line = lineAt(keyNode?.range?.[0]);
-        if (seen.has(key)) {
-          const where = line === undefined ? source.file : `${source.file}:${line}`;
-          throw new DevenvError('COMPOSE_YAML', `${where}: invalid YAML: duplicate key`, {
-            location: { file: source.file, ...(line === undefined ? {} : { line }) },
-            hint: 'fix the YAML syntax at that line',
-          });
+        // The yaml package reads a merge key's value as Symbol(<<).
+        if (key === '<<' || key === 'Symbol(<<)') {
+          checkMergeSource(pair.value, (what) => yamlProblem(line, what));
+          continue;
         }
+        const childPath = [...path, key];
+        // Would become the prototype of the mapping once copied (`out[key] = ...`): a hidden value.
+        if (key === '__proto__') throw yamlProblem(line, `the key "${key}" is not allowed`);
+        if (seen.has(key)) throw yamlProblem(line, 'duplicate key');
         seen.add(key);
         if (line !== undefined) lines.set(formatKeyPath(childPath), line);
         noteTag(pair.value, childPath);
@@ -98,13 +112,14 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
     if (tag === '!reset' || tag === '!override') tagged.push({ path, tag });
   };
   visit(doc.contents, []);
+  checkAliases(doc.contents, (alias, what) => aliasProblem(lineAt(alias.range?.[0]), what));
 
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 10_000 }) ?? {};
   } catch (error) {
-    // The yaml package's own alias limits (checkAliases should have caught it first).
-    if (!(error instanceof ReferenceError)) throw error;
+    // The yaml package's own limits (checkAliases and the checks above should have caught it first).
+    if (!(error instanceof Error)) throw error;
     throw aliasProblem(undefined, error.message);
   }
   const resetPaths: KeyPath[] = [];
@@ -118,6 +133,13 @@ export function parseSourceDocument(source: SourceFile): SourceDocument {
 
   return { file: source.file, path: source.path, value, lines, resetPaths, overridePaths };
 }
+
+/**
+ * How deep mappings and lists may nest. Compose files and devenv's own are a
+ * few levels deep; thousands of levels made each later walk (key paths,
+ * aliases, interpolation, merging) slow and, deeper, overflow the stack.
+ */
+export const MAX_NESTING = 100;
 
 /**
  * How many values a document may hold once its aliases are expanded. An alias

@@ -13,6 +13,7 @@ import { timingLines } from '../format-timings.js';
 import { snapshotEventLine } from '../format-snapshot.js';
 import { anonymizeEventLines } from './anonymize-lines.js';
 import { testEventLines } from './test-lines.js';
+import { escapeControls, terminalSafe } from '../ink/terminal-text.js';
 
 export interface PlainRendererOptions {
   write: (line: string) => void;
@@ -30,6 +31,8 @@ function seconds(ms: number): string {
 export function plainRenderer(options: PlainRendererOptions): (event: DevenvEvent) => void {
   const { write, palette: p } = options;
   const mask = (text: string) => redactKnownValues(text, options.secrets());
+  /** A line a container (or a service's healthcheck) printed: secrets masked, terminal controls stripped. */
+  const fromContainer = (text: string) => terminalSafe(mask(text), Number.POSITIVE_INFINITY);
   let width = 0;
   const label = (service: string) => p.service(service, service.padEnd(width));
   return (event) => {
@@ -44,7 +47,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         const where = event.warning.file
           ? `${event.warning.file}${event.warning.line ? `:${event.warning.line}` : ''}: `
           : '';
-        write(`${p.paint(33, 'warning')} ${where}${event.warning.message}`);
+        write(`${p.paint(33, 'warning')} ${escapeControls(`${where}${event.warning.message}`)}`);
         return;
       }
       case 'engine.reconnected':
@@ -104,7 +107,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         return;
       case 'health.changed':
         write(
-          `${label(event.service)}  ${event.health === 'probing' ? `waiting: ${event.detail ?? ''}` : `health ${event.health}`}`,
+          `${label(event.service)}  ${event.health === 'probing' ? `waiting: ${fromContainer(event.detail ?? '')}` : `health ${event.health}`}`,
         );
         return;
       case 'service.ready':
@@ -118,8 +121,8 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         );
         return;
       case 'service.failed':
-        write(`${label(event.service)}  ${p.paint(31, 'failed')}: ${event.reason}`);
-        for (const line of event.logTail) write(`${label(event.service)}  | ${mask(line)}`);
+        write(`${label(event.service)}  ${p.paint(31, 'failed')}: ${escapeControls(event.reason)}`);
+        for (const line of event.logTail) write(`${label(event.service)}  | ${fromContainer(line)}`);
         return;
       case 'stack.ready': {
         write(`${p.paint(32, '✔')} stack ${event.stack} ready in ${seconds(event.durationMs)}`);
@@ -171,7 +174,7 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         );
         return;
       case 'log':
-        write(`${label(event.service)} | ${mask(event.line)}`);
+        write(`${label(event.service)} | ${fromContainer(event.line)}`);
         return;
       case 'error':
         // While attached (the engine went away, a restart failed); errors that end a command print on their own.
