@@ -60,6 +60,17 @@ export interface Command {
   /** Returns the exit code. */
   run(ctx: AppContext, io: CommandIO, parsed: ParsedCommand): Promise<number>;
   hidden?: boolean;
+  /** It reads positional arguments (files, a branch, a service); absent: the dispatcher refuses any. */
+  takesArguments?: true;
+}
+
+/** `devenv up hog` must not bring up the whole stack as if `hog` had been understood. */
+export function refuseUnexpectedArguments(command: Command, parsed: ParsedCommand): void {
+  const [first] = parsed.positionals;
+  if (command.takesArguments || first === undefined) return;
+  throw new DevenvError('USAGE', `devenv ${command.name} takes no arguments, not "${first}".`, {
+    hint: `Usage: ${commandUsage(command)}`,
+  });
 }
 
 export const commonOptions: OptionSpec = {

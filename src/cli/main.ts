@@ -10,7 +10,14 @@ import { DevenvError } from '../core/errors.js';
 import { createAppContext } from './app-context.js';
 import { engineEnvironment } from './engine-selection.js';
 import { joinNegativeNumberValues } from './argv.js';
-import { commandOptions, commandUsage, runChangesStack, type Command, type CommandIO } from './command.js';
+import {
+  commandOptions,
+  commandUsage,
+  refuseUnexpectedArguments,
+  runChangesStack,
+  type Command,
+  type CommandIO,
+} from './command.js';
 import { renderError } from './error-handler.js';
 import { secretValues } from '../core/redact.js';
 import { secretRegistry } from '../core/secret-registry.js';
@@ -132,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
       stdout(`${command.summary}\n\nUsage: ${commandUsage(command)}`);
       return 0;
     }
+    refuseUnexpectedArguments(command, parsed);
     const controller = new AbortController();
     let interrupts = 0;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -33,10 +33,6 @@ export const dbAnonymizeCommand: Command = {
     const from = required(v['from'], '--from', 'the dump to anonymize (pg_dump -Fc, -Ft or plain SQL)');
     const rules = required(v['rules'], '--rules', 'the rules file (anonymize.yaml)');
     const out = required(v['out'], '--out', 'where to write the anonymized dump');
-    if (parsed.positionals.length > 0)
-      throw new DevenvError('USAGE', `Unexpected argument "${parsed.positionals[0]}".`, {
-        hint: `Usage: ${USAGE}`,
-      });
     const json = v['json'] === true;
     io.setRenderer(eventRenderer(ctx, io, { json, secrets: () => ctx.secrets.values() }));
     const salt = ctx.env['DEVENV_ANONYMIZE_SALT'];

@@ -7,6 +7,7 @@ const USAGE = `devenv db load FILE [${NOT_PRODUCTION_DATA_FLAG}] [--env NAME] [-
 
 export const dbLoadCommand: Command = {
   name: 'db load',
+  takesArguments: true,
   summary: "replace the stack's database with a dump (custom or plain; anonymized unless prod)",
   effect: { changes: "replaces the stack's database with the dump's content (what it holds is lost)" },
   usage: USAGE,

@@ -82,6 +82,7 @@ async function list(
 
 export const dbSnapshotCommand: Command = {
   name: 'db snapshot',
+  takesArguments: true,
   summary: "save, restore, list and remove named snapshots of the stack's database",
   usage: USAGE,
   effect: {

@@ -31,6 +31,7 @@ function table(report: ParityReport, a: string, b: string): string {
 
 export const diffCommand: Command = {
   name: 'diff',
+  takesArguments: true,
   effect: 'reads',
   summary:
     "the parity gate: two environments' resolved models compared (exit 1 on a difference parity.allow does not allow)",

@@ -39,6 +39,7 @@ function gitFlag(parsed: ParsedCommand): boolean | undefined {
 
 export const initCommand: Command = {
   name: 'init',
+  takesArguments: true,
   effect: 'reads',
   summary: 'a new project from a template (node-postgres-redis, minimal); --list shows them',
   usage: USAGE,

@@ -7,6 +7,7 @@ import { stackNameFor } from '../stack-name.js';
 
 export const logsCommand: Command = {
   name: 'logs',
+  takesArguments: true,
   effect: 'reads',
   summary: 'service logs, prefixed by service; -f follows',
   usage: 'devenv logs [SERVICE] [-f|--follow] [--tail N] [--json] [--file FILE]... [--branch B | --stack S]',

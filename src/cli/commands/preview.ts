@@ -46,6 +46,7 @@ const upUsage =
 
 export const previewUpCommand: Command = {
   name: 'preview up',
+  takesArguments: true,
   summary: 'bring a branch up as a preview stack (its own worktree, stable URLs); again: pull and reconcile',
   effect: { changes: "creates or updates the branch's preview stack and worktree" },
   usage: upUsage,
@@ -146,6 +147,7 @@ const logsUsage =
 
 export const previewLogsCommand: Command = {
   name: 'preview logs',
+  takesArguments: true,
   summary: "a preview's logs, prefixed by service (streamed over the engine's API)",
   effect: 'reads',
   usage: logsUsage,
@@ -190,6 +192,7 @@ const rmUsage = 'devenv preview rm BRANCH [--env ENV] [--engine ENGINE] [--json]
 
 export const previewRmCommand: Command = {
   name: 'preview rm',
+  takesArguments: true,
   summary: "remove a branch's preview: its stack, volumes and worktree",
   effect: { changes: "removes the branch's preview stack, its volumes and its worktree" },
   usage: rmUsage,

@@ -12,6 +12,7 @@ import { timingsRecorder } from '../timings-recorder.js';
 
 export const testCommand: Command = {
   name: 'test',
+  takesArguments: true,
   effect: {
     changes: 'runs integration tests against the stack and creates test databases there',
     readOnlyWith: ['unit'],
