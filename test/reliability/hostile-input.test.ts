@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import type { DevenvEvent } from '../../src/app/events.js';
 import { resolveCompose, type ComposeInput } from '../../src/core/compose/load-compose.js';
 import { projectNameFromDirectory, PROJECT_NAME } from '../../src/core/compose/project-name.js';
-import { DevenvError } from '../../src/core/errors.js';
 import { distinctNamePart, stackIdentity } from '../../src/core/stack/identity.js';
 import { isSelectorValue, selectorValue } from '../../src/core/stack/selector-value.js';
 import { renderError } from '../../src/cli/error-handler.js';
@@ -19,6 +18,7 @@ import { palette } from '../../src/ui/colors.js';
 import { escapeControls, terminalSafe } from '../../src/ui/ink/terminal-text.js';
 import { jsonRenderer } from '../../src/ui/json-renderer.js';
 import { plainRenderer } from '../../src/ui/plain/plain-renderer.js';
+import { errorOf } from '../unit/compose/resolve-text.js';
 
 const SHELL = [
   '$(touch /tmp/devenv-pwned)',
@@ -46,16 +46,6 @@ function compose(text: string, options: Partial<ComposeInput> = {}) {
     projectRoot: WORKING_DIR,
     ...options,
   });
-}
-
-function errorOf(fn: () => unknown): DevenvError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DevenvError) return error;
-    throw error;
-  }
-  throw new Error('expected a DevenvError, nothing was thrown');
 }
 
 describe('names with shell metacharacters and control characters', () => {

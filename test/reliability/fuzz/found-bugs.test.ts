@@ -4,7 +4,6 @@
  * exit 70), a value silently taken, or a case minutes long.
  */
 import { describe, expect, it } from 'vitest';
-import { DevenvError } from '../../../src/core/errors.js';
 import { resolveCompose } from '../../../src/core/compose/load-compose.js';
 import { interpolateTree } from '../../../src/core/compose/interpolate.js';
 import { MAX_LISTED_PROBLEMS } from '../../../src/core/compose/schema-validate.js';
@@ -12,6 +11,7 @@ import { parseDevenvConfig } from '../../../src/core/config/parse-devenv-config.
 import { parseAnonymizeRules } from '../../../src/core/anonymize/parse-rules.js';
 import { MAX_NESTING } from '../../../src/core/compose/source-document.js';
 import { readEventLine } from '../../../src/ui/json-event-line.js';
+import { errorOf } from '../../unit/compose/resolve-text.js';
 
 function compose(text: string) {
   return resolveCompose({
@@ -21,16 +21,6 @@ function compose(text: string) {
     readEnvFile: () => undefined,
     activeProfiles: [],
   });
-}
-
-function errorOf(fn: () => unknown): DevenvError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DevenvError) return error;
-    throw error;
-  }
-  throw new Error('expected a DevenvError, nothing was thrown');
 }
 
 describe('YAML merge keys (<<) on something other than a mapping', () => {
