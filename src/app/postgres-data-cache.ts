@@ -32,7 +32,7 @@ import { reachableHost } from '../core/plan/port-plan.js';
 import { dataCacheLabels, engineLabels, Labels, serviceLabels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 
-export interface CacheSeedRequest {
+export interface PostgresSeedRequest {
   engine: ContainerEngine;
   info: EngineInfo;
   service: string;
@@ -44,17 +44,22 @@ export interface CacheSeedRequest {
    * on a local engine; a remote engine's loopback is out of reach, its own address is not).
    */
   hostIp: string;
-  /** The created, not yet started, service container. */
-  containerId: string;
   timeoutMs: number;
 }
+
+export interface CacheSeedRequest extends PostgresSeedRequest {
+  /** The created, not yet started, service container. */
+  containerId: string;
+}
+
+type VolumeCandidate = Extract<PostgresCacheCandidate, { placement: 'volume' }>;
 
 export type SeedOutcome = 'restored' | 'built' | 'skipped';
 
 /** Runs a builder of the same image and settings until Postgres is ready, stops it cleanly, hands over its data. */
 async function buildCache(
   ctx: AppContext,
-  seed: CacheSeedRequest,
+  seed: PostgresSeedRequest,
   keep: (tar: NodeJS.ReadableStream) => Promise<unknown>,
 ): Promise<void> {
   const { engine, request, candidate } = seed;
@@ -118,7 +123,7 @@ async function buildCache(
 }
 
 /** Whether the volume was created by this very `up` (it carries this up's labels, creation time included). */
-async function createdByThisUp(seed: CacheSeedRequest, volume: string): Promise<boolean> {
+async function createdByThisUp(seed: PostgresSeedRequest, volume: string): Promise<boolean> {
   const stack = seed.request.labels[Labels.stack];
   const created = seed.request.labels[Labels.created];
   if (stack === undefined || created === undefined) return false;
@@ -127,55 +132,81 @@ async function createdByThisUp(seed: CacheSeedRequest, volume: string): Promise<
 }
 
 /** The data directory must now be an initialized one (the engine leaves a volume with content alone). */
-async function requireDataDirectory(seed: CacheSeedRequest): Promise<void> {
+async function requireDataDirectory(seed: PostgresSeedRequest, containerId: string): Promise<void> {
   const path = `${seed.candidate.dataDir}/PG_VERSION`;
-  if (!(await seed.engine.pathExists(seed.containerId, path)))
+  if (!(await seed.engine.pathExists(containerId, path)))
     throw new DataCacheError(`the data directory was not restored (no ${path})`);
 }
 
-async function restore(ctx: AppContext, seed: CacheSeedRequest, key: string): Promise<'restored' | 'built'> {
-  const { engine, candidate } = seed;
+/** Fills the new volume from the cache image (built first on a miss): needs the volume, not the container. */
+async function restoreIntoVolume(
+  ctx: AppContext,
+  seed: PostgresSeedRequest,
+  candidate: VolumeCandidate,
+  key: string,
+): Promise<'restored' | 'built'> {
+  const { engine } = seed;
+  const ref = postgresCacheRef(key);
+  const [ours, cached] = await Promise.all([
+    createdByThisUp(seed, candidate.mount.source),
+    engine.inspectImage(ref),
+  ]);
+  // Belt and braces: the plan only offers volumes this up creates, but a volume of that name
+  // made by someone else (no devenv labels) is taken as it is by the engine's create.
+  if (!ours) throw new DataCacheError(`volume ${candidate.mount.source} existed before this up`);
   let outcome: 'restored' | 'built' = 'restored';
-  if (candidate.placement === 'volume') {
-    const ref = postgresCacheRef(key);
-    const [ours, cached] = await Promise.all([
-      createdByThisUp(seed, candidate.mount.source),
-      engine.inspectImage(ref),
-    ]);
-    // Belt and braces: the plan only offers volumes this up creates, but a volume of that name
-    // made by someone else (no devenv labels) is taken as it is by the engine's create.
-    if (!ours) throw new DataCacheError(`volume ${candidate.mount.source} existed before this up`);
-    if (!cached) {
-      await buildCache(ctx, seed, (tar) =>
-        engine.importImage(tar, ref, dataCacheLabels('postgres', seed.imageId)),
-      );
-      outcome = 'built';
-    }
-    // Selector and annotation both name the helper, as the builder's do: never taken for the service's container.
-    await engine.fillVolumeFromImage(candidate.mount.source, ref, cacheImagePath(candidate.root), {
-      ...seed.request.labels,
-      ...engineLabels(serviceLabels(`${seed.service}.cache-fill`)),
-    });
-  } else {
-    const blob = postgresCacheBlob(key);
-    if (!(await ctx.dataCache.has(blob))) {
-      await buildCache(ctx, seed, async (tar) => {
-        const gzip = createGzip({ level: 1 });
-        await Promise.all([pipeline(tar, gzip), ctx.dataCache.write(blob, gzip)]);
-      });
-      outcome = 'built';
-    }
-    await engine.copyToContainer(seed.containerId, parentDir(candidate.root), ctx.dataCache.read(blob));
+  if (!cached) {
+    await buildCache(ctx, seed, (tar) =>
+      engine.importImage(tar, ref, dataCacheLabels('postgres', seed.imageId)),
+    );
+    outcome = 'built';
   }
-  await requireDataDirectory(seed);
+  // Selector and annotation both name the helper, as the builder's do: never taken for the service's container.
+  await engine.fillVolumeFromImage(candidate.mount.source, ref, cacheImagePath(candidate.root), {
+    ...seed.request.labels,
+    ...engineLabels(serviceLabels(`${seed.service}.cache-fill`)),
+  });
   return outcome;
 }
 
+/** Puts the cached directory (built first on a miss) into the created container's own filesystem. */
+async function restoreIntoContainer(
+  ctx: AppContext,
+  seed: PostgresSeedRequest,
+  key: string,
+  containerId: string,
+): Promise<'restored' | 'built'> {
+  const blob = postgresCacheBlob(key);
+  let outcome: 'restored' | 'built' = 'restored';
+  if (!(await ctx.dataCache.has(blob))) {
+    await buildCache(ctx, seed, async (tar) => {
+      const gzip = createGzip({ level: 1 });
+      await Promise.all([pipeline(tar, gzip), ctx.dataCache.write(blob, gzip)]);
+    });
+    outcome = 'built';
+  }
+  await seed.engine.copyToContainer(containerId, parentDir(seed.candidate.root), ctx.dataCache.read(blob));
+  return outcome;
+}
+
+/** A seed under way: what could start before the service's container exists has started. */
+export interface PostgresSeed {
+  /**
+   * With the created, not yet started, service container: completes the restore, checks it and
+   * says what happened in a `data.cache` event. Never fails `up` (a cache problem falls back to a
+   * normal init).
+   */
+  finish(containerId: string): Promise<SeedOutcome>;
+  /** Settles when the work started early has ended, whether or not finish() is ever called. */
+  settled: Promise<unknown>;
+}
+
 /**
- * Called with the created, not yet started, service container. Says what happened in a
- * `data.cache` event and returns it; never fails `up` (a cache problem falls back to a normal init).
+ * Starts seeding as soon as the data's place exists. PGDATA on a volume this up created: the
+ * cache is looked up (or built) and the volume filled at once, while the network and the
+ * service's container are still being created. PGDATA in the container: only the key now.
  */
-export async function seedPostgresData(ctx: AppContext, seed: CacheSeedRequest): Promise<SeedOutcome> {
+export function startPostgresSeed(ctx: AppContext, seed: PostgresSeedRequest): PostgresSeed {
   const started = ctx.clock.now();
   const { candidate } = seed;
   const event: {
@@ -184,17 +215,35 @@ export async function seedPostgresData(ctx: AppContext, seed: CacheSeedRequest):
     placement: typeof candidate.placement;
     cache?: string;
   } = { type: 'data.cache', service: seed.service, placement: candidate.placement };
-  try {
+  const early = (async () => {
     const initHash = await ctx.contentHash(candidate.initSources);
     const key = postgresCacheKey(seed.request, seed.imageId, candidate, initHash);
     event.cache = candidate.placement === 'volume' ? postgresCacheRef(key) : postgresCacheBlob(key);
-    const outcome = await restore(ctx, seed, key);
-    ctx.emit({ ...event, outcome, durationMs: ctx.clock.now() - started });
-    return outcome;
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    ctx.emit({ ...event, outcome: 'skipped', durationMs: ctx.clock.now() - started, reason });
-    return 'skipped';
-  }
+    const filled =
+      candidate.placement === 'volume' ? await restoreIntoVolume(ctx, seed, candidate, key) : undefined;
+    return { key, filled };
+  })();
+  const settled = early.catch(() => undefined);
+  return {
+    settled,
+    async finish(containerId) {
+      try {
+        const { key, filled } = await early;
+        const outcome = filled ?? (await restoreIntoContainer(ctx, seed, key, containerId));
+        await requireDataDirectory(seed, containerId);
+        ctx.emit({ ...event, outcome, durationMs: ctx.clock.now() - started });
+        return outcome;
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        ctx.emit({ ...event, outcome: 'skipped', durationMs: ctx.clock.now() - started, reason });
+        return 'skipped';
+      }
+    },
+  };
+}
+
+/** Seeds a created, not yet started, container in one go (start and finish). */
+export function seedPostgresData(ctx: AppContext, seed: CacheSeedRequest): Promise<SeedOutcome> {
+  return startPostgresSeed(ctx, seed).finish(seed.containerId);
 }

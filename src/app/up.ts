@@ -28,7 +28,7 @@ import { requireServices } from '../core/compose/require-services.js';
 import { stackHostEnv } from './stack-host-env.js';
 import type { ServicePlan, ServiceRuntime } from './service-runtime.js';
 import { pinHostPorts } from './host-port-pinning.js';
-import { seedPostgresData } from './postgres-data-cache.js';
+import { startPostgresSeed, type PostgresSeed } from './postgres-data-cache.js';
 import { waitUntilReady } from './readiness.js';
 import { withStackLock } from './stack-lock.js';
 import { proxyPort, syncProxy } from './proxy.js';
@@ -294,50 +294,72 @@ async function changeStack(
     })),
     volumes: volumes.map((volume) => ({ name: volume.name, labels: volume.labels ?? engineLabels(labels) })),
   };
-  const applied = await backend.apply(spec, graph, observed, {
-    signal: ctx.signal,
-    onChange: (change) => ctx.emit(change),
-    ...(hostPortsArePinnable(info.publishedHost)
-      ? { choosePorts: (request, previous, avoid) => pinHostPorts(request, previous, ctx.hostPorts, avoid) }
-      : {}),
-    beforeFirstStart: async (instance) => {
-      const servicePlan = plans.get(instance.service)!;
-      if (!servicePlan.dataCache) return;
-      // Reported by a typed data.cache event (restored, built, or skipped and why).
-      await seedPostgresData(ctx, {
+  // A Postgres whose data goes into a volume this up creates is seeded from the cache as soon as
+  // that volume exists, while the network and the containers are still being created.
+  const seeds = new Map<string, PostgresSeed>();
+  const seedFor = (service: string): PostgresSeed | undefined => {
+    const servicePlan = plans.get(service);
+    if (!servicePlan?.dataCache) return undefined;
+    let seed = seeds.get(service);
+    if (seed === undefined) {
+      seed = startPostgresSeed(ctx, {
         engine,
         info,
-        service: instance.service,
-        request: instance.request,
+        service,
+        request: servicePlan.plan.request,
         imageId: servicePlan.imageId,
         candidate: servicePlan.dataCache,
         hostIp: portPolicy.hostIp,
-        containerId: instance.id,
         timeoutMs,
       });
-    },
-    waitReady: async (instance, signal) => {
-      const { check } = plans.get(instance.service)!;
-      const readyAt = ctx.clock.now();
-      const status = await waitUntilReady(ctx, {
-        backend,
-        info,
-        service: instance.service,
-        containerId: instance.id,
-        check,
-        timeoutMs,
-        signal,
-      });
-      ctx.emit({
-        type: 'service.ready',
-        service: instance.service,
-        durationMs: ctx.clock.now() - readyAt,
-        ports: status.ports,
-        probe: describeReadiness(check),
-      });
-      return status.ports;
-    },
-  });
+      seeds.set(service, seed);
+    }
+    return seed;
+  };
+  const seedsOnVolume = new Map(
+    [...plans.values()].flatMap((p) =>
+      p.dataCache?.placement === 'volume' ? [[p.dataCache.mount.source, p.name] as const] : [],
+    ),
+  );
+  const applied = await backend
+    .apply(spec, graph, observed, {
+      signal: ctx.signal,
+      onChange: (change) => {
+        ctx.emit(change);
+        const seeded = change.type === 'volume.created' ? seedsOnVolume.get(change.volume) : undefined;
+        if (seeded !== undefined) seedFor(seeded);
+      },
+      ...(hostPortsArePinnable(info.publishedHost)
+        ? { choosePorts: (request, previous, avoid) => pinHostPorts(request, previous, ctx.hostPorts, avoid) }
+        : {}),
+      // Reported by a typed data.cache event (restored, built, or skipped and why).
+      beforeFirstStart: async (instance) => {
+        await seedFor(instance.service)?.finish(instance.id);
+      },
+      waitReady: async (instance, signal) => {
+        const { check } = plans.get(instance.service)!;
+        const readyAt = ctx.clock.now();
+        const status = await waitUntilReady(ctx, {
+          backend,
+          info,
+          service: instance.service,
+          containerId: instance.id,
+          check,
+          timeoutMs,
+          signal,
+        });
+        ctx.emit({
+          type: 'service.ready',
+          service: instance.service,
+          durationMs: ctx.clock.now() - readyAt,
+          ports: status.ports,
+          probe: describeReadiness(check),
+        });
+        return status.ports;
+      },
+    })
+    // A seed started early is never left running behind a failed up (its helper would outlive it).
+    .finally(() => Promise.all([...seeds.values()].map((seed) => seed.settled)));
   const runtimes: ServiceRuntime[] = applied.map((service) => {
     const servicePlan = plans.get(service.service)!;
     return {

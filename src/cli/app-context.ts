@@ -18,7 +18,7 @@ import { fileBuildJournal } from '../adapters/fs/build-journal-file.js';
 import { join } from 'node:path';
 import { projectFiles } from '../adapters/fs/project-files.js';
 import { socketProbes } from '../adapters/probes/service-probes.js';
-import { packBuildContext } from '../adapters/docker/context-tar.js';
+import { packBuildContextLazily } from '../adapters/docker/lazy-context-tar.js';
 import { digestBuildContext } from '../adapters/docker/context-digest.js';
 import { ENGINE_KIND_VARIABLE, SWARM_NODES_VARIABLE } from '../core/swarm/swarm-selection.js';
 
@@ -64,8 +64,9 @@ export function createAppContext(options: {
         connection = (async () => {
           // dockerode loads only when a command needs the engine (not for config, --version).
           const { DockerEngine } = await import('../adapters/docker/docker-engine.js');
-          const engine: ContainerEngine = await DockerEngine.connect(options.engineEnv ?? options.env);
-          return { engine, info: await engine.info() };
+          const opened = await DockerEngine.open(options.engineEnv ?? options.env);
+          const engine: ContainerEngine = opened.engine;
+          return { engine, info: opened.info };
         })();
       }
       return connection;
@@ -87,7 +88,7 @@ export function createAppContext(options: {
     hostPorts,
     project: projectFiles,
     probes: socketProbes,
-    archive: (root, names) => packBuildContext(root, [...names]),
+    archive: (root, names) => packBuildContextLazily(root, [...names]),
     // Loaded on first use: vitest, chokidar and execa stay out of commands that do not need them.
     testRunners: async (host, runner) =>
       host === 'worker'

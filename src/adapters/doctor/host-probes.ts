@@ -28,6 +28,7 @@ import { engineCandidates, type EngineCandidate } from '../docker/connect.js';
 import { engineMessage } from '../docker/engine-errors.js';
 import { gitFileStatus } from '../git/git-file-status.js';
 import { chooseVitest } from '../vitest/vitest-choice.js';
+import { requiredNode } from './required-node.js';
 
 const PROC_WATCHES = '/proc/sys/fs/inotify/max_user_watches';
 const pingTimeoutMs = 3000;
@@ -143,11 +144,7 @@ export function hostDoctorProbes(): DoctorProbes {
   const probes: DoctorProbes = {
     nodeVersion: () => process.versions.node,
 
-    requiredNode() {
-      const require = createRequire(import.meta.url);
-      const manifest = require('../../../package.json') as { engines?: { node?: string } };
-      return manifest.engines?.node ?? '>=20.19.0';
-    },
+    requiredNode,
 
     async engine(env) {
       const home = env['HOME'] || homedir();

@@ -23,7 +23,7 @@ import { timingsRecorder } from '../timings-recorder.js';
 import { colorEnabled } from '../../ui/colors.js';
 import { loadDashboardView } from '../../ui/ink/dashboard-view.js';
 import { detachedMessage } from '../detached-message.js';
-import { failEarly } from '../doctor-gate.js';
+import { connectOrExplain } from '../doctor-gate.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
@@ -58,8 +58,8 @@ export const upCommand: Command = {
   },
   async run(ctx: AppContext, io: CommandIO, parsed) {
     const v = parsed.values;
-    // The doctor's quick checks first: an engine that cannot be reached stops here, with its fix.
-    await failEarly(engineEnvironment(upCommand, parsed, ctx.cwd, ctx.env));
+    // The engine first: one that cannot be reached stops here, with the doctor's fix.
+    await connectOrExplain(ctx, engineEnvironment(upCommand, parsed, ctx.cwd, ctx.env));
     // devenv.yaml `secrets:` names whose values are masked everywhere, besides secret-looking names.
     const declared = loadDevenvConfig(ctx.cwd).secrets;
     const plain = eventRenderer(ctx, io, {

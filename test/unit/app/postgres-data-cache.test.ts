@@ -99,6 +99,27 @@ describe('the Postgres data cache on the memory engine', () => {
     expect(fill).toBeLessThan(engine.calls.indexOf('start second-postgres-1'));
   });
 
+  it('the volume is filled as soon as it exists, while the network is still being created', async () => {
+    const dir = await project(compose());
+    const engine = postgresEngine(['/var/lib/postgresql/data']);
+    await upStack(dir, engine, 'warm');
+    engine.calls.length = 0;
+    // The network's creation waits (a while at most) for a fill to begin: it begins only if
+    // nothing makes it wait for the network.
+    const createNetwork = engine.createNetwork.bind(engine);
+    let filledMeanwhile = false;
+    engine.createNetwork = async (...args) => {
+      for (let i = 0; i < 200 && !filledMeanwhile; i++) {
+        filledMeanwhile = engine.calls.some((c) => c.startsWith('fill '));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return createNetwork(...args);
+    };
+    const second = await upStack(dir, engine, 'early');
+    expect(second.cache).toMatchObject([{ outcome: 'restored', placement: 'volume' }]);
+    expect(filledMeanwhile).toBe(true);
+  });
+
   it("the fill's helper is labelled as the stack's, never as the service's container", async () => {
     const dir = await project(compose());
     const engine = postgresEngine(['/var/lib/postgresql/data']);
