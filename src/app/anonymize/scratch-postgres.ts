@@ -18,6 +18,7 @@ import { engineLabels, Labels, serviceLabels, stackLabels } from '../../core/sta
 import type { StackIdentity } from '../../core/stack/identity.js';
 import type { AppContext } from '../context.js';
 import { seedPostgresData } from '../postgres-data-cache.js';
+import { pgIsReadyCommand } from '../../core/plan/pg-isready.js';
 
 export const SCRATCH_DATABASE = 'devenv_anonymize';
 /**
@@ -238,19 +239,7 @@ export async function startScratchPostgres(
 
 async function waitUntilReady(ctx: AppContext, engine: ContainerEngine, id: string): Promise<void> {
   const deadline = ctx.clock.now() + READY_TIMEOUT_MS;
-  // TCP on loopback: the entrypoint's temporary init server listens on the socket only.
-  const probe = [
-    'pg_isready',
-    '-q',
-    '-h',
-    '127.0.0.1',
-    '-p',
-    '5432',
-    '-U',
-    'postgres',
-    '-d',
-    SCRATCH_DATABASE,
-  ];
+  const probe = pgIsReadyCommand(5432, 'postgres', SCRATCH_DATABASE);
   for (;;) {
     if (ctx.signal.aborted)
       throw new DevenvError('INTERRUPTED', 'Interrupted while the scratch Postgres started.');

@@ -8,6 +8,7 @@
  * that program (exit 126/127) counts as ready once running, as the exec
  * checks of core/plan/readiness.ts do.
  */
+import { pgIsReadyCommand } from './pg-isready.js';
 import type { ReadinessCheck } from './readiness.js';
 
 export interface InContainerProbe {
@@ -33,18 +34,7 @@ export function inContainerProbe(check: ReadinessCheck): InContainerProbe | unde
   switch (check.kind) {
     case 'postgres':
       return {
-        command: [
-          'pg_isready',
-          '-q',
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(check.containerPort),
-          '-U',
-          check.user,
-          '-d',
-          check.database,
-        ],
+        command: pgIsReadyCommand(check.containerPort, check.user, check.database),
         ready: ({ exitCode }) => exitCode === 0 || missingProgram(exitCode),
         what: `postgres accepts connections on ${check.containerPort} (pg_isready in the container)`,
       };
