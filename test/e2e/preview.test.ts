@@ -16,6 +16,7 @@ import { e2eWorkspace } from '../support/e2e-workspace.js';
 import { docker } from '../support/engine-state.js';
 import type { TempProject } from '../support/projects.js';
 import { freePort, getThroughProxy } from '../support/proxy-http.js';
+import { pageServerFiles } from '../support/page-server.js';
 
 const ws = e2eWorkspace();
 const port = await freePort();
@@ -42,11 +43,7 @@ services:
     ports:
       - "3000"
 `,
-  Dockerfile:
-    'ARG NODE_IMAGE=node:20\nFROM ${NODE_IMAGE}\nCOPY server.js page.txt /app/\nCMD ["node", "/app/server.js"]\n',
-  'server.js': `const fs = require('fs');
-require('http').createServer((q, s) => s.end(fs.readFileSync('/app/page.txt', 'utf8').trim())).listen(3000, () => console.log('preview server listening'));
-`,
+  ...pageServerFiles('preview server listening'),
   'page.txt': 'page of main\n',
 };
 

@@ -19,6 +19,7 @@ import type { E2eWorkspace } from './e2e-workspace.js';
 import { reapBranchPrefix, resourcesWhere } from './engine-state.js';
 import { freePort, getThroughProxy } from './proxy-http.js';
 import type { SecondEngine } from './second-engine.js';
+import { pageServerFiles } from './page-server.js';
 
 export interface RemotePreviewProject {
   dir: string;
@@ -63,11 +64,7 @@ export async function remotePreviewProject(
     {
       'compose.yaml': compose(false),
       'compose.bind.yaml': compose(true),
-      Dockerfile:
-        'ARG NODE_IMAGE=node:20\nFROM ${NODE_IMAGE}\nCOPY server.js page.txt /app/\nCMD ["node", "/app/server.js"]\n',
-      'server.js': `const fs = require('fs');
-require('http').createServer((q, s) => s.end(fs.readFileSync('/app/page.txt', 'utf8').trim())).listen(3000, () => console.log('remote preview listening'));
-`,
+      ...pageServerFiles('remote preview listening'),
       'page.txt': `${page}\n`,
     },
     `devenv-${name}-`,
