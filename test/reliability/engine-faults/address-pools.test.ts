@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import buildOnce from '../../support/build-once.js';
+import { ensureBuiltCli } from './built-cli.js';
 import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../../support/engine-state.js';
 import { tempProject, type TempProject } from '../../support/projects.js';
 import { canRunSecondEngine } from '../../support/second-engine.js';
@@ -41,7 +41,7 @@ describe.skipIf(!canRunSecondEngine())("the engine's address pools are exhausted
   let owner: ChildProcess | undefined;
 
   beforeAll(async () => {
-    await buildOnce();
+    await ensureBuiltCli();
     pools = await poolEngine('devpool', '10.242.0.1/24', 'base=10.243.0.0/24,size=28');
     owner = spawn('sleep', ['900'], { stdio: 'ignore' });
   }, 240_000);

@@ -8,7 +8,7 @@
  * stack's labelled resources.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import buildOnce from '../../support/build-once.js';
+import { ensureBuiltCli } from './built-cli.js';
 import { countOf, resourcesWhere, runPrefix } from '../../support/engine-state.js';
 import { tempProject, type TempProject } from '../../support/projects.js';
 import { canRunSecondEngine } from '../../support/second-engine.js';
@@ -22,7 +22,7 @@ describe.skipIf(!canRunSecondEngine())('the engine disk fills', () => {
   let disk: FullDiskEngine | undefined;
 
   beforeAll(async () => {
-    await buildOnce();
+    await ensureBuiltCli();
     disk = await fullDiskEngine('devfull', '10.241.0.1/24', 300);
   }, 240_000);
 

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import buildOnce from '../../support/build-once.js';
+import { ensureBuiltCli } from './built-cli.js';
 import { devenv } from '../../support/cli.js';
 import { countOf, reapBranchPrefix, resourcesWhere, runPrefix } from '../../support/engine-state.js';
 import { tempProject, type TempProject } from '../../support/projects.js';
@@ -19,7 +19,7 @@ const projects: TempProject[] = [];
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  await buildOnce();
+  await ensureBuiltCli();
 }, 180_000);
 
 afterAll(async () => {
