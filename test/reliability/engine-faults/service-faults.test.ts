@@ -52,7 +52,6 @@ async function faultCase(
   const clear = isClearError(error, expected.code, expected.names);
   const leftBeforeDown = countOf(await resourcesWhere(`dev.devenv.branch=${branch}`));
   const down = await devenv(project.dir, ['down', '-v', '--branch', branch]);
-  expect(down.exitCode, down.stderr).toBe(0);
   const leftovers = countOf(await resourcesWhere(`dev.devenv.branch=${branch}`));
   recordOutcome({
     case: name,
@@ -61,6 +60,8 @@ async function faultCase(
     exitCode: up.exitCode,
     leftoversAfterDown: leftovers,
   });
+  // After the outcome is recorded: a failed down is a failed case in the figures too.
+  expect(down.exitCode, down.stderr).toBe(0);
   return { error, clear, exitCode: up.exitCode, leftovers, leftBeforeDown };
 }
 
