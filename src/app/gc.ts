@@ -11,10 +11,11 @@ import type { AppContext } from './context.js';
 import { removeStaleDataCaches } from './data-cache-gc.js';
 import { removeStack } from './down.js';
 import { removeImageLeftovers } from './image-gc.js';
-import { collectStacks } from './list-stacks.js';
+import { collectStacks, type StackSummary } from './list-stacks.js';
 import { reportUnusedProxies, syncAllProxies } from './proxy.js';
 import type { PreviewDeps } from '../contracts/preview-git.js';
-import { previewVerdicts, removeLeftPreview } from './preview-gc.js';
+import { previewVerdicts, removeLeftPreview, type PreviewVerdict } from './preview-gc.js';
+import type { EngineInfo } from '../contracts/engine.js';
 import { removePreview } from './preview.js';
 
 export interface GcOptions {
@@ -30,9 +31,27 @@ export interface GcVerdict {
   preview?: { branch: string; repository: string };
 }
 
-export async function gc(ctx: AppContext, options: GcOptions, previews?: PreviewDeps): Promise<GcVerdict[]> {
-  const { engine, info } = await ctx.engine();
-  const stacks = await collectStacks(ctx, engine);
+/**
+ * The stacks `devenv gc` removes, and why: ephemeral stacks whose TTL ran out
+ * or whose owner is gone, and (given `previews`) previews gone stale. The dry
+ * run's list, and what other commands name when stale stacks are in the way
+ * (app/address-pools.ts).
+ */
+export async function staleStacks(
+  ctx: AppContext,
+  info: EngineInfo,
+  stacks: readonly StackSummary[],
+  previews?: PreviewDeps,
+): Promise<GcVerdict[]> {
+  return (await verdictsOf(ctx, info, stacks, previews)).verdicts;
+}
+
+async function verdictsOf(
+  ctx: AppContext,
+  info: EngineInfo,
+  stacks: readonly StackSummary[],
+  previews: PreviewDeps | undefined,
+): Promise<{ verdicts: GcVerdict[]; previewGoing: PreviewVerdict[] }> {
   const previewGoing = previews ? await previewVerdicts(ctx, previews, info, stacks) : [];
   const expiry = {
     now: ctx.clock.now(),
@@ -50,6 +69,13 @@ export async function gc(ctx: AppContext, options: GcOptions, previews?: Preview
       preview: { branch: verdict.branch, repository: verdict.repository },
     })),
   ];
+  return { verdicts, previewGoing };
+}
+
+export async function gc(ctx: AppContext, options: GcOptions, previews?: PreviewDeps): Promise<GcVerdict[]> {
+  const { engine, info } = await ctx.engine();
+  const stacks = await collectStacks(ctx, engine);
+  const { verdicts, previewGoing } = await verdictsOf(ctx, info, stacks, previews);
   if (options.dryRun) {
     const going = new Set(verdicts.map((v) => v.stack));
     await removeImageLeftovers(ctx, engine, {

@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerStatus, EngineInfo, HealthState } from '../contracts/engine.js';
 import type { StackBackend } from '../contracts/stack-backend.js';
-import { describeReadiness, type ReadinessCheck } from '../core/plan/readiness.js';
+import { describeReadiness, unhealthyReason, type ReadinessCheck } from '../core/plan/readiness.js';
 import { hostPortsArePinnable, reachableHost } from '../core/plan/port-plan.js';
 import { inContainerProbe } from '../core/plan/readiness-in-container.js';
 import { DevenvError } from '../core/errors.js';
@@ -70,6 +70,28 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Pro
   return Promise.race([promise, timer]);
 }
 
+/** The most a probe's exec is waited for. */
+const EXEC_PROBE_LIMIT_MS = 5000;
+
+/**
+ * A command run as a probe, given up on after `ms`: its connection closes then,
+ * so a command that hangs (a healthcheck's `sleep`) keeps neither this round
+ * nor the process waiting for it.
+ */
+async function probeExec(
+  backend: ReadinessTarget,
+  containerId: string,
+  command: string[],
+  ms: number,
+): Promise<{ exitCode: number; output: string }> {
+  const signal = AbortSignal.timeout(ms);
+  return withTimeout(
+    backend.exec(containerId, command, { signal }).catch(() => execFailed),
+    ms,
+    execFailed,
+  );
+}
+
 async function probeOnce(
   probes: ServiceProbes,
   request: ReadinessRequest,
@@ -90,21 +112,21 @@ async function probeOnce(
   switch (check.kind) {
     case 'healthcheck': {
       if (status.health === 'healthy') return true;
+      // The engine's verdict is in: no need to run the test again.
+      if (status.health === 'unhealthy') return false;
       const command = execCommand(check.test);
       if (!command || status.state !== 'running') return false;
-      const result = await withTimeout(
-        request.backend.exec(request.containerId, command).catch(() => ({ exitCode: -1, output: '' })),
-        5000,
-        { exitCode: -1, output: '' },
-      );
+      const limit = Math.min(check.timeoutMs ?? EXEC_PROBE_LIMIT_MS, EXEC_PROBE_LIMIT_MS);
+      const result = await probeExec(request.backend, request.containerId, command, limit);
       return result.exitCode === 0;
     }
     case 'exec': {
       if (status.state !== 'running') return false;
-      const result = await withTimeout(
-        request.backend.exec(request.containerId, check.command).catch(() => ({ exitCode: -1, output: '' })),
-        5000,
-        { exitCode: -1, output: '' },
+      const result = await probeExec(
+        request.backend,
+        request.containerId,
+        check.command,
+        EXEC_PROBE_LIMIT_MS,
       );
       // An image without that client (exit 126/127): ready once running, as before there was a probe.
       if (result.exitCode === 126 || result.exitCode === 127) return true;
@@ -193,18 +215,14 @@ export async function waitUntilReady(ctx: AppContext, request: ReadinessRequest)
           detail: `${inContainer.what}: its published port on ${request.info.publishedHost} does not answer from this machine`,
         });
       }
-      const result = await withTimeout(
-        backend.exec(containerId, inContainer.command).catch(() => execFailed),
-        5000,
-        execFailed,
-      );
+      const result = await probeExec(backend, containerId, inContainer.command, EXEC_PROBE_LIMIT_MS);
       if (inContainer.ready(result)) return status;
     }
     if (status.state === 'exited' || status.state === 'dead') {
       return fail(`its container ${describeRunEnd(status)}`);
     }
     if (check.kind === 'healthcheck' && status.health === 'unhealthy') {
-      return fail('its healthcheck reports unhealthy', status.healthLog.slice(-3));
+      return fail(unhealthyReason(status.healthLog), status.healthLog.slice(-3));
     }
     if (ctx.clock.now() > deadline) {
       return fail(

@@ -31,6 +31,7 @@ import { pinHostPorts } from './host-port-pinning.js';
 import { startPostgresSeed, type PostgresSeed } from './postgres-data-cache.js';
 import { waitUntilReady } from './readiness.js';
 import { withStackLock } from './stack-lock.js';
+import { namingStaleStacks } from './address-pools.js';
 import { proxyPort, syncProxy } from './proxy.js';
 import { httpRoutePort } from '../core/proxy/routes.js';
 import { worktreeBinds } from '../core/preview/preview.js';
@@ -159,7 +160,10 @@ export async function up(ctx: AppContext, options: UpOptions, hooks: UpHooks = {
   const port = options.proxy === true ? proxyPort(ctx.env) : undefined;
   const result = await withStackLock(ctx, identity.name, () =>
     changeStack(ctx, options, target, engine, info, portPolicy, started, port),
-  );
+  ).catch(async (error: unknown) => {
+    // No network left for it: say which stale stacks `devenv gc` would free.
+    throw await namingStaleStacks(ctx, error);
+  });
   if (port === undefined) return result;
   // After the stack's lock: the proxy has its own (app/proxy.ts).
   const proxied = await syncProxy(ctx, port);

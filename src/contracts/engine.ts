@@ -68,6 +68,8 @@ export interface ExecOptions {
   user?: string;
   workingDir?: string;
   env?: Record<string, string>;
+  /** Stops waiting for the command (it may go on running in the container): the exec rejects. */
+  signal?: AbortSignal;
 }
 
 export interface FileRequest {

@@ -24,6 +24,10 @@ export type ErrorCode =
   /** This Node is older than devenv's package.json `engines.node` (`devenv up`'s quick checks). */
   | 'NODE_UNSUPPORTED'
   | 'ENGINE_ERROR'
+  /** The engine's disk (its data root) is full: no space left on device, wherever the engine met it (core/engine-faults.ts). */
+  | 'ENGINE_DISK_FULL'
+  /** The engine's address pools have no subnet left for another network; names the stale stacks `devenv gc` would free. */
+  | 'ENGINE_ADDRESS_POOLS_EXHAUSTED'
   | 'IMAGE_PULL_FAILED'
   | 'IMAGE_NOT_FOUND'
   | 'IMAGE_BUILD_FAILED'

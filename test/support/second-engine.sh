@@ -25,6 +25,10 @@
 #   second-engine.sh load NAME IMAGE copy an image from the main engine unless it is there already
 #   second-engine.sh remove NAME     stop dockerd and delete the namespace (the data root stays)
 #
+# Overrides for start (all optional): SECOND_ENGINE_DATA_ROOT (default /var/lib/NAME: e.g. a small
+# loop-mounted filesystem), SECOND_ENGINE_BIP (default 10.231.N.1/24), SECOND_ENGINE_ARGS (more dockerd
+# arguments, split on spaces: e.g. --default-address-pool base=10.243.0.0/24,size=28).
+#
 # Needs root. Run devenv "on" that machine with:
 #   nsenter --net=/var/run/netns/NAME env DOCKER_HOST=unix:///run/NAME.sock devenv ...
 # or, started with tcp, from this machine as from a developer's laptop:
@@ -161,9 +165,11 @@ start() {
   nsenter --net="$netns" ip link set "$ns_if" up
   nsenter --net="$netns" ip link set lo up
   if ! dockerd_pid >/dev/null; then
-    mkdir -p "/var/lib/$name" "/run/$name"
-    setsid nohup nsenter --net="$netns" dockerd --data-root "/var/lib/$name" --exec-root "/run/$name" \
-      --pidfile "$pidfile" "${listen[@]}" --bip "10.231.$n.1/24" \
+    local data_root="${SECOND_ENGINE_DATA_ROOT:-/var/lib/$name}" extra=()
+    read -r -a extra <<<"${SECOND_ENGINE_ARGS:-}"
+    mkdir -p "$data_root" "/run/$name"
+    setsid nohup nsenter --net="$netns" dockerd --data-root "$data_root" --exec-root "/run/$name" \
+      --pidfile "$pidfile" "${listen[@]}" --bip "${SECOND_ENGINE_BIP:-10.231.$n.1/24}" "${extra[@]}" \
       >"/var/log/$name.log" 2>&1 </dev/null &
   fi
   [ "$mode" != ssh ] || start_sshd

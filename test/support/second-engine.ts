@@ -44,15 +44,22 @@ export function canRunSecondEngine(): boolean {
   return process.getuid?.() === 0;
 }
 
+/**
+ * `startEnv`: second-engine.sh's overrides for start (SECOND_ENGINE_DATA_ROOT, SECOND_ENGINE_BIP,
+ * SECOND_ENGINE_ARGS), e.g. a small data root or tiny address pools.
+ */
 export function secondEngine(
   name: string,
   listen: { tcp?: boolean; tls?: boolean; ssh?: boolean } = {},
+  startEnv: Record<string, string> = {},
 ): SecondEngine {
   const mode = listen.tls ? 'tls' : listen.ssh ? 'ssh' : listen.tcp ? 'tcp' : undefined;
   const socket = `/run/${name}.sock`;
   const dockerHost = `unix://${socket}`;
   const run = async (...args: string[]) =>
-    String((await execa('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })).stdout);
+    String(
+      (await execa('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: startEnv })).stdout,
+    );
   /** devenv as a process of that machine: in its network namespace, pointed at its socket. */
   const onMachine = (args: string[]) =>
     ['nsenter', [`--net=/var/run/netns/${name}`, process.execPath, devenvBin, ...args]] as const;

@@ -2,6 +2,12 @@
  * The border between dockerode's errors and devenv's: every failure of an
  * engine call becomes a DevenvError with the engine's own words and a next step.
  */
+import {
+  addressPoolsExhaustedError,
+  diskFullError,
+  isAddressPoolsExhaustedMessage,
+  isDiskFullMessage,
+} from '../../core/engine-faults.js';
 import { DevenvError, isDevenvError } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
 import { Labels } from '../../core/stack/labels.js';
@@ -81,6 +87,8 @@ export function translateEngineError(error: unknown, action: string, endpoint: s
   if (isConnectionFailure(error)) return unreachableError(endpoint, error);
   const status = engineStatus(error);
   const message = engineMessage(error);
+  const fault = engineFault(action, message, error);
+  if (fault) return fault;
   let hint =
     'Check the engine with `docker info`; if the message above does not explain it, see the engine logs (journalctl -u docker).';
   if (status === 404)
@@ -92,6 +100,22 @@ export function translateEngineError(error: unknown, action: string, endpoint: s
   else if (status === 401 || status === 403)
     hint = 'The engine refused the request: check your permissions on the engine and registry.';
   return new DevenvError('ENGINE_ERROR', `Could not ${action}: ${message}`, { hint, cause: error });
+}
+
+/**
+ * A fault of the engine's machine (its disk full, its address pools exhausted)
+ * in the engine's words, wherever it surfaced; undefined for anything else.
+ */
+export function engineFault(
+  action: string,
+  message: string,
+  cause: unknown,
+  details: string[] = [],
+): DevenvError | undefined {
+  if (isDiskFullMessage(message) || details.some(isDiskFullMessage))
+    return diskFullError(action, message, { details, cause });
+  if (isAddressPoolsExhaustedMessage(message)) return addressPoolsExhaustedError(action, message, cause);
+  return undefined;
 }
 
 /** The object whose name a create collided with (409), as the engine describes it. */

@@ -10,7 +10,8 @@ import type { ContainerRequest, ImageInfo } from '../../contracts/engine.js';
 
 /** `hostNetwork`: the container port is a port of the engine's host (no publishing). */
 export type ReadinessCheck =
-  | { kind: 'healthcheck'; test: string[]; source: 'template' | 'image' }
+  /** `timeoutMs`: the template's healthcheck timeout, when it sets one (a test run longer has failed). */
+  | { kind: 'healthcheck'; test: string[]; source: 'template' | 'image'; timeoutMs?: number }
   | { kind: 'postgres'; containerPort: number; user: string; database: string; hostNetwork?: true }
   | { kind: 'redis'; containerPort: number; hostNetwork?: true }
   | { kind: 'tcp'; containerPort: number; hostNetwork?: true }
@@ -46,7 +47,13 @@ export function readinessCheck(
   templateImage: string,
 ): ReadinessCheck {
   if (request.healthcheck && request.healthcheck !== 'disabled') {
-    return { kind: 'healthcheck', test: request.healthcheck.test, source: 'template' };
+    const { timeoutMs } = request.healthcheck;
+    return {
+      kind: 'healthcheck',
+      test: request.healthcheck.test,
+      source: 'template',
+      ...(timeoutMs !== undefined && timeoutMs > 0 ? { timeoutMs } : {}),
+    };
   }
   if (request.healthcheck !== 'disabled' && image?.healthcheck && image.healthcheck[0] !== 'NONE') {
     return { kind: 'healthcheck', test: image.healthcheck, source: 'image' };
@@ -104,4 +111,19 @@ export function describeReadiness(check: ReadinessCheck): string {
     case 'completed':
       return 'exited with code 0';
   }
+}
+
+/**
+ * Why the engine calls a service unhealthy, from its last healthcheck outputs
+ * (newest last): a test that never finished within its timeout is a hung
+ * healthcheck, not a failing one, and is said so.
+ */
+export function unhealthyReason(healthLog: readonly string[]): string {
+  const last = healthLog.slice(-3);
+  const timedOut = last.filter((output) => /exceeded timeout/i.test(output));
+  if (last.length > 0 && timedOut.length === last.length) {
+    const limit = /timeout \(([^)]+)\)/i.exec(timedOut[timedOut.length - 1] ?? '')?.[1];
+    return `its healthcheck hangs: the test did not finish within its timeout${limit ? ` (${limit})` : ''}, ${last.length === 1 ? 'once' : `${last.length} times in a row`}`;
+  }
+  return 'its healthcheck reports unhealthy';
 }

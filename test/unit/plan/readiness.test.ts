@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerRequest, ImageInfo } from '../../../src/contracts/engine.js';
-import { imageFamily, readinessCheck } from '../../../src/core/plan/readiness.js';
+import { imageFamily, readinessCheck, unhealthyReason } from '../../../src/core/plan/readiness.js';
 import { containerRequest } from '../../support/container-request.js';
 
 function request(partial: Partial<ContainerRequest>): ContainerRequest {
@@ -43,6 +43,27 @@ describe('readiness selection', () => {
       test: ['CMD-SHELL', 'x'],
       source: 'image',
     });
+  });
+
+  it("keeps the template healthcheck's timeout: a test running longer has failed", () => {
+    expect(
+      readinessCheck(request({ healthcheck: { test: ['CMD', 'true'], timeoutMs: 1000 } }), image(), 'x'),
+    ).toEqual({ kind: 'healthcheck', test: ['CMD', 'true'], source: 'template', timeoutMs: 1000 });
+  });
+
+  it('says a healthcheck hangs when its last tests all exceeded their timeout', () => {
+    const timedOut = 'Health check exceeded timeout (1s)';
+    expect(unhealthyReason(['not ready', 'not ready', 'not ready'])).toBe(
+      'its healthcheck reports unhealthy',
+    );
+    expect(unhealthyReason([])).toBe('its healthcheck reports unhealthy');
+    expect(unhealthyReason(['ok', timedOut, timedOut, timedOut])).toBe(
+      'its healthcheck hangs: the test did not finish within its timeout (1s), 3 times in a row',
+    );
+    expect(unhealthyReason([timedOut])).toBe(
+      'its healthcheck hangs: the test did not finish within its timeout (1s), once',
+    );
+    expect(unhealthyReason([timedOut, timedOut, 'exit 1'])).toBe('its healthcheck reports unhealthy');
   });
 
   it('probes Postgres with a real connection as POSTGRES_USER', () => {

@@ -3,6 +3,7 @@ import { execCreateOptions } from './exec-create-options.js';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ExecOptions, ExecResult } from '../../../contracts/engine.js';
+import { DevenvError } from '../../../core/errors.js';
 import { FrameDemuxer } from '../output-stream.js';
 import type { ClientContext } from './client-context.js';
 
@@ -21,10 +22,22 @@ export class ExecClient {
       const demuxer = new FrameDemuxer((_stream, payload) => {
         output += decoder.write(payload);
       });
+      const { signal } = options;
       await new Promise<void>((resolve, reject) => {
+        // Given up on (a hung healthcheck): the connection closes, so nothing waits on the command.
+        const abort = () => {
+          stream.destroy();
+          reject(new DevenvError('INTERRUPTED', `Stopped waiting for ${action}.`));
+        };
+        if (signal?.aborted) return abort();
+        signal?.addEventListener('abort', abort, { once: true });
+        const done = () => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        };
         stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
-        stream.on('end', resolve);
-        stream.on('close', resolve);
+        stream.on('end', done);
+        stream.on('close', done);
         stream.on('error', reject);
       });
       output += decoder.end();

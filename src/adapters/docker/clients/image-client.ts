@@ -126,6 +126,7 @@ export class ImageClient {
       onEvent: () => undefined,
       interrupted: `Import of ${ref} was interrupted.`,
       failed,
+      action: `import image ${ref}`,
     });
     const imported = await this.inspectImage(ref);
     if (!imported) throw failed('the engine reported no image');
@@ -178,6 +179,7 @@ export class ImageClient {
       },
       ...(signal ? { signal } : {}),
       interrupted: `Pull of ${ref} was interrupted.`,
+      action: `pull image ${ref}`,
       failed: (message, cause) => {
         if (isConnectionFailure(cause)) return unreachableError(endpoint.endpoint, cause);
         return new DevenvError('IMAGE_PULL_FAILED', `Could not pull image ${ref}: ${message}`, {
@@ -253,6 +255,8 @@ export class ImageClient {
       ...(signal ? { signal } : {}),
       interrupted: `Build of ${request.tag} was interrupted.`,
       failed: (message, cause) => buildFailed(message, [...lastLines], cause),
+      action: `build image ${request.tag}`,
+      lastLines: () => [...lastLines],
     });
     if (imageId !== undefined) return imageId;
     const built = await this.inspectImage(request.tag);

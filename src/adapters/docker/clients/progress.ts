@@ -5,7 +5,7 @@
  */
 import type { ProgressUpdate } from '../../../contracts/engine.js';
 import { DevenvError } from '../../../core/errors.js';
-import { engineMessage, isConnectionFailure, unreachableError } from '../engine-errors.js';
+import { engineFault, engineMessage, isConnectionFailure, unreachableError } from '../engine-errors.js';
 import { isAbort, type ClientContext } from './client-context.js';
 
 /** One JSON event of the engine's pull/build progress stream. */
@@ -37,19 +37,28 @@ export interface ProgressOperation {
   interrupted: string;
   /** The operation's own error, for an engine message (`cause` when the engine failed, not an error event). */
   failed(message: string, cause?: unknown): DevenvError;
+  /** What the operation does, for an engine fault's message ("build image x"); the stream's last lines, for its details. */
+  action?: string;
+  lastLines?: () => string[];
 }
 
 /** Runs a progress stream to its end; the last error event, if any, fails it. */
 export async function followProgress(context: ClientContext, operation: ProgressOperation): Promise<void> {
   const { signal } = operation;
   const interrupted = (cause: unknown) => new DevenvError('INTERRUPTED', operation.interrupted, { cause });
+  // The engine's disk full (or pools exhausted) is that, whatever step met it: the engine, or a RUN's output.
+  const failed = (message: string, cause?: unknown): DevenvError =>
+    (operation.action === undefined
+      ? undefined
+      : engineFault(operation.action, message, cause, operation.lastLines?.() ?? [])) ??
+    operation.failed(message, cause);
   let stream: NodeJS.ReadableStream;
   try {
     stream = await operation.start();
   } catch (error) {
     if (isAbort(error, signal)) throw interrupted(error);
     if (isConnectionFailure(error)) throw unreachableError(context.endpoint.endpoint, error);
-    throw operation.failed(engineMessage(error), error);
+    throw failed(engineMessage(error), error);
   }
   let streamError: string | undefined;
   await new Promise<void>((resolve, reject) => {
@@ -57,8 +66,8 @@ export async function followProgress(context: ClientContext, operation: Progress
       stream,
       (error) => {
         if (error) {
-          reject(isAbort(error, signal) ? interrupted(error) : operation.failed(engineMessage(error), error));
-        } else if (streamError !== undefined) reject(operation.failed(streamError));
+          reject(isAbort(error, signal) ? interrupted(error) : failed(engineMessage(error), error));
+        } else if (streamError !== undefined) reject(failed(streamError));
         else resolve();
       },
       (event) => {
