@@ -143,7 +143,14 @@ try {
     const stackEnv = envOut.exitCode === 0 ? JSON.parse(envOut.stdout) : {};
     const url = stackEnv['APP_URL'];
     if (url) urls.push(url);
-    const answer = url ? await get(url) : { status: 0, body: '' };
+    // The app answers some time after its container started (readiness of a service without a
+    // healthcheck is "started"): ask for up to 15 s, and keep the first answer too.
+    const first = url ? await get(url) : { status: 0, body: '' };
+    let answer = first;
+    for (let i = 0; url && answer.status !== 200 && i < 15; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      answer = await get(url);
+    }
     perStack.push({
       branch: up.branch,
       upMs: up.ms,
@@ -153,6 +160,7 @@ try {
       memoryMb: Number((await memoryMb(containers.map((c) => c.Id))).toFixed(1)),
       url,
       urlStatus: answer.status,
+      urlFirstStatus: first.status,
       postgresVolume: vols.find(
         (v) => v.Labels?.['dev.devenv.service'] === 'postgres' || /postgres/.test(v.Name),
       )?.Name,
@@ -222,7 +230,7 @@ console.table(
     'up s': (s.upMs / 1000).toFixed(1),
     containers: `${s.running}/${s.containers}`,
     'memory MB': s.memoryMb,
-    'url status': s.urlStatus,
+    'url status (first)': `${s.urlStatus} (${s.urlFirstStatus})`,
   })),
 );
 const total = results.perStack.reduce((a, s) => a + s.memoryMb, 0);

@@ -256,14 +256,17 @@ const MASKED_SECRET_FILE_BYTES = 64 * 1024;
 
 /**
  * The values of `file:` secrets, so an app that prints one (logs, a failure
- * tail) shows the mask: the whole content, trimmed, and each line of it. A
- * file that is not here (a remote engine's path) or is too big is skipped.
+ * tail) shows the mask: the whole content, trimmed, and each line of it of 8
+ * characters or more. A file that is not here (a remote engine's path) or is
+ * too big is skipped.
  */
 function fileSecretValues(secrets: ComposeProject['secrets']): string[] {
   return Object.values(secrets).flatMap((spec) => {
     if (!('file' in spec) || !isFile(spec.file) || statSync(spec.file).size > MASKED_SECRET_FILE_BYTES)
       return [];
     const text = readTextIfExists(spec.file) ?? '';
-    return [text.trim(), ...text.split('\n').map((line) => line.trim())].filter((value) => value !== '');
+    // Lines only from 8 characters: a short one ("true", "}") would mask ordinary words of the output.
+    const lines = text.split('\n').map((line) => line.trim());
+    return [text.trim(), ...lines.filter((line) => line.length >= 8)].filter((value) => value !== '');
   });
 }
