@@ -13,14 +13,15 @@
 //       child processes (its descendants).
 //
 // Writes bench/results/load-cycles.json with the curves and prints a table.
-// Usage: npm run build && node bench/load-cycles.mjs [--cycles 50] [--saves 200]
+// Usage: npm run build && node bench/load-cycles.mjs [--cycles 50] [--saves 200] [--out FILE]
+// Ctrl-C (SIGINT/SIGTERM) stops after the cycle or save in progress, cleans up and writes what it has.
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberFlag } from './support/argv.mjs';
+import { flag, numberFlag } from './support/argv.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CYCLES = numberFlag('--cycles', 50);
@@ -29,6 +30,12 @@ const SAMPLE_EVERY = numberFlag('--every', 20);
 const devenvBin = `${root}bin/devenv`;
 const docker = new Docker();
 const tag = `lc${Date.now().toString(36)}`;
+const OUT = flag('--out', join(root, 'bench/results/load-cycles.json'));
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    stopping = true;
+  });
 
 const env = {
   ...process.env,
@@ -144,7 +151,7 @@ async function cycles() {
   const before = await engineCounts();
   const samples = [];
   try {
-    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+    for (let cycle = 1; cycle <= CYCLES && !stopping; cycle++) {
       const started = Date.now();
       const up = await devenvTimed(dir, ['up', '-d', '--branch', branch], { XDG_CACHE_HOME: cache });
       const upMs = Date.now() - started;
@@ -230,7 +237,7 @@ async function saves() {
   try {
     await next((line) => line.includes('"watcher.ready"'));
     await sample(0, undefined);
-    for (let save = 1; save <= SAVES; save++) {
+    for (let save = 1; save <= SAVES && !stopping; save++) {
       const start = Date.now();
       await writeFile(
         join(dir, 'src/math.ts'),
@@ -256,9 +263,9 @@ async function saves() {
 
 const results = { date: new Date().toISOString(), cycles: CYCLES, saves: SAVES };
 if (CYCLES > 0) results.upDown = await cycles();
-if (SAVES > 0) results.watch = await saves();
-await mkdir(join(root, 'bench/results'), { recursive: true });
-await writeFile(join(root, 'bench/results/load-cycles.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (SAVES > 0 && !stopping) results.watch = await saves();
+await mkdir(join(OUT, '..'), { recursive: true });
+await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
 
 const pick = (list, n) => list.filter((_, i) => i === 0 || i === list.length - 1 || (i + 1) % n === 0);
 if (results.upDown) {
