@@ -216,7 +216,9 @@ try {
 } finally {
   for (const w of watchers) w.child.kill('SIGINT');
   await Promise.all(watchers.map((w) => w.child));
-  await Promise.all(branches.map((branch) => devenv(['down', '-v', '--branch', branch])));
+  const downs = await Promise.all(branches.map((branch) => devenv(['down', '-v', '--branch', branch])));
+  for (const [i, down] of downs.entries())
+    if (down.exitCode !== 0) console.log(`down of ${branches[i]} failed:\n${down.stdout}\n${down.stderr}`);
   await rm(dir, { recursive: true, force: true });
   await rm(cache, { recursive: true, force: true });
 }
