@@ -2,7 +2,8 @@
  * `devenv gc`: remove ephemeral stacks whose TTL ran out or whose owner
  * process is gone, previews that expired or whose branch was deleted or merged
  * (app/preview-gc.ts), then the images devenv left (app/image-gc.ts), then stale cached data directories
- * (app/data-cache-gc.ts). Only stacks carrying devenv's ephemeral label qualify;
+ * (app/data-cache-gc.ts). Only stacks carrying devenv's ephemeral label qualify, and only this
+ * user's (owner label) unless `allUsers`; previews (owner "preview") are the repository's;
  * nothing without devenv's labels is ever looked at.
  */
 import { isDevenvError } from '../core/errors.js';
@@ -22,6 +23,8 @@ export interface GcOptions {
   dryRun: boolean;
   /** Also every cached Postgres data directory, not only stale ones (`--data-cache`). */
   dataCache?: boolean;
+  /** Also other users' expired ephemeral stacks (`--all-users`); by default only this user's. */
+  allUsers?: boolean;
 }
 
 export interface GcVerdict {
@@ -60,6 +63,8 @@ async function verdictsOf(
   };
   const verdicts: GcVerdict[] = [
     ...stacks.flatMap((summary) => {
+      // Another user's stack is theirs to collect, unless asked (their owner process is not ours to judge).
+      if (summary.owner !== ctx.host.user && options.allUsers !== true) return [];
       const reason = expiryReason(summary.lease, expiry);
       return reason ? [{ stack: summary.stack, reason }] : [];
     }),

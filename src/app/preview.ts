@@ -11,7 +11,7 @@
  */
 import { join, relative } from 'node:path';
 import type { PreviewDeps, PreviewRecord } from '../contracts/preview-git.js';
-import { DevenvError } from '../core/errors.js';
+import { DevenvError, isDevenvError } from '../core/errors.js';
 import { isLocalEngineEndpoint } from '../core/config/engine-address.js';
 import { PREVIEW_OWNER, previewWorktreePath } from '../core/preview/preview.js';
 import { selectorValue } from '../core/stack/selector-value.js';
@@ -200,12 +200,31 @@ export async function previewLogs(
   const { stacks } = await previewStacksOf(ctx, deps, options.branch, options.environment);
   const stack = stacks[0];
   if (stack === undefined) throw notFound(options.branch);
+  // The logs are masked with the secrets of the preview's template (its `file:` secrets, its
+  // secret-looking values), as `logs` in a project is: read from its worktree, when this machine has it.
+  const worktree = (await deps.records.read(stack))?.worktree;
+  if (worktree !== undefined) learnTemplateSecrets(ctx, worktree);
   await stackLogs(ctx, {
     stack,
     follow: options.follow,
     ...(options.service !== undefined ? { service: options.service } : {}),
     ...(options.tail !== undefined ? { tail: options.tail } : {}),
   });
+}
+
+function learnTemplateSecrets(ctx: AppContext, dir: string): void {
+  try {
+    const declaredSecrets = ctx.project.devenvConfig(dir).secrets;
+    ctx.project.loadCompose({
+      cwd: dir,
+      env: ctx.env,
+      declaredSecrets,
+      onSecretValues: (values) => ctx.secrets.add(values),
+    });
+  } catch (error) {
+    // A template that does not load here (a variable unset in this shell): what it read is masked all the same.
+    if (!isDevenvError(error)) throw error;
+  }
 }
 
 function notFound(branch: string): DevenvError {

@@ -9,7 +9,8 @@
  * Masking: a value of 8 characters or more is masked wherever it appears; a
  * shorter one (4 to 7) only where it stands as a word of its own, so that a
  * password "pass" masks `user:pass@db` but not "3 passed"; under 4 characters
- * a value is too short to mask without destroying the output.
+ * a value is too short to mask without destroying the output. A value is
+ * also masked URL-encoded, the form a connection URL carries it in.
  */
 /** What a secret value is replaced with. */
 export const MASK = '****';
@@ -48,9 +49,13 @@ export function secretRegistry(initial: Iterable<string | null | undefined> = []
     add(values) {
       let changed = false;
       for (const value of values) {
-        if (typeof value !== 'string' || value.length < MIN_LENGTH || known.has(value)) continue;
-        known.add(value);
-        changed = true;
+        if (typeof value !== 'string' || value.length < MIN_LENGTH) continue;
+        // As a connection URL carries it (core/testdb/database-url.ts): percent-encoded.
+        for (const form of [value, encodeURIComponent(value)]) {
+          if (known.has(form)) continue;
+          known.add(form);
+          changed = true;
+        }
       }
       if (changed) sorted = [...known].sort((a, b) => b.length - a.length);
     },

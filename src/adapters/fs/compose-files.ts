@@ -12,7 +12,7 @@ import { parseDotenv } from '../../core/compose/dotenv.js';
 import { resolveCompose } from '../../core/compose/load-compose.js';
 import { loadDevenvConfig } from './devenv-config-file.js';
 import { shellQuote } from '../../core/shell-quote.js';
-import type { ResolvedCompose } from '../../core/compose/model.js';
+import type { ComposeProject, ResolvedCompose } from '../../core/compose/model.js';
 import type { ComposeRequest } from '../../contracts/project-source.js';
 import { secretValues } from '../../core/redact.js';
 
@@ -232,6 +232,7 @@ export function loadComposeFromDisk(options: LoadComposeOptions): ResolvedCompos
       : {}),
   });
   const project = withEnvironmentDefaults(resolved.project, options.variables ?? {});
+  options.onSecretValues?.(fileSecretValues(project.secrets));
   return { ...resolved, project, readsDevenvVariables };
 }
 
@@ -247,5 +248,25 @@ function overlayFiles(cwd: string, overlays: ComposeRequest['overlays']): string
       `overlay compose file ${shown(cwd, absolute)} ${isDirectory(absolute) ? 'is a directory' : 'does not exist'}`,
       { hint: 'create the file, or fix the name in devenv.yaml' },
     );
+  });
+}
+
+/** The largest `file:` secret whose content is masked (a key or a certificate; not an archive). */
+const MASKED_SECRET_FILE_BYTES = 64 * 1024;
+
+/**
+ * The values of `file:` secrets, so an app that prints one (logs, a failure
+ * tail) shows the mask: the whole content, trimmed, and each line of it of 8
+ * characters or more. A file that is not here (a remote engine's path) or is
+ * too big is skipped.
+ */
+function fileSecretValues(secrets: ComposeProject['secrets']): string[] {
+  return Object.values(secrets).flatMap((spec) => {
+    if (!('file' in spec) || !isFile(spec.file) || statSync(spec.file).size > MASKED_SECRET_FILE_BYTES)
+      return [];
+    const text = readTextIfExists(spec.file) ?? '';
+    // Lines only from 8 characters: a short one ("true", "}") would mask ordinary words of the output.
+    const lines = text.split('\n').map((line) => line.trim());
+    return [text.trim(), ...lines.filter((line) => line.length >= 8)].filter((value) => value !== '');
   });
 }

@@ -9,8 +9,13 @@ export const gcCommand: Command = {
   effect: { changes: 'removes expired stacks and leftover images', readOnlyWith: ['dry-run'] },
   summary:
     'remove expired ephemeral stacks (TTL passed or owner process gone), expired previews and those of deleted or merged branches, leftover images and stale data caches',
-  usage: 'devenv gc [--dry-run] [--data-cache] [--json] [--env NAME]',
-  options: { ...commonOptions, 'dry-run': { type: 'boolean' }, 'data-cache': { type: 'boolean' } },
+  usage: 'devenv gc [--dry-run] [--data-cache] [--all-users] [--json] [--env NAME]',
+  options: {
+    ...commonOptions,
+    'dry-run': { type: 'boolean' },
+    'data-cache': { type: 'boolean' },
+    'all-users': { type: 'boolean' },
+  },
   async run(ctx, io, parsed) {
     checkChosenEnvironment(ctx, parsed);
     const json = parsed.values['json'] === true;
@@ -18,7 +23,11 @@ export const gcCommand: Command = {
     const dryRun = parsed.values['dry-run'] === true;
     const verdicts = await gc(
       ctx,
-      { dryRun, dataCache: parsed.values['data-cache'] === true },
+      {
+        dryRun,
+        dataCache: parsed.values['data-cache'] === true,
+        allUsers: parsed.values['all-users'] === true,
+      },
       previewDeps(ctx.env),
     );
     if (json) io.stdout(JSON.stringify({ dryRun, stacks: verdicts }, null, 2));

@@ -165,3 +165,16 @@ describe('loadComposeFromDisk with extends and include', () => {
     expect(project.services['web']!.build?.context).toBe(path.join(dir, 'common/app'));
   });
 });
+
+describe('secret values of file: secrets', () => {
+  it('reports the content and its long lines, so what prints them is masked', () => {
+    write('compose.yaml', 'services:\n  app:\n    image: x\n    secrets: [key]\nsecrets:\n  key:\n    file: ./key.txt\n');
+    write('key.txt', '  file-secret-value-1\ntrue\nsecond-line-secret\n');
+    const reported: string[] = [];
+    loadComposeFromDisk({ cwd: dir, env: {}, onSecretValues: (values) => reported.push(...values) });
+    expect(reported).toContain('file-secret-value-1\ntrue\nsecond-line-secret');
+    expect(reported).toContain('file-secret-value-1');
+    expect(reported).toContain('second-line-secret');
+    expect(reported).not.toContain('true');
+  });
+});

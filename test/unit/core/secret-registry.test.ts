@@ -24,4 +24,12 @@ describe('secret registry', () => {
     const secrets = secretRegistry(['a.b*']);
     expect(secrets.mask('x a.b* y axbb z')).toBe('x **** y axbb z');
   });
+
+  it('masks a value in the URL-encoded form a connection URL carries it in', () => {
+    const secrets = secretRegistry(['p@ss/w:rd-long']);
+    expect(secrets.mask('postgresql://u:p%40ss%2Fw%3Ard-long@db:5432/app')).toBe(
+      'postgresql://u:****@db:5432/app',
+    );
+    expect(secrets.values()).toEqual(['p%40ss%2Fw%3Ard-long', 'p@ss/w:rd-long']);
+  });
 });
