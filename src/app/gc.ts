@@ -45,8 +45,9 @@ export async function staleStacks(
   info: EngineInfo,
   stacks: readonly StackSummary[],
   previews?: PreviewDeps,
+  allUsers = false,
 ): Promise<GcVerdict[]> {
-  return (await verdictsOf(ctx, info, stacks, previews)).verdicts;
+  return (await verdictsOf(ctx, info, stacks, previews, allUsers)).verdicts;
 }
 
 async function verdictsOf(
@@ -54,6 +55,7 @@ async function verdictsOf(
   info: EngineInfo,
   stacks: readonly StackSummary[],
   previews: PreviewDeps | undefined,
+  allUsers: boolean,
 ): Promise<{ verdicts: GcVerdict[]; previewGoing: PreviewVerdict[] }> {
   const previewGoing = previews ? await previewVerdicts(ctx, previews, info, stacks) : [];
   const expiry = {
@@ -64,7 +66,7 @@ async function verdictsOf(
   const verdicts: GcVerdict[] = [
     ...stacks.flatMap((summary) => {
       // Another user's stack is theirs to collect, unless asked (their owner process is not ours to judge).
-      if (summary.owner !== ctx.host.user && options.allUsers !== true) return [];
+      if (summary.owner !== ctx.host.user && !allUsers) return [];
       const reason = expiryReason(summary.lease, expiry);
       return reason ? [{ stack: summary.stack, reason }] : [];
     }),
@@ -80,7 +82,7 @@ async function verdictsOf(
 export async function gc(ctx: AppContext, options: GcOptions, previews?: PreviewDeps): Promise<GcVerdict[]> {
   const { engine, info } = await ctx.engine();
   const stacks = await collectStacks(ctx, engine);
-  const { verdicts, previewGoing } = await verdictsOf(ctx, info, stacks, previews);
+  const { verdicts, previewGoing } = await verdictsOf(ctx, info, stacks, previews, options.allUsers === true);
   if (options.dryRun) {
     const going = new Set(verdicts.map((v) => v.stack));
     await removeImageLeftovers(ctx, engine, {
