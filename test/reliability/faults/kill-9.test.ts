@@ -129,6 +129,65 @@ describe('kill -9 during up and down', () => {
     expect(stats.survived, failures(stats)).toBe(stats.trials);
   });
 
+  it('up of a Postgres whose data cache is cold (its builder and cache image made mid-up): the same', async () => {
+    // A password of its own per run makes a new cache key: every trial builds the cache.
+    const postgres = (tag: string) => `
+services:
+  app:
+    image: devenv-test/debian-base:bookworm
+    command: ["sleep", "infinity"]
+    init: true
+  db:
+    image: devenv-test/postgres:15
+    environment:
+      POSTGRES_PASSWORD: faults-${ws.prefix}-${tag}
+`;
+    const cacheImages = new Set<string>();
+    const remember = async () => {
+      for (const image of await docker.listImages({
+        filters: JSON.stringify({ label: ['dev.devenv.data-cache'] }),
+      }))
+        cacheImages.add(image.Id);
+    };
+    const existing = new Set(
+      (await docker.listImages({ filters: JSON.stringify({ label: ['dev.devenv.data-cache'] }) })).map(
+        (i) => i.Id,
+      ),
+    );
+    try {
+      const timingDir = (await ws.project({ 'compose.yaml': postgres('t') }, 'devenv-faults-pg-')).dir;
+      const timing = `${ws.prefix}-pgtime`;
+      const duration = await timeOperation(timingDir, ['up', '-d', '--branch', timing], {});
+      await devenv(timingDir, ['down', '-v', '--branch', timing]);
+      const records: TrialRecord[] = [];
+      for (const [i, moment] of killMoments(
+        duration,
+        FAULT_TRIALS,
+        operationRandom('up cold cache'),
+      ).entries()) {
+        const trialDir = (await ws.project({ 'compose.yaml': postgres(String(i)) }, 'devenv-faults-pg-')).dir;
+        const branch = `${ws.prefix}-pg${i}`;
+        const record = newTrial(i, moment);
+        const before = await inventory();
+        record.killed = (await runAndKill(trialDir, ['up', '-d', '--branch', branch], {}, moment)).killed;
+        await checkStack(trialDir, branch, record, before);
+        records.push(record);
+      }
+      await remember();
+      const stats = summarize('up (cold Postgres data cache)', duration, records);
+      expect(stats.survived, failures(stats)).toBe(stats.trials);
+    } finally {
+      // The caches these runs made (nobody else has their keys): unforced, as gc would.
+      await remember();
+      for (const id of cacheImages)
+        if (!existing.has(id))
+          await docker
+            .getImage(id)
+            .remove()
+            .catch(() => undefined);
+    }
+  });
+
   it('up --ephemeral: the stack is reaped when its owner ends, nothing unlabelled', async () => {
     const owners: ReturnType<typeof spawn>[] = [];
     const owner = () => {
@@ -422,12 +481,26 @@ services:
       'postgres',
       "SELECT datname FROM pg_database WHERE datname LIKE 'devenv\\_snapr\\_%'",
     );
-    // Holds the ready copy's catalog row for 6 s: the restore's rename of it waits there.
+    // Holds a lock on the ready copy for 8 s (COMMENT locks the database object; a rename needs it
+    // exclusively): the restore's rename of it waits there.
     const blocker = containerExec(container, [
       'sh',
       '-c',
-      `(echo 'BEGIN;'; echo 'ALTER DATABASE "${ready}" WITH CONNECTION LIMIT -1;'; sleep 6; echo 'ROLLBACK;') | psql -X -q -U app -d postgres`,
+      `(echo 'BEGIN;'; echo "COMMENT ON DATABASE \\"${ready}\\" IS 'faults';"; sleep 8; echo 'ROLLBACK;') | psql -X -q -U app -d postgres`,
     ]);
+    expect(
+      await eventually(
+        async () =>
+          (await psql(
+            container,
+            'app',
+            'postgres',
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND query LIKE 'COMMENT ON DATABASE%'",
+          )) === '1',
+        5_000,
+        100,
+      ),
+    ).toBe(true);
     const waiting = async () =>
       (await psql(
         container,
