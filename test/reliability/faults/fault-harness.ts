@@ -6,7 +6,7 @@
  * killed at a moment drawn uniformly from the i-th of N equal slices of
  * [0, D] (stratified: seeded, reproducible, and spread over the whole
  * operation). Seeded by FAULT_SEED (default 17); FAULT_TRIALS trials per
- * operation (default 3: the CI run; `npm run reliability` runs 20). With
+ * operation (default 2: the CI run; `npm run reliability` runs 20). With
  * FAULT_STATS_DIR set, each operation writes its counts there
  * (bench/reliability.mjs puts them in its Faults table).
  *
@@ -22,7 +22,7 @@ import { spawnDevenv } from '../../support/cli.js';
 import { docker } from '../../support/engine-state.js';
 
 export const FAULT_SEED = Number(process.env.FAULT_SEED ?? 17);
-export const FAULT_TRIALS = Number(process.env.FAULT_TRIALS ?? 3);
+export const FAULT_TRIALS = Number(process.env.FAULT_TRIALS ?? 2);
 
 /** mulberry32: a small seeded generator, enough to spread moments reproducibly. */
 export function seededRandom(seed: number): () => number {
