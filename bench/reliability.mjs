@@ -6,10 +6,13 @@
 // collects each target's counts (test/reliability/fuzz/fuzz-harness.ts writes
 // them to FUZZ_STATS_DIR) and the hostile-input cases, and writes the table to
 // bench/results/reliability.md. Exit 1 when a crash, a hang or a failing case
-// was found. The parts of the issue measured elsewhere (faults, load, security
-// scans) are rows marked "not yet measured" until their commands exist.
+// was found. Faults (test/reliability/faults: kill -9 at moments spread over
+// each operation) run FAULT_TRIALS per operation (default 20 here, 3 in CI;
+// FAULT_SEED, default 17) and write their counts to FAULT_STATS_DIR. The parts
+// of the issue measured elsewhere (load, security scans) are rows marked "not
+// yet measured" until their commands exist.
 //
-// Usage: npm run reliability [-- --runs 10000]
+// Usage: npm run reliability [-- --runs 10000] [-- --trials 20]
 import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
+const trialsArg = process.argv.indexOf('--trials');
+const TRIALS = trialsArg > 0 ? Number(process.argv[trialsArg + 1]) : Number(process.env.FAULT_TRIALS ?? 20);
+const FAULT_SEED = Number(process.env.FAULT_SEED ?? 17);
 const work = mkdtempSync(join(tmpdir(), 'devenv-reliability-'));
 const statsDir = join(work, 'stats');
 const report = join(work, 'vitest.json');
@@ -38,7 +44,15 @@ const run = await execa(
   ],
   {
     cwd: root,
-    env: { ...process.env, FUZZ_RUNS: String(RUNS), FUZZ_SEED: String(SEED), FUZZ_STATS_DIR: statsDir },
+    env: {
+      ...process.env,
+      FUZZ_RUNS: String(RUNS),
+      FUZZ_SEED: String(SEED),
+      FUZZ_STATS_DIR: statsDir,
+      FAULT_TRIALS: String(TRIALS),
+      FAULT_SEED: String(FAULT_SEED),
+      FAULT_STATS_DIR: statsDir,
+    },
     reject: false,
     stdio: ['ignore', 'inherit', 'inherit'],
   },
@@ -49,13 +63,20 @@ const stats = readdirSync(statsDir, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.startsWith('fuzz-'))
   .map((entry) => JSON.parse(readFileSync(join(statsDir, entry.name), 'utf8')))
   .sort((a, b) => a.target.localeCompare(b.target));
+const faults = readdirSync(statsDir, { withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name.startsWith('fault-'))
+  .map((entry) => JSON.parse(readFileSync(join(statsDir, entry.name), 'utf8')));
+const faultSum = (key) => faults.reduce((sum, f) => sum + f[key], 0);
 const results = JSON.parse(readFileSync(report, 'utf8'));
 const tests = results.testResults.flatMap((file) =>
   file.assertionResults.map((test) => ({ file: file.name.slice(root.length), ...test })),
 );
-// Everything in test/reliability but the fuzzers: hostile values, build-context links.
+// Everything in test/reliability but the fuzzers and the faults: hostile values, build-context links.
 const hostile = tests.filter(
-  (test) => test.file.startsWith('test/reliability/') && !test.file.includes('/fuzz/'),
+  (test) =>
+    test.file.startsWith('test/reliability/') &&
+    !test.file.includes('/fuzz/') &&
+    !test.file.includes('/faults/'),
 );
 const byGroup = new Map();
 for (const test of hostile) {
@@ -99,6 +120,21 @@ const lines = [
   '|---|---:|---:|',
   ...[...byGroup].map(([group, entry]) => `| ${group} | ${entry.passed} | ${entry.failed} |`),
   '',
+  '## Faults: kill -9 at moments spread over each operation (test/reliability/faults)',
+  '',
+  `FAULT_TRIALS=${TRIALS} per operation, FAULT_SEED=${FAULT_SEED}: trial i of N killed at a moment drawn in the i-th of N`,
+  "equal slices of the operation's uninterrupted duration. Survived: every invariant held (nothing unlabelled, one",
+  'container per service, `up -d` resumes and `down -v` / `preview rm` / `gc` / the reaper leave nothing; a restore',
+  'leaves the database old or restored; an anonymize output is complete or absent, and a re-run works).',
+  '',
+  '| operation | trials | killed mid-run | survived | leaked resources | unlabelled resources | duplicate containers | bad restores reported good | partial outputs | duration | moments (ms) |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ...faults.map(
+    (f) =>
+      `| ${f.operation} | ${f.trials} | ${f.faultsInjected} | ${f.survived} | ${f.leakedResources} | ${f.unlabelledResources} | ${f.duplicateContainers} | ${f.badRestoresReportedGood} | ${f.partialOutputs} | ${(f.durationMs / 1000).toFixed(1)} s | ${f.momentsMs.join(', ')} |`,
+  ),
+  `| **all** | **${faultSum('trials')}** | **${faultSum('faultsInjected')}** | **${faultSum('survived')}** | **${faultSum('leakedResources')}** | **${faultSum('unlabelledResources')}** | **${faultSum('duplicateContainers')}** | **${faultSum('badRestoresReportedGood')}** | **${faultSum('partialOutputs')}** | | |`,
+  '',
   '## The rest of issue 17',
   '',
   '| figure | value |',
@@ -107,8 +143,12 @@ const lines = [
   `| crashes (must be 0) | ${crashes} |`,
   `| hangs (must be 0) | ${hangs} |`,
   `| hostile cases refused or sanitized | ${hostile.filter((t) => t.status === 'passed').length} of ${hostile.length} |`,
-  '| faults injected and survived | not yet measured |',
-  '| resources leaked (must be 0) | not yet measured |',
+  faults.length === 0
+    ? '| faults injected and survived | not measured (no fault stats) |'
+    : `| faults injected and survived | ${faultSum('faultsInjected')} killed mid-run of ${faultSum('trials')} trials, ${faultSum('survived')} survived |`,
+  faults.length === 0
+    ? '| resources leaked (must be 0) | not measured |'
+    : `| resources leaked (must be 0) | ${faultSum('leakedResources')} (unlabelled: ${faultSum('unlabelledResources')}) |`,
   '| secrets found in output (must be 0) | not yet measured |',
   '| ports not on loopback (must be 0) | not yet measured |',
   '| load (10 stacks, 50 up/down cycles, 200 saves) | not yet measured |',
@@ -122,4 +162,7 @@ writeFileSync(join(root, 'bench/results/reliability.md'), lines.join('\n'));
 rmSync(work, { recursive: true, force: true });
 console.log(lines.join('\n'));
 console.log('written to bench/results/reliability.md');
-process.exit(run.exitCode === 0 && crashes === 0 && hangs === 0 && failedTests.length === 0 ? 0 : 1);
+const faultsBroken = faults.some((f) => f.survived !== f.trials);
+process.exit(
+  run.exitCode === 0 && crashes === 0 && hangs === 0 && failedTests.length === 0 && !faultsBroken ? 0 : 1,
+);

@@ -220,19 +220,25 @@ export async function restoreSnapshot(
       target,
       targetExists: owner !== undefined,
       snapshot,
-      ...(snapshotInfo.ready ? { ready } : {}),
+      ready,
+      readyExists: snapshotInfo.ready,
       trash: trashDatabase(server.stack, randomPart(settings)),
       owner: owner ?? snapshotInfo.owner,
     });
     const session = await server.sessionFor(target);
     const started = ctx.clock.now();
     try {
-      // One round trip (one exec where psql in the container runs them): it stops at the first failure.
-      await run(session, `restore snapshot ${name} into ${target}`, [...plan.moveAside, ...plan.putInPlace]);
+      await run(session, `clone snapshot ${name}`, plan.prepare);
     } catch (error) {
-      // Where it stopped: the target still there (closed) is opened again; moved aside, it comes back.
-      const stillThere = (await ownerOf(server, target, session).catch(() => undefined)) !== undefined;
-      await session.run(stillThere ? plan.reopen : plan.rollback).catch(() => undefined);
+      // A refill may have made the ready copy meanwhile: then it is there to rename.
+      if ((await ownerOf(server, ready, session).catch(() => undefined)) === undefined) throw error;
+    }
+    try {
+      // One round trip (one exec where psql in the container runs them), one transaction.
+      await run(session, `restore snapshot ${name} into ${target}`, plan.swap);
+    } catch (error) {
+      // Nothing changed; a connection that stays open leaves its failed transaction.
+      await session.run(plan.abort).catch(() => undefined);
       throw error;
     }
     const result = { snapshot: name, database: target, durationMs: ctx.clock.now() - started, via: plan.via };

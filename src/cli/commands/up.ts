@@ -109,26 +109,32 @@ export const upCommand: Command = {
       v['json'] !== true;
 
     if (detach) {
-      const result = await detachedUp(ctx, options);
+      // An ephemeral stack's reaper starts as soon as the stack has a name, before anything is
+      // created: a devenv killed half-way (kill -9) leaves a stack its owner's end still removes.
+      // It talks to the engine the stack is on (the environment's `engine:` as this command
+      // resolved it), whatever devenv.yaml says by the time the owner ends.
+      const reaper = ephemeral
+        ? {
+            onResolved: (identity: { name: string }) =>
+              spawnReaper(
+                process.argv[1] ?? '',
+                identity.name,
+                options.ownerPid ?? process.ppid,
+                engineEnvironment(upCommand, parsed, ctx.cwd, ctx.env),
+                ctx.host.pid,
+              ),
+          }
+        : {};
+      const result = await detachedUp(ctx, options, reaper);
       ctx.secrets.add(secretValues(result.env, declared));
       if (!v['json'])
         io.stdout(
           `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env${stackFlag(v)})`,
         );
-      if (ephemeral) {
-        // The reaper talks to the engine the stack is on (the environment's `engine:` as this
-        // command resolved it), whatever devenv.yaml says by the time the owner ends.
-        spawnReaper(
-          process.argv[1] ?? '',
-          result.target.identity.name,
-          options.ownerPid ?? process.ppid,
-          engineEnvironment(upCommand, parsed, ctx.cwd, ctx.env),
+      if (ephemeral && !v['json'])
+        io.stdout(
+          `Ephemeral: removed when process ${options.ownerPid} ends, or by \`devenv gc\` after its TTL.`,
         );
-        if (!v['json'])
-          io.stdout(
-            `Ephemeral: removed when process ${options.ownerPid} ends, or by \`devenv gc\` after its TTL.`,
-          );
-      }
       return 0;
     }
 

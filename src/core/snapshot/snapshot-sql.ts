@@ -9,11 +9,15 @@
  * (closed to connections, its record in its comment), replacing an old one of
  * that name only now, so an interrupted save loses nothing.
  *
- * Restore: the database is closed, its connections ended and it is renamed
- * aside; the snapshot's ready copy is renamed into its place (a catalog
- * update: milliseconds, whatever the size), or, without a ready copy, the
- * snapshot is cloned into place. The database set aside is dropped and a new
- * ready copy cloned afterwards, in the background (refill).
+ * Restore: without a ready copy, the snapshot is cloned into one first; then,
+ * in one transaction, the database is closed, its connections ended, it is
+ * renamed aside and the ready copy renamed into its place (catalog updates:
+ * milliseconds, whatever the size). ALTER DATABASE runs in a transaction
+ * block (CREATE and DROP do not), so a restore interrupted anywhere (kill -9
+ * of devenv, its connection lost) leaves either the old database, open, or
+ * the snapshot's content: never no database, nor a closed one. The database
+ * set aside is dropped and a new ready copy cloned afterwards, in the
+ * background (refill).
  */
 import { quoteIdent, quoteLiteral, terminateConnections } from '../testdb/sql.js';
 import { SNAPSHOT_DATABASE_PATTERN } from './snapshot-names.js';
@@ -87,8 +91,10 @@ export interface RestoreState {
   target: string;
   targetExists: boolean;
   snapshot: string;
-  /** The ready copy's name when it exists: restore renames it. */
-  ready?: string;
+  /** The snapshot's ready copy: restore renames it into place. */
+  ready: string;
+  /** It exists (else the snapshot is cloned into that name first). */
+  readyExists: boolean;
   /** Where the target goes aside. */
   trash: string;
   /** The target's owner, for a clone (a renamed ready copy already has it). */
@@ -96,30 +102,35 @@ export interface RestoreState {
 }
 
 export interface RestorePlan {
-  /** Closes the target, ends its connections and renames it aside; empty when there is no target. */
-  moveAside: string[];
-  /** When moveAside failed before its rename: the target open again. */
-  reopen: string[];
-  /** The snapshot's content under the target's name. */
-  putInPlace: string[];
-  /** When putInPlace failed (the target is aside): the target back under its name, open again. */
-  rollback: string[];
+  /** Without a ready copy: the snapshot cloned into its ready copy's name first (empty with one). */
+  prepare: string[];
+  /**
+   * One transaction: the target closed, its connections ended, renamed aside, and the ready copy
+   * renamed into its place. All or nothing: a devenv killed half-way (its connection gone before
+   * COMMIT) leaves the old database, open, under its name; never a missing or closed one.
+   */
+  swap: string[];
+  /** After a failure inside the swap's transaction (on a connection that stays open). */
+  abort: string[];
   via: 'ready-copy' | 'clone';
 }
 
 export function restorePlan(state: RestoreState): RestorePlan {
-  const { target, trash } = state;
-  const via = state.ready !== undefined ? 'ready-copy' : 'clone';
+  const { target, trash, ready } = state;
+  const via = state.readyExists ? 'ready-copy' : 'clone';
   return {
-    moveAside: state.targetExists
-      ? [allowConnections(target, false), terminateConnections(target), rename(target, trash)]
-      : [],
-    reopen: state.targetExists ? [allowConnections(target, true)] : [],
-    putInPlace:
-      state.ready !== undefined
-        ? [rename(state.ready, target)]
-        : [clone(target, state.snapshot, state.owner)],
-    rollback: state.targetExists ? [rename(trash, target), allowConnections(target, true)] : [],
+    prepare: state.readyExists ? [] : [clone(ready, state.snapshot, state.owner)],
+    swap: state.targetExists
+      ? [
+          'BEGIN',
+          allowConnections(target, false),
+          terminateConnections(target),
+          rename(target, trash),
+          rename(ready, target),
+          'COMMIT',
+        ]
+      : [rename(ready, target)],
+    abort: state.targetExists ? ['ROLLBACK'] : [],
     via,
   };
 }

@@ -37,6 +37,20 @@ function scriptedPostgres(initial: Record<string, string>) {
   );
   const log: string[] = [];
   let failing: RegExp | undefined;
+  /** The databases as BEGIN found them: restored by ROLLBACK, or when the client dies in the transaction. */
+  let transaction: Map<string, Database> | undefined;
+  let aborted = false;
+  /** Statements left before the client dies (kill -9): then nothing more runs. */
+  let lifeLeft = Infinity;
+  const copy = (from: Map<string, Database>) => new Map([...from].map(([name, d]) => [name, { ...d }]));
+  const rollback = () => {
+    if (transaction) {
+      databases.clear();
+      for (const [name, d] of transaction) databases.set(name, d);
+    }
+    transaction = undefined;
+    aborted = false;
+  };
   const missing = (name: string) =>
     new SqlError(`database "${name}" does not exist`, { output: '', sqlState: '3D000' });
   const get = (name: string) => {
@@ -45,9 +59,26 @@ function scriptedPostgres(initial: Record<string, string>) {
     return database;
   };
   function execute(statement: string): string[][] {
+    if (lifeLeft <= 0) {
+      // The client is gone: the server ends its session, and an open transaction with it.
+      rollback();
+      throw new Error('killed');
+    }
+    lifeLeft -= 1;
     log.push(statement);
+    if (statement === 'BEGIN') {
+      transaction = copy(databases);
+      return [];
+    }
+    if (statement === 'COMMIT' || statement === 'ROLLBACK') {
+      if (statement === 'ROLLBACK' || aborted) rollback();
+      transaction = undefined;
+      return [];
+    }
+    if (aborted) throw new SqlError('current transaction is aborted', { output: '' });
     if (failing?.test(statement)) {
       failing = undefined; // once
+      if (transaction) aborted = true;
       throw new SqlError('injected failure', { output: 'ERROR:  injected failure' });
     }
     let m: RegExpExecArray | null;
@@ -113,6 +144,10 @@ function scriptedPostgres(initial: Record<string, string>) {
     /** The next statement that matches fails (once). */
     failOnce(match: RegExp) {
       failing = match;
+    },
+    /** The client dies (kill -9) after this many more statements; undefined: it lives. */
+    killAfter(statements: number | undefined) {
+      lifeLeft = statements ?? Infinity;
     },
     contents: () =>
       Object.fromEntries(
@@ -215,6 +250,33 @@ describe('db snapshot on fakes', () => {
     expect(server.databases.get('shop_dev')).toMatchObject({ content: 'v2', allowConnections: true });
     expect([...server.databases.keys()].filter((n) => n.startsWith('devenv_snapx_'))).toEqual([]);
     expect([...server.databases.keys()].filter((n) => n.startsWith('devenv_snapr_'))).toHaveLength(1);
+  });
+
+  it('a restore killed after any of its statements leaves the database open, old or restored, never missing', async () => {
+    for (const ready of [true, false]) {
+      for (let statements = 0; ; statements++) {
+        const { ctx, server, settings, options } = await stack();
+        await saveSnapshot(ctx, options, { name: 'clean' }, settings);
+        if (ready) await refillSnapshots(ctx, options);
+        server.databases.get('shop_dev')!.content = 'v2';
+        const logged = server.log.length;
+        server.killAfter(statements);
+        const finished = await restoreSnapshot(ctx, options, { name: 'clean' }, settings).then(
+          () => true,
+          () => false,
+        );
+        server.killAfter(undefined);
+        const database = server.databases.get('shop_dev');
+        expect(database, `killed after ${statements} statements (ready copy: ${ready})`).toMatchObject({
+          allowConnections: true,
+          content: finished ? 'v1' : expect.stringMatching(/^v[12]$/),
+        });
+        // And a restore after it works.
+        await restoreSnapshot(ctx, options, { name: 'clean' }, settings);
+        expect(server.databases.get('shop_dev')).toMatchObject({ content: 'v1', allowConnections: true });
+        if (finished && server.log.length - logged <= statements) break;
+      }
+    }
   });
 
   it('a restore that fails while closing the database opens it again', async () => {

@@ -33,46 +33,59 @@ describe('snapshot statements', () => {
     });
   });
 
-  it('restore with a ready copy: the database goes aside and the copy is renamed into place', () => {
+  it('restore with a ready copy: aside and into place in one transaction, so a kill leaves the old database', () => {
     const plan = restorePlan({
       target: 'app',
       targetExists: true,
       snapshot: 'devenv_snap_t_s1',
       ready: 'devenv_snapr_t_s1',
+      readyExists: true,
       trash: 'devenv_snapx_t_02',
       owner: 'app_owner',
     });
     expect(plan).toEqual({
-      moveAside: [
+      prepare: [],
+      swap: [
+        'BEGIN',
         'ALTER DATABASE "app" WITH ALLOW_CONNECTIONS false',
         terminate('app'),
         'ALTER DATABASE "app" RENAME TO "devenv_snapx_t_02"',
+        'ALTER DATABASE "devenv_snapr_t_s1" RENAME TO "app"',
+        'COMMIT',
       ],
-      reopen: ['ALTER DATABASE "app" WITH ALLOW_CONNECTIONS true'],
-      putInPlace: ['ALTER DATABASE "devenv_snapr_t_s1" RENAME TO "app"'],
-      rollback: [
-        'ALTER DATABASE "devenv_snapx_t_02" RENAME TO "app"',
-        'ALTER DATABASE "app" WITH ALLOW_CONNECTIONS true',
-      ],
+      abort: ['ROLLBACK'],
       via: 'ready-copy',
     });
   });
 
-  it('restore without a ready copy clones the snapshot for its owner; a missing database is just created', () => {
+  it('restore without a ready copy clones the snapshot into it first (never into the target); a missing database is just renamed in', () => {
     const plan = restorePlan({
       target: 'app',
       targetExists: false,
       snapshot: 'devenv_snap_t_s1',
+      ready: 'devenv_snapr_t_s1',
+      readyExists: false,
       trash: 'devenv_snapx_t_03',
       owner: 'app_owner',
     });
     expect(plan).toEqual({
-      moveAside: [],
-      reopen: [],
-      putInPlace: ['CREATE DATABASE "app" TEMPLATE "devenv_snap_t_s1" OWNER "app_owner"'],
-      rollback: [],
+      prepare: ['CREATE DATABASE "devenv_snapr_t_s1" TEMPLATE "devenv_snap_t_s1" OWNER "app_owner"'],
+      swap: ['ALTER DATABASE "devenv_snapr_t_s1" RENAME TO "app"'],
+      abort: [],
       via: 'clone',
     });
+    const existing = restorePlan({
+      target: 'app',
+      targetExists: true,
+      snapshot: 'devenv_snap_t_s1',
+      ready: 'devenv_snapr_t_s1',
+      readyExists: false,
+      trash: 'devenv_snapx_t_03',
+      owner: 'app_owner',
+    });
+    expect(existing.prepare).toHaveLength(1);
+    expect(existing.swap[0]).toBe('BEGIN');
+    expect(existing.swap.at(-1)).toBe('COMMIT');
   });
 
   it('refill, remove and sweep', () => {
