@@ -7,10 +7,11 @@
 // them to FUZZ_STATS_DIR) and the hostile-input cases, and writes the table to
 // bench/results/reliability.md. Exit 1 when a crash, a hang or a failing case
 // was found. Faults (test/reliability/faults: kill -9 at moments spread over
-// each operation) run FAULT_TRIALS per operation (default 20 here, 3 in CI;
-// FAULT_SEED, default 17) and write their counts to FAULT_STATS_DIR. The parts
-// of the issue measured elsewhere (load, security scans) are rows marked "not
-// yet measured" until their commands exist.
+// each operation) run FAULT_TRIALS per operation (default 20 here, 2 in CI;
+// FAULT_SEED, default 17) and write their counts to FAULT_STATS_DIR; the engine
+// and service faults (test/reliability/engine-faults) to ENGINE_FAULT_STATS_DIR;
+// the security scans (test/reliability/security) to SECURITY_STATS_DIR. Load is
+// measured by bench/load-stacks.mjs and bench/load-cycles.mjs (long runs).
 //
 // Usage: npm run reliability [-- --runs 10000] [-- --trials 20]
 import { execa } from 'execa';
@@ -52,6 +53,8 @@ const run = await execa(
       FAULT_TRIALS: String(TRIALS),
       FAULT_SEED: String(FAULT_SEED),
       FAULT_STATS_DIR: statsDir,
+      ENGINE_FAULT_STATS_DIR: statsDir,
+      SECURITY_STATS_DIR: statsDir,
     },
     reject: false,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -67,6 +70,12 @@ const faults = readdirSync(statsDir, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.startsWith('fault-'))
   .map((entry) => JSON.parse(readFileSync(join(statsDir, entry.name), 'utf8')));
 const faultSum = (key) => faults.reduce((sum, f) => sum + f[key], 0);
+const statsNamed = (prefix) =>
+  readdirSync(statsDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.startsWith(prefix))
+    .map((entry) => JSON.parse(readFileSync(join(statsDir, entry.name), 'utf8')));
+const engineFaults = statsNamed('engine-fault-').sort((a, b) => a.case.localeCompare(b.case));
+const security = Object.fromEntries(statsNamed('security-').map((entry) => [entry.name, entry]));
 const results = JSON.parse(readFileSync(report, 'utf8'));
 const tests = results.testResults.flatMap((file) =>
   file.assertionResults.map((test) => ({ file: file.name.slice(root.length), ...test })),
@@ -76,7 +85,10 @@ const hostile = tests.filter(
   (test) =>
     test.file.startsWith('test/reliability/') &&
     !test.file.includes('/fuzz/') &&
-    !test.file.includes('/faults/'),
+    !test.file.includes('/faults/') &&
+    !test.file.includes('/engine-faults/') &&
+    !test.file.includes('/security/') &&
+    !test.file.includes('/load/'),
 );
 const byGroup = new Map();
 for (const test of hostile) {
@@ -135,6 +147,18 @@ const lines = [
   ),
   `| **all** | **${faultSum('trials')}** | **${faultSum('faultsInjected')}** | **${faultSum('survived')}** | **${faultSum('leakedResources')}** | **${faultSum('unlabelledResources')}** | **${faultSum('duplicateContainers')}** | **${faultSum('badRestoresReportedGood')}** | **${faultSum('partialOutputs')}** | | |`,
   '',
+  '## Faults of the engine and the services (test/reliability/engine-faults)',
+  '',
+  'Clear: the expected code, a message naming what failed, a next step. Leftovers: labelled containers, networks and',
+  'volumes of the stack after `devenv down -v` (must be 0).',
+  '',
+  '| case | clear error | code | leftovers after down |',
+  '|---|---|---|---:|',
+  ...engineFaults.map(
+    (f) =>
+      `| ${f.case} | ${f.clearError ? 'yes' : '**no**'} | ${f.code ?? '(none)'} | ${f.leftoversAfterDown} |`,
+  ),
+  '',
   '## The rest of issue 17',
   '',
   '| figure | value |',
@@ -149,9 +173,22 @@ const lines = [
   faults.length === 0
     ? '| resources leaked (must be 0) | not measured |'
     : `| resources leaked (must be 0) | ${faultSum('leakedResources')} (unlabelled: ${faultSum('unlabelledResources')}) |`,
-  '| secrets found in output (must be 0) | not yet measured |',
-  '| ports not on loopback (must be 0) | not yet measured |',
-  '| load (10 stacks, 50 up/down cycles, 200 saves) | not yet measured |',
+  engineFaults.length === 0
+    ? '| engine and service faults | not measured |'
+    : `| engine and service faults with a clear error | ${engineFaults.filter((f) => f.clearError).length} of ${engineFaults.length}; leftovers after down ${engineFaults.reduce((sum, f) => sum + f.leftoversAfterDown, 0)} |`,
+  security['secret-scan'] === undefined
+    ? '| secrets found in output (must be 0) | not measured |'
+    : `| secrets found in output (must be 0) | ${security['secret-scan'].hits} in ${number(security['secret-scan'].bytesScanned)} bytes of ${security['secret-scan'].outputs} outputs, ${security['secret-scan'].environments} environments (\`devenv env\`, which prints connection settings on purpose: ${security['secret-scan'].envValuesByDesign}) |`,
+  security['compose-secrets'] === undefined
+    ? '| compose secrets in `docker inspect` (must be 0) | not measured |'
+    : `| compose secrets in \`docker inspect\` (must be 0) | 0 of ${security['compose-secrets'].secretFilesChecked} secret files |`,
+  security.ports === undefined
+    ? '| ports not on loopback (must be 0) | not measured |'
+    : `| ports not on loopback, unconfigured (must be 0) | ${security.ports.notLoopbackUnconfigured} of ${security.ports.portsAudited} ports audited (${security.ports.notLoopbackConfigured} configured with --host-ip) |`,
+  security['label-discipline'] === undefined
+    ? "| unlabelled or other users' resources touched (must be 0) | not measured |"
+    : `| unlabelled or other users' resources touched (must be 0) | ${security['label-discipline'].decoysPlanted - security['label-discipline'].decoysSurvived} of ${security['label-discipline'].decoysPlanted} decoys; ${security['label-discipline'].otherUsersStacks - security['label-discipline'].otherUsersStacksSurvived} of ${security['label-discipline'].otherUsersStacks} other users' stacks |`,
+  '| load (10 stacks, 50 up/down cycles, 200 saves) | `node bench/load-stacks.mjs`, `node bench/load-cycles.mjs` (bench/results/) |',
   '',
 ];
 if (failedTests.length > 0)
@@ -162,7 +199,9 @@ writeFileSync(join(root, 'bench/results/reliability.md'), lines.join('\n'));
 rmSync(work, { recursive: true, force: true });
 console.log(lines.join('\n'));
 console.log('written to bench/results/reliability.md');
-const faultsBroken = faults.some((f) => f.survived !== f.trials);
+const faultsBroken =
+  faults.some((f) => f.survived !== f.trials) ||
+  engineFaults.some((f) => !f.clearError || f.leftoversAfterDown > 0);
 process.exit(
   run.exitCode === 0 && crashes === 0 && hangs === 0 && failedTests.length === 0 && !faultsBroken ? 0 : 1,
 );
