@@ -3,7 +3,10 @@
  * an ephemeral stack whose TTL ran out goes with everything it had on every node (services,
  * overlay network, secret, config, and the volumes each worker made for its task), while an
  * ephemeral stack still within its TTL stays running. The stacks' tasks are placed one on each
- * worker, so "every node" is more than the manager.
+ * node, so "every node" is more than the manager. A gc of the container backend on the
+ * manager's engine (no --engine) leaves the swarm's stacks alone: their overlay networks and
+ * task containers there are the swarm's. (A swarm stack's volume on the manager's node is a local
+ * volume like any other, so `three` has none: README, Docker Swarm, known gaps.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +49,12 @@ services:
     deploy:
       placement:
         constraints: ["node.labels.devenv.test.node==w2"]
+  three:
+    image: devenv-test/debian-base:bookworm
+    command: ["sleep", "infinity"]
+    deploy:
+      placement:
+        constraints: ["node.role==manager"]
 volumes:
   one-data: {}
   two-data: {}
@@ -92,7 +101,7 @@ describe.skipIf(!canRunSwarm())('devenv gc on a three-node Docker Swarm', () => 
   let expired = '';
   let live = '';
   beforeAll(async () => {
-    await acquireSwarm('devenv-test/redis:7');
+    await acquireSwarm('devenv-test/redis:7', 'devenv-test/debian-base:bookworm');
     acquired = true;
     env = { DEVENV_SWARM_NODES: await swarmNodesVariable(), SWARM_GC_TOKEN: 's3cr3t-token' };
     project = await tempProject({ 'compose.yaml': compose }, 'devenv-swarm-gc-');
@@ -122,11 +131,20 @@ describe.skipIf(!canRunSwarm())('devenv gc on a three-node Docker Swarm', () => 
       /^devswarm1 volume .*one-data$/,
       /^devswarm2 container /,
       /^devswarm2 volume .*two-data$/,
+      /^service .*-three-1$/,
+      /^manager container /,
     ])
       expect(before, String(kind)).toContainEqual(expect.stringMatching(kind));
     const liveBefore = await swarmLeftovers(live);
     // The TTL of 1 s runs out (the other's hour does not).
     await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    // The container backend on the same engine sees no stack of the swarm's.
+    const local = await devenv(project!.dir, ['gc', '--dry-run', '--json'], env);
+    expect(local.exitCode, local.stderr).toBe(0);
+    expect((JSON.parse(local.stdout) as GcOutput).stacks.map((s) => s.stack)).not.toContain(expired);
+    const localLs = await devenv(project!.dir, ['ls', '--json'], env);
+    expect((JSON.parse(localLs.stdout) as { stack: string }[]).map((s) => s.stack)).not.toContain(expired);
 
     const dry = await devenv(project!.dir, ['gc', '--dry-run', '--json', '--engine', 'swarm'], env);
     expect(dry.exitCode, dry.stderr).toBe(0);
@@ -151,6 +169,7 @@ describe.skipIf(!canRunSwarm())('devenv gc on a three-node Docker Swarm', () => 
     }[];
     expect(stacks.find((s) => s.stack === live)?.services).toEqual([
       expect.objectContaining({ service: 'one', state: 'running' }),
+      expect.objectContaining({ service: 'three', state: 'running' }),
       expect.objectContaining({ service: 'two', state: 'running' }),
     ]);
   });
