@@ -5,6 +5,12 @@
  * (app/data-cache-gc.ts). Only stacks carrying devenv's ephemeral label qualify, and only this
  * user's (owner label) unless `allUsers`; previews (owner "preview") are the repository's;
  * nothing without devenv's labels is ever looked at.
+ *
+ * Stacks are the backend's (`listStacks`: a backend that lists its own, Swarm, by its
+ * services, networks and per-node volumes) and are removed through it (`down`'s
+ * removeStack), so gc on a swarm removes each stale stack's services, networks, secrets,
+ * configs and volumes on every node. Images, proxies and the data cache stay engine-level:
+ * images are live for the backend's stacks and for container stacks on the same engine.
  */
 import { isDevenvError } from '../core/errors.js';
 import { expiryReason } from '../core/stack/expiry.js';
@@ -12,7 +18,7 @@ import type { AppContext } from './context.js';
 import { removeStaleDataCaches } from './data-cache-gc.js';
 import { removeStack } from './down.js';
 import { removeImageLeftovers } from './image-gc.js';
-import { collectStacks, type StackSummary } from './list-stacks.js';
+import { collectStacks, listStacks, type StackSummary } from './list-stacks.js';
 import { reportUnusedProxies, syncAllProxies } from './proxy.js';
 import type { PreviewDeps } from '../contracts/preview-git.js';
 import { previewVerdicts, removeLeftPreview, type PreviewVerdict } from './preview-gc.js';
@@ -81,13 +87,14 @@ async function verdictsOf(
 
 export async function gc(ctx: AppContext, options: GcOptions, previews?: PreviewDeps): Promise<GcVerdict[]> {
   const { engine, info } = await ctx.engine();
-  const stacks = await collectStacks(ctx, engine);
+  const stacks = await listStacks(ctx);
   const { verdicts, previewGoing } = await verdictsOf(ctx, info, stacks, previews, options.allUsers === true);
   if (options.dryRun) {
     const going = new Set(verdicts.map((v) => v.stack));
+    const live = await liveStacks(ctx, stacks);
     await removeImageLeftovers(ctx, engine, {
       dryRun: true,
-      liveStacks: new Set(stacks.map((s) => s.stack).filter((stack) => !going.has(stack))),
+      liveStacks: new Set([...live].filter((stack) => !going.has(stack))),
     });
     await removeStaleDataCaches(ctx, engine, { dryRun: true, all: options.dataCache === true });
     await reportUnusedProxies(ctx, engine, going);
@@ -114,11 +121,26 @@ export async function gc(ctx: AppContext, options: GcOptions, previews?: Preview
     }
   }
   // Then images: those interrupted builds left, and those of stacks with nothing else left.
-  const live = new Set((await collectStacks(ctx, engine)).map((s) => s.stack));
-  await removeImageLeftovers(ctx, engine, { dryRun: false, liveStacks: live });
+  await removeImageLeftovers(ctx, engine, {
+    dryRun: false,
+    liveStacks: await liveStacks(ctx, await listStacks(ctx)),
+  });
   // Cached data directories belong to no stack: stale ones (or all, with --data-cache).
   await removeStaleDataCaches(ctx, engine, { dryRun: false, all: options.dataCache === true });
   // A preview proxy no stack uses any more (its last stack went some other way than `down`).
   await syncAllProxies(ctx, engine);
   return removed;
+}
+
+/**
+ * The stacks whose images are in use: the backend's, and when the backend lists its own
+ * (Swarm), also the container stacks on the engine the images are on (the manager's engine
+ * may run both).
+ */
+async function liveStacks(ctx: AppContext, backendStacks: readonly StackSummary[]): Promise<Set<string>> {
+  const live = new Set(backendStacks.map((s) => s.stack));
+  if ((await ctx.backend()).inventory === undefined) return live;
+  const { engine } = await ctx.engine();
+  for (const summary of await collectStacks(ctx, engine)) live.add(summary.stack);
+  return live;
 }

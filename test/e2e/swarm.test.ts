@@ -23,9 +23,9 @@ import {
   releaseSwarm,
   startWorker,
   stopWorker,
+  swarmLeftovers,
   swarmNodesVariable,
   workerAddress,
-  workerEngines,
 } from '../support/swarm-cluster.js';
 
 const manager = new Docker();
@@ -97,30 +97,6 @@ configs:
 }
 
 const stackLabel = (stack: string) => `dev.devenv.stack=${stack}`;
-
-/** Everything with the stack's label: services, networks, secrets and configs on the manager; containers, volumes and networks on each worker. */
-async function leftovers(stack: string): Promise<string[]> {
-  const filters = { label: [stackLabel(stack)] };
-  const found: string[] = [];
-  found.push(...(await manager.listServices({ filters })).map((s) => `service ${s.Spec?.Name}`));
-  found.push(...(await manager.listNetworks({ filters })).map((n) => `network ${n.Name}`));
-  found.push(...(await manager.listSecrets({ filters })).map((s) => `secret ${s.Spec?.Name}`));
-  found.push(...(await manager.listConfigs({ filters })).map((c) => `config ${c.Spec?.Name}`));
-  for (const [name, engine] of [['manager', manager], ...Object.entries(workerEngines)] as const) {
-    found.push(
-      ...(await engine.listContainers({ all: true, filters })).map((c) => `${name} container ${c.Id}`),
-    );
-    found.push(
-      ...((await engine.listVolumes({ filters })).Volumes ?? []).map((v) => `${name} volume ${v.Name}`),
-    );
-    found.push(
-      ...(await engine.listNetworks({ filters }))
-        .filter((n) => n.Scope === 'local')
-        .map((n) => `${name} network ${n.Name}`),
-    );
-  }
-  return found;
-}
 
 async function serviceState(stack: string): Promise<Map<string, { version: number; tasks: string[] }>> {
   const services = await manager.listServices({ filters: { label: [stackLabel(stack)] } });
@@ -279,10 +255,10 @@ describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
   });
 
   it('down leaves no service, network, secret, config or volume with the stack label on any node', async () => {
-    expect(await leftovers(stack)).not.toEqual([]);
+    expect(await swarmLeftovers(stack)).not.toEqual([]);
     const result = await devenv(project!.dir, ['down', '-v', '--engine', 'swarm', '--branch', branch], env);
     expect(result.exitCode).toBe(0);
-    expect(await leftovers(stack)).toEqual([]);
+    expect(await swarmLeftovers(stack)).toEqual([]);
   });
 
   it('refuses the swarm backend on an engine that is not a swarm manager', async () => {
@@ -355,7 +331,7 @@ services:
       // The restarted worker drops the container of the task that left it (bounded wait).
       let left: string[] = [];
       for (let tries = 0; tries < 60; tries++) {
-        left = await leftovers(moveStack);
+        left = await swarmLeftovers(moveStack);
         if (left.length === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }

@@ -18,6 +18,37 @@ export const workerEngines = Object.fromEntries(
   swarmWorkers.map((name) => [name, new Docker({ socketPath: `/run/${name}.sock` })]),
 ) as Record<(typeof swarmWorkers)[number], Docker>;
 
+/** The manager (this machine's main engine), for checks independent of devenv. */
+export const managerEngine = new Docker();
+
+/**
+ * Everything with the stack's label: services, networks, secrets and configs on the manager;
+ * containers, volumes and local networks on every node (the manager's and each worker's engine).
+ */
+export async function swarmLeftovers(stack: string): Promise<string[]> {
+  const filters = { label: [`dev.devenv.stack=${stack}`] };
+  const manager = managerEngine;
+  const found: string[] = [];
+  found.push(...(await manager.listServices({ filters })).map((s) => `service ${s.Spec?.Name}`));
+  found.push(...(await manager.listNetworks({ filters })).map((n) => `network ${n.Name}`));
+  found.push(...(await manager.listSecrets({ filters })).map((s) => `secret ${s.Spec?.Name}`));
+  found.push(...(await manager.listConfigs({ filters })).map((c) => `config ${c.Spec?.Name}`));
+  for (const [name, engine] of [['manager', manager], ...Object.entries(workerEngines)] as const) {
+    found.push(
+      ...(await engine.listContainers({ all: true, filters })).map((c) => `${name} container ${c.Id}`),
+    );
+    found.push(
+      ...((await engine.listVolumes({ filters })).Volumes ?? []).map((v) => `${name} volume ${v.Name}`),
+    );
+    found.push(
+      ...(await engine.listNetworks({ filters }))
+        .filter((n) => n.Scope === 'local')
+        .map((n) => `${name} network ${n.Name}`),
+    );
+  }
+  return found;
+}
+
 /** Where this machine reaches a worker (its address on br-devswarm). */
 export const workerAddress = { devswarm1: '10.232.0.2', devswarm2: '10.232.0.3' } as const;
 

@@ -128,8 +128,12 @@ export class DockerEngine implements ContainerEngine {
 
   // ---- networks ----
 
+  /**
+   * The engine's own (local-scope) networks: on a swarm manager, the overlay networks of
+   * stacks on the Swarm backend are the swarm's (adapters/swarm-stack), not a container stack's.
+   */
   listNetworks(selector: LabelSelector): Promise<ResourceSummary[]> {
-    return this.networks.listNetworks(selector);
+    return this.networks.listNetworks(selector, { scope: 'local' });
   }
 
   createNetwork(

@@ -2,7 +2,8 @@
  * Images reach the nodes that run a stack's tasks. With no registry, an image
  * the manager has (built or loaded there) is loaded into each node engine
  * devenv reaches, through that engine's API (`docker save` on the manager,
- * `docker load` on the node), unless the node has that image id already.
+ * `docker load` on the node), unless the node has that image id already: under the same
+ * name, nothing to do; under another (each branch tags a shared image its own way), a tag.
  * Nodes devenv does not reach must have it some other way: said once.
  */
 import type { StackChange } from '../../contracts/stack-backend.js';
@@ -22,6 +23,11 @@ export async function distributeImage(
   await Promise.all(
     others.map(async (node) => {
       if ((await node.imageId(image)) === id) return;
+      // The image under another name (a second branch's tag of a shared image): a tag, not a load.
+      if ((await node.imageId(id)) === id && (await node.containers.tagImage(id, image))) {
+        onChange({ type: 'info', message: `image ${image} tagged on node ${node.node} (it had the image)` });
+        return;
+      }
       await node.loadImage(await manager.saveImage(image));
       onChange({
         type: 'info',

@@ -30,8 +30,10 @@ export class ContainerClient {
     } catch (error) {
       throw this.context.fail(error, 'list containers');
     }
+    // A swarm task's container is the swarm's (a Swarm backend stack's), never a container stack's.
+    const own = listed.filter((container) => container.Labels?.['com.docker.swarm.task.id'] === undefined);
     // The list lacks health logs, exit codes and start times: inspect each, in parallel.
-    const statuses = await Promise.all(listed.map((container) => this.inspectContainer(container.Id)));
+    const statuses = await Promise.all(own.map((container) => this.inspectContainer(container.Id)));
     return statuses.filter((status): status is ContainerStatus => status !== undefined);
   }
 
