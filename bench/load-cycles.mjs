@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flag, numberFlag } from './support/argv.mjs';
+import { lineWaiter } from './support/line-waiter.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CYCLES = numberFlag('--cycles', 50);
@@ -188,32 +189,6 @@ async function cycles() {
     await rm(cache, { recursive: true, force: true });
   }
   return { before, samples };
-}
-
-/** Lines of a child's stdout, awaited one match at a time. */
-function lineWaiter(child) {
-  const lines = [];
-  let wake;
-  let buffer = '';
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk.toString('utf8');
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
-      lines.push(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-    }
-    wake?.();
-  });
-  let cursor = 0;
-  return async (match) => {
-    for (;;) {
-      while (cursor < lines.length) {
-        const line = lines[cursor++];
-        if (match(line)) return line;
-      }
-      await new Promise((resolve) => (wake = resolve));
-    }
-  };
 }
 
 async function saves() {

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFlag } from './support/argv.mjs';
+import { lineWaiter } from './support/line-waiter.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STACKS = numberFlag('--stacks', 10);
@@ -72,32 +73,6 @@ async function memoryMb(ids) {
 }
 
 const duplicates = (values) => values.filter((v, i) => values.indexOf(v) !== i);
-
-/** Lines of a child's stdout, awaited one match at a time. */
-function lineWaiter(child) {
-  const lines = [];
-  let wake;
-  let buffer = '';
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk.toString('utf8');
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
-      lines.push(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-    }
-    wake?.();
-  });
-  let cursor = 0;
-  return async (match) => {
-    for (;;) {
-      while (cursor < lines.length) {
-        const line = lines[cursor++];
-        if (match(line)) return line;
-      }
-      await new Promise((resolve) => (wake = resolve));
-    }
-  };
-}
 
 const results = { date: new Date().toISOString(), stacks: STACKS };
 const watchers = [];

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './support/median.mjs';
+import { lineWaiter } from './support/line-waiter.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -57,32 +58,6 @@ async function exampleProject() {
     'export default class { onTestRunEnd() { process.stdout.write(`BENCH-DONE ${Date.now()}\\n`); } }\n',
   );
   return dir;
-}
-
-/** Lines of a child's stdout, awaited one match at a time. */
-function lineWaiter(child) {
-  const lines = [];
-  let wake;
-  let buffer = '';
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk.toString('utf8');
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
-      lines.push(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-    }
-    wake?.();
-  });
-  let cursor = 0;
-  return async (match) => {
-    for (;;) {
-      while (cursor < lines.length) {
-        const line = lines[cursor++];
-        if (match(line)) return line;
-      }
-      await new Promise((resolve) => (wake = resolve));
-    }
-  };
 }
 
 const mathSource = (variant) =>

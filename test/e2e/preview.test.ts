@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
 import { e2eWorkspace } from '../support/e2e-workspace.js';
-import { docker } from '../support/engine-state.js';
+import { docker, removeProxies } from '../support/engine-state.js';
 import type { TempProject } from '../support/projects.js';
 import { freePort, getThroughProxy } from '../support/proxy-http.js';
 import { pageServerFiles } from '../support/page-server.js';
@@ -87,14 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const branch of [a, b, c]) await devenv(project.dir, ['preview', 'rm', branch], env);
   await devenv(project.dir, ['down', '--branch', mine], env);
-  for (const container of await docker.listContainers({
-    all: true,
-    filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${port}`] }),
-  }))
-    await docker
-      .getContainer(container.Id)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
+  await removeProxies(port);
   await rm(cache, { recursive: true, force: true });
 });
 

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { devenv } from '../support/cli.js';
 import { e2eWorkspace } from '../support/e2e-workspace.js';
-import { docker } from '../support/engine-state.js';
+import { docker, removeProxies } from '../support/engine-state.js';
 import { freePort, getThroughProxy } from '../support/proxy-http.js';
 
 const ws = e2eWorkspace();
@@ -38,14 +38,7 @@ async function proxyContainers(): Promise<string[]> {
 }
 
 afterAll(async () => {
-  for (const c of await docker.listContainers({
-    all: true,
-    filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${port}`] }),
-  }))
-    await docker
-      .getContainer(c.Id)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
+  await removeProxies(port);
 });
 
 describe('the preview proxy', () => {

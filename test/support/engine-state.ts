@@ -136,3 +136,20 @@ export async function releaseSharedImages(
     }
   }
 }
+
+/** The containers of the preview proxy serving this port (a test's own port), on this engine. */
+export function proxyContainers(port: number, engine: Docker = docker): Promise<Docker.ContainerInfo[]> {
+  return engine.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${port}`] }),
+  });
+}
+
+/** Removes the preview proxy serving this port (a test's own port), with its volumes. */
+export async function removeProxies(port: number, engine: Docker = docker): Promise<void> {
+  for (const proxy of await proxyContainers(port, engine))
+    await engine
+      .getContainer(proxy.Id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
+}

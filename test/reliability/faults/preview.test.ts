@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../../support/cli.js';
 import { e2eWorkspace } from '../../support/e2e-workspace.js';
-import { docker } from '../../support/engine-state.js';
+import { removeProxies } from '../../support/engine-state.js';
 import { freePort, getThroughProxy } from '../../support/proxy-http.js';
 import {
   duplicateServices,
@@ -77,14 +77,7 @@ services:
 
   afterAll(async () => {
     for (const branch of branches) await devenv(dir, ['preview', 'rm', branch], env);
-    for (const container of await docker.listContainers({
-      all: true,
-      filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${port}`] }),
-    }))
-      await docker
-        .getContainer(container.Id)
-        .remove({ force: true, v: true })
-        .catch(() => undefined);
+    await removeProxies(port);
     await rm(cache, { recursive: true, force: true });
   }, 180_000);
 

@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../../support/cli.js';
-import { countOf, docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../../support/engine-state.js';
+import {
+  countOf,
+  docker,
+  reapBranchPrefix,
+  resourcesWhere,
+  runPrefix,
+  removeProxies,
+} from '../../support/engine-state.js';
 import { tempProject, type TempProject } from '../../support/projects.js';
 import { freePort } from '../../support/proxy-http.js';
 import { writeSecurityStats } from './security-stats.js';
@@ -103,14 +110,7 @@ afterAll(async () => {
   await devenv(project.dir, ['preview', 'rm', previewBranch], env);
   await removeDecoys();
   await reapBranchPrefix(prefix);
-  for (const proxy of await docker.listContainers({
-    all: true,
-    filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${proxyPort}`] }),
-  }))
-    await docker
-      .getContainer(proxy.Id)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
+  await removeProxies(proxyPort);
   await project.remove();
   await rm(cache, { recursive: true, force: true });
 }, 180_000);

@@ -21,7 +21,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenv, type CliResult } from '../../support/cli.js';
 import { containerExec } from '../../support/container-exec.js';
-import { docker, reapBranchPrefix, resourcesWhere, runPrefix } from '../../support/engine-state.js';
+import {
+  docker,
+  reapBranchPrefix,
+  resourcesWhere,
+  runPrefix,
+  removeProxies,
+} from '../../support/engine-state.js';
 import { vitestProject, type TempProject } from '../../support/projects.js';
 import { freePort } from '../../support/proxy-http.js';
 import { EXITED, tmuxServer } from '../../support/tmux-dashboard.js';
@@ -162,14 +168,7 @@ afterAll(async () => {
   await terminal.kill();
   await devenv(project.dir, ['preview', 'rm', previewBranch], baseEnv);
   await reapBranchPrefix(prefix);
-  for (const proxy of await docker.listContainers({
-    all: true,
-    filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${proxyPort}`] }),
-  }))
-    await docker
-      .getContainer(proxy.Id)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
+  await removeProxies(proxyPort);
   await project.remove();
   await rm(cache, { recursive: true, force: true });
 }, 180_000);
