@@ -178,7 +178,7 @@ const lines = [
     : `| engine and service faults with a clear error | ${engineFaults.filter((f) => f.clearError).length} of ${engineFaults.length}; leftovers after down ${engineFaults.reduce((sum, f) => sum + f.leftoversAfterDown, 0)} |`,
   security['secret-scan'] === undefined
     ? '| secrets found in output (must be 0) | not measured |'
-    : `| secrets found in output (must be 0) | ${security['secret-scan'].hits} in ${number(security['secret-scan'].bytesScanned)} bytes of ${security['secret-scan'].outputs} outputs, ${security['secret-scan'].environments} environments (\`devenv env\`, which prints connection settings on purpose: ${security['secret-scan'].envValuesByDesign}) |`,
+    : `| secrets found in output (must be 0) | ${security['secret-scan'].hits} in ${number(security['secret-scan'].bytesScanned)} bytes of ${security['secret-scan'].outputs} outputs, ${security['secret-scan'].environments} environments (\`devenv env\` included: ${security['secret-scan'].envOutputs} outputs) |`,
   security['compose-secrets'] === undefined
     ? '| compose secrets in `docker inspect` (must be 0) | not measured |'
     : `| compose secrets in \`docker inspect\` (must be 0) | 0 of ${security['compose-secrets'].secretFilesChecked} secret files |`,
