@@ -194,6 +194,28 @@ try {
   const downs = await Promise.all(branches.map((branch) => devenv(['down', '-v', '--branch', branch])));
   for (const [i, down] of downs.entries())
     if (down.exitCode !== 0) console.log(`down of ${branches[i]} failed:\n${down.stdout}\n${down.stderr}`);
+  // What the downs left (must be nothing): each stack's labelled resources, and the proxy.
+  results.leftoversAfterDown = {};
+  for (const branch of branches) {
+    const filters = JSON.stringify({ label: [`dev.devenv.branch=${branch}`] });
+    const left = [
+      ...(await docker.listContainers({ all: true, filters })).map(
+        (c) => `container ${c.Names[0]} (${c.State})`,
+      ),
+      ...(await docker.listNetworks({ filters })).map((n) => `network ${n.Name}`),
+      ...((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => `volume ${v.Name}`),
+    ];
+    if (left.length > 0) results.leftoversAfterDown[branch] = left;
+  }
+  const proxiesLeft = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`dev.devenv.proxy-server=${proxyPort}`] }),
+  });
+  if (proxiesLeft.length > 0) results.leftoversAfterDown.proxy = proxiesLeft.map((c) => c.Names[0]);
+  results.downFailed = downs.filter((down) => down.exitCode !== 0).length;
+  console.log(
+    `after down: ${results.downFailed} downs failed; left ${JSON.stringify(results.leftoversAfterDown)}`,
+  );
   await rm(dir, { recursive: true, force: true });
   await rm(cache, { recursive: true, force: true });
 }

@@ -299,7 +299,10 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
         // Engine-chosen host ports change on restart: the host environment with them.
         const env = stackHostEnv(result.target, result.info, result.services);
         result = { ...result, env };
-        ctx.emit({ type: 'info', message: `${service}: new host ports; run eval "$(devenv env)" again` });
+        ctx.emit({
+          type: 'info',
+          message: `${service}: new host ports; run eval "$(devenv env --show-secrets)" again`,
+        });
         ctx.emit({ type: 'stack.ready', stack: result.target.identity.name, durationMs: 0, env });
       }
     } finally {

@@ -8,7 +8,7 @@ import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
 export interface StackEnvironment {
   env: Record<string, string>;
-  /** The values of devenv.yaml's declared secrets (from their sources): `devenv env` masks them unless asked. */
+  /** The values of devenv.yaml's declared secrets (from their sources): masked with every other known secret unless `--show-secrets`. */
   secretValues: string[];
 }
 

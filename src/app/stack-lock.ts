@@ -2,8 +2,8 @@
  * Changes to a stack (`up`, `down`, gc's removals) run under the stack's lock
  * (contracts/stack-lock.ts), one at a time across devenv processes. A change
  * that finds the lock taken says so (`stack.waiting`, naming the process) and
- * waits; after DEVENV_LOCK_WAIT seconds (default 600) it gives up with
- * STACK_BUSY. The lock is released on every path, errors and Ctrl-C included.
+ * waits; when one process has held it for DEVENV_LOCK_WAIT seconds of the
+ * wait (default 600) it gives up with STACK_BUSY. The lock is released on every path, errors and Ctrl-C included.
  */
 import { DevenvError } from '../core/errors.js';
 import type { LockHolder } from '../contracts/stack-lock.js';

@@ -14,7 +14,7 @@ export interface LockHolder {
 }
 
 export interface AcquireOptions {
-  /** How long to wait for a live holder before giving up; 0 tries once. */
+  /** How long to wait while one live process holds the lock before giving up (per holder: a queue that moves is waited out); 0 tries once. */
   waitMs: number;
   /** Aborting ends the wait with an INTERRUPTED DevenvError. */
   signal?: AbortSignal;

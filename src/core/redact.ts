@@ -36,6 +36,24 @@ export function redactEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, redactValue(key, value)]));
 }
 
+/**
+ * An environment as devenv shows it (`up -d`'s connection settings, the
+ * dashboard, `devenv env` without --show-secrets): values of secret-looking
+ * names, passwords in URLs and every known secret value masked.
+ */
+export function maskEnvironment(
+  env: Record<string, string>,
+  secrets: readonly string[],
+): { env: Record<string, string>; masked: string[] } {
+  const shown: Record<string, string> = {};
+  const masked: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    shown[key] = redactKnownValues(redactValue(key, value), secrets);
+    if (shown[key] !== value) masked.push(key);
+  }
+  return { env: shown, masked };
+}
+
 /** Values in an environment that are secret by their name (or declared secret), to mask wherever they show up. */
 export function secretValues(
   env: Record<string, string | null | undefined>,

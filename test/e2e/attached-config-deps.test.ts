@@ -275,9 +275,11 @@ describe('secrets', () => {
       expect(output).not.toContain('seed-7f3a9c1e');
       expect(output).not.toContain('pw-88d2e6b4');
     }
-    // `devenv env` is the one place values are printed in full: it exists to export them.
+    // `devenv env` masks them too; --show-secrets prints them in full, to export them.
     const env = await devenv(dir, ['env', '--json', '--branch', branch]);
-    expect(JSON.parse(env.stdout)).toMatchObject({ SIGNING_SEED: 'seed-7f3a9c1e' });
+    expect(JSON.parse(env.stdout)).toMatchObject({ SIGNING_SEED: '****' });
+    const shown = await devenv(dir, ['env', '--json', '--show-secrets', '--branch', branch]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ SIGNING_SEED: 'seed-7f3a9c1e' });
     expect((await devenv(dir, ['down', '-v', '--branch', branch])).exitCode).toBe(0);
   });
 });

@@ -50,7 +50,7 @@ async function up(branch: string): Promise<void> {
 }
 
 async function databaseUrl(branch: string): Promise<string> {
-  const printed = await devenv(project.dir, ['env', '--json', '--branch', branch]);
+  const printed = await devenv(project.dir, ['env', '--json', '--show-secrets', '--branch', branch]);
   expect(printed.exitCode, printed.stderr).toBe(0);
   return (JSON.parse(printed.stdout) as Record<string, string>)['DATABASE_URL']!;
 }

@@ -115,6 +115,5 @@ secrets:
     expect(image.exitCode).toBe(1);
     expect(image.stderr).toContain('devenv-test/****');
     expect(image.stdout + image.stderr).not.toContain(token);
-    // `env` prints values: that is its job (here: no stack, so an error, still masked).
   });
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const up = await devenv(project.dir, ['up', '-d', '--branch', branch]);
   expect(up.stderr).toBe('');
   expect(up.exitCode, up.stdout).toBe(0);
-  const printed = await devenv(project.dir, ['env', '--json', '--branch', branch]);
+  const printed = await devenv(project.dir, ['env', '--json', '--show-secrets', '--branch', branch]);
   expect(printed.exitCode, printed.stderr).toBe(0);
   env = JSON.parse(printed.stdout) as Record<string, string>;
   stack = env['DEVENV_STACK'] ?? '';
@@ -77,12 +77,26 @@ describe('the seed stack', () => {
     expect(await response.json()).toEqual({ postgres: true, redis: true });
   });
 
-  it('prints dotenv that a shell can source', async () => {
-    const printed = await devenv(project.dir, ['env', '--branch', branch]);
+  it('prints dotenv that a shell can source (--show-secrets)', async () => {
+    const printed = await devenv(project.dir, ['env', '--show-secrets', '--branch', branch]);
     const sourced = await execa('bash', ['-c', 'set -a; eval "$(cat)"; echo "$DATABASE_URL"'], {
       input: printed.stdout,
     });
     expect(sourced.stdout.trim()).toBe(env['DATABASE_URL']);
+    expect(env['DATABASE_URL']).toMatch(/^postgresql:\/\/user:pass@127\.0\.0\.1:\d+\/myapp_dev$/);
+  });
+
+  it('masks secrets without --show-secrets and says how to print them', async () => {
+    const printed = await devenv(project.dir, ['env', '--branch', branch]);
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(`DATABASE_URL='${env['DATABASE_URL']!.replace(':pass@', ':****@')}'`);
+    expect(printed.stdout).toContain("POSTGRES_PASSWORD='****'");
+    expect(printed.stdout).not.toMatch(/\bpass\b/);
+    expect(printed.stdout).toContain(`POSTGRES_PORT=${env['POSTGRES_PORT']}`);
+    expect(printed.stderr).toContain('Masked: DATABASE_URL, POSTGRES_PASSWORD.');
+    expect(printed.stderr).toContain('Add --show-secrets to print them');
+    const json = await devenv(project.dir, ['env', '--json', '--branch', branch]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ POSTGRES_PASSWORD: '****', DEVENV_STACK: stack });
   });
 
   it('lists the stack with its services, health and ports', async () => {

@@ -20,7 +20,7 @@ describe('stack edge cases', () => {
     expect(up.exitCode, up.stderr).toBe(0);
     const line = up.stdout.split('\n').find((l) => l.startsWith('Stop it with: devenv down'));
     expect(line).toBe(
-      `Stop it with: devenv down --branch '${branch}'   (connection settings unmasked: devenv env --branch '${branch}')`,
+      `Stop it with: devenv down --branch '${branch}'   (connection settings unmasked: devenv env --show-secrets --branch '${branch}')`,
     );
     // What a shell makes of the pasted arguments.
     const args = line!.slice('Stop it with: devenv down'.length).split('   (')[0]!;

@@ -19,6 +19,11 @@
  *   power loss leave a file behind, and that one is stale by the rules above.
  * - Within one process, acquires of the same stack queue in memory first
  *   (an attached session's rebuild waits for its own reconcile, not for a file).
+ * - The wait is per holder: a waiter gives up when one process has held the
+ *   lock for `waitMs` of its wait, not when a queue of processes each holding
+ *   it briefly has taken that long in all (ten `down --proxy` at once queue on
+ *   the proxy's lock: under load the last ones waited past 10 minutes in all
+ *   and failed with STACK_BUSY, leaving their stacks).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
@@ -161,7 +166,8 @@ export function fileStackLock(dir: string, self: FileStackLockOptions): StackLoc
     };
     const temp = `${path}.${token}.tmp`;
     await writeFile(temp, JSON.stringify(content), { mode: 0o600 });
-    const waitStarted = Date.now();
+    /** The holder being waited for (its token), and since when. */
+    let waitingFor: { token: string; since: number } | undefined;
     let told = false;
     try {
       for (;;) {
@@ -191,7 +197,8 @@ export function fileStackLock(dir: string, self: FileStackLockOptions): StackLoc
           continue;
         } else {
           const shown: LockHolder = { pid: holder.pid, host: holder.host, since: holder.since };
-          if (Date.now() - waitStarted >= options.waitMs) return { acquired: false, holder: shown };
+          if (waitingFor?.token !== holder.token) waitingFor = { token: holder.token, since: Date.now() };
+          if (Date.now() - waitingFor.since >= options.waitMs) return { acquired: false, holder: shown };
           if (!told) {
             told = true;
             options.onWait?.(shown);

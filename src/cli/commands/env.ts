@@ -1,21 +1,30 @@
 import { stackEnvironment } from '../../app/stack-environment.js';
+import { maskEnvironment } from '../../core/redact.js';
 import { formatDotenv } from '../../ui/format-dotenv.js';
-import { secretRegistry } from '../../core/secret-registry.js';
 import { commonOptions, stackOptions, type Command } from '../command.js';
 
 export const envCommand: Command = {
   name: 'env',
   effect: 'reads',
-  summary: "the running stack's environment as seen from the host (dotenv or --json)",
+  summary:
+    "the running stack's environment as seen from the host (dotenv or --json), secrets masked unless --show-secrets",
   usage: 'devenv env [--json] [--show-secrets] [--env NAME] [-f FILE]... [--branch B | --stack S]',
   options: { ...commonOptions, 'show-secrets': { type: 'boolean' } },
   async run(ctx, io, parsed) {
     const { env, secretValues } = await stackEnvironment(ctx, stackOptions(parsed, ctx.env));
-    // Its job is the values: the one output not masked with everything, but devenv.yaml's
-    // declared secrets stay masked unless --show-secrets asks for them.
-    const mask = parsed.values['show-secrets'] ? (text: string) => text : secretRegistry(secretValues).mask;
-    if (parsed.values['json']) io.stdoutUnmasked(mask(JSON.stringify(env, null, 2)));
-    else io.stdoutUnmasked(mask(formatDotenv(env)));
+    const format = (values: Record<string, string>) =>
+      parsed.values['json'] ? JSON.stringify(values, null, 2) : formatDotenv(values);
+    // The values in full only when asked for: `eval "$(devenv env --show-secrets)"`.
+    if (parsed.values['show-secrets']) {
+      io.stdoutUnmasked(format(env));
+      return 0;
+    }
+    const shown = maskEnvironment(env, [...ctx.secrets.values(), ...secretValues]);
+    io.stdout(format(shown.env));
+    if (shown.masked.length > 0 && !parsed.values['json'])
+      io.stderr(
+        `Masked: ${[...shown.masked].sort().join(', ')}. Add --show-secrets to print them (eval "$(devenv env --show-secrets)").`,
+      );
     return 0;
   },
 };

@@ -129,7 +129,7 @@ export const upCommand: Command = {
       ctx.secrets.add(secretValues(result.env, declared));
       if (!v['json'])
         io.stdout(
-          `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env${stackFlag(v)})`,
+          `Stop it with: devenv down${stackFlag(v)}   (connection settings unmasked: devenv env --show-secrets${stackFlag(v)})`,
         );
       if (ephemeral && !v['json'])
         io.stdout(

@@ -13,7 +13,7 @@ export function EnvOverlay({ env, width, height }: EnvOverlayProps) {
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" paddingX={1}>
       <Text bold wrap="truncate">
-        Host environment (devenv env; secrets masked — unmasked: eval "$(devenv env)")
+        Host environment (devenv env; secrets masked — unmasked: devenv env --show-secrets)
       </Text>
       {entries.length === 0 ? <Text dimColor>not known until the stack is ready</Text> : null}
       {entries.slice(0, room).map(([key, value]) => (
