@@ -6,7 +6,7 @@
  * quit or down. Everything it does is reported as events.
  */
 import type { ContainerStatus } from '../contracts/engine.js';
-import type { StackBackend } from '../contracts/stack-backend.js';
+import type { ServiceTasks, StackBackend } from '../contracts/stack-backend.js';
 import { DEFAULT_STOP_GRACE_MS } from '../core/plan/container-request.js';
 import { isDevenvError } from '../core/errors.js';
 import { reportError } from '../core/error-report.js';
@@ -20,6 +20,7 @@ import type { Intent } from './intents.js';
 import { logTail, waitUntilReady } from './readiness.js';
 import { serviceContainers } from './observe.js';
 import { stackHostEnv } from './stack-host-env.js';
+import { watchTasks } from './task-watch.js';
 import type { TestController } from './testing/test-controller.js';
 import { up, type ServiceRuntime, type UpOptions, type UpResult } from './up.js';
 
@@ -34,6 +35,8 @@ export interface SessionOptions {
   since: number;
   /** How often to ask a vanished engine whether it is back. */
   engineRetryMs?: number;
+  /** How often each service's tasks are looked at (backends with tasks: Swarm). */
+  tasksPollMs?: number;
 }
 
 export interface AttachedSession {
@@ -238,8 +241,54 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     });
   };
 
+  /** Services whose tasks are not all running, since when (a task moving to another node). */
+  const moving = new Map<string, number>();
+  /** A service's tasks run again after a change: its ports (on its new node) and the host environment with them. */
+  const tasksChanged = async (service: string, instanceId: string, tasks: ServiceTasks) => {
+    const runningAll =
+      tasks.tasks.length >= tasks.desired && tasks.tasks.every((task) => task.state === 'running');
+    if (!runningAll) {
+      if (!moving.has(service)) moving.set(service, ctx.clock.now());
+      return;
+    }
+    const since = moving.get(service);
+    moving.delete(service);
+    const runtime = result?.services.find((s) => s.service === service);
+    if (!result || !runtime || runtime.containerId !== instanceId || busy.has(service)) return;
+    const status = await (await backend()).inspect(instanceId).catch(() => undefined);
+    if (!status || !result || JSON.stringify(runtime.ports) === JSON.stringify(status.ports)) return;
+    result = {
+      ...result,
+      services: result.services.map((s) => (s.service === service ? { ...s, ports: status.ports } : s)),
+    };
+    ctx.emit({
+      type: 'service.ready',
+      service,
+      durationMs: since === undefined ? 0 : ctx.clock.now() - since,
+      ports: status.ports,
+      probe: 'its tasks run again',
+    });
+    const env = stackHostEnv(result.target, result.info, result.services);
+    result = { ...result, env };
+    ctx.emit({ type: 'info', message: `${service}: new host ports; run eval "$(devenv env)" again` });
+    ctx.emit({ type: 'stack.ready', stack: result.target.identity.name, durationMs: 0, env });
+  };
+  let taskWatch: Promise<void> | undefined;
+  const startTaskWatch = () => {
+    taskWatch ??= (async () => {
+      await watchTasks(ctx, {
+        backend: await backend(),
+        instances: () => new Map((result?.services ?? []).map((s) => [s.service, s.containerId])),
+        intervalMs: options.tasksPollMs ?? 2000,
+        signal: lifetime.signal,
+        onChange: tasksChanged,
+      });
+    })().catch(report);
+  };
+
   const attach = (upResult: UpResult) => {
     result = upResult;
+    startTaskWatch();
     for (const runtime of upResult.services) {
       const current = followers.get(runtime.service);
       if (
@@ -397,6 +446,7 @@ export function startSession(ctx: AppContext, options: SessionOptions): Attached
     async close() {
       lifetime.abort();
       await Promise.all([...followers.values()].map((f) => f.done));
+      await taskWatch;
       await closeTests();
     },
   };

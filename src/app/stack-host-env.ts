@@ -17,6 +17,28 @@ function boundHost(publishedHost: string, services: readonly { ports: PublishedP
   return reached.size === 1 && only !== undefined ? only : publishedHost;
 }
 
+/**
+ * Where the host reaches each service's ports: the one address they are all
+ * reached at, or that of its first TCP port (what <SERVICE>_PORT names) when
+ * they are reached at several. A Swarm service's host-mode ports are on the
+ * node running its task (each port carries that node's address).
+ */
+export function serviceHosts(
+  publishedHost: string,
+  services: readonly { service: string; ports: PublishedPort[] }[],
+): Record<string, string> {
+  const hosts: Record<string, string> = {};
+  for (const { service, ports } of services) {
+    const reached = new Set(ports.map((port) => reachableHost(publishedHost, port.hostIp)));
+    const first = ports.find((port) => port.protocol === 'tcp') ?? ports[0];
+    if (first === undefined) continue;
+    const [only] = reached;
+    hosts[service] =
+      reached.size === 1 && only !== undefined ? only : reachableHost(publishedHost, first.hostIp);
+  }
+  return hosts;
+}
+
 export function stackHostEnv(
   target: StackTarget,
   info: EngineInfo,
@@ -31,6 +53,7 @@ export function stackHostEnv(
     project: target.project,
     publishedHost: boundHost(info.publishedHost, services),
     published,
+    serviceHosts: serviceHosts(info.publishedHost, services),
     extra: {
       DEVENV_STACK: target.identity.name,
       DEVENV_BRANCH: target.identity.branch,

@@ -2,7 +2,6 @@
  * What a stack is doing right now, as a detaching session says it: every
  * service running, some, none, or unknown because the engine does not answer.
  */
-import { stackSelector } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 
 export type StackRunState =
@@ -13,8 +12,8 @@ export type StackRunState =
 
 export async function stackRunState(ctx: AppContext, stack: string): Promise<StackRunState> {
   try {
-    const { engine } = await ctx.engine();
-    const containers = await engine.listContainers(stackSelector(stack));
+    // Through the stack backend: a Swarm stack's instances are its services (their tasks run on other nodes).
+    const { containers } = await (await ctx.backend()).observe(stack);
     const total = containers.length;
     const running = containers.filter((c) => c.state === 'running' || c.state === 'restarting').length;
     if (total > 0 && running === total) return { kind: 'running', running, total };

@@ -66,7 +66,15 @@ export type StackChange =
   | { type: 'container.stopped'; service: string; container: string }
   | { type: 'container.removed'; service: string; container: string }
   /** What a backend tells besides (a Swarm backend: the node a task runs on, how an image reached a node). */
-  | { type: 'info'; message: string };
+  | { type: 'info'; message: string }
+  /** A service's tasks changed (backends that spread an instance over nodes): where each runs, in what state. */
+  | ({ type: 'service.tasks'; service: string } & ServiceTasks);
+
+/** A service's tasks: how many it wants running, and each current one with its node and state. */
+export interface ServiceTasks {
+  desired: number;
+  tasks: TaskPlacement[];
+}
 
 /** A service instance the backend created (not started yet) or runs. */
 export interface ServiceInstance {
@@ -151,6 +159,11 @@ export interface StackBackend {
     options: { volumes: boolean },
     onChange: (change: StackChange) => void,
   ): Promise<RemovedStack>;
+  /**
+   * The instance's tasks and the node each runs on (backends that spread an instance over
+   * nodes; absent on the container backends); undefined when it is gone.
+   */
+  tasks?(instanceId: string): Promise<ServiceTasks | undefined>;
   /** State, health and ports of one instance; undefined when it is gone. */
   inspect(instanceId: string): Promise<ContainerStatus | undefined>;
   /** Follows or dumps one instance's logs until the end or the signal. */

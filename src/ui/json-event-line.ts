@@ -54,6 +54,7 @@ const EVENT_TYPE_SET: Record<EventType, true> = {
   'service.failed': true,
   'service.restarted': true,
   'service.ready': true,
+  'service.tasks': true,
   'snapshot.removed': true,
   'snapshot.restored': true,
   'snapshot.saved': true,

@@ -10,15 +10,15 @@
  * first start (beforeFirstStart is not called).
  */
 import type { ContainerRequest } from '../../contracts/engine.js';
-import type { SwarmServiceSpec } from '../../contracts/swarm-engine.js';
-import type { AppliedService, ApplyHooks, StackSpec } from '../../contracts/stack-backend.js';
+import type { SwarmNode, SwarmService, SwarmServiceSpec, SwarmTask } from '../../contracts/swarm-engine.js';
+import type { AppliedService, ApplyHooks, StackChange, StackSpec } from '../../contracts/stack-backend.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
 import type { ObservedStack } from '../../core/plan/reconcile.js';
 import { walkToApplied } from '../stack-plan/walk-to-applied.js';
 import type { NodeProgress } from '../../core/plan/walk-plan.js';
 import { distributeImage } from './node-images.js';
 import { fileObject, swarmServiceSpec } from './service-spec.js';
-import { currentTasks, nodeName } from './service-status.js';
+import { currentTasks, nodeName, taskPlacements } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
 
 type ServiceNode = Extract<
@@ -28,7 +28,27 @@ type ServiceNode = Extract<
 
 const TASK_POLL_MS = 250;
 
-/** Until every wanted task of the service runs (or one failed: readiness says why), telling each task's node. */
+/** Says the service's tasks (where each runs, in what state) when they differ from what was said last. */
+function taskReporter(service: string, hooks: ApplyHooks) {
+  let said = '';
+  return (wanted: SwarmService, tasks: readonly SwarmTask[], nodes: readonly SwarmNode[]) => {
+    const change: StackChange = {
+      type: 'service.tasks',
+      service,
+      desired: wanted.replicas,
+      tasks: taskPlacements(wanted, tasks, nodes),
+    };
+    const key = JSON.stringify(change);
+    if (key === said) return;
+    said = key;
+    hooks.onChange(change);
+  };
+}
+
+/**
+ * Until every wanted task of the service runs (or one failed: readiness says why), telling each
+ * task's node as it starts and the service's tasks as they change.
+ */
 async function awaitTasks(
   cluster: SwarmCluster,
   serviceId: string,
@@ -38,6 +58,7 @@ async function awaitTasks(
   signal: AbortSignal,
 ): Promise<void> {
   const told = new Set<string>();
+  const report = taskReporter(service, hooks);
   for (;;) {
     if (signal.aborted) return;
     const [services, tasks, view] = await Promise.all([
@@ -48,6 +69,7 @@ async function awaitTasks(
     const wanted = services[0];
     if (!wanted) return;
     const current = currentTasks(tasks.filter((task) => task.createdAt >= after));
+    report(wanted, tasks, view.nodes);
     for (const task of current) {
       if (task.state !== 'running' || told.has(task.id)) continue;
       told.add(task.id);
@@ -62,6 +84,16 @@ async function awaitTasks(
     if (running >= wanted.replicas || failed) return;
     await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
   }
+}
+
+/** A kept service's tasks, said once (the dashboard shows where they run). */
+async function reportKeptTasks(cluster: SwarmCluster, serviceId: string, service: string, hooks: ApplyHooks) {
+  const [services, tasks, view] = await Promise.all([
+    cluster.swarm.listServices({}).then((all) => all.filter((s) => s.id === serviceId)),
+    cluster.swarm.listTasks([serviceId]),
+    nodeView(cluster),
+  ]);
+  if (services[0]) taskReporter(service, hooks)(services[0], tasks, view.nodes);
 }
 
 export async function applySwarmPlan(
@@ -112,6 +144,7 @@ export async function applySwarmPlan(
     if (node.action === 'KeepService' && existing) {
       id = existing.id;
       hooks.onChange({ type: 'container.kept', service: node.service, container: existing.name });
+      await reportKeptTasks(cluster, id, node.service, hooks);
     } else if (node.action === 'StartService' && existing) {
       id = existing.id;
       await swarm.restartService(id);

@@ -68,10 +68,11 @@ export function serviceStatus(
     state = current.some((task) => task.containerId !== undefined) ? 'exited' : 'dead';
     exitCode = failed.find((task) => task.exitCode !== undefined)?.exitCode ?? 1;
   } else {
-    state = current.some((task) => task.state === 'running') ? 'running' : 'created';
-    if (state === 'running' || current.some((task) => ACTIVE.has(task.state))) health = 'starting';
-    // Not every replica runs yet: not ready (readiness waits on running and healthy).
-    if (state === 'running') state = 'restarting';
+    const someRunning = current.some((task) => task.state === 'running');
+    if (someRunning || current.some((task) => ACTIVE.has(task.state))) health = 'starting';
+    // Not every replica runs yet: not ready (readiness waits on running and healthy). A service
+    // whose tasks are being replaced (its node went down, an update) is restarting, not new.
+    state = someRunning || tasks.length > current.length ? 'restarting' : 'created';
   }
   const ports: PublishedPort[] = running.flatMap((task) =>
     task.ports.map((port) => ({

@@ -27,12 +27,13 @@ import type {
   AppliedService,
   ApplyHooks,
   RemovedStack,
+  ServiceTasks,
   StackBackend,
   StackChange,
   StackInventory,
   StackSpec,
 } from '../../contracts/stack-backend.js';
-import type { SwarmNodeEngine, TaskPlacement } from '../../contracts/swarm-engine.js';
+import type { SwarmNodeEngine } from '../../contracts/swarm-engine.js';
 import { DevenvError } from '../../core/errors.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
 import type { ObservedStack } from '../../core/plan/reconcile.js';
@@ -84,12 +85,12 @@ export class SwarmStackBackend implements StackBackend {
   }
 
   /** Each current task of a service and the node it runs on (what `ls` and the dashboard show). */
-  async tasks(instanceId: string): Promise<TaskPlacement[]> {
+  async tasks(instanceId: string): Promise<ServiceTasks | undefined> {
     const { swarm } = this.cluster;
     const service = (await swarm.listServices({})).find((s) => s.id === instanceId);
-    if (!service) return [];
+    if (!service) return undefined;
     const [tasks, view] = await Promise.all([swarm.listTasks([service.id]), nodeView(this.cluster)]);
-    return taskPlacements(service, tasks, view.nodes);
+    return { desired: service.replicas, tasks: taskPlacements(service, tasks, view.nodes) };
   }
 
   logs(instanceId: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {

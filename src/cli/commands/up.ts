@@ -27,10 +27,12 @@ import { connectOrExplain } from '../doctor-gate.js';
 
 /** How to address this stack again, as the user did: `--stack S`, `--branch B`, or nothing. */
 function stackFlag(values: Record<string, unknown>): string {
-  if (typeof values['stack'] === 'string') return ` --stack ${shellQuote(values['stack'])}`;
+  // A stack on another backend (--engine swarm) is found there only.
+  const engine = typeof values['engine'] === 'string' ? ` --engine ${shellQuote(values['engine'])}` : '';
+  if (typeof values['stack'] === 'string') return ` --stack ${shellQuote(values['stack'])}${engine}`;
   const env = typeof values['env'] === 'string' ? ` --env ${shellQuote(values['env'])}` : '';
-  if (typeof values['branch'] === 'string') return ` --branch ${shellQuote(values['branch'])}${env}`;
-  return env;
+  if (typeof values['branch'] === 'string') return ` --branch ${shellQuote(values['branch'])}${env}${engine}`;
+  return `${env}${engine}`;
 }
 
 export const upCommand: Command = {

@@ -16,6 +16,11 @@ export interface HostEnvInput {
   publishedHost: string;
   /** Published ports per service, as the engine reports them. */
   published: Record<string, PublishedPort[]>;
+  /**
+   * Where each service's ports are reached when not at publishedHost: a Swarm
+   * service's host-mode ports are on the node running its task.
+   */
+  serviceHosts?: Record<string, string>;
   /** Variables devenv adds (DEVENV_STACK, ...). */
   extra: Record<string, string>;
 }
@@ -45,21 +50,27 @@ function hostPortFor(ports: PublishedPort[] | undefined, containerPort: number):
   return ports?.find((port) => port.containerPort === containerPort && port.protocol === 'tcp')?.hostPort;
 }
 
+/** Where the host reaches a service's published ports. */
+function serviceHost(input: Pick<HostEnvInput, 'publishedHost' | 'serviceHosts'>, service: string): string {
+  return input.serviceHosts?.[service] ?? input.publishedHost;
+}
+
 /** Rewrites `service:port` and `scheme://service/` occurrences in one value. */
 export function rewriteValue(
   value: string,
-  input: Pick<HostEnvInput, 'publishedHost' | 'published'>,
+  input: Pick<HostEnvInput, 'publishedHost' | 'published' | 'serviceHosts'>,
 ): string {
   let result = value;
   for (const [service, ports] of Object.entries(input.published)) {
     const name = escapeRegExp(service);
+    const host = hostInAddress(serviceHost(input, service));
     const before = '(^|[\\s/@=,;(])';
     const after = '(?=$|[\\s/?#,;)])';
     result = result.replace(
       new RegExp(`${before}${name}:(\\d+)${after}`, 'g'),
       (match, lead: string, port: string) => {
         const hostPort = hostPortFor(ports, Number(port));
-        return hostPort === undefined ? match : `${lead}${hostInAddress(input.publishedHost)}:${hostPort}`;
+        return hostPort === undefined ? match : `${lead}${host}:${hostPort}`;
       },
     );
     result = result.replace(
@@ -67,9 +78,7 @@ export function rewriteValue(
       (match, lead: string, scheme: string, auth: string | undefined) => {
         const defaultPort = SCHEME_PORTS[scheme];
         const hostPort = defaultPort === undefined ? undefined : hostPortFor(ports, defaultPort);
-        return hostPort === undefined
-          ? match
-          : `${lead}${scheme}://${auth ?? ''}${hostInAddress(input.publishedHost)}:${hostPort}`;
+        return hostPort === undefined ? match : `${lead}${scheme}://${auth ?? ''}${host}:${hostPort}`;
       },
     );
   }
@@ -124,10 +133,25 @@ export function reachablePorts(
   return out;
 }
 
+/** Each service's host, following network_mode as reachablePorts does (host: the engine's; service:NAME: NAME's). */
+function reachableHosts(input: HostEnvInput): Record<string, string> {
+  const hosts = { ...input.serviceHosts };
+  for (const service of Object.values(input.project.services)) {
+    if (service.networkMode === 'host') delete hosts[service.name];
+    else if (service.networkMode?.startsWith('service:')) {
+      const other = hosts[service.networkMode.slice('service:'.length)];
+      if (other === undefined) delete hosts[service.name];
+      else hosts[service.name] = other;
+    }
+  }
+  return hosts;
+}
+
 export function hostEnvironment(hostInput: HostEnvInput): Record<string, string> {
   const input: HostEnvInput = {
     ...hostInput,
     published: reachablePorts(hostInput.project, hostInput.publishedHost, hostInput.published),
+    serviceHosts: reachableHosts(hostInput),
   };
   const env: Record<string, string> = {};
   for (const name of serviceOrder(input.project)) {
@@ -142,7 +166,7 @@ export function hostEnvironment(hostInput: HostEnvInput): Record<string, string>
     const match = /^(.*)_HOST$/.exec(key);
     if (!match || !(value in input.published)) continue;
     const ports = input.published[value];
-    env[key] = input.publishedHost;
+    env[key] = serviceHost(input, value);
     const portKey = `${match[1]}_PORT`;
     const portValue = env[portKey];
     if (portValue !== undefined && /^\d+$/.test(portValue)) {
@@ -156,7 +180,7 @@ export function hostEnvironment(hostInput: HostEnvInput): Record<string, string>
     const first = tcp[0];
     if (!first) continue;
     const prefix = envName(service);
-    generated[`${prefix}_HOST`] = input.publishedHost;
+    generated[`${prefix}_HOST`] = serviceHost(input, service);
     generated[`${prefix}_PORT`] = String(first.hostPort);
     for (const port of tcp) generated[`${prefix}_PORT_${port.containerPort}`] = String(port.hostPort);
   }

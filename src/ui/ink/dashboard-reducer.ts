@@ -34,6 +34,7 @@ const ENGINE_EVIDENCE = new Set<DevenvEvent['type']>([
   'service.ready',
   'stack.ready',
   'engine.reconnected',
+  'service.tasks',
 ]);
 
 function newRow(name: string): ServiceRow {
@@ -79,6 +80,9 @@ const STEP = /^Step (\d+)\/(\d+)/;
 
 function started(row: ServiceRow, time: number, container: string): ServiceRow {
   const { failure: _failure, ...rest } = row;
+  // Another task of the same start (a Swarm service's replicas: `app-1.2 on node2`) is no restart.
+  if (row.phase === 'starting' && row.container !== undefined && row.container !== container)
+    return { ...rest, container, phase: 'starting' };
   return {
     ...rest,
     container,
@@ -223,6 +227,16 @@ export function reduceEvent(state: DashboardState, event: DevenvEvent, mask: Red
         };
       });
     }
+    case 'service.tasks':
+      return updateService(state, event.service, (row) => ({
+        ...row,
+        tasks: {
+          desired: event.desired,
+          tasks: event.tasks.map((task) =>
+            task.error !== undefined ? { ...task, error: mask.maskText(task.error) } : task,
+          ),
+        },
+      }));
     case 'service.restarted':
       return updateService(state, event.service, (row) => ({
         ...row,

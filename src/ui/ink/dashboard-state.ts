@@ -3,6 +3,7 @@
  * live in the LogBuffer beside it, outside React).
  */
 import type { PublishedPort } from '../../contracts/engine.js';
+import type { ServiceTasks } from '../../contracts/stack-backend.js';
 import type { SelectedTestFile, TestCounts, TestFailure, TestState, TestTrigger } from '../../app/events.js';
 
 export type ServicePhase =
@@ -31,6 +32,8 @@ export interface ServiceRow {
   lastExit?: string;
   /** Its stable URL through the preview proxy (stacks brought up with --proxy). */
   url?: string;
+  /** Its tasks and the node each runs on (a Swarm stack; service.tasks), latest first said. */
+  tasks?: ServiceTasks;
 }
 
 export interface LayerProgress {

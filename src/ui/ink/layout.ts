@@ -4,6 +4,7 @@
  * is left free so ink never falls back to clearing the whole screen per frame.
  */
 import type { DashboardState } from './dashboard-state.js';
+import { taskRows } from './task-rows.js';
 
 /** Narrower terminals get the header on two lines. */
 export const HEADER_ONE_LINE = 140;
@@ -47,7 +48,8 @@ export function computeLayout(
   const wide = width >= WIDE_COLUMNS;
   const banner = options.bannerVisible ? (state.banner?.hint ? 2 : 1) : 0;
   const failed = state.services.filter((row) => row.phase === 'failed').length;
-  const servicesHeight = 1 + Math.max(1, state.services.length) + failed;
+  const tasks = state.services.reduce((sum, row) => sum + taskRows(row).length, 0);
+  const servicesHeight = 1 + Math.max(1, state.services.length) + failed + tasks;
   const transfersHeight = Math.min(state.transfers.length, 4);
   const notice = state.notices.length > 0 ? 1 : 0;
   const header = width < HEADER_ONE_LINE ? 2 : 1;

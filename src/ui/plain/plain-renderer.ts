@@ -9,6 +9,7 @@ import { formatDataCache } from '../format-data-cache.js';
 import { formatDatabaseEvent } from '../format-database.js';
 import { initEventLines } from '../format-init.js';
 import { formatPorts } from '../format-ports.js';
+import { formatTasks, tasksSettled } from '../format-tasks.js';
 import { timingLines } from '../format-timings.js';
 import { snapshotEventLine } from '../format-snapshot.js';
 import { anonymizeEventLines } from './anonymize-lines.js';
@@ -119,6 +120,11 @@ export function plainRenderer(options: PlainRendererOptions): (event: DevenvEven
         write(
           `${label(event.service)}  ${p.paint(33, 'restarted')} by the engine (${event.restartCount} so far): ${event.reason}`,
         );
+        return;
+      case 'service.tasks':
+        // Once every task runs or has ended (not each step of a task's start).
+        if (tasksSettled(event))
+          write(`${label(event.service)}  tasks ${mask(formatTasks(event.service, event))}`);
         return;
       case 'service.failed':
         write(`${label(event.service)}  ${p.paint(31, 'failed')}: ${escapeControls(event.reason)}`);

@@ -158,3 +158,33 @@ describe('plain renderer for test runs that crash or stall', () => {
     ]);
   });
 });
+
+describe("plain renderer: a Swarm service's tasks", () => {
+  const tasks = (states: ['devswarm1' | 'devswarm2', 'running' | 'starting'][]): DevenvEvent => ({
+    type: 'service.tasks',
+    time: 0,
+    service: 'cache',
+    desired: 2,
+    tasks: states.map(([node, state], index) => ({
+      task: `s-cache-1.${index + 1}`,
+      node,
+      state,
+      health: state === 'running' ? 'healthy' : 'starting',
+    })),
+  });
+
+  it('says them once every task runs or has ended, not at each step of a start', () => {
+    expect(
+      render([
+        tasks([
+          ['devswarm1', 'running'],
+          ['devswarm2', 'starting'],
+        ]),
+        tasks([
+          ['devswarm1', 'running'],
+          ['devswarm2', 'running'],
+        ]),
+      ]),
+    ).toEqual(['cache  tasks 2/2 running: cache.1 on devswarm1 running, cache.2 on devswarm2 running']);
+  });
+});

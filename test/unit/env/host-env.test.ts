@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ComposeProject, ServiceSpec } from '../../../src/core/compose/model.js';
 import { hostEnvironment, rewriteValue } from '../../../src/core/env/host-env.js';
+import { serviceHosts, stackHostEnv } from '../../../src/app/stack-host-env.js';
+import type { StackTarget } from '../../../src/app/stack-target.js';
+import type { EngineInfo } from '../../../src/contracts/engine.js';
 import { serviceSpec } from '../../support/service-spec.js';
 
 function service(
@@ -107,5 +110,123 @@ describe('host environment', () => {
     const env = hostEnvironment({ project, publishedHost: '127.0.0.1', published, extra: {} });
     expect(env['DB_HOST']).toBe('127.0.0.1');
     expect(env['DB_PORT']).toBe('49153');
+  });
+
+  it("puts each service at its own host (a swarm task's node): HOST, URLs and KEY_HOST pairs", () => {
+    const project: ComposeProject = {
+      name: 'p',
+      workingDir: '/p',
+      files: [],
+      networks: {},
+      volumes: {},
+      secrets: {},
+      configs: {},
+      extensions: {},
+      services: {
+        app: service(
+          'app',
+          {
+            DATABASE_URL: 'postgresql://user:pass@postgres:5432/db',
+            REDIS_URL: 'redis://redis',
+            DB_HOST: 'postgres',
+            DB_PORT: '5432',
+          },
+          ['postgres', 'redis'],
+        ),
+        postgres: service('postgres', {}),
+        redis: service('redis', {}),
+        sidecar: serviceSpec('sidecar', { networkMode: 'service:postgres' }),
+      },
+    };
+    const env = hostEnvironment({
+      project,
+      publishedHost: '127.0.0.1',
+      published: { ...published, sidecar: [] },
+      serviceHosts: { postgres: '10.232.0.3', redis: '10.232.0.2' },
+      extra: {},
+    });
+    expect(env).toMatchObject({
+      DATABASE_URL: 'postgresql://user:pass@10.232.0.3:49153/db',
+      REDIS_URL: 'redis://10.232.0.2:49154',
+      DB_HOST: '10.232.0.3',
+      DB_PORT: '49153',
+      POSTGRES_HOST: '10.232.0.3',
+      REDIS_HOST: '10.232.0.2',
+      // Sharing postgres's network: reached through postgres's ports, on its node.
+      SIDECAR_HOST: '10.232.0.3',
+      SIDECAR_PORT: '49153',
+    });
+  });
+});
+
+describe('stack host environment (app/stack-host-env.ts)', () => {
+  const port = (hostIp: string, hostPort: number, containerPort = 5432) => ({
+    containerPort,
+    protocol: 'tcp' as const,
+    hostIp,
+    hostPort,
+  });
+
+  it("takes each service's host from where its ports are reached", () => {
+    expect(
+      serviceHosts('127.0.0.1', [
+        { service: 'postgres', ports: [port('10.232.0.3', 30001)] },
+        { service: 'redis', ports: [port('10.232.0.2', 30002, 6379)] },
+        // A task on the manager's own node: its published host.
+        { service: 'cache', ports: [port('127.0.0.1', 30003, 6379)] },
+        { service: 'web', ports: [port('0.0.0.0', 8080, 80), port('::', 8080, 80)] },
+        { service: 'worker', ports: [] },
+      ]),
+    ).toEqual({
+      postgres: '10.232.0.3',
+      redis: '10.232.0.2',
+      cache: '127.0.0.1',
+      web: '127.0.0.1',
+    });
+  });
+
+  it("with a service's replicas on several nodes, its host is that of the port _PORT names (the first)", () => {
+    const hosts = serviceHosts('127.0.0.1', [
+      { service: 'api', ports: [port('10.232.0.2', 30001, 80), port('10.232.0.3', 30002, 80)] },
+    ]);
+    expect(hosts).toEqual({ api: '10.232.0.2' });
+  });
+
+  it('a remote engine: loopback-bound ports are reached at its published host', () => {
+    expect(serviceHosts('engine.example', [{ service: 'db', ports: [port('127.0.0.1', 5000)] }])).toEqual({
+      db: 'engine.example',
+    });
+  });
+
+  it('stackHostEnv gives each swarm service the address of the node its task runs on', () => {
+    const project: ComposeProject = {
+      name: 'p',
+      workingDir: '/p',
+      files: [],
+      networks: {},
+      volumes: {},
+      secrets: {},
+      configs: {},
+      extensions: {},
+      services: {
+        app: service('app', { DATABASE_URL: 'postgresql://u:p@postgres:5432/db' }, ['postgres']),
+        postgres: service('postgres', {}),
+      },
+    };
+    const target = {
+      project,
+      identity: { name: 's', branch: 'b', project: 'p', environment: 'dev' },
+    } as unknown as StackTarget;
+    const info = { publishedHost: '127.0.0.1' } as EngineInfo;
+    const env = stackHostEnv(target, info, [
+      { service: 'postgres', ports: [port('10.232.0.3', 30001)] },
+      { service: 'app', ports: [port('127.0.0.1', 30002, 3000)] },
+    ]);
+    expect(env).toMatchObject({
+      POSTGRES_HOST: '10.232.0.3',
+      POSTGRES_PORT: '30001',
+      APP_HOST: '127.0.0.1',
+      DATABASE_URL: 'postgresql://u:p@10.232.0.3:30001/db',
+    });
   });
 });

@@ -6,6 +6,8 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { ServiceRow, Transfer } from '../dashboard-state.js';
+import type { TaskTone } from '../../format-tasks.js';
+import { taskRows } from '../task-rows.js';
 import { spinnerFrame, useTone } from '../theme.js';
 import { fit, formatDuration, formatPortArrows, formatUptime } from '../units.js';
 
@@ -98,6 +100,46 @@ function healthCell(row: ServiceRow, frame: number): { text: string; color?: str
   }
 }
 
+const TASK_TONE: Record<TaskTone, string> = {
+  running: 'green',
+  starting: 'yellow',
+  failed: 'red',
+  other: '',
+};
+
+/** Under a service's row: its tasks, each with its node and state (task-rows.ts). */
+function taskLines(row: ServiceRow, tone: (color: string) => string | undefined): ReactNode[] {
+  const rows = taskRows(row);
+  const countWidth = Math.max(0, ...rows.map((r) => (r.kind === 'more' ? 0 : (r.count?.length ?? 0)))) + 8;
+  const nameWidth = Math.max(0, ...rows.map((r) => (r.kind === 'task' ? r.name.length : 0))) + 2;
+  const nodeWidth = Math.max(0, ...rows.map((r) => (r.kind === 'task' ? r.node.length : 0))) + 2;
+  return rows.map((r, index) => {
+    const key = `${row.name}-task-${index}`;
+    if (r.kind === 'more')
+      return (
+        <Text key={key} dimColor wrap="truncate">
+          {`    ${' '.repeat(countWidth)}… ${r.hidden} more`}
+        </Text>
+      );
+    const count = r.count !== undefined ? `tasks ${r.count}` : '';
+    if (r.kind === 'none')
+      return (
+        <Text key={key} dimColor wrap="truncate">
+          {`    ${fit(count, countWidth)}none placed yet`}
+        </Text>
+      );
+    return (
+      <Text key={key} wrap="truncate">
+        <Text dimColor>{`    ${fit(count, countWidth)}`}</Text>
+        <Text>{fit(r.name, nameWidth)}</Text>
+        <Text>{fit(r.node, nodeWidth)}</Text>
+        <Text color={tone(TASK_TONE[r.tone])}>{r.state}</Text>
+        {r.error !== undefined ? <Text color={tone('red')}>{` — ${r.error}`}</Text> : null}
+      </Text>
+    );
+  });
+}
+
 export function ServicesTable(props: ServicesTableProps) {
   const { services, transfers, stack, selected, now, frame, width, height } = props;
   const tone = useTone();
@@ -158,6 +200,7 @@ export function ServicesTable(props: ServicesTableProps) {
           {`restarted ${row.restarts}×, last run ${row.lastExit}`}
         </Text>,
       );
+    lines.push(...taskLines(row, tone));
     if (failed && row.failure)
       lines.push(
         <Text key={`${row.name}-why`} color={tone('red')} wrap="truncate">
