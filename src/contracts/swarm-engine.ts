@@ -218,6 +218,8 @@ export interface SwarmNodeEngine {
    * when the registry does not answer or refuses it.
    */
   pushImage(source: string, target: string): Promise<void>;
+  /** Pulls a registry reference into this node, with docker's credentials for it; IMAGE_PULL_FAILED names the node. */
+  pullImage(ref: string): Promise<void>;
 }
 
 /** A task as devenv shows it: the node it runs on, its state and health. */

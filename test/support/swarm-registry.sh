@@ -7,10 +7,13 @@
 # --insecure-registry). Idempotent. Needs root and the cluster's bridge (swarm-cluster.sh up).
 #
 #   swarm-registry.sh up       CA, certificate, certs.d entry, registry started; prints its address
-#   swarm-registry.sh down     registry stopped, its storage, certificate and certs.d entry removed
+#   swarm-registry.sh down     registry stopped, its certs.d entry removed (its storage and CA are kept
+#                              under /var/lib/devenv-swarm-cluster/registry, as the workers' data roots
+#                              are: a later run pushes only new layers)
+#   swarm-registry.sh purge    down, and its storage and CA removed
 #   swarm-registry.sh address  10.232.0.1:5000
 set -euo pipefail
-cmd="${1:?up|down|address}"
+cmd="${1:?up|down|purge|address}"
 
 address=10.232.0.1:5000
 dir=/var/lib/devenv-swarm-cluster/registry
@@ -28,7 +31,7 @@ up() {
     echo "docker-registry is not installed (apt-get install -y docker-registry)" >&2
     exit 1
   }
-  ip addr show | grep -q "inet ${address%:*}/" || {
+  [ -n "$(ip -4 -o addr show to "${address%:*}")" ] || {
     echo "no interface has ${address%:*}: bring the cluster up first (swarm-cluster.sh up)" >&2
     exit 1
   }
@@ -80,13 +83,14 @@ down() {
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$pidfile"
-  rm -rf "$certs" "$dir"
+  rm -rf "$certs"
   rmdir /etc/docker/certs.d 2>/dev/null || true
 }
 
 case "$cmd" in
   up) up ;;
   down) down ;;
+  purge) down; rm -rf "$dir" ;;
   address) echo "$address" ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

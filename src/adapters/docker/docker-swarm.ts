@@ -138,5 +138,7 @@ export async function connectSwarmNode(node: string, endpoint: string): Promise<
     loadImage: (tar) => images.loadImage(tar),
     pushImage: async (source, target) =>
       images.pushImage(source, target, registryAuth(await dockerConfigText(), registryHost(target))),
+    pullImage: async (ref) =>
+      images.pullImage(ref, registryAuth(await dockerConfigText(), registryHost(ref)), node),
   };
 }

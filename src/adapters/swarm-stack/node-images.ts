@@ -4,8 +4,11 @@
  * - a registry (devenv.yaml `registry:`): an image the manager has is tagged
  *   REGISTRY/<name>:<content tag> (core/swarm/registry-reference.ts) and pushed
  *   through the manager's engine API; the service is created with that reference,
- *   so every node pulls it, those devenv does not reach included. Skipped when
- *   every node of the swarm is reached and already has the image under its name.
+ *   so every node pulls it, those devenv does not reach included. The nodes devenv
+ *   reaches pull it now, through their engine API: one that cannot reach or trust
+ *   the registry fails `up` with its name (IMAGE_PULL_FAILED) instead of its tasks
+ *   being rejected later. Skipped when every node of the swarm is reached and
+ *   already has the image under its name.
  * - no registry: the image is loaded into each node engine devenv reaches, through
  *   that engine's API (`docker save` on the manager, `docker load` on the node),
  *   unless the node has that image id already: under the same name, nothing to do;
@@ -44,9 +47,19 @@ export async function distributeImage(image: string, nodes: NodeImages): Promise
     if (everywhere) return image;
     const reference = registryReference(nodes.registry, image, id);
     await manager.pushImage(image, reference);
+    const pulled: string[] = [];
+    await Promise.all(
+      others.map(async (node) => {
+        if ((await node.imageId(reference)) === id) return;
+        await node.pullImage(reference);
+        pulled.push(node.node);
+      }),
+    );
     onChange({
       type: 'info',
-      message: `image ${image} pushed to ${nodes.registry} as ${reference}; the nodes pull it from there`,
+      message:
+        `image ${image} pushed to ${nodes.registry} as ${reference}; the nodes pull it from there` +
+        (pulled.length > 0 ? ` (pulled now by ${pulled.sort().join(', ')})` : ''),
     });
     return reference;
   }

@@ -26,6 +26,9 @@ function node(name: string, engine: MemoryEngine, loads: string[], pushes: strin
     pushImage: async (source, target) => {
       pushes.push(`${name} ${source} -> ${target}`);
     },
+    pullImage: async (ref) => {
+      pushes.push(`${name} pulled ${ref}`);
+    },
   };
 }
 
@@ -85,12 +88,13 @@ describe('distributeImage', () => {
       onChange: (change) => changes.push(change),
     });
     expect(reference).toBe('registry.example.com:5000/team/devenv/b/app:0123456789ab');
-    expect(pushes).toEqual([`manager devenv/b/app:latest -> ${reference}`]);
+    // The node devenv reaches pulls it now (a node that cannot would fail up, named).
+    expect(pushes).toEqual([`manager devenv/b/app:latest -> ${reference}`, `n1 pulled ${reference}`]);
     expect(loads).toEqual([]);
     expect(changes).toEqual([
       {
         type: 'info',
-        message: `image devenv/b/app:latest pushed to registry.example.com:5000/team as ${reference}; the nodes pull it from there`,
+        message: `image devenv/b/app:latest pushed to registry.example.com:5000/team as ${reference}; the nodes pull it from there (pulled now by n1)`,
       },
     ]);
   });
@@ -117,7 +121,11 @@ describe('distributeImage', () => {
     expect(
       await distributeImage('devenv-test/redis:7', { ...options, clusterNodes: ['manager', 'n1', 'n2'] }),
     ).toBe('r.example:5000/devenv-test/redis:aaaa');
-    expect(pushes).toHaveLength(1);
+    // Pushed; n1 had the image id only under its own name, so it pulls the reference (layers it has).
+    expect(pushes).toEqual([
+      'manager devenv-test/redis:7 -> r.example:5000/devenv-test/redis:aaaa',
+      'n1 pulled r.example:5000/devenv-test/redis:aaaa',
+    ]);
   });
 
   it('leaves an image the manager lacks to the nodes (pulled from its own registry)', async () => {

@@ -76,4 +76,22 @@ export class ImageTransferClient {
       action: `push image ${target}`,
     });
   }
+
+  /** Pulls `ref` (a registry reference) into this engine, with `auth` for its registry; `node` names it in errors. */
+  async pullImage(ref: string, auth: RegistryAuth, node: string): Promise<void> {
+    const host = registryHost(ref);
+    await followProgress(this.context, {
+      start: async () => (await this.context.docker.pull(ref, { authconfig: auth })) as NodeJS.ReadableStream,
+      onEvent: () => undefined,
+      interrupted: `Pull of ${ref} was interrupted.`,
+      failed: (message, cause) =>
+        new DevenvError('IMAGE_PULL_FAILED', `Node ${node} could not pull ${ref} from ${host}: ${message}`, {
+          cause,
+          hint:
+            `Every node must reach ${host} and trust it (its CA in /etc/docker/certs.d/${host}/ on the node, ` +
+            `or --insecure-registry ${host} for plain HTTP) and be allowed to pull (\`docker login ${host}\` there).`,
+        }),
+      action: `pull image ${ref}`,
+    });
+  }
 }
