@@ -220,6 +220,8 @@ export interface SwarmNodeEngine {
   pushImage(source: string, target: string): Promise<void>;
   /** Pulls a registry reference into this node, with docker's credentials for it; IMAGE_PULL_FAILED names the node. */
   pullImage(ref: string): Promise<void>;
+  /** Ids of the swarm task containers on this node with these labels (the container engine skips them). */
+  taskContainers(selector: LabelSelector): Promise<string[]>;
 }
 
 /** A task as devenv shows it: the node it runs on, its state and health. */

@@ -143,9 +143,15 @@ describe.skipIf(!canRunSwarm())('a stack on swarm with registry: and file: secre
     stack = stackOf(events);
     const infos = events.flatMap((event) => (event.type === 'info' ? [event.message] : []));
     const pushed = infos
-      .map((message) => /^image \S+ pushed to (\S+) as (\S+); the nodes pull it from there$/.exec(message))
+      .map((message) =>
+        /^image \S+ pushed to (\S+) as (\S+); the nodes pull it from there \(pulled now by ([^)]*)\)$/.exec(
+          message,
+        ),
+      )
       .find((match) => match !== null);
     expect(pushed?.[1]).toBe(registry);
+    // The nodes devenv reaches (DEVENV_SWARM_NODES) pulled it at once.
+    expect(pushed?.[3]).toBe('devswarm1, devswarm2');
     reference = pushed![2]!;
     expect(reference).toMatch(new RegExp(`^${registry.replace(/\./g, '\\.')}/\\S+:[0-9a-f]{12}$`));
     expect(infos.filter((message) => /loaded into node/.test(message))).toEqual([]);

@@ -21,7 +21,7 @@ import type {
   SwarmState,
   SwarmTask,
 } from '../../contracts/swarm-engine.js';
-import { ClientContext } from './clients/client-context.js';
+import { ClientContext, labelFilter } from './clients/client-context.js';
 import { ImageTransferClient } from './clients/image-transfer-client.js';
 import { OverlayNetworkClient } from './clients/overlay-network-client.js';
 import { SwarmNodeClient } from './clients/swarm-node-client.js';
@@ -138,6 +138,19 @@ export async function connectSwarmNode(node: string, endpoint: string): Promise<
     loadImage: (tar) => images.loadImage(tar),
     pushImage: async (source, target) =>
       images.pushImage(source, target, registryAuth(await dockerConfigText(), registryHost(target))),
+    taskContainers: async (selector) => {
+      try {
+        const listed = await connected.docker.listContainers({
+          all: true,
+          filters: { label: labelFilter(selector) },
+        });
+        return listed
+          .filter((container) => container.Labels?.['com.docker.swarm.task.id'] !== undefined)
+          .map((container) => container.Id);
+      } catch (error) {
+        throw context.fail(error, 'list task containers');
+      }
+    },
     pullImage: async (ref) =>
       images.pullImage(ref, registryAuth(await dockerConfigText(), registryHost(ref)), node),
   };

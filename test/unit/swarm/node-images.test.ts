@@ -29,6 +29,7 @@ function node(name: string, engine: MemoryEngine, loads: string[], pushes: strin
     pullImage: async (ref) => {
       pushes.push(`${name} pulled ${ref}`);
     },
+    taskContainers: async () => [],
   };
 }
 
