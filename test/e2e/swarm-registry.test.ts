@@ -103,12 +103,17 @@ async function appService(): Promise<{ service: unknown; spec: ContainerSpecView
   return { service, spec: template?.ContainerSpec ?? {} };
 }
 
-/** Untags `ref` on an engine; absent is fine. */
+/** Untags `ref` on an engine (a task container the node is still dropping may hold it a moment); absent is fine. */
 async function untag(engine: Docker, ref: string): Promise<void> {
-  await engine
-    .getImage(ref)
-    .remove()
-    .catch(() => undefined);
+  for (let tries = 0; tries < 20; tries++) {
+    try {
+      await engine.getImage(ref).remove();
+      return;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 describe.skipIf(!canRunSwarm())('a stack on swarm with registry: and file: secrets', () => {

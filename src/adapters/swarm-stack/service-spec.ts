@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import type { ContainerRequest } from '../../contracts/engine.js';
 import type { VolumeSpec } from '../../contracts/stack-backend.js';
 import type { SwarmFileReference, SwarmServiceSpec } from '../../contracts/swarm-engine.js';
-import { isSelectorKey } from '../../core/stack/labels.js';
+import { isSelectorKey, Labels } from '../../core/stack/labels.js';
 
 export interface SwarmFileObject extends SwarmFileReference {
   content: string | Uint8Array;
@@ -115,7 +115,8 @@ export function swarmServiceSpec(
               target: mount.target,
               readOnly: mount.readOnly,
               ...(mount.noCopy !== undefined ? { noCopy: mount.noCopy } : {}),
-              ...(labels !== undefined ? { volumeLabels: labels } : {}),
+              // Marked as the swarm's: on the manager's own node, plain `ls`/`gc` see local volumes.
+              ...(labels !== undefined ? { volumeLabels: { ...labels, [Labels.backend]: 'swarm' } } : {}),
             };
           }
           case 'bind':

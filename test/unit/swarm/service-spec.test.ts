@@ -89,7 +89,7 @@ describe('swarm service spec', () => {
         source: 'shop-main_data',
         target: '/data',
         readOnly: false,
-        volumeLabels: { 'dev.devenv.stack': 'shop-main' },
+        volumeLabels: { 'dev.devenv.stack': 'shop-main', 'dev.devenv.backend': 'swarm' },
       },
     ]);
     expect(spec.healthcheck).toEqual({ test: ['CMD', 'pg_isready'], intervalMs: 1000, retries: 5 });
