@@ -2,7 +2,7 @@
 import type { ContainerEngine, HealthState, PublishedPort, ContainerRunState } from '../contracts/engine.js';
 import type { StackInventory } from '../contracts/stack-backend.js';
 import type { TaskPlacement } from '../contracts/swarm-engine.js';
-import { anyStackSelector } from '../core/stack/labels.js';
+import { anyStackSelector, Labels } from '../core/stack/labels.js';
 import { containerFacts, stackFacts } from '../core/stack/label-facts.js';
 import type { StackLease } from '../core/stack/expiry.js';
 import { describeRunEnd } from '../core/stack/run-end.js';
@@ -51,7 +51,9 @@ export async function collectStacks(ctx: AppContext, engine: ContainerEngine): P
     engine.listNetworks(selector),
     engine.listVolumes(selector),
   ]);
-  return summarise(ctx, { instances, networks, volumes, tasks: new Map() });
+  // A swarm task's volume on this (manager's) node is the Swarm backend's stack, not a container stack.
+  const own = volumes.filter((volume) => volume.labels[Labels.backend] !== 'swarm');
+  return summarise(ctx, { instances, networks, volumes: own, tasks: new Map() });
 }
 
 function summarise(ctx: AppContext, inventory: StackInventory): StackSummary[] {

@@ -20,7 +20,11 @@ import { projectFiles } from '../adapters/fs/project-files.js';
 import { socketProbes } from '../adapters/probes/service-probes.js';
 import { packBuildContextLazily } from '../adapters/docker/lazy-context-tar.js';
 import { digestBuildContext } from '../adapters/docker/context-digest.js';
-import { ENGINE_KIND_VARIABLE, SWARM_NODES_VARIABLE } from '../core/swarm/swarm-selection.js';
+import {
+  ENGINE_KIND_VARIABLE,
+  REGISTRY_VARIABLE,
+  SWARM_NODES_VARIABLE,
+} from '../core/swarm/swarm-selection.js';
 
 /** The host's secret sources, loaded (with execa) only when a declared secret is read. */
 function lazySecretSources(): SecretSources {
@@ -77,7 +81,11 @@ export function createAppContext(options: {
       backend ??=
         engineEnv[ENGINE_KIND_VARIABLE] === 'swarm'
           ? import('../adapters/swarm-stack/connect-swarm.js').then((module) =>
-              module.connectSwarmBackend(engineEnv, options.env[SWARM_NODES_VARIABLE]),
+              module.connectSwarmBackend(
+                engineEnv,
+                options.env[SWARM_NODES_VARIABLE],
+                engineEnv[REGISTRY_VARIABLE],
+              ),
             )
           : context.engine().then(({ engine, info }) => new ContainerStackBackend(engine, info));
       return backend;

@@ -81,7 +81,14 @@ export interface FileRequest {
 
 export type MountRequest =
   | { type: 'volume'; source: string; target: string; readOnly: boolean; noCopy?: boolean }
-  | { type: 'bind'; source: string; target: string; readOnly: boolean }
+  | {
+      type: 'bind';
+      source: string;
+      target: string;
+      readOnly: boolean;
+      /** A compose secret or config given by `file:` (a backend without this machine's files sends its content). */
+      fileObject?: 'secret' | 'config';
+    }
   | { type: 'tmpfs'; target: string; sizeBytes?: number; mode?: number };
 
 export interface HealthcheckRequest {

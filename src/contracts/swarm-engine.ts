@@ -191,10 +191,10 @@ export interface SwarmEngine {
 
   listSecrets(selector: LabelSelector): Promise<ResourceSummary[]>;
   /** Creates it unless one by that name exists (names carry the content's hash). */
-  ensureSecret(name: string, content: string, labels: Record<string, string>): Promise<string>;
+  ensureSecret(name: string, content: string | Uint8Array, labels: Record<string, string>): Promise<string>;
   removeSecret(id: string): Promise<void>;
   listConfigs(selector: LabelSelector): Promise<ResourceSummary[]>;
-  ensureConfig(name: string, content: string, labels: Record<string, string>): Promise<string>;
+  ensureConfig(name: string, content: string | Uint8Array, labels: Record<string, string>): Promise<string>;
   removeConfig(id: string): Promise<void>;
 }
 
@@ -212,6 +212,16 @@ export interface SwarmNodeEngine {
   /** A `docker save` tar of an image (several refs of one image id: one tar). */
   saveImage(ref: string): Promise<NodeJS.ReadableStream>;
   loadImage(tar: NodeJS.ReadableStream): Promise<void>;
+  /**
+   * Tags the image `source` as `target` (a registry reference) and pushes it, with the
+   * credentials docker's config holds for that registry (anonymous when none). IMAGE_PUSH_FAILED
+   * when the registry does not answer or refuses it.
+   */
+  pushImage(source: string, target: string): Promise<void>;
+  /** Pulls a registry reference into this node, with docker's credentials for it; IMAGE_PULL_FAILED names the node. */
+  pullImage(ref: string): Promise<void>;
+  /** Ids of the swarm task containers on this node with these labels (the container engine skips them). */
+  taskContainers(selector: LabelSelector): Promise<string[]>;
 }
 
 /** A task as devenv shows it: the node it runs on, its state and health. */

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'IMAGE_PULL_FAILED'
   | 'IMAGE_NOT_FOUND'
   | 'IMAGE_BUILD_FAILED'
+  /** A push to devenv.yaml's `registry:` (a stack on swarm): the registry did not answer or refused it. */
+  | 'IMAGE_PUSH_FAILED'
   /** An external command devenv ran for the project (e.g. database.migrate) failed: see CommandFailedError. */
   | 'COMMAND_FAILED'
   /** A statement on the test database server failed (template databases, copies), or a Postgres tool did (db dump/load). */

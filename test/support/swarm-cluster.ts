@@ -86,3 +86,20 @@ export async function stopWorker(name: (typeof swarmWorkers)[number]): Promise<v
 export async function startWorker(name: (typeof swarmWorkers)[number]): Promise<void> {
   await run('start-worker', name);
 }
+
+const registryScript = `${repoRoot}test/support/swarm-registry.sh`;
+
+/**
+ * A registry every node of the test swarm reaches under one name (swarm-registry.sh: HTTPS on the
+ * cluster bridge, its CA trusted through /etc/docker/certs.d); its address. Needs the cluster up.
+ */
+export async function startSwarmRegistry(): Promise<string> {
+  return String(
+    (await execa('bash', [registryScript, 'up'], { stdio: ['ignore', 'pipe', 'pipe'] })).stdout,
+  ).trim();
+}
+
+/** Stops the registry and removes its certificate trust; idempotent. */
+export async function stopSwarmRegistry(): Promise<void> {
+  await execa('bash', [registryScript, 'down'], { stdio: ['ignore', 'pipe', 'pipe'] });
+}

@@ -21,7 +21,7 @@ import type {
   SwarmState,
   SwarmTask,
 } from '../../contracts/swarm-engine.js';
-import { ClientContext } from './clients/client-context.js';
+import { ClientContext, labelFilter } from './clients/client-context.js';
 import { ImageTransferClient } from './clients/image-transfer-client.js';
 import { OverlayNetworkClient } from './clients/overlay-network-client.js';
 import { SwarmNodeClient } from './clients/swarm-node-client.js';
@@ -31,6 +31,9 @@ import { SwarmTaskClient } from './clients/swarm-task-client.js';
 import { connectDocker, type DockerEndpoint } from './connect.js';
 import { DockerEngine } from './docker-engine.js';
 import { readEngineInfo } from './clients/engine-info.js';
+import { dockerConfigText } from './docker-config-file.js';
+import { registryAuth } from '../../core/swarm/registry-auth.js';
+import { registryHost } from '../../core/swarm/registry-reference.js';
 
 export class DockerSwarm implements SwarmEngine {
   private readonly context: ClientContext;
@@ -104,7 +107,7 @@ export class DockerSwarm implements SwarmEngine {
   listSecrets(selector: LabelSelector): Promise<ResourceSummary[]> {
     return this.secrets.list(selector);
   }
-  ensureSecret(name: string, content: string, labels: Record<string, string>): Promise<string> {
+  ensureSecret(name: string, content: string | Uint8Array, labels: Record<string, string>): Promise<string> {
     return this.secrets.ensure(name, content, labels);
   }
   removeSecret(id: string): Promise<void> {
@@ -113,7 +116,7 @@ export class DockerSwarm implements SwarmEngine {
   listConfigs(selector: LabelSelector): Promise<ResourceSummary[]> {
     return this.configs.list(selector);
   }
-  ensureConfig(name: string, content: string, labels: Record<string, string>): Promise<string> {
+  ensureConfig(name: string, content: string | Uint8Array, labels: Record<string, string>): Promise<string> {
     return this.configs.ensure(name, content, labels);
   }
   removeConfig(id: string): Promise<void> {
@@ -133,5 +136,22 @@ export async function connectSwarmNode(node: string, endpoint: string): Promise<
     imageId: (ref) => images.imageId(ref),
     saveImage: (ref) => images.saveImage(ref),
     loadImage: (tar) => images.loadImage(tar),
+    pushImage: async (source, target) =>
+      images.pushImage(source, target, registryAuth(await dockerConfigText(), registryHost(target))),
+    taskContainers: async (selector) => {
+      try {
+        const listed = await connected.docker.listContainers({
+          all: true,
+          filters: { label: labelFilter(selector) },
+        });
+        return listed
+          .filter((container) => container.Labels?.['com.docker.swarm.task.id'] !== undefined)
+          .map((container) => container.Id);
+      } catch (error) {
+        throw context.fail(error, 'list task containers');
+      }
+    },
+    pullImage: async (ref) =>
+      images.pullImage(ref, registryAuth(await dockerConfigText(), registryHost(ref)), node),
   };
 }

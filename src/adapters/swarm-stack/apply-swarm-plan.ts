@@ -1,6 +1,7 @@
 /**
  * Carries out a plan graph on a swarm: a service per compose service. Create:
- * images to the nodes, secrets and configs, then the service; Recreate (its
+ * images to the nodes (pushed to the registry, or loaded: node-images.ts), secrets
+ * and configs (those given by `file:` read here: file-objects.ts), then the service; Recreate (its
  * config hash changed): `service update` with the new spec, so the service
  * keeps its id and only its tasks are replaced; Keep: nothing; Start (not
  * running with its config unchanged): new tasks (`update --force`). Then each
@@ -17,7 +18,8 @@ import type { ObservedStack } from '../../core/plan/reconcile.js';
 import { walkToApplied } from '../stack-plan/walk-to-applied.js';
 import type { NodeProgress } from '../../core/plan/walk-plan.js';
 import { distributeImage } from './node-images.js';
-import { fileObject, swarmServiceSpec } from './service-spec.js';
+import { readFileObjects } from './file-objects.js';
+import { fileObject, swarmServiceSpec, taskFiles } from './service-spec.js';
 import { currentTasks, nodeName, taskPlacements } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
 
@@ -105,25 +107,30 @@ export async function applySwarmPlan(
 ): Promise<AppliedService[]> {
   const { swarm } = cluster;
   const serviceNamed = (name: string) => observed.containers.find((c) => c.name === name);
-  const distributed = new Map<string, Promise<void>>();
+  const distributed = new Map<string, Promise<string>>();
 
   /** Images, secrets and configs the service's tasks need, on the nodes; the spec gets their ids. */
-  const prepare = async (request: ContainerRequest, wanted: SwarmServiceSpec): Promise<void> => {
+  const prepare = async (
+    request: ContainerRequest,
+    wanted: SwarmServiceSpec,
+    contents: ReadonlyMap<string, Uint8Array>,
+  ): Promise<void> => {
     const [engines, view] = await Promise.all([cluster.nodeEngines(), nodeView(cluster)]);
     const managerName = view.nodes.find((node) => node.id === view.selfId)?.hostname;
-    let images = distributed.get(request.image);
-    if (!images) {
-      images = distributeImage(
-        request.image,
-        managerName !== undefined ? engines.get(managerName) : undefined,
+    let image = distributed.get(request.image);
+    if (!image) {
+      image = distributeImage(request.image, {
+        manager: managerName !== undefined ? engines.get(managerName) : undefined,
         engines,
-        view.nodes.filter((node) => node.state === 'ready').map((node) => node.hostname),
-        hooks.onChange,
-      );
-      distributed.set(request.image, images);
+        clusterNodes: view.nodes.filter((node) => node.state === 'ready').map((node) => node.hostname),
+        ...(cluster.registry !== undefined ? { registry: cluster.registry } : {}),
+        onChange: hooks.onChange,
+      });
+      distributed.set(request.image, image);
     }
-    await images;
-    for (const file of request.files ?? []) {
+    // The registry's reference when the image was pushed there: every node pulls it.
+    wanted.image = await image;
+    for (const file of taskFiles(request, contents)) {
       const object = fileObject(request, file);
       const id =
         object.kind === 'secret'
@@ -138,7 +145,11 @@ export async function applySwarmPlan(
     const request = spec.services.get(node.service);
     if (!request) throw new Error(`The plan names service "${node.service}", which the spec lacks.`);
     const existing = 'container' in node ? serviceNamed(node.container) : undefined;
-    const wanted = swarmServiceSpec(request, spec.volumes);
+    /** The service's spec, with the content of its `file:` secrets and configs read here. */
+    const specOf = async () => {
+      const contents = await readFileObjects(request);
+      return { wanted: swarmServiceSpec(request, spec.volumes, contents), contents };
+    };
     const since = new Date(Date.now() - 1000).toISOString();
     let id: string;
     if (node.action === 'KeepService' && existing) {
@@ -150,7 +161,8 @@ export async function applySwarmPlan(
       await swarm.restartService(id);
     } else if (existing) {
       id = existing.id;
-      await prepare(request, wanted);
+      const { wanted, contents } = await specOf();
+      await prepare(request, wanted, contents);
       const current = (await swarm.listServices({})).find((service) => service.id === id);
       await swarm.updateService(id, current?.version ?? 0, wanted);
       hooks.onChange({
@@ -158,7 +170,8 @@ export async function applySwarmPlan(
         message: `${node.service}: service ${existing.name} updated (swarm replaces its tasks)`,
       });
     } else {
-      await prepare(request, wanted);
+      const { wanted, contents } = await specOf();
+      await prepare(request, wanted, contents);
       id = await swarm.createService(wanted);
       hooks.onChange({ type: 'container.created', service: node.service, container: request.name });
     }

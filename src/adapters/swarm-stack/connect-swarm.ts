@@ -1,7 +1,8 @@
 /**
  * The Swarm backend on the engine `env` names (DOCKER_HOST, DOCKER_CONTEXT, the usual
  * sockets), which must be a swarm manager; the node engines from DEVENV_SWARM_NODES
- * (core/swarm/swarm-selection.ts) and the manager's own, connected on first need.
+ * (core/swarm/swarm-selection.ts) and the manager's own, connected on first need; the registry
+ * images are pushed to, when devenv.yaml names one (DEVENV_REGISTRY, set by cli/engine-selection.ts).
  */
 import type { SwarmNodeEngine } from '../../contracts/swarm-engine.js';
 import { DevenvError } from '../../core/errors.js';
@@ -12,6 +13,8 @@ import type { SwarmCluster } from './swarm-nodes.js';
 export async function connectSwarmBackend(
   engineEnv: Record<string, string | undefined>,
   nodesVariable: string | undefined,
+  /** devenv.yaml `registry:` (the environment's, else the top level's): images are pushed there. */
+  registry?: string,
 ): Promise<SwarmStackBackend> {
   // dockerode loads only here, when the swarm is asked for.
   const { DockerSwarm, connectSwarmNode } = await import('../docker/docker-swarm.js');
@@ -32,6 +35,7 @@ export async function connectSwarmBackend(
   const cluster: SwarmCluster = {
     swarm,
     managerPublishedHost: info.publishedHost,
+    ...(registry !== undefined && registry !== '' ? { registry } : {}),
     nodeEngines: () =>
       (engines ??= (async () => {
         const nodes = await swarm.nodes();

@@ -52,6 +52,14 @@ export async function removeSwarmStack(
       if (left.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
     }
+    // A node drops a task's container a moment after the manager sees the task shut down: on the
+    // nodes devenv reaches, until no container of the stack is left.
+    const engines = [...(await cluster.nodeEngines()).values()];
+    while (Date.now() < deadline) {
+      const left = await Promise.all(engines.map((node) => node.taskContainers(selector).catch(() => [])));
+      if (left.every((containers) => containers.length === 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
+    }
   }
   const [secrets, configs] = await Promise.all([swarm.listSecrets(selector), swarm.listConfigs(selector)]);
   await Promise.all([

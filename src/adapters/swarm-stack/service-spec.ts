@@ -11,25 +11,34 @@
  * - published ports in host mode, on the node running the task (the routing mesh needs IPVS
  *   too); a fixed host port stays fixed, else the node picks one. The host IP is not applied:
  *   a host-mode port listens on every address of its node;
- * - files (secrets and configs given by value) as swarm secrets (under /run/secrets) and
- *   configs (elsewhere), named per stack, service and content (they are immutable);
+ * - files (secrets and configs given by value, and those given by `file:`, whose content the
+ *   caller read from this machine: file-objects.ts) as swarm secrets (under /run/secrets) and
+ *   configs (elsewhere), named per stack, service and content (they are immutable), as
+ *   `docker stack deploy` does: no node needs this machine's files;
  * - volumes: created by the node the task lands on, local driver, with the stack's labels
  *   (a task rescheduled to another node starts with an empty volume there).
  * The container request's service labels go on the service and on its task containers.
  */
 import { createHash } from 'node:crypto';
-import type { ContainerRequest, FileRequest } from '../../contracts/engine.js';
+import type { ContainerRequest } from '../../contracts/engine.js';
 import type { VolumeSpec } from '../../contracts/stack-backend.js';
 import type { SwarmFileReference, SwarmServiceSpec } from '../../contracts/swarm-engine.js';
-import { isSelectorKey } from '../../core/stack/labels.js';
+import { isSelectorKey, Labels } from '../../core/stack/labels.js';
 
 export interface SwarmFileObject extends SwarmFileReference {
-  content: string;
+  content: string | Uint8Array;
   labels: Record<string, string>;
 }
 
+/** A file a task gets: given by value (request.files) or by `file:` (its content read from this machine). */
+export interface TaskFile {
+  path: string;
+  content: string | Uint8Array;
+  mode: number;
+}
+
 /** The secret or config a request's file becomes; its name is at most 64 characters. */
-export function fileObject(request: ContainerRequest, file: FileRequest): SwarmFileObject {
+export function fileObject(request: ContainerRequest, file: TaskFile): SwarmFileObject {
   const kind = file.path.startsWith('/run/secrets/') ? 'secret' : 'config';
   const digest = createHash('sha256')
     .update(file.path)
@@ -46,6 +55,20 @@ export function fileObject(request: ContainerRequest, file: FileRequest): SwarmF
     content: file.content,
     labels: selectors,
   };
+}
+
+/**
+ * Every file the service's tasks get: those given by value, then the compose secrets and configs
+ * given by `file:` (bind mounts marked fileObject), with `contents` (target -> the file's bytes).
+ */
+export function taskFiles(request: ContainerRequest, contents: ReadonlyMap<string, Uint8Array>): TaskFile[] {
+  const byFile = request.mounts.flatMap((mount) => {
+    if (mount.type !== 'bind' || mount.fileObject === undefined) return [];
+    const content = contents.get(mount.target);
+    if (content === undefined) throw new Error(`No content was read for ${mount.target} (${mount.source}).`);
+    return [{ path: mount.target, content, mode: 0o444 }];
+  });
+  return [...(request.files ?? []), ...byFile];
 }
 
 function restartOf(request: ContainerRequest): SwarmServiceSpec['restart'] {
@@ -66,6 +89,8 @@ function restartOf(request: ContainerRequest): SwarmServiceSpec['restart'] {
 export function swarmServiceSpec(
   request: ContainerRequest,
   volumes: readonly VolumeSpec[],
+  /** The content of each `file:` secret or config, by target (file-objects.ts). */
+  contents: ReadonlyMap<string, Uint8Array> = new Map(),
 ): SwarmServiceSpec {
   const spec: SwarmServiceSpec = {
     name: request.name,
@@ -77,31 +102,35 @@ export function swarmServiceSpec(
     tty: request.tty,
     openStdin: request.openStdin,
     stopGracePeriodSeconds: request.stopTimeoutSeconds,
-    mounts: request.mounts.map((mount) => {
-      switch (mount.type) {
-        case 'volume': {
-          const labels = volumes.find((volume) => volume.name === mount.source)?.labels;
-          return {
-            type: 'volume',
-            source: mount.source,
-            target: mount.target,
-            readOnly: mount.readOnly,
-            ...(mount.noCopy !== undefined ? { noCopy: mount.noCopy } : {}),
-            ...(labels !== undefined ? { volumeLabels: labels } : {}),
-          };
+    // A `file:` secret or config is a swarm secret or config (files below), not a bind of this machine's path.
+    mounts: request.mounts
+      .filter((mount) => mount.type !== 'bind' || mount.fileObject === undefined)
+      .map((mount) => {
+        switch (mount.type) {
+          case 'volume': {
+            const labels = volumes.find((volume) => volume.name === mount.source)?.labels;
+            return {
+              type: 'volume',
+              source: mount.source,
+              target: mount.target,
+              readOnly: mount.readOnly,
+              ...(mount.noCopy !== undefined ? { noCopy: mount.noCopy } : {}),
+              // Marked as the swarm's: on the manager's own node, plain `ls`/`gc` see local volumes.
+              ...(labels !== undefined ? { volumeLabels: { ...labels, [Labels.backend]: 'swarm' } } : {}),
+            };
+          }
+          case 'bind':
+            return { type: 'bind', source: mount.source, target: mount.target, readOnly: mount.readOnly };
+          case 'tmpfs':
+            return {
+              type: 'tmpfs',
+              target: mount.target,
+              readOnly: false,
+              ...(mount.sizeBytes !== undefined ? { tmpfsSizeBytes: mount.sizeBytes } : {}),
+            };
         }
-        case 'bind':
-          return { type: 'bind', source: mount.source, target: mount.target, readOnly: mount.readOnly };
-        case 'tmpfs':
-          return {
-            type: 'tmpfs',
-            target: mount.target,
-            readOnly: false,
-            ...(mount.sizeBytes !== undefined ? { tmpfsSizeBytes: mount.sizeBytes } : {}),
-          };
-      }
-    }),
-    files: (request.files ?? []).map((file) => {
+      }),
+    files: taskFiles(request, contents).map((file) => {
       const { kind, name, target, mode } = fileObject(request, file);
       return { kind, name, target, mode };
     }),

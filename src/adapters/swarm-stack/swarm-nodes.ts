@@ -11,6 +11,8 @@ export interface SwarmCluster {
   managerPublishedHost: string;
   /** Node hostname -> its engine, for the nodes devenv reaches (the manager's included). */
   nodeEngines(): Promise<ReadonlyMap<string, SwarmNodeEngine>>;
+  /** devenv.yaml `registry:`: images are pushed there and every node pulls them (node-images.ts). */
+  registry?: string;
 }
 
 export interface NodeView {

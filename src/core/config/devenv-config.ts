@@ -38,6 +38,7 @@
  *   prod: { compose: [compose.prod.yaml], engine: prod-context, protected: true }
  * parity:
  *   allow: ["services.*.environment.LOG_LEVEL"]   # what `devenv diff` may find different
+ * registry: registry.example.com:5000   # a stack on swarm: built images pushed there, nodes pull them
  * ```
  */
 /** The environment a command is about when neither --env nor DEVENV_ENV names one. */
@@ -110,6 +111,8 @@ export interface DevenvConfig {
   environments?: Record<string, EnvironmentConfig>;
   /** devenv.yaml `parity:`: dotted-path globs `devenv diff` allows to differ. */
   parity?: { allow: string[] };
+  /** devenv.yaml `registry:`: where images of a stack on swarm are pushed (an environment's overrides it). */
+  registry?: string;
 }
 
 /** How an environment runs Postgres services: `fast` = data on tmpfs, fsync and friends off. */
@@ -128,6 +131,8 @@ export interface EnvironmentConfig {
   postgres?: PostgresMode;
   /** ssh://..., tcp://host:port, unix:///path or a docker context name; absent: the default engine. */
   engine?: string;
+  /** The registry a swarm's nodes pull from (over the top-level `registry:`); see core/config/registry-address.ts. */
+  registry?: string;
   /** Every command that changes it asks; never started on a local engine. */
   protected: boolean;
 }

@@ -16,7 +16,7 @@ import {
   type TriggerAction,
   type TriggerRule,
 } from './devenv-config.js';
-import { parseEnvironments, parseParity } from './parse-environments.js';
+import { parseEnvironments, parseParity, parseRegistry } from './parse-environments.js';
 
 /** Every test file the runner finds that is not an integration test is a unit test, unless devenv.yaml says otherwise. */
 export const DEFAULT_UNIT_GLOBS = ['**'];
@@ -36,6 +36,7 @@ const TOP_LEVEL_KEYS = [
   'secrets',
   'environments',
   'parity',
+  'registry',
 ];
 
 export function defaultDevenvConfig(): DevenvConfig {
@@ -301,5 +302,6 @@ export function parseDevenvConfig(source: { path: string; file: string; text: st
     config.environments = parseEnvironments(reader, root['environments']);
   if (root['parity'] !== undefined && root['parity'] !== null)
     config.parity = parseParity(reader, root['parity']);
+  if (root['registry'] !== undefined) config.registry = parseRegistry(reader, root['registry'], ['registry']);
   return config;
 }

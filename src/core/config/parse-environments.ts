@@ -5,9 +5,10 @@
 import { formatKeyPath, type KeyPath } from '../compose/key-path.js';
 import type { EnvironmentConfig, PostgresMode } from './devenv-config.js';
 import { engineProblem } from './engine-address.js';
+import { normalRegistry, registryProblem } from './registry-address.js';
 import type { Reader } from './parse-devenv-config.js';
 
-const ENVIRONMENT_KEYS = ['compose', 'variables', 'ephemeral', 'postgres', 'engine', 'protected'];
+const ENVIRONMENT_KEYS = ['compose', 'variables', 'ephemeral', 'postgres', 'engine', 'registry', 'protected'];
 const POSTGRES_MODES: readonly PostgresMode[] = ['fast'];
 /** A plain name: it goes into stack names and labels. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,23}$/;
@@ -77,6 +78,8 @@ function parseEnvironment(reader: Reader, name: string, value: unknown): Environ
     if (problem !== undefined) throw reader.fail([...path, 'engine'], problem);
     environment.engine = engine;
   }
+  if (entry['registry'] !== undefined)
+    environment.registry = parseRegistry(reader, entry['registry'], [...path, 'registry']);
   return environment;
 }
 
@@ -89,6 +92,14 @@ export function parseEnvironments(reader: Reader, value: unknown): Record<string
     environments[name] = parseEnvironment(reader, name, entry);
   }
   return environments;
+}
+
+/** `registry:` (top level or an environment's): HOST[:PORT][/PATH], checked (core/config/registry-address.ts). */
+export function parseRegistry(reader: Reader, value: unknown, path: KeyPath): string {
+  const registry = reader.string(value, path);
+  const problem = registryProblem(registry.trim());
+  if (problem !== undefined) throw reader.fail(path, problem);
+  return normalRegistry(registry.trim());
 }
 
 /** `parity.allow`: dotted-path globs (`*` = one segment). */

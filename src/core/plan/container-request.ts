@@ -284,12 +284,14 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
   if (healthcheck) request.healthcheck = healthcheck;
   const files: FileRequest[] = [];
   const objects = [
-    ...service.secrets.map((use) => ({ use, spec: project.secrets[use.source] })),
-    ...service.configs.map((use) => ({ use, spec: project.configs[use.source] })),
+    ...service.secrets.map((use) => ({ use, spec: project.secrets[use.source], kind: 'secret' as const })),
+    ...service.configs.map((use) => ({ use, spec: project.configs[use.source], kind: 'config' as const })),
   ];
-  for (const { use, spec } of objects) {
+  for (const { use, spec, kind } of objects) {
     if (!spec) continue;
-    if ('file' in spec) mounts.push({ type: 'bind', source: spec.file, target: use.target, readOnly: true });
+    // A container backend binds the file; the Swarm backend makes a secret or config of its content.
+    if ('file' in spec)
+      mounts.push({ type: 'bind', source: spec.file, target: use.target, readOnly: true, fileObject: kind });
     else files.push({ path: use.target, content: 'value' in spec ? spec.value : spec.content, mode: 0o444 });
   }
   if (files.length > 0) request.files = files;

@@ -53,6 +53,8 @@ export const Labels = {
   proxyServer: 'dev.devenv.proxy-server',
   /** On a routed service's container: the container port the proxy sends HTTP to. */
   httpPort: 'dev.devenv.http-port',
+  /** On a volume a swarm node created for a task (Swarm backend): "swarm"; plain ls/gc leave it to the swarm's. */
+  backend: 'dev.devenv.backend',
   /** On a preview stack (`devenv preview up`): "true" (a selector). */
   preview: 'dev.devenv.preview',
   /** On a preview stack: the repository it is a preview of (its worktree is the working dir). */

@@ -9,6 +9,8 @@
 /** The variable the engine selection sets for the CLI's wiring (cli/app-context.ts). */
 export const ENGINE_KIND_VARIABLE = 'DEVENV_ENGINE_KIND';
 export const SWARM_NODES_VARIABLE = 'DEVENV_SWARM_NODES';
+/** The registry a stack on swarm pushes its images to: devenv.yaml `registry:` (cli/engine-selection.ts). */
+export const REGISTRY_VARIABLE = 'DEVENV_REGISTRY';
 
 /** "swarm" -> {} ; "swarm:ctx" -> { engine: 'ctx' }; anything else -> undefined (not the swarm backend). */
 export function swarmEngine(engine: string): { engine?: string } | undefined {

@@ -107,6 +107,19 @@ describe('devenv.yaml environments: and parity:', () => {
       'environments: [dev]\n',
       'devenv.yaml:1 environments: must be a mapping of environment names to settings',
     ],
+    [
+      'environments:\n  s:\n    registry: https://r.example.com\n',
+      'devenv.yaml:3 environments.s.registry: "https://r.example.com" has a scheme',
+    ],
+    [
+      'registry: myregistry/team\n',
+      'devenv.yaml:1 registry: "myregistry" would be read as a Docker Hub user',
+    ],
+    [
+      'registry: "r.example.com/Team"\n',
+      'devenv.yaml:1 registry: "Team" is not a valid repository path part',
+    ],
+    ['registry: 5000\n', 'devenv.yaml:1 registry: must be a non-empty string'],
     ['parity:\n  allow: 3\n', 'devenv.yaml:2 parity.allow: must be a dotted path glob or a list of them'],
     ['parity:\n  deny: []\n', 'devenv.yaml:2 parity.deny: unknown key "deny" (expected one of: allow)'],
   ])('rejects %j at file:line key.path', (text, message) => {
@@ -114,6 +127,16 @@ describe('devenv.yaml environments: and parity:', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain(message);
     expect(validate(parseYaml(text)), text).toBe(false);
+  });
+
+  it('reads registry: at the top level and per environment (HOST[:PORT][/PATH], trailing slash dropped)', () => {
+    const text =
+      'registry: registry.example.com/team/\nenvironments:\n  swarm:\n    registry: 10.0.0.5:5000\n';
+    const config = parse(text);
+    expect(config.registry).toBe('registry.example.com/team');
+    expect(config.environments?.['swarm']?.registry).toBe('10.0.0.5:5000');
+    expect(validate(parseYaml(text))).toBe(true);
+    expect(parse('registry: localhost:5000\n').registry).toBe('localhost:5000');
   });
 
   it('implies dev, and names the defined environments for an unknown one', () => {

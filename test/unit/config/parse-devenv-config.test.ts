@@ -70,7 +70,7 @@ describe('parseDevenvConfig', () => {
     ['tests:\n  unit: 3\n', 'devenv.yaml:2 tests.unit: must be a glob or a list of them'],
     [
       'tets: {}\n',
-      'devenv.yaml:1 tets: unknown key "tets" (expected one of: compose, tests, watch, triggers, database, secrets, environments, parity)',
+      'devenv.yaml:1 tets: unknown key "tets" (expected one of: compose, tests, watch, triggers, database, secrets, environments, parity, registry)',
     ],
     [
       'watch:\n  debounceMs: -1\n',

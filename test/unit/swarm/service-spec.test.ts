@@ -89,7 +89,7 @@ describe('swarm service spec', () => {
         source: 'shop-main_data',
         target: '/data',
         readOnly: false,
-        volumeLabels: { 'dev.devenv.stack': 'shop-main' },
+        volumeLabels: { 'dev.devenv.stack': 'shop-main', 'dev.devenv.backend': 'swarm' },
       },
     ]);
     expect(spec.healthcheck).toEqual({ test: ['CMD', 'pg_isready'], intervalMs: 1000, retries: 5 });
@@ -102,6 +102,49 @@ describe('swarm service spec', () => {
     expect(secret.name).toMatch(/^shop-main-db-1-[0-9a-f]{12}$/);
     expect(secret.labels).toEqual({ 'dev.devenv.stack': 'shop-main' });
     expect(fileObject(request, { ...request.files![0]!, content: 'other' }).name).not.toBe(secret.name);
+  });
+
+  it('a secret or config given by file: becomes a swarm secret or config of its content, not a bind of the path', () => {
+    const request = containerRequest({
+      name: 'shop-main-app-1',
+      image: 'i',
+      labels,
+      mounts: [
+        {
+          type: 'bind',
+          source: '/home/me/shop/token.txt',
+          target: '/run/secrets/token',
+          readOnly: true,
+          fileObject: 'secret',
+        },
+        {
+          type: 'bind',
+          source: '/home/me/shop/app.conf',
+          target: '/etc/app.conf',
+          readOnly: true,
+          fileObject: 'config',
+        },
+        { type: 'bind', source: '/home/me/shop/src', target: '/src', readOnly: false },
+      ],
+    });
+    const contents = new Map([
+      ['/run/secrets/token', new TextEncoder().encode('file s3cret')],
+      ['/etc/app.conf', Uint8Array.from([0, 255, 1])],
+    ]);
+    const spec = swarmServiceSpec(request, [], contents);
+    // An ordinary bind mount stays one.
+    expect(spec.mounts).toEqual([
+      { type: 'bind', source: '/home/me/shop/src', target: '/src', readOnly: false },
+    ]);
+    expect(spec.files.map((file) => [file.kind, file.target, file.mode])).toEqual([
+      ['secret', '/run/secrets/token', 0o444],
+      ['config', '/etc/app.conf', 0o444],
+    ]);
+    // Named by content: the same bytes under another path of this machine are the same object.
+    expect(spec.files[0]!.name).toBe(
+      fileObject(request, { path: '/run/secrets/token', content: 'file s3cret', mode: 0o444 }).name,
+    );
+    expect(() => swarmServiceSpec(request, [])).toThrow(/No content was read for \/run\/secrets\/token/);
   });
 });
 

@@ -36,9 +36,10 @@ export class SwarmObjectClient {
   }
 
   /** Its id. */
-  async ensure(name: string, content: string, labels: Record<string, string>): Promise<string> {
+  async ensure(name: string, content: string | Uint8Array, labels: Record<string, string>): Promise<string> {
     const { docker } = this.context;
-    const body = bodyOnly({ Name: name, Labels: labels, Data: Buffer.from(content).toString('base64') });
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const body = bodyOnly({ Name: name, Labels: labels, Data: data.toString('base64') });
     try {
       const created = (
         this.kind === 'secret' ? await docker.createSecret(body) : await docker.createConfig(body)
