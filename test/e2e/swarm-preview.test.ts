@@ -5,7 +5,8 @@
  * manager's node (this machine: its host-mode port answers on loopback) and reaches each web
  * service by name over the stack's overlay network, across nodes. `preview ls` lists both with
  * their URLs and nodes; `preview rm` of one leaves nothing labelled with its stack on any node
- * while the other's URL keeps answering; the last `preview rm` takes the proxy with it.
+ * while the other's URL keeps answering; `gc --engine swarm` removes the other once its TTL has
+ * run out, and the proxy with it.
  */
 import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -194,8 +195,18 @@ describe.skipIf(!canRunSwarm())('devenv preview on a three-node Docker Swarm', (
     expect((await answerOf(urlA, 404)).status).toBe(404);
     expect(await proxyOnManager()).toContainEqual(`service devenv-proxy-${port}`);
 
-    const rmB = await devenv(project!.dir, ['preview', 'rm', b, '--engine', 'swarm'], env);
-    expect(rmB.exitCode, rmB.stdout + rmB.stderr).toBe(0);
+    // gc on the swarm removes the other preview once its TTL has run out, and the proxy with it.
+    const again = await devenv(
+      project!.dir,
+      ['preview', 'up', b, '--engine', 'swarm', '--ttl', '1s', '--json'],
+      env,
+    );
+    expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const gc = await devenv(project!.dir, ['gc', '--engine', 'swarm', '--json'], env);
+    expect(gc.exitCode, gc.stdout + gc.stderr).toBe(0);
+    const collected = (JSON.parse(gc.stdout) as { stacks: { stack: string; reason: string }[] }).stacks;
+    expect(collected.find((s) => s.stack === stacks.get(b))?.reason).toMatch(/TTL/);
     expect(await leftOnNodes(stacks.get(b)!)).toEqual([]);
     expect(await proxyOnManager()).toEqual([]);
     const after = await devenv(project!.dir, ['preview', 'ls', '--engine', 'swarm', '--json'], env);

@@ -116,7 +116,12 @@ export class SwarmProxy implements BackendProxy {
     }
     let id: string;
     let change: ProxyApplied['change'];
-    if (current !== undefined) {
+    if (current !== undefined && current.labels[Labels.configHash] === hash) {
+      // As wanted, but its task does not run: new tasks for the same spec.
+      id = current.id;
+      await swarm.restartService(id);
+      change = 'updated';
+    } else if (current !== undefined) {
       id = current.id;
       await swarm.updateService(id, current.version, spec);
       change = 'updated';
