@@ -186,6 +186,11 @@ describe.skipIf(!canRunSwarm())('devenv preview on a three-node Docker Swarm', (
     // The container backend on the manager's engine has no such previews.
     const local = await devenv(project!.dir, ['preview', 'ls', '--json'], env);
     expect((JSON.parse(local.stdout) as PreviewLs[]).map((p) => p.branch)).not.toContain(a);
+    // Nor does its gc take a swarm preview for one whose stack is gone (its record says swarm).
+    const localGc = await devenv(project!.dir, ['gc', '--dry-run', '--json'], env);
+    expect(localGc.exitCode, localGc.stderr).toBe(0);
+    const localVerdicts = (JSON.parse(localGc.stdout) as { stacks: { stack: string }[] }).stacks;
+    expect(localVerdicts.map((s) => s.stack)).not.toContain(stacks.get(a));
 
     const rmA = await devenv(project!.dir, ['preview', 'rm', a, '--engine', 'swarm'], env);
     expect(rmA.exitCode, rmA.stdout + rmA.stderr).toBe(0);
