@@ -15,6 +15,7 @@ import {
 } from '../core/preview/preview.js';
 import type { AppContext } from './context.js';
 import type { StackSummary } from './list-stacks.js';
+import { previewEndpoint } from './preview.js';
 
 export interface PreviewVerdict {
   stack: string;
@@ -73,8 +74,9 @@ export async function previewVerdicts(
     if (reason !== undefined) verdicts.push({ stack: stack.stack, branch: stack.branch, repository, reason });
   }
   const present = new Set(stacks.map((stack) => stack.stack));
+  const endpoint = await previewEndpoint(ctx, info.endpoint);
   for (const record of await deps.records.list()) {
-    if (record.endpoint !== info.endpoint || present.has(record.stack)) continue;
+    if (record.endpoint !== endpoint || present.has(record.stack)) continue;
     verdicts.push({
       stack: record.stack,
       branch: record.branch,

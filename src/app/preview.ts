@@ -14,12 +14,10 @@ import type { PreviewDeps, PreviewRecord } from '../contracts/preview-git.js';
 import { DevenvError, isDevenvError } from '../core/errors.js';
 import { isLocalEngineEndpoint } from '../core/config/engine-address.js';
 import { PREVIEW_OWNER, previewWorktreePath } from '../core/preview/preview.js';
-import { selectorValue } from '../core/stack/selector-value.js';
-import { Labels } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { removeStack } from './down.js';
-import { collectStacks, type StackSummary } from './list-stacks.js';
-import { stackUrls, type RouteUrl } from './proxy.js';
+import { listStacks, type StackSummary } from './list-stacks.js';
+import { routedUrls, type RouteUrl } from './proxy.js';
 import { up, type UpOptions } from './up.js';
 import { stackLogs } from './stack-logs.js';
 
@@ -99,7 +97,7 @@ export async function previewUp(
     repository,
     worktree,
     environment,
-    endpoint: result.info.endpoint,
+    endpoint: await previewEndpoint(ctx, result.info.endpoint),
     commit,
     refreshedAt,
     ttlSeconds: options.ttlSeconds,
@@ -117,6 +115,15 @@ export async function previewUp(
     env: result.env,
     expiresAt: new Date(refreshedAt + options.ttlSeconds * 1000).toISOString(),
   };
+}
+
+/**
+ * What a preview's record names its engine by: the endpoint, prefixed `swarm:` when the stack
+ * is on the swarm that engine manages (a backend listing its own stacks), so gc of the
+ * engine's containers never takes a swarm preview's stack for gone (app/preview-gc.ts).
+ */
+export async function previewEndpoint(ctx: AppContext, endpoint: string): Promise<string> {
+  return (await ctx.backend()).inventory !== undefined ? `swarm:${endpoint}` : endpoint;
 }
 
 export interface PreviewSummary {
@@ -138,8 +145,8 @@ export async function listPreviews(
   deps: PreviewDeps,
   repository?: string,
 ): Promise<PreviewSummary[]> {
-  const { engine } = await ctx.engine();
-  const stacks = (await collectStacks(ctx, engine)).filter(
+  // The backend's stacks: the engine's containers, or a swarm's services (--engine swarm).
+  const stacks = (await listStacks(ctx)).filter(
     (stack) =>
       stack.preview !== undefined && (repository === undefined || stack.preview.repository === repository),
   );
@@ -159,7 +166,7 @@ export async function listPreviews(
             }
           : {}),
         services: stack.services,
-        urls: await stackUrls(engine, stack.stack),
+        urls: await routedUrls(ctx, stack.stack, stack.proxyPort),
       };
     }),
   );
@@ -173,21 +180,12 @@ async function previewStacksOf(
   environment: string | undefined,
 ): Promise<{ repository: string; stacks: string[] }> {
   const repository = await repositoryOf(ctx, deps);
-  const { engine } = await ctx.engine();
-  const containers = await engine.listContainers({
-    [Labels.preview]: 'true',
-    [Labels.branchSlug]: selectorValue(branch),
-  });
-  const networks = await engine.listNetworks({
-    [Labels.preview]: 'true',
-    [Labels.branchSlug]: selectorValue(branch),
-  });
+  // From the backend's stacks (containers, networks and volumes; a swarm's services), by their labels.
   const stacks = new Set<string>();
-  for (const { labels } of [...containers, ...networks]) {
-    if (labels[Labels.branch] !== branch || labels[Labels.previewRepo] !== repository) continue;
-    if (environment !== undefined && (labels[Labels.environment] ?? 'dev') !== environment) continue;
-    const stack = labels[Labels.stack];
-    if (stack !== undefined) stacks.add(stack);
+  for (const summary of await listStacks(ctx)) {
+    if (summary.preview?.repository !== repository || summary.branch !== branch) continue;
+    if (environment !== undefined && summary.environment !== environment) continue;
+    stacks.add(summary.stack);
   }
   return { repository, stacks: [...stacks].sort() };
 }

@@ -7,8 +7,13 @@
  * stack comes or goes; with the last routed stack gone, the proxy goes too.
  * Changes to one proxy run under its lock, so two devenv processes never write
  * its configuration from different views of the engine.
+ *
+ * A backend that runs the proxy itself (`backend.proxy`, contracts/backend-proxy.ts: the
+ * Swarm backend's service on the cluster) gets the same routes and Caddyfile from here
+ * and places it; everything below that names containers is the container proxy's.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackendProxy } from '../contracts/backend-proxy.js';
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
 import { DevenvError } from '../core/errors.js';
 import { defaultHostIp } from '../core/plan/port-plan.js';
@@ -23,7 +28,7 @@ import {
   type ProxyRoute,
   type RoutedService,
 } from '../core/proxy/routes.js';
-import { containerFacts } from '../core/stack/label-facts.js';
+import { containerFacts, stackFacts } from '../core/stack/label-facts.js';
 import { Labels, stackSelector } from '../core/stack/labels.js';
 import type { AppContext } from './context.js';
 import { withStackLock } from './stack-lock.js';
@@ -104,12 +109,23 @@ export async function stackUrls(engine: ContainerEngine, stack: string): Promise
   return urls(proxyRoutes(routedServices(routed)), port).filter((route) => route.stack === stack);
 }
 
+/** The URLs of one stack's services, from the backend's proxy when it runs one, else the engine's containers. */
+export async function routedUrls(ctx: AppContext, stack: string, proxyPort?: number): Promise<RouteUrl[]> {
+  const backend = await ctx.backend();
+  if (backend.proxy === undefined) return stackUrls((await ctx.engine()).engine, stack);
+  if (proxyPort === undefined) return [];
+  const { instances } = await backend.proxy.routed(proxyPort);
+  return urls(proxyRoutes(routedServices(instances)), proxyPort).filter((route) => route.stack === stack);
+}
+
 /** Brings the proxy on `port` in line with the stacks routed to it (see the file's comment). */
 export async function syncProxy(ctx: AppContext, port: number): Promise<ProxyState> {
   return withStackLock(ctx, lockName(port), () => syncLocked(ctx, port));
 }
 
-async function syncLocked(ctx: AppContext, port: number): Promise<ProxyState> {
+async function syncLocked(ctx: AppContext, port: number, leaving?: string): Promise<ProxyState> {
+  const backend = await ctx.backend();
+  if (backend.proxy !== undefined) return syncBackendProxy(ctx, backend.proxy, port, leaving);
   const { engine, info } = await ctx.engine();
   const [routed, proxies, networks] = await Promise.all([
     engine.listContainers({ [Labels.proxy]: String(port) }),
@@ -133,7 +149,7 @@ async function syncLocked(ctx: AppContext, port: number): Promise<ProxyState> {
     if (proxy !== undefined) await engine.removeContainer(proxy.id, { force: true, volumes: true });
     proxy = await createProxy(ctx, engine, info, port, caddyfile, networks[0]?.name);
     created = true;
-    await waitUntilAnswering(ctx, info, port);
+    await waitUntilAnswering(ctx, answeringHost(info), port);
   }
   const attached = new Set(proxy.networkIds ?? []);
   const wanted = new Set(networks.map((network) => network.id));
@@ -148,6 +164,42 @@ async function syncLocked(ctx: AppContext, port: number): Promise<ProxyState> {
   if (!created) await reload(engine, proxy, caddyfile);
   const state = { port, address, container: name, routes: urls(routes, port) };
   ctx.emit({ type: 'proxy.synced', port, container: name, routes: state.routes });
+  return state;
+}
+
+/**
+ * The backend's own proxy (Swarm) brought in line: routes from the routed instances' labels
+ * (without `leaving`, a stack about to be removed: its networks must be let go first).
+ */
+async function syncBackendProxy(
+  ctx: AppContext,
+  proxy: BackendProxy,
+  port: number,
+  leaving: string | undefined,
+): Promise<ProxyState> {
+  const [routed, address] = await Promise.all([proxy.routed(port), proxy.address(port)]);
+  const instances = routed.instances.filter((instance) => containerFacts(instance).stack !== leaving);
+  if (instances.length === 0) {
+    const removed = await proxy.remove(port);
+    if (removed !== undefined)
+      ctx.emit({ type: 'proxy.removed', port, container: removed, reason: 'no stack uses it' });
+    return { port, address, routes: [] };
+  }
+  const routes = proxyRoutes(routedServices(instances));
+  const networks = routed.networks
+    .filter((network) => stackFacts(network.labels).stack !== leaving)
+    .map((network) => network.name);
+  const applied = await proxy.apply({
+    port,
+    image: proxyImage(ctx.env),
+    caddyfile: renderCaddyfile(routes),
+    networks: [...new Set(networks)].sort(),
+    version: ctx.version,
+  });
+  if (applied.change !== 'kept')
+    await waitUntilAnswering(ctx, address.slice(0, address.lastIndexOf(':')), port);
+  const state = { port, address, container: applied.name, routes: urls(routes, port) };
+  ctx.emit({ type: 'proxy.synced', port, container: applied.name, routes: state.routes });
   return state;
 }
 
@@ -228,9 +280,7 @@ const PROXY_READY_MS = 15_000;
  * A started container is not yet a listening Caddy: the URLs are printed (and a CI job posts
  * them) only once the proxy answers where they point, from this machine; else a warning.
  */
-async function waitUntilAnswering(ctx: AppContext, info: EngineInfo, port: number): Promise<void> {
-  const bound = defaultHostIp(info.publishedHost).hostIp;
-  const host = bound === '0.0.0.0' || bound === '::' ? info.publishedHost : bound;
+async function waitUntilAnswering(ctx: AppContext, host: string, port: number): Promise<void> {
   const deadline = ctx.clock.now() + PROXY_READY_MS;
   while (!ctx.signal.aborted) {
     if (await ctx.probes.tcp(host, port)) return;
@@ -243,6 +293,12 @@ async function waitUntilAnswering(ctx: AppContext, info: EngineInfo, port: numbe
       message: `The preview proxy at ${host}:${port} does not answer from this machine yet: its URLs may not open until it does.`,
     },
   });
+}
+
+/** Where this machine reaches the container proxy: its bound address, or the engine's for a wildcard. */
+function answeringHost(info: EngineInfo): string {
+  const bound = defaultHostIp(info.publishedHost).hostIp;
+  return bound === '0.0.0.0' || bound === '::' ? info.publishedHost : bound;
 }
 
 /** Writes the new Caddyfile into the proxy and has Caddy load it (over exec: works on any engine). */
@@ -273,6 +329,8 @@ export async function withProxiesDetached<T>(
   stack: string,
   remove: () => Promise<T>,
 ): Promise<T> {
+  const backend = await ctx.backend();
+  if (backend.proxy !== undefined) return withBackendProxyDetached(ctx, backend.proxy, stack, remove);
   const { engine } = await ctx.engine();
   const proxies = await engine.listContainers({ [Labels.proxyServer]: true });
   if (proxies.length === 0) return remove();
@@ -306,6 +364,44 @@ export async function withProxiesDetached<T>(
   return run(0);
 }
 
+/** The backend's proxies (Swarm) that route the stack or are on its networks, by port. */
+async function portsRouting(proxy: BackendProxy, stack: string): Promise<number[]> {
+  const ports: number[] = [];
+  for (const { port } of await proxy.proxies()) {
+    const { instances, networks } = await proxy.routed(port);
+    const involved =
+      instances.some((instance) => containerFacts(instance).stack === stack) ||
+      networks.some((network) => stackFacts(network.labels).stack === stack);
+    if (involved) ports.push(port);
+  }
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * withProxiesDetached for a backend's own proxy: under each involved proxy's lock, it is
+ * synced without the stack (off its networks, or removed with its last stack), the stack is
+ * removed, and the proxy is synced again.
+ */
+async function withBackendProxyDetached<T>(
+  ctx: AppContext,
+  proxy: BackendProxy,
+  stack: string,
+  remove: () => Promise<T>,
+): Promise<T> {
+  const ports = await portsRouting(proxy, stack);
+  const run = async (index: number): Promise<T> => {
+    const port = ports[index];
+    if (port === undefined) return remove();
+    return withStackLock(ctx, lockName(port), async () => {
+      await syncLocked(ctx, port, stack);
+      const result = await run(index + 1);
+      await syncLocked(ctx, port);
+      return result;
+    });
+  };
+  return run(0);
+}
+
 /**
  * What `gc --dry-run` says of proxies: those that no stack would route to once the
  * stacks in `going` are gone (the real gc removes them by syncing, after the stacks).
@@ -315,6 +411,19 @@ export async function reportUnusedProxies(
   engine: ContainerEngine,
   going: ReadonlySet<string>,
 ): Promise<void> {
+  const backend = await ctx.backend();
+  if (backend.proxy !== undefined) {
+    for (const { port, name } of await backend.proxy.proxies()) {
+      const { instances } = await backend.proxy.routed(port);
+      const left = instances.map((i) => containerFacts(i).stack).filter((stack) => !going.has(stack));
+      if (left.length === 0)
+        ctx.emit({
+          type: 'info',
+          message: `would remove the preview proxy ${name} (port ${port}): ${instances.length === 0 ? 'no stack uses it' : 'its last stacks go'}`,
+        });
+    }
+    return;
+  }
   const proxies = await engine.listContainers({ [Labels.proxyServer]: true });
   for (const proxy of proxies) {
     const port = proxy.labels[Labels.proxyServer] ?? '';
@@ -330,6 +439,11 @@ export async function reportUnusedProxies(
 
 /** Every proxy on the engine synced (gc): those no stack uses are removed. */
 export async function syncAllProxies(ctx: AppContext, engine: ContainerEngine): Promise<void> {
+  const backend = await ctx.backend();
+  if (backend.proxy !== undefined) {
+    for (const { port } of await backend.proxy.proxies()) await syncProxy(ctx, port);
+    return;
+  }
   const proxies = await engine.listContainers({ [Labels.proxyServer]: true });
   const ports = new Set(proxies.map((p) => Number(p.labels[Labels.proxyServer])));
   for (const port of ports) if (Number.isInteger(port)) await syncProxy(ctx, port);

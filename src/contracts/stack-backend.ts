@@ -32,6 +32,7 @@ import type {
 import type { ObservedStack } from '../core/plan/reconcile.js';
 import type { PlanNode } from '../core/plan/plan-graph.js';
 import type { TaskPlacement } from './swarm-engine.js';
+import type { BackendProxy } from './backend-proxy.js';
 
 export interface NetworkSpec {
   name: string;
@@ -138,6 +139,11 @@ export interface StackBackend {
    * Absent: `ls` lists the engine's containers (the container backends).
    */
   inventory?(): Promise<StackInventory>;
+  /**
+   * The preview proxy, when the backend runs it itself (Swarm: a service on the cluster).
+   * Absent: app/proxy.ts runs it as a container on the engine.
+   */
+  proxy?: BackendProxy;
   /** Asks the backend (a round trip: also how devenv learns an engine is back). */
   info(): Promise<EngineInfo>;
   /** What the backend runs under the stack's labels, with the label facts parsed once. */

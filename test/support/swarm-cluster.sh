@@ -53,7 +53,9 @@ is_manager() { [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true 
 
 bridge_up() {
   ip link show "$bridge" >/dev/null 2>&1 || ip link add "$bridge" type bridge
-  ip addr show dev "$bridge" | grep -q "inet $manager_ip/" || ip addr add "$manager_ip/24" dev "$bridge"
+  # Not `ip ... | grep -q`: with pipefail, `ip` failing on the pipe grep closed early (its parent,
+  # node, ignores SIGPIPE, so it gets EPIPE) made the test fail as if the address were missing.
+  grep -q "inet $manager_ip/" <<<"$(ip addr show dev "$bridge")" || ip addr add "$manager_ip/24" dev "$bridge"
   ip link set "$bridge" up
   # Docker's FORWARD policy is DROP and bridged frames pass iptables (br_netfilter): let the
   # nodes' gossip (7946) and VXLAN (4789) through between workers.

@@ -33,6 +33,7 @@ import type {
   StackInventory,
   StackSpec,
 } from '../../contracts/stack-backend.js';
+import type { BackendProxy } from '../../contracts/backend-proxy.js';
 import type { SwarmNodeEngine } from '../../contracts/swarm-engine.js';
 import { DevenvError } from '../../core/errors.js';
 import type { PlanNode } from '../../core/plan/plan-graph.js';
@@ -42,9 +43,15 @@ import { observeSwarmStack, swarmInventory } from './observe-swarm-stack.js';
 import { removeSwarmStack } from './remove-swarm-stack.js';
 import { currentTasks, serviceStatus, taskPlacements } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
+import { SwarmProxy } from './swarm-proxy.js';
 
 export class SwarmStackBackend implements StackBackend {
-  constructor(private readonly cluster: SwarmCluster) {}
+  /** The preview proxy as a service on the cluster (swarm-proxy.ts). */
+  readonly proxy: BackendProxy;
+
+  constructor(private readonly cluster: SwarmCluster) {
+    this.proxy = new SwarmProxy(cluster);
+  }
 
   info(): Promise<EngineInfo> {
     return this.cluster.swarm.info();
