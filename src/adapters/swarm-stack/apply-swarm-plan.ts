@@ -29,6 +29,21 @@ type ServiceNode = Extract<
 >;
 
 const TASK_POLL_MS = 250;
+/** Task states after which the swarm starts no container for that task again. */
+const ENDED: ReadonlySet<string> = new Set([
+  'complete',
+  'shutdown',
+  'failed',
+  'rejected',
+  'remove',
+  'orphaned',
+]);
+/**
+ * How long every task of a service may stay ended with no replacement before devenv stops waiting
+ * for one (a node went away mid-start, the swarm gave up): readiness, bounded by `--timeout`, then
+ * reports the service with its tasks' states instead of `up` waiting forever.
+ */
+const ENDED_GRACE_MS = 30_000;
 
 /** Says the service's tasks (where each runs, in what state) when they differ from what was said last. */
 function taskReporter(service: string, hooks: ApplyHooks) {
@@ -61,6 +76,7 @@ async function awaitTasks(
 ): Promise<void> {
   const told = new Set<string>();
   const report = taskReporter(service, hooks);
+  let allEndedSince: number | undefined;
   for (;;) {
     if (signal.aborted) return;
     const [services, tasks, view] = await Promise.all([
@@ -84,6 +100,9 @@ async function awaitTasks(
     const running = current.filter((task) => task.state === 'running').length;
     const failed = current.some((task) => ['failed', 'rejected'].includes(task.state));
     if (running >= wanted.replicas || failed) return;
+    const allEnded = current.length > 0 && current.every((task) => ENDED.has(task.state));
+    allEndedSince = allEnded ? (allEndedSince ?? Date.now()) : undefined;
+    if (allEndedSince !== undefined && Date.now() - allEndedSince >= ENDED_GRACE_MS) return;
     await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
   }
 }
