@@ -11,7 +11,11 @@
 // ssh://root@ADDRESS (a temp HOME with the key and known_hosts); the build context is sent,
 // the URL is asked of the proxy on that engine's address.
 //
-// Usage: npm run build && node bench/previews.mjs [--count 10] [--engine local|tls|ssh]
+// With --engine swarm, on the three-node test swarm (test/support/swarm-cluster.sh: this engine as
+// manager, two dockerd workers in network namespaces): previews placed by the Swarm backend, the
+// proxy a swarm service on the manager's node; memory is given per node.
+//
+// Usage: npm run build && node bench/previews.mjs [--count 10] [--engine local|tls|ssh|swarm]
 //        (needs the engine and stand-in images: bash test/support/prepare-engine.sh;
 //        --count 0 skips the previews at once)
 import { execa } from 'execa';
@@ -29,14 +33,29 @@ const arg = (name) => {
 };
 const COUNT = Number(arg('--count') ?? 10);
 const ENGINE = arg('--engine') ?? 'local';
-if (!['local', 'tls', 'ssh'].includes(ENGINE)) throw new Error(`--engine local|tls|ssh, not ${ENGINE}`);
+if (!['local', 'tls', 'ssh', 'swarm'].includes(ENGINE))
+  throw new Error(`--engine local|tls|ssh|swarm, not ${ENGINE}`);
 const cache = await mkdtemp(join(tmpdir(), 'devenv-bench-previews-cache-'));
 const secondEngine = (...args) =>
   execa('bash', [join(root, 'test/support/second-engine.sh'), ...args]).then((r) => r.stdout.trim());
 const engineName = `dvb${ENGINE}`;
 /** DOCKER_HOST and friends for devenv, dockerode for the bench's own checks, the proxy's host. */
 let remote = { env: {}, docker: new Docker(), host: '127.0.0.1', home: undefined };
-if (ENGINE !== 'local') {
+/** The engines whose containers count for memory: each node's on the swarm. */
+let memoryNodes = { [ENGINE === 'local' ? 'local' : 'engine']: undefined };
+const cluster = (...args) =>
+  execa('bash', [join(root, 'test/support/swarm-cluster.sh'), ...args]).then((r) => r.stdout.trim());
+const engineArgs = ENGINE === 'swarm' ? ['--engine', 'swarm'] : [];
+if (ENGINE === 'swarm') {
+  await cluster('acquire', String(process.pid));
+  await cluster('load', 'devenv-test/postgres:15', 'devenv-test/redis:7', 'devenv-test/node:20');
+  remote.env = { DEVENV_SWARM_NODES: await cluster('nodes') };
+  memoryNodes = {
+    manager: new Docker(),
+    devswarm1: new Docker({ socketPath: '/run/devswarm1.sock' }),
+    devswarm2: new Docker({ socketPath: '/run/devswarm2.sock' }),
+  };
+} else if (ENGINE !== 'local') {
   await secondEngine('start', engineName, ENGINE);
   for (const image of [
     'devenv-test/postgres:15',
@@ -121,25 +140,46 @@ function get(url) {
 
 async function upUntilAnswering(branch) {
   const started = performance.now();
-  const { stdout } = await devenv(['preview', 'up', branch, '--json']);
+  const { stdout } = await devenv(['preview', 'up', branch, '--json', ...engineArgs]);
   const url = JSON.parse(stdout).urls.app;
   while ((await get(url)) !== 200) await new Promise((r) => setTimeout(r, 50));
   return { ms: performance.now() - started, url };
 }
 
-async function memoryOf(filter) {
-  const list = await docker.listContainers({ filters: JSON.stringify({ label: [filter] }) });
+async function memoryOn(engine, filter) {
+  const list = await engine.listContainers({ filters: JSON.stringify({ label: [filter] }) });
   let bytes = 0;
   for (const c of list) {
-    const stats = await docker.getContainer(c.Id).stats({ stream: false });
+    const stats = await engine.getContainer(c.Id).stats({ stream: false });
     bytes += (stats.memory_stats.usage ?? 0) - (stats.memory_stats.stats?.inactive_file ?? 0);
   }
   return { bytes, containers: list.length };
 }
 
+/** The containers with the label, on every node counted; `nodes` says each node's share. */
+async function memoryOf(filter) {
+  const total = { bytes: 0, containers: 0, nodes: {} };
+  for (const [name, engine] of Object.entries(memoryNodes)) {
+    const one = await memoryOn(engine ?? docker, filter);
+    total.bytes += one.bytes;
+    total.containers += one.containers;
+    total.nodes[name] = one;
+  }
+  return total;
+}
+
+const perNode = (memory) =>
+  ENGINE === 'swarm'
+    ? ` [${Object.entries(memory.nodes)
+        .map(([name, m]) => `${name}: ${m.containers} containers ${mb(m.bytes)}`)
+        .join(', ')}]`
+    : '';
+
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 try {
-  console.log(`engine: ${ENGINE === 'local' ? 'local' : `${ENGINE}, ${env.DOCKER_HOST}`}`);
+  console.log(
+    `engine: ${ENGINE === 'local' || ENGINE === 'swarm' ? ENGINE : `${ENGINE}, ${env.DOCKER_HOST}`}`,
+  );
   const first = await upUntilAnswering(branches[0]);
   console.log(`first preview (builds the app image): ${(first.ms / 1000).toFixed(2)} s`);
   const second = await upUntilAnswering(branches[1]);
@@ -154,13 +194,15 @@ try {
     await Promise.all(branches.slice(2).map((branch) => upUntilAnswering(branch)));
     const all = await memoryOf('dev.devenv.preview=true');
     console.log(
-      `${COUNT} previews at once: ${((performance.now() - started) / 1000).toFixed(1)} s until all answer; ${mb(all.bytes)} in all (${COUNT + 2} previews, ${all.containers} containers)`,
+      `${COUNT} previews at once: ${((performance.now() - started) / 1000).toFixed(1)} s until all answer; ${mb(all.bytes)} in all (${COUNT + 2} previews, ${all.containers} containers)${perNode(all)}`,
     );
   }
 } finally {
-  for (const branch of branches) await devenv(['preview', 'rm', branch]).catch(() => undefined);
+  for (const branch of branches)
+    await devenv(['preview', 'rm', branch, ...engineArgs]).catch(() => undefined);
+  if (ENGINE === 'swarm') await cluster('release', String(process.pid));
   await rm(cache, { recursive: true, force: true });
   await rm(join(dir, '..'), { recursive: true, force: true });
-  if (ENGINE !== 'local') await secondEngine('remove', engineName);
+  if (ENGINE === 'tls' || ENGINE === 'ssh') await secondEngine('remove', engineName);
   if (remote.home) await rm(remote.home, { recursive: true, force: true });
 }
