@@ -4,7 +4,7 @@ import { hostEnvironment, rewriteValue } from '../../../src/core/env/host-env.js
 import { serviceHosts, stackHostEnv } from '../../../src/app/stack-host-env.js';
 import type { StackTarget } from '../../../src/app/stack-target.js';
 import type { EngineInfo } from '../../../src/contracts/engine.js';
-import { serviceSpec } from '../../support/service-spec.js';
+import { composeProject, serviceSpec } from '../../support/service-spec.js';
 
 function service(
   name: string,
@@ -96,32 +96,16 @@ describe('host environment', () => {
   });
 
   it('rewrites KEY_HOST=service with its KEY_PORT', () => {
-    const project: ComposeProject = {
-      name: 'p',
-      workingDir: '/p',
-      files: [],
-      networks: {},
-      volumes: {},
-      secrets: {},
-      configs: {},
-      extensions: {},
+    const project = composeProject({
       services: { app: service('app', { DB_HOST: 'postgres', DB_PORT: '5432' }) },
-    };
+    });
     const env = hostEnvironment({ project, publishedHost: '127.0.0.1', published, extra: {} });
     expect(env['DB_HOST']).toBe('127.0.0.1');
     expect(env['DB_PORT']).toBe('49153');
   });
 
   it("puts each service at its own host (a swarm task's node): HOST, URLs and KEY_HOST pairs", () => {
-    const project: ComposeProject = {
-      name: 'p',
-      workingDir: '/p',
-      files: [],
-      networks: {},
-      volumes: {},
-      secrets: {},
-      configs: {},
-      extensions: {},
+    const project = composeProject({
       services: {
         app: service(
           'app',
@@ -137,7 +121,7 @@ describe('host environment', () => {
         redis: service('redis', {}),
         sidecar: serviceSpec('sidecar', { networkMode: 'service:postgres' }),
       },
-    };
+    });
     const env = hostEnvironment({
       project,
       publishedHost: '127.0.0.1',
@@ -199,20 +183,12 @@ describe('stack host environment (app/stack-host-env.ts)', () => {
   });
 
   it('stackHostEnv gives each swarm service the address of the node its task runs on', () => {
-    const project: ComposeProject = {
-      name: 'p',
-      workingDir: '/p',
-      files: [],
-      networks: {},
-      volumes: {},
-      secrets: {},
-      configs: {},
-      extensions: {},
+    const project = composeProject({
       services: {
         app: service('app', { DATABASE_URL: 'postgresql://u:p@postgres:5432/db' }, ['postgres']),
         postgres: service('postgres', {}),
       },
-    };
+    });
     const target = {
       project,
       identity: { name: 's', branch: 'b', project: 'p', environment: 'dev' },
