@@ -3,7 +3,7 @@ import { DevenvError } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import { stackHostEnv } from './stack-host-env.js';
 import { envName } from '../core/env/host-env.js';
-import { stackUrls } from './proxy.js';
+import { routedUrls } from './proxy.js';
 import { resolveStackTarget, type StackOptions } from './stack-target.js';
 
 export interface StackEnvironment {
@@ -14,7 +14,7 @@ export interface StackEnvironment {
 
 export async function stackEnvironment(ctx: AppContext, options: StackOptions): Promise<StackEnvironment> {
   const target = await resolveStackTarget(ctx, options);
-  const { engine, info } = await ctx.engine();
+  const { info } = await ctx.engine();
   const observed = await (await ctx.backend()).observe(target.identity.name);
   if (observed.containers.length === 0) {
     throw new DevenvError('STACK_NOT_FOUND', `Stack "${target.identity.name}" is not running.`, {
@@ -27,7 +27,8 @@ export async function stackEnvironment(ctx: AppContext, options: StackOptions): 
   }));
   const env = stackHostEnv(target, info, services);
   // A stack the proxy routes: <SERVICE>_URL, its stable address (unless the template has that name).
-  for (const route of await stackUrls(engine, target.identity.name)) {
+  const proxyPort = observed.containers.map((c) => c.facts.proxyPort).find((port) => port !== undefined);
+  for (const route of await routedUrls(ctx, target.identity.name, proxyPort)) {
     const key = `${envName(route.service)}_URL`;
     if (env[key] === undefined) env[key] = route.url;
   }

@@ -15,7 +15,11 @@ export interface ProxyWanted {
   image: string;
   /** The whole Caddy configuration (core/proxy/routes.ts renderCaddyfile). */
   caddyfile: string;
-  /** The networks (by name) of the stacks it routes: it reaches their services there by name. */
+  /**
+   * The networks (by name) of the stacks it routes: it reaches their services there by name.
+   * A backend whose routed services join a network of the proxy's own instead (Swarm:
+   * adapters/swarm-stack/proxy-network.ts) does not use them.
+   */
   networks: string[];
   /** devenv's version (the proxy's version label, as on the container proxy). */
   version: string;
@@ -26,7 +30,7 @@ export interface ProxyApplied {
   name: string;
   /** Where it is reached from this machine (host:port). */
   address: string;
-  /** created: new; updated: its configuration or networks changed (Swarm: its task replaced); kept: as it was. */
+  /** created: new; updated: its routes were reloaded or it was replaced; kept: as it was. */
   change: 'created' | 'updated' | 'kept';
 }
 

@@ -54,13 +54,25 @@ services:
 
 const git = (...args: string[]) => execa('git', args, { cwd: project!.dir });
 
-/** The proxy's services and containers on the manager (by devenv's proxy-server label and our port). */
+/** The proxy's services, containers, network and volume on the manager (by devenv's proxy-server label and our port). */
 async function proxyOnManager(): Promise<string[]> {
   const filters = { label: [`dev.devenv.proxy-server=${port}`] };
   return [
     ...(await managerEngine.listServices({ filters })).map((s) => `service ${s.Spec?.Name}`),
     ...(await managerEngine.listContainers({ all: true, filters })).map((c) => `container ${c.Id}`),
+    ...(await managerEngine.listNetworks({ filters })).map((n) => `network ${n.Name}`),
+    ...((await managerEngine.listVolumes({ filters })).Volumes ?? []).map((v) => `volume ${v.Name}`),
   ];
+}
+
+/** The proxy service's running task (its id): a route change must not replace it. */
+async function proxyTask(): Promise<string | undefined> {
+  const tasks = await managerEngine.listTasks({
+    filters: { service: [`devenv-proxy-${port}`], 'desired-state': ['running'] },
+  });
+  return (tasks as { ID?: string; Status?: { State?: string } }[]).find(
+    (task) => task.Status?.State === 'running',
+  )?.ID;
 }
 
 /**
@@ -153,6 +165,18 @@ describe.skipIf(!canRunSwarm())('devenv preview on a three-node Docker Swarm', (
         .getService(service.ID)
         .remove()
         .catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    for (const network of await managerEngine.listNetworks({ filters }).catch(() => []))
+      await managerEngine
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
+    const volumes = await managerEngine.listVolumes({ filters }).catch(() => ({ Volumes: [] }));
+    for (const volume of volumes.Volumes ?? [])
+      await managerEngine
+        .getVolume(volume.Name)
+        .remove()
+        .catch(() => undefined);
     await rm(cache, { recursive: true, force: true });
     if (acquired) await releaseSwarm();
   }, 300_000);
@@ -169,10 +193,27 @@ describe.skipIf(!canRunSwarm())('devenv preview on a three-node Docker Swarm', (
     expect(proxy?.Spec?.Name).toBe(`devenv-proxy-${port}`);
     expect(proxy?.Spec?.Labels?.['dev.devenv.version']).toBeTruthy();
 
+    // Its Caddyfile in a volume on the manager, and its own network, which the routed services join.
+    expect(await proxyOnManager()).toEqual(
+      expect.arrayContaining([`network devenv-proxy-${port}`, `volume devenv-proxy-${port}`]),
+    );
+    const taskBefore = await proxyTask();
+    expect(taskBefore).toBeTruthy();
+
     const previewB = await previewUp(b);
     const urlB = previewB.urls['web'] ?? '';
     expect(await answerOf(urlB)).toEqual({ status: 200, body: `page of ${b}` });
     expect(await answerOf(urlA)).toEqual({ status: 200, body: `page of ${a}` });
+    // A new route is a Caddy reload in the running task: the proxy was not replaced (no outage).
+    expect(await proxyTask()).toBe(taskBefore);
+    // `env` gives the stack's stable URL, as for a preview on the local engine.
+    const printed = await devenv(
+      project!.dir,
+      ['env', '--engine', 'swarm', '--stack', previewB.stack, '--json'],
+      env,
+    );
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect((JSON.parse(printed.stdout) as Record<string, string>)['WEB_URL']).toBe(urlB);
 
     const ls = await devenv(project!.dir, ['preview', 'ls', '--engine', 'swarm', '--json'], env);
     expect(ls.exitCode, ls.stderr).toBe(0);

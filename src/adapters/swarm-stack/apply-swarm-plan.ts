@@ -22,6 +22,8 @@ import { readFileObjects } from './file-objects.js';
 import { fileObject, swarmServiceSpec, taskFiles } from './service-spec.js';
 import { currentTasks, nodeName, taskPlacements } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
+import { ensureProxyNetwork, routedProxyPort } from './proxy-network.js';
+import { Labels } from '../../core/stack/labels.js';
 
 type ServiceNode = Extract<
   PlanNode,
@@ -147,6 +149,9 @@ export async function applySwarmPlan(
       });
       distributed.set(request.image, image);
     }
+    const proxyPort = routedProxyPort(request.labels);
+    if (proxyPort !== undefined)
+      await ensureProxyNetwork(swarm, proxyPort, request.labels[Labels.version] ?? '');
     // The registry's reference when the image was pushed there: every node pulls it.
     wanted.image = await image;
     for (const file of taskFiles(request, contents)) {

@@ -7,22 +7,10 @@ import type { RemovedStack, StackChange } from '../../contracts/stack-backend.js
 import { stackSelector } from '../../core/stack/labels.js';
 import { observeSwarmStack } from './observe-swarm-stack.js';
 import type { SwarmCluster } from './swarm-nodes.js';
+import { untilFree, untilTasksGone } from './removal-waits.js';
 
 const GONE_POLL_MS = 250;
 const GONE_WAIT_MS = 60_000;
-
-/** Retries what fails while the nodes are still removing the tasks' containers (a network or volume in use). */
-async function untilFree(remove: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + GONE_WAIT_MS;
-  for (;;) {
-    try {
-      return await remove();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
-    }
-  }
-}
 
 export async function removeSwarmStack(
   cluster: SwarmCluster,
@@ -43,15 +31,11 @@ export async function removeSwarmStack(
   );
   // The tasks' containers go asynchronously, node by node: wait until none is left.
   if (observed.containers.length > 0) {
-    const ids = observed.containers.map((service) => service.id);
+    await untilTasksGone(
+      swarm,
+      observed.containers.map((service) => service.id),
+    );
     const deadline = Date.now() + GONE_WAIT_MS;
-    while (Date.now() < deadline) {
-      const left = (await swarm.listTasks([])).filter(
-        (task) => ids.includes(task.serviceId) && task.containerId !== undefined && task.state !== 'shutdown',
-      );
-      if (left.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
-    }
     // A node drops a task's container a moment after the manager sees the task shut down: on the
     // nodes devenv reaches, until no container of the stack is left.
     const engines = [...(await cluster.nodeEngines()).values()];

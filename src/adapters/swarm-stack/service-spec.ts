@@ -16,7 +16,8 @@
  *   configs (elsewhere), named per stack, service and content (they are immutable), as
  *   `docker stack deploy` does: no node needs this machine's files;
  * - volumes: created by the node the task lands on, local driver, with the stack's labels
- *   (a task rescheduled to another node starts with an empty volume there).
+ *   (a task rescheduled to another node starts with an empty volume there);
+ * - a service the preview proxy routes also joins that proxy's network (proxy-network.ts).
  * The container request's service labels go on the service and on its task containers.
  */
 import { createHash } from 'node:crypto';
@@ -24,6 +25,7 @@ import type { ContainerRequest } from '../../contracts/engine.js';
 import type { VolumeSpec } from '../../contracts/stack-backend.js';
 import type { SwarmFileReference, SwarmServiceSpec } from '../../contracts/swarm-engine.js';
 import { isSelectorKey, Labels } from '../../core/stack/labels.js';
+import { proxyNetworkName, routedProxyPort } from './proxy-network.js';
 
 export interface SwarmFileObject extends SwarmFileReference {
   content: string | Uint8Array;
@@ -92,6 +94,7 @@ export function swarmServiceSpec(
   /** The content of each `file:` secret or config, by target (file-objects.ts). */
   contents: ReadonlyMap<string, Uint8Array> = new Map(),
 ): SwarmServiceSpec {
+  const proxyPort = routedProxyPort(request.labels);
   const spec: SwarmServiceSpec = {
     name: request.name,
     labels: request.labels,
@@ -135,7 +138,11 @@ export function swarmServiceSpec(
       return { kind, name, target, mode };
     }),
     extraHosts: request.extraHosts,
-    networks: request.networks.map((network) => ({ network: network.network, aliases: network.aliases })),
+    networks: [
+      ...request.networks.map((network) => ({ network: network.network, aliases: network.aliases })),
+      // A routed service is on its proxy's network too, where the proxy reaches it by name (proxy-network.ts).
+      ...(proxyPort !== undefined ? [{ network: proxyNetworkName(proxyPort), aliases: [] }] : []),
+    ],
     replicas: request.deploy?.replicas ?? 1,
     constraints: request.deploy?.constraints ?? [],
     spreadOver: request.deploy?.spreadOver ?? [],

@@ -2,30 +2,45 @@
  * The preview proxy on a swarm (contracts/backend-proxy.ts): one Caddy service per port
  * (`devenv-proxy-<port>`, labelled `dev.devenv.proxy-server=<port>` as the container proxy
  * is), on the manager's node devenv talks to, publishing the port in host mode there (every
- * address of that node), attached to the routed stacks' overlay networks. It reaches each
- * routed service by its service name on those networks (dnsrr: the name resolves to the
- * tasks' addresses wherever they run), so a route keeps working when a task moves to
- * another node. Its Caddyfile is in its spec (an environment variable its command writes
- * out before `caddy run`): a change of routes or networks is a `service update`, which
- * replaces its task (stop-first: the port is held by one task at a time), a second or two
- * without the proxy. A spec hash label keeps an unchanged proxy as it is.
+ * address of that node). It is on one network only, its own (proxy-network.ts), which every
+ * routed service joins; it reaches each by service name there (dnsrr: the name resolves to
+ * the tasks' addresses wherever they run), so a route keeps working when a task moves.
+ *
+ * Routes change without replacing its task: the Caddyfile lives in a volume on the manager's
+ * node (`devenv-proxy-<port>`, labelled as the service), written and loaded by `caddy reload`
+ * in the running task (as the container proxy is reloaded), so ten previews coming at once
+ * are ten reloads, not ten task replacements, and a route change never takes the proxy down.
+ * A restarted task starts from the last Caddyfile written. Only a change of the service's own
+ * spec (its image) replaces the task; a spec hash label keeps an unchanged proxy as it is.
  */
 import { createHash } from 'node:crypto';
-import type { ContainerStatus, ResourceSummary } from '../../contracts/engine.js';
+import type { ContainerStatus, LabelSelector, ResourceSummary } from '../../contracts/engine.js';
 import type { BackendProxy, ProxyApplied, ProxyWanted } from '../../contracts/backend-proxy.js';
-import type { SwarmServiceSpec, SwarmTask } from '../../contracts/swarm-engine.js';
+import type { SwarmNodeEngine, SwarmServiceSpec, SwarmTask } from '../../contracts/swarm-engine.js';
 import { DevenvError } from '../../core/errors.js';
-import { PROXY_CONFIG_PATH, PROXY_CONTAINER_PORT, proxyContainerName } from '../../core/proxy/routes.js';
+import { PROXY_CONTAINER_PORT, proxyContainerName } from '../../core/proxy/routes.js';
 import { Labels } from '../../core/stack/labels.js';
+import { ensureProxyNetwork, proxyNetworkName } from './proxy-network.js';
 import { currentTasks, serviceStatus } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
+import { untilFree, untilTasksGone } from './removal-waits.js';
+
+/** Where the proxy's volume (its Caddyfile) is mounted in its task. */
+const CONFIG_DIR = '/etc/devenv-proxy';
+const CONFIG_FILE = `${CONFIG_DIR}/Caddyfile`;
+/** A new task starts from the volume's Caddyfile, or the spec's when the volume is new. */
+const RUN = `f=${CONFIG_FILE}; [ -s "$f" ] || printf '%s' "$DEVENV_CADDYFILE" > "$f"; exec caddy run --config "$f" --adapter caddyfile`;
+/** Loads the wanted Caddyfile when it differs from the running one; prints what it did. */
+const RELOAD = `f=${CONFIG_FILE}; printf '%s' "$DEVENV_CADDYFILE" > "$f.new"; if cmp -s "$f.new" "$f"; then rm -f "$f.new"; echo kept; else caddy reload --config "$f.new" --adapter caddyfile && mv "$f.new" "$f" && echo reloaded; fi`;
 
 const TASK_POLL_MS = 250;
-const TASK_WAIT_MS = 60_000;
+/** How long a new proxy task may take to run (a loaded manager attaching it to its network). */
+const TASK_WAIT_MS = 120_000;
 
+/** What replaces the task when it changes: the image and how it is run (not its routes). */
 function specHash(wanted: ProxyWanted): string {
   return createHash('sha256')
-    .update(JSON.stringify([wanted.image, wanted.caddyfile, [...wanted.networks].sort()]))
+    .update(JSON.stringify([wanted.image, RUN, proxyNetworkName(wanted.port)]))
     .digest('hex')
     .slice(0, 16);
 }
@@ -54,11 +69,18 @@ export class SwarmProxy implements BackendProxy {
   }
 
   async proxies(): Promise<{ port: number; name: string }[]> {
-    const services = await this.cluster.swarm.listServices({ [Labels.proxyServer]: true });
-    return services.flatMap((service) => {
-      const port = Number(service.labels[Labels.proxyServer]);
-      return Number.isInteger(port) ? [{ port, name: service.name }] : [];
-    });
+    const selector: LabelSelector = { [Labels.proxyServer]: true };
+    // Its network too: a proxy whose service went (or never came) still has it to remove.
+    const [services, networks] = await Promise.all([
+      this.cluster.swarm.listServices(selector),
+      this.cluster.swarm.listNetworks(selector),
+    ]);
+    const byPort = new Map<number, string>();
+    for (const { labels, name } of [...networks, ...services]) {
+      const port = Number(labels[Labels.proxyServer]);
+      if (Number.isInteger(port)) byPort.set(port, name);
+    }
+    return [...byPort].map(([port, name]) => ({ port, name })).sort((a, b) => a.port - b.port);
   }
 
   async address(port: number): Promise<string> {
@@ -66,10 +88,12 @@ export class SwarmProxy implements BackendProxy {
     return `${this.cluster.managerPublishedHost}:${port}`;
   }
 
+  /** Networks are its own (proxy-network.ts): `wanted.networks` is not used. */
   async apply(wanted: ProxyWanted): Promise<ProxyApplied> {
     const { swarm } = this.cluster;
     const name = proxyContainerName(wanted.port);
     const hash = specHash(wanted);
+    await ensureProxyNetwork(swarm, wanted.port, wanted.version);
     const [existing, state] = await Promise.all([
       swarm.listServices({ [Labels.proxyServer]: String(wanted.port) }),
       swarm.swarm(),
@@ -85,23 +109,27 @@ export class SwarmProxy implements BackendProxy {
       labels,
       containerLabels: labels,
       image: wanted.image,
-      command: [
-        'sh',
-        '-c',
-        `printf '%s' "$DEVENV_CADDYFILE" > ${PROXY_CONFIG_PATH} && exec caddy run --config ${PROXY_CONFIG_PATH} --adapter caddyfile`,
-      ],
+      command: ['sh', '-c', RUN],
       env: { DEVENV_CADDYFILE: wanted.caddyfile },
       init: false,
       tty: false,
       openStdin: false,
       stopGracePeriodSeconds: 2,
-      mounts: [],
+      mounts: [
+        {
+          type: 'volume',
+          source: name,
+          target: CONFIG_DIR,
+          readOnly: false,
+          volumeLabels: { [Labels.proxyServer]: String(wanted.port), [Labels.backend]: 'swarm' },
+        },
+      ],
       files: [],
       extraHosts: [],
-      networks: [...wanted.networks].sort().map((network) => ({ network, aliases: [] })),
+      networks: [{ network: proxyNetworkName(wanted.port), aliases: [] }],
       replicas: 1,
-      // The node of the manager devenv talks to: its address is known, and for a manager on
-      // this machine the URLs' *.localhost names reach it as they are.
+      // The node of the manager devenv talks to: its address is known, for a manager on this
+      // machine the URLs' *.localhost names reach it as they are, and its volume stays there.
       constraints: [`node.id==${state.nodeId}`],
       spreadOver: [],
       restart: { condition: 'any' },
@@ -111,8 +139,13 @@ export class SwarmProxy implements BackendProxy {
     const since = new Date(Date.now() - 1000).toISOString();
     const current = existing[0];
     if (current !== undefined && current.labels[Labels.configHash] === hash) {
-      const tasks = currentTasks(await swarm.listTasks([current.id]));
-      if (tasks.some((task) => task.state === 'running')) return { name, address, change: 'kept' };
+      const running = currentTasks(await swarm.listTasks([current.id])).find(
+        (task) => task.state === 'running' && task.containerId !== undefined,
+      );
+      if (running !== undefined) {
+        const reloaded = await this.reload(running, name, wanted.caddyfile);
+        return { name, address, change: reloaded ? 'updated' : 'kept' };
+      }
     }
     let id: string;
     let change: ProxyApplied['change'];
@@ -137,30 +170,65 @@ export class SwarmProxy implements BackendProxy {
       }
       change = 'created';
     }
-    await this.untilRunning(id, name, wanted.port, since);
+    const task = await this.untilRunning(id, name, wanted.port, since);
+    // A new task of an existing proxy starts from the volume's Caddyfile: bring it to these routes.
+    await this.reload(task, name, wanted.caddyfile);
     return { name, address, change };
   }
 
   async remove(port: number): Promise<string | undefined> {
     const { swarm } = this.cluster;
-    const services = await swarm.listServices({ [Labels.proxyServer]: String(port) });
+    const selector = { [Labels.proxyServer]: String(port) };
+    const services = await swarm.listServices(selector);
     for (const service of services) await swarm.removeService(service.id);
-    if (services.length === 0) return undefined;
-    // Its task's container leaves the stacks' networks as it goes: wait, so they can be removed.
-    const ids = services.map((service) => service.id);
-    const deadline = Date.now() + TASK_WAIT_MS;
-    while (Date.now() < deadline) {
-      const left = (await swarm.listTasks([])).filter(
-        (task) => ids.includes(task.serviceId) && task.containerId !== undefined && task.state !== 'shutdown',
+    // Its task's container leaves its network and volume as it goes: wait, so they can be removed.
+    await untilTasksGone(
+      swarm,
+      services.map((service) => service.id),
+    );
+    const removed = services.map((service) => service.name);
+    // The network goes once no routed service is on it (else with the last stack, by the next sync).
+    for (const network of await swarm.listNetworks(selector)) {
+      const gone = await swarm.removeNetwork(network.id).then(
+        () => true,
+        () => false,
       );
-      if (left.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
+      if (gone && !removed.includes(network.name)) removed.push(network.name);
     }
-    return services.map((service) => service.name).join(', ');
+    const manager = await this.managerEngine();
+    if (manager !== undefined)
+      for (const volume of await manager.containers.listVolumes(selector))
+        await untilFree(() => manager.containers.removeVolume(volume.name));
+    return removed.length > 0 ? removed.join(', ') : undefined;
+  }
+
+  /** The manager's own engine (where the proxy's task runs, with its volume). */
+  private async managerEngine(): Promise<SwarmNodeEngine | undefined> {
+    const [engines, view] = await Promise.all([this.cluster.nodeEngines(), nodeView(this.cluster)]);
+    const hostname = view.nodes.find((node) => node.id === view.selfId)?.hostname;
+    return hostname !== undefined ? engines.get(hostname) : undefined;
+  }
+
+  /** The wanted Caddyfile written and loaded in the running task; whether it changed. */
+  private async reload(task: SwarmTask, name: string, caddyfile: string): Promise<boolean> {
+    const manager = await this.managerEngine();
+    if (manager === undefined || task.containerId === undefined)
+      throw new DevenvError('PROXY_FAILED', `The preview proxy ${name} runs where devenv cannot reach it.`, {
+        hint: `It runs on the manager's node devenv talks to; \`docker service ps ${name}\` shows where its task is.`,
+      });
+    const result = await manager.containers.exec(task.containerId, ['sh', '-c', RELOAD], {
+      env: { DEVENV_CADDYFILE: caddyfile },
+    });
+    if (result.exitCode !== 0)
+      throw new DevenvError('PROXY_FAILED', `The preview proxy ${name} refused its new configuration.`, {
+        hint: `See its log (\`docker service logs ${name}\`); \`devenv gc --engine swarm\` removes it when no stack uses it.`,
+        details: result.output.trim().split('\n').slice(-10),
+      });
+    return result.output.includes('reloaded');
   }
 
   /** Until the proxy's task (one made after `since`) runs; its error when the swarm rejects it. */
-  private async untilRunning(id: string, name: string, port: number, since: string): Promise<void> {
+  private async untilRunning(id: string, name: string, port: number, since: string): Promise<SwarmTask> {
     const deadline = Date.now() + TASK_WAIT_MS;
     let last: SwarmTask | undefined;
     while (Date.now() < deadline) {
@@ -168,7 +236,7 @@ export class SwarmProxy implements BackendProxy {
         (await this.cluster.swarm.listTasks([id])).filter((task) => task.createdAt >= since),
       );
       last = tasks[0];
-      if (last?.state === 'running') return;
+      if (last?.state === 'running' && last.containerId !== undefined) return last;
       if (last !== undefined && ['failed', 'rejected'].includes(last.state)) break;
       await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
     }

@@ -149,6 +149,31 @@ describe('swarm service spec', () => {
 });
 
 describe('swarm selection', () => {
+  it("a service the preview proxy routes (proxy port and HTTP port) joins that proxy's network; others do not", () => {
+    const networks = [{ network: 'shop-main_default', aliases: ['web'] }];
+    const routed = swarmServiceSpec(
+      containerRequest({
+        name: 'shop-main-web-1',
+        image: 'i',
+        labels: { ...labels, 'dev.devenv.proxy': '8780', 'dev.devenv.http-port': '3000' },
+        networks,
+      }),
+      [],
+    );
+    expect(routed.networks).toEqual([...networks, { network: 'devenv-proxy-8780', aliases: [] }]);
+    // The same stack's database: on the stack's network only (the proxy reaches no unrouted service).
+    const unrouted = swarmServiceSpec(
+      containerRequest({
+        name: 'shop-main-db-1',
+        image: 'i',
+        labels: { ...labels, 'dev.devenv.proxy': '8780' },
+        networks,
+      }),
+      [],
+    );
+    expect(unrouted.networks).toEqual(networks);
+  });
+
   it('reads swarm and swarm:TARGET, and checks the target', () => {
     expect(swarmEngine('swarm')).toEqual({});
     expect(swarmEngine('swarm:prod')).toEqual({ engine: 'prod' });

@@ -1,0 +1,36 @@
+/**
+ * Waiting for what a removed service leaves behind: the nodes stop its tasks' containers
+ * asynchronously, and until they have, its networks and volumes are in use. Each wait
+ * ends after a minute (a node that never answers must not hang `down`).
+ */
+import type { SwarmEngine } from '../../contracts/swarm-engine.js';
+
+const POLL_MS = 250;
+const WAIT_MS = 60_000;
+
+/** Until no task of these (removed) services has a container that is not shut down. */
+export async function untilTasksGone(swarm: SwarmEngine, serviceIds: readonly string[]): Promise<void> {
+  if (serviceIds.length === 0) return;
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const left = (await swarm.listTasks([])).filter(
+      (task) =>
+        serviceIds.includes(task.serviceId) && task.containerId !== undefined && task.state !== 'shutdown',
+    );
+    if (left.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Retries a removal the engine refuses while the containers go (in use), then gives its error. */
+export async function untilFree(remove: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    try {
+      return await remove();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
