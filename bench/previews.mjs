@@ -4,7 +4,8 @@
 //  - preview up of a second branch: from the command's start until its app answers at its
 //    URL through the proxy (the first branch's preview made the app image);
 //  - memory per preview stack (docker stats, the stack's containers) and of the proxy;
-//  - 10 previews at once: wall time until all 10 answer, memory in all.
+//  - 10 previews at once: wall time until all 10 answer, memory in all; meanwhile and while they
+//    are removed, the first preview's URL is asked every 100 ms (does a route change interrupt it?).
 // With --engine tls (or ssh), the same on a second engine standing in for a team's preview
 // host (test/support/second-engine.sh, its own network namespace, as root): dockerd with
 // --tlsverify on ADDRESS:2376 (DOCKER_TLS_VERIFY + DOCKER_CERT_PATH), or reached over
@@ -146,6 +147,33 @@ async function upUntilAnswering(branch) {
   return { ms: performance.now() - started, url };
 }
 
+/** Asks the URL every 100 ms until stopped: how many answered 200, and the longest run of failures. */
+function probeWhile(url) {
+  let running = true;
+  const counts = { ok: 0, total: 0, longestGapMs: 0 };
+  const loop = (async () => {
+    let failingSince;
+    while (running) {
+      const status = await get(url);
+      counts.total++;
+      if (status === 200) {
+        counts.ok++;
+        if (failingSince !== undefined)
+          counts.longestGapMs = Math.max(counts.longestGapMs, Math.round(performance.now() - failingSince));
+        failingSince = undefined;
+      } else failingSince ??= performance.now();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return counts;
+    },
+  };
+}
+
 async function memoryOn(engine, filter) {
   const list = await engine.listContainers({ filters: JSON.stringify({ label: [filter] }) });
   let bytes = 0;
@@ -190,11 +218,21 @@ try {
     `memory: ${mb(one.bytes)} per preview stack (${one.containers} containers), proxy ${mb(proxy.bytes)}`,
   );
   if (COUNT > 0) {
+    // Meanwhile the first preview's URL is asked every 100 ms: does a route change take it down?
+    const probe = probeWhile(first.url);
     const started = performance.now();
     await Promise.all(branches.slice(2).map((branch) => upUntilAnswering(branch)));
     const all = await memoryOf('dev.devenv.preview=true');
     console.log(
       `${COUNT} previews at once: ${((performance.now() - started) / 1000).toFixed(1)} s until all answer; ${mb(all.bytes)} in all (${COUNT + 2} previews, ${all.containers} containers)${perNode(all)}`,
+    );
+    const gone = Promise.all(
+      branches.slice(2).map((branch) => devenv(['preview', 'rm', branch, ...engineArgs])),
+    );
+    await gone;
+    const asked = await probe.stop();
+    console.log(
+      `the first preview's URL while ${COUNT} others came and went: ${asked.ok} of ${asked.total} requests answered 200 (${asked.total - asked.ok} failed, longest gap ${asked.longestGapMs} ms)`,
     );
   }
 } finally {

@@ -13,10 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv } from '../support/cli.js';
 import { runPrefix } from '../support/engine-state.js';
-import { jsonEvents } from '../support/json-events.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 import {
   acquireSwarm,
@@ -26,6 +24,7 @@ import {
   stopSwarmRegistry,
   swarmLeftovers,
   swarmNodesVariable,
+  upOnSwarm,
   workerAddress,
   workerEngines,
 } from '../support/swarm-cluster.js';
@@ -80,12 +79,6 @@ configs:
   };
 }
 
-function stackOf(events: DevenvEvent[]): string {
-  const resolved = events.find((event) => event.type === 'stack.resolved');
-  if (resolved?.type !== 'stack.resolved') throw new Error('no stack.resolved event');
-  return resolved.stack;
-}
-
 interface ContainerSpecView {
   Image?: string;
   Mounts?: unknown[];
@@ -137,15 +130,9 @@ describe.skipIf(!canRunSwarm())('a stack on swarm with registry: and file: secre
   }, 300_000);
 
   it('pushes the built image to the registry, the service names that reference, and the worker pulled it', async () => {
-    const result = await devenv(
-      project!.dir,
-      ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch],
-      env,
-    );
-    expect(result.stderr + result.stdout).not.toMatch(/"type":"error"/);
-    expect(result.exitCode).toBe(0);
-    const events = jsonEvents(result.stdout);
-    stack = stackOf(events);
+    const up = await upOnSwarm(project!.dir, branch, env);
+    const events = up.events;
+    stack = up.stack;
     const infos = events.flatMap((event) => (event.type === 'info' ? [event.message] : []));
     const pushed = infos
       .map((message) =>

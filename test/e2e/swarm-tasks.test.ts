@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv } from '../support/cli.js';
 import { runPrefix } from '../support/engine-state.js';
-import { jsonEvents } from '../support/json-events.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 import {
   acquireSwarm,
@@ -23,6 +22,7 @@ import {
   stopWorker,
   swarmLeftovers,
   swarmNodesVariable,
+  upOnSwarm,
   workerAddress,
 } from '../support/swarm-cluster.js';
 import { EXITED, tmuxServer } from '../support/tmux-dashboard.js';
@@ -115,17 +115,9 @@ describe.skipIf(!canRunSwarm())('tasks on a three-node Docker Swarm: up, env and
   let stack = '';
 
   it('up -d names each of two replicas with its worker and waits for both before the service is ready', async () => {
-    const result = await devenv(
-      project!.dir,
-      ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch],
-      env,
-    );
-    expect(result.stderr + result.stdout).not.toMatch(/"type":"error"/);
-    expect(result.exitCode).toBe(0);
-    const events = jsonEvents(result.stdout);
-    const resolved = events.find((event) => event.type === 'stack.resolved');
-    if (resolved?.type !== 'stack.resolved') throw new Error('no stack.resolved');
-    stack = resolved.stack;
+    const up = await upOnSwarm(project!.dir, branch, env);
+    const events = up.events;
+    stack = up.stack;
 
     const started = events.flatMap((event, index) =>
       event.type === 'container.started' && event.service === 'cache'

@@ -12,10 +12,8 @@
  */
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevenvEvent } from '../../src/app/events.js';
 import { devenv } from '../support/cli.js';
 import { runPrefix } from '../support/engine-state.js';
-import { jsonEvents } from '../support/json-events.js';
 import { tempProject, type TempProject } from '../support/projects.js';
 import {
   acquireSwarm,
@@ -25,6 +23,7 @@ import {
   stopWorker,
   swarmLeftovers,
   swarmNodesVariable,
+  upOnSwarm,
   workerAddress,
 } from '../support/swarm-cluster.js';
 
@@ -131,12 +130,6 @@ async function listedTasks(dir: string, stack: string): Promise<Map<string, List
   return new Map((found?.services ?? []).map((service) => [service.service, service.tasks ?? []]));
 }
 
-function stackOf(events: DevenvEvent[]): string {
-  const resolved = events.find((event) => event.type === 'stack.resolved');
-  if (resolved?.type !== 'stack.resolved') throw new Error('no stack.resolved event');
-  return resolved.stack;
-}
-
 describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
   let stack = '';
   beforeAll(async () => {
@@ -155,15 +148,9 @@ describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
   }, 300_000);
 
   it('places the stack by constraints, loads the built image into its node, and the app reaches postgres and redis across nodes', async () => {
-    const result = await devenv(
-      project!.dir,
-      ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch],
-      env,
-    );
-    expect(result.stderr + result.stdout).not.toMatch(/"type":"error"/);
-    expect(result.exitCode).toBe(0);
-    const events = jsonEvents(result.stdout);
-    stack = stackOf(events);
+    const up = await upOnSwarm(project!.dir, branch, env);
+    const events = up.events;
+    stack = up.stack;
     // Each task's node, as `up` reports it.
     const started = events.flatMap((event) =>
       event.type === 'container.started' ? [`${event.service} ${event.container}`] : [],
@@ -238,13 +225,7 @@ describe.skipIf(!canRunSwarm())('devenv on a three-node Docker Swarm', () => {
     const before = await serviceState(stack);
     const { writeFile } = await import('node:fs/promises');
     await writeFile(`${project!.dir}/compose.yaml`, files('second')['compose.yaml']!);
-    const result = await devenv(
-      project!.dir,
-      ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch],
-      env,
-    );
-    expect(result.exitCode).toBe(0);
-    const events = jsonEvents(result.stdout);
+    const { events } = await upOnSwarm(project!.dir, branch, env);
     const kept = events.flatMap((event) => (event.type === 'container.kept' ? [event.service] : []));
     expect(kept.sort()).toEqual(['app', 'postgres']);
     const after = await serviceState(stack);
@@ -290,14 +271,7 @@ services:
     let stopped: 'devswarm1' | 'devswarm2' | undefined;
     let moveStack = '';
     try {
-      const up = await devenv(
-        moving.dir,
-        ['up', '-d', '--json', '--engine', 'swarm', '--branch', moveBranch],
-        env,
-      );
-      expect(up.stderr + up.stdout).not.toMatch(/"type":"error"/);
-      expect(up.exitCode).toBe(0);
-      moveStack = stackOf(jsonEvents(up.stdout));
+      moveStack = (await upOnSwarm(moving.dir, moveBranch, env)).stack;
       const [before] = (await listedTasks(moving.dir, moveStack)).get('cache') ?? [];
       expect(before).toMatchObject({ state: 'running', node: expect.stringMatching(/^devswarm[12]$/) });
       const from = before!.node as 'devswarm1' | 'devswarm2';

@@ -7,7 +7,10 @@
  */
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { repoRoot } from './cli.js';
+import { expect } from 'vitest';
+import type { DevenvEvent } from '../../src/app/events.js';
+import { devenv, repoRoot } from './cli.js';
+import { jsonEvents } from './json-events.js';
 
 const script = `${repoRoot}test/support/swarm-cluster.sh`;
 
@@ -102,4 +105,19 @@ export async function startSwarmRegistry(): Promise<string> {
 /** Stops the registry and removes its certificate trust; idempotent. */
 export async function stopSwarmRegistry(): Promise<void> {
   await execa('bash', [registryScript, 'down'], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** `devenv up -d --json --engine swarm --branch BRANCH` in `dir`, which must succeed: its events and stack. */
+export async function upOnSwarm(
+  dir: string,
+  branch: string,
+  env: Record<string, string>,
+): Promise<{ events: DevenvEvent[]; stack: string }> {
+  const result = await devenv(dir, ['up', '-d', '--json', '--engine', 'swarm', '--branch', branch], env);
+  expect(result.stderr + result.stdout).not.toMatch(/"type":"error"/);
+  expect(result.exitCode).toBe(0);
+  const events = jsonEvents(result.stdout);
+  const resolved = events.find((event) => event.type === 'stack.resolved');
+  if (resolved?.type !== 'stack.resolved') throw new Error('no stack.resolved event');
+  return { events, stack: resolved.stack };
 }
