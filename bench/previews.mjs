@@ -177,11 +177,18 @@ function probeWhile(url) {
 async function memoryOn(engine, filter) {
   const list = await engine.listContainers({ filters: JSON.stringify({ label: [filter] }) });
   let bytes = 0;
+  let containers = 0;
   for (const c of list) {
-    const stats = await engine.getContainer(c.Id).stats({ stream: false });
+    // A task replaced between the list and here (its container gone) is not counted.
+    const stats = await engine
+      .getContainer(c.Id)
+      .stats({ stream: false })
+      .catch(() => undefined);
+    if (stats === undefined) continue;
+    containers++;
     bytes += (stats.memory_stats.usage ?? 0) - (stats.memory_stats.stats?.inactive_file ?? 0);
   }
-  return { bytes, containers: list.length };
+  return { bytes, containers };
 }
 
 /** The containers with the label, on every node counted; `nodes` says each node's share. */

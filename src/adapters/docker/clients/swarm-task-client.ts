@@ -1,6 +1,7 @@
 /** Swarm tasks: the instances of services, each on a node. */
 import type { SwarmTask, TaskState } from '../../../contracts/swarm-engine.js';
 import type { ClientContext } from './client-context.js';
+import { engineStatus } from '../engine-errors.js';
 
 interface TaskObject {
   ID: string;
@@ -24,10 +25,7 @@ export class SwarmTaskClient {
 
   async listTasks(serviceIds: readonly string[]): Promise<SwarmTask[]> {
     try {
-      const tasks = (await this.context.docker.listTasks(
-        serviceIds.length > 0 ? { filters: { service: [...serviceIds] } } : {},
-      )) as TaskObject[];
-      return tasks.map((task) => {
+      return (await this.taskObjects(serviceIds)).map((task) => {
         const status = task.Status ?? {};
         const out: SwarmTask = {
           id: task.ID,
@@ -60,6 +58,23 @@ export class SwarmTaskClient {
       });
     } catch (error) {
       throw this.context.fail(error, 'list swarm tasks');
+    }
+  }
+
+  /**
+   * The tasks of these services (all with none named). The engine refuses the whole filter when
+   * one named service is gone (404: another devenv removed it a moment ago, as `preview rm`s at
+   * once do): then every task, kept where its service is one of those asked.
+   */
+  private async taskObjects(serviceIds: readonly string[]): Promise<TaskObject[]> {
+    const { docker } = this.context;
+    if (serviceIds.length === 0) return (await docker.listTasks({})) as TaskObject[];
+    try {
+      return (await docker.listTasks({ filters: { service: [...serviceIds] } })) as TaskObject[];
+    } catch (error) {
+      if (engineStatus(error) !== 404) throw error;
+      const all = (await docker.listTasks({})) as TaskObject[];
+      return all.filter((task) => serviceIds.includes(task.ServiceID ?? ''));
     }
   }
 }
