@@ -3,10 +3,13 @@
  * events are collected until the tree has been quiet for debounceMs, then
  * folded per path (an editor's atomic save, unlink + add of one path, is one
  * change). Leaves out .git, node_modules, build output (dist, build,
- * coverage), what the project's .gitignore ignores, and extra globs.
+ * coverage), what the project's .gitignore ignores, and extra globs. A file
+ * is looked at again 60 ms after each add or change it reports, because
+ * chokidar itself drops a path's further changes for 50 ms (see recheck).
  */
 import { watch, type FSWatcher } from 'chokidar';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { coalesceFileEvents, type RawFileEvent } from '../../core/affected/file-events.js';
 import {
@@ -24,6 +27,19 @@ function readIfExists(file: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/** Longer than chokidar's 50 ms throttle of a path's 'change' events (see recheck below). */
+const RECHECK_MS = 60;
+
+/** What tells one content of a file from the next without reading it: inode, size, times. */
+async function fileSignature(file: string): Promise<string> {
+  try {
+    const stats = await stat(file);
+    return `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+  } catch {
+    return 'gone';
   }
 }
 
@@ -65,6 +81,7 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
 
   let pending: RawFileEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   const flush = () => {
     timer = undefined;
     const events = pending;
@@ -72,14 +89,44 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
     const changes = coalesceFileEvents(events);
     if (changes.length > 0) options.onBatch(changes);
   };
+  const push = (kind: RawFileEvent['kind'], relative: string) => {
+    pending.push({ kind, path: relative });
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, options.debounceMs);
+  };
+
+  // chokidar drops every 'change' of a path for 50 ms after one it reports, with no trailing
+  // event: a save that lands in that window (a second write soon after a new file's first) would
+  // never be seen, and the stale content would be tested. So each reported add or change is looked
+  // at again once the window is over, and a file that differs then is a change of its own.
+  const lastSeen = new Map<string, string>();
+  const rechecks = new Map<string, NodeJS.Timeout>();
+  const recheck = (file: string, relative: string) => {
+    const previous = rechecks.get(relative);
+    if (previous) clearTimeout(previous);
+    const seen = fileSignature(file).then((signature) => lastSeen.set(relative, signature));
+    rechecks.set(
+      relative,
+      setTimeout(() => {
+        rechecks.delete(relative);
+        void seen.then(async () => {
+          const now = await fileSignature(file);
+          if (closed || now === 'gone' || now === lastSeen.get(relative)) return;
+          push('change', relative);
+          recheck(file, relative);
+        });
+      }, RECHECK_MS),
+    );
+  };
+
   const record = (kind: RawFileEvent['kind']) => (file: string) => {
     const relative = insideRelativePosix(root, file);
     if (relative === undefined || relative === '') return;
     // An edited nested .gitignore is read again on the next question about its directory.
     if (relative.endsWith('/.gitignore')) nested.delete(relative.slice(0, -'/.gitignore'.length));
-    pending.push({ kind, path: relative });
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, options.debounceMs);
+    push(kind, relative);
+    if (kind === 'unlink') lastSeen.delete(relative);
+    else recheck(file, relative);
   };
 
   const watcher: FSWatcher = watch(root, { ignored, ignoreInitial: true, persistent: true });
@@ -95,9 +142,12 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
   return {
     watched,
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       pending = [];
+      for (const check of rechecks.values()) clearTimeout(check);
+      rechecks.clear();
       await watcher.close();
     },
   };
