@@ -412,7 +412,10 @@ export function createTemplateDatabaseProvider(
       const durationMs = ctx.clock.now() - started;
       ctx.emit({ type: 'info', message: `test database: template ${template} ready in ${durationMs} ms` });
       ctx.emit({ type: 'test.database.ready', template, outcome: 'built', durationMs });
-      // Templates of other keys are dropped in the background, after this lease.
+      // Templates of other keys are dropped in the background, after this lease. Only by the
+      // newest template's sweep: an older one still queued (refills go first, so a sweep can wait
+      // through several leases) would take this new template for another key's and drop it.
+      sweeps.length = 0;
       sweeps.push(template);
     }
   }

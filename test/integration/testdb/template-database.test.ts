@@ -416,4 +416,24 @@ describe('ready copies (the pool)', () => {
     await after.release();
     await first.release();
   });
+
+  it("keeps the newest template when a second rebuild comes before the first one's sweep ran", async () => {
+    // Two rebuilds back to back: after the first, the background refills the pool before it sweeps,
+    // and the second lease starts at once, so the first build's sweep is still queued when the
+    // second template exists. That sweep must not take the new template for another key's.
+    const quick = makeProvider({ poolSize: 2 });
+    await lease(quick, 'rebuild-base');
+    await stack.write('migrations/006.sql', 'ALTER TABLE users ADD COLUMN phone text;\n');
+    quick.invalidate();
+    await lease(quick, 'rebuild-a');
+    await stack.write('migrations/007.sql', 'ALTER TABLE users ADD COLUMN city text;\n');
+    quick.invalidate();
+    const last = await lease(quick, 'rebuild-b');
+    await quick.settled();
+    const templates = (await devenvDatabases(last)).filter((name) => name.startsWith('devenv_tpl_'));
+    expect(templates).toHaveLength(1);
+    const again = await lease(quick, 'after-sweeps');
+    expect(quick.builds).toBe(2);
+    expect(await query(again.env['DATABASE_URL']!, 'SELECT count(city) FROM users')).toBe('0');
+  });
 });
