@@ -17,6 +17,7 @@ import type { BackendProxy } from '../contracts/backend-proxy.js';
 import type { ContainerEngine, ContainerStatus, EngineInfo } from '../contracts/engine.js';
 import { DevenvError } from '../core/errors.js';
 import { defaultHostIp } from '../core/plan/port-plan.js';
+import { CADDYFILE_ENV, reloadCommand } from '../core/proxy/reload-command.js';
 import {
   DEFAULT_PROXY_PORT,
   PROXY_CONFIG_PATH,
@@ -301,17 +302,11 @@ function answeringHost(info: EngineInfo): string {
   return bound === '0.0.0.0' || bound === '::' ? info.publishedHost : bound;
 }
 
-/** Writes the new Caddyfile into the proxy and has Caddy load it (over exec: works on any engine). */
+/** Has the proxy load the new Caddyfile when it differs (core/proxy/reload-command.ts; over exec: works on any engine). */
 async function reload(engine: ContainerEngine, proxy: ContainerStatus, caddyfile: string): Promise<void> {
-  const result = await engine.exec(
-    proxy.id,
-    [
-      'sh',
-      '-c',
-      `printf '%s' "$DEVENV_CADDYFILE" > ${PROXY_CONFIG_PATH} && caddy reload --config ${PROXY_CONFIG_PATH} --adapter caddyfile`,
-    ],
-    { env: { DEVENV_CADDYFILE: caddyfile } },
-  );
+  const result = await engine.exec(proxy.id, reloadCommand(PROXY_CONFIG_PATH), {
+    env: { [CADDYFILE_ENV]: caddyfile },
+  });
   if (result.exitCode !== 0)
     throw new DevenvError('PROXY_FAILED', `The preview proxy ${proxy.name} refused its new configuration.`, {
       hint: 'See its log (`docker logs ' + proxy.name + '`); `devenv gc` removes it when no stack uses it.',

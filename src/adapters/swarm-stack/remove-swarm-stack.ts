@@ -7,10 +7,7 @@ import type { RemovedStack, StackChange } from '../../contracts/stack-backend.js
 import { stackSelector } from '../../core/stack/labels.js';
 import { observeSwarmStack } from './observe-swarm-stack.js';
 import type { SwarmCluster } from './swarm-nodes.js';
-import { untilFree, untilTasksGone } from './removal-waits.js';
-
-const GONE_POLL_MS = 250;
-const GONE_WAIT_MS = 60_000;
+import { untilFree, untilNodeContainersGone, untilTasksGone } from './removal-waits.js';
 
 export async function removeSwarmStack(
   cluster: SwarmCluster,
@@ -35,15 +32,7 @@ export async function removeSwarmStack(
       swarm,
       observed.containers.map((service) => service.id),
     );
-    const deadline = Date.now() + GONE_WAIT_MS;
-    // A node drops a task's container a moment after the manager sees the task shut down: on the
-    // nodes devenv reaches, until no container of the stack is left.
-    const engines = [...(await cluster.nodeEngines()).values()];
-    while (Date.now() < deadline) {
-      const left = await Promise.all(engines.map((node) => node.taskContainers(selector).catch(() => [])));
-      if (left.every((containers) => containers.length === 0)) break;
-      await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
-    }
+    await untilNodeContainersGone([...(await cluster.nodeEngines()).values()], selector);
   }
   const [secrets, configs] = await Promise.all([swarm.listSecrets(selector), swarm.listConfigs(selector)]);
   await Promise.all([

@@ -18,6 +18,7 @@ import type { ContainerStatus, LabelSelector, ResourceSummary } from '../../cont
 import type { BackendProxy, ProxyApplied, ProxyWanted } from '../../contracts/backend-proxy.js';
 import type { SwarmNodeEngine, SwarmServiceSpec, SwarmTask } from '../../contracts/swarm-engine.js';
 import { DevenvError } from '../../core/errors.js';
+import { CADDYFILE_ENV, reloadCommand, wasReloaded } from '../../core/proxy/reload-command.js';
 import { PROXY_CONTAINER_PORT, proxyContainerName } from '../../core/proxy/routes.js';
 import { Labels } from '../../core/stack/labels.js';
 import { ensureProxyNetwork, proxyNetworkName } from './proxy-network.js';
@@ -29,9 +30,7 @@ import { untilFree, untilTasksGone } from './removal-waits.js';
 const CONFIG_DIR = '/etc/devenv-proxy';
 const CONFIG_FILE = `${CONFIG_DIR}/Caddyfile`;
 /** A new task starts from the volume's Caddyfile, or the spec's when the volume is new. */
-const RUN = `f=${CONFIG_FILE}; [ -s "$f" ] || printf '%s' "$DEVENV_CADDYFILE" > "$f"; exec caddy run --config "$f" --adapter caddyfile`;
-/** Loads the wanted Caddyfile when it differs from the running one; prints what it did. */
-const RELOAD = `f=${CONFIG_FILE}; printf '%s' "$DEVENV_CADDYFILE" > "$f.new"; if cmp -s "$f.new" "$f"; then rm -f "$f.new"; echo kept; else caddy reload --config "$f.new" --adapter caddyfile && mv "$f.new" "$f" && echo reloaded; fi`;
+const RUN = `f=${CONFIG_FILE}; [ -s "$f" ] || printf '%s' "$${CADDYFILE_ENV}" > "$f"; exec caddy run --config "$f" --adapter caddyfile`;
 
 const TASK_POLL_MS = 250;
 /** How long a new proxy task may take to run (a loaded manager attaching it to its network). */
@@ -110,7 +109,7 @@ export class SwarmProxy implements BackendProxy {
       containerLabels: labels,
       image: wanted.image,
       command: ['sh', '-c', RUN],
-      env: { DEVENV_CADDYFILE: wanted.caddyfile },
+      env: { [CADDYFILE_ENV]: wanted.caddyfile },
       init: false,
       tty: false,
       openStdin: false,
@@ -216,15 +215,15 @@ export class SwarmProxy implements BackendProxy {
       throw new DevenvError('PROXY_FAILED', `The preview proxy ${name} runs where devenv cannot reach it.`, {
         hint: `It runs on the manager's node devenv talks to; \`docker service ps ${name}\` shows where its task is.`,
       });
-    const result = await manager.containers.exec(task.containerId, ['sh', '-c', RELOAD], {
-      env: { DEVENV_CADDYFILE: caddyfile },
+    const result = await manager.containers.exec(task.containerId, reloadCommand(CONFIG_FILE), {
+      env: { [CADDYFILE_ENV]: caddyfile },
     });
     if (result.exitCode !== 0)
       throw new DevenvError('PROXY_FAILED', `The preview proxy ${name} refused its new configuration.`, {
         hint: `See its log (\`docker service logs ${name}\`); \`devenv gc --engine swarm\` removes it when no stack uses it.`,
         details: result.output.trim().split('\n').slice(-10),
       });
-    return result.output.includes('reloaded');
+    return wasReloaded(result.output);
   }
 
   /** Until the proxy's task (one made after `since`) runs; its error when the swarm rejects it. */

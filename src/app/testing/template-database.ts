@@ -178,8 +178,12 @@ export function createTemplateDatabaseProvider(
   let spare: string | undefined;
   let wantSpare = false;
   const drops: PendingDrop[] = [];
-  /** Templates built by this process whose other-key templates are still to be swept. */
-  const sweeps: string[] = [];
+  /**
+   * The newest built template, whose templates of other keys are to be dropped. One at most: an
+   * older one still waiting (refills go first, so it can wait through several leases) would take
+   * the newer template for another key's and drop it.
+   */
+  let sweep: string | undefined;
   /** The connection the background work uses: the latest a lease made. */
   let latest: DatabaseConnection | undefined;
   let worker: Promise<void> | undefined;
@@ -229,9 +233,10 @@ export function createTemplateDatabaseProvider(
     const wanted = pool.wanted();
     if (wanted) return () => fill(session, wanted.key);
     if (wantSpare && spare === undefined && !closed) return () => makeSpare(session);
-    if (sweeps.length > 0) {
-      const template = take ? sweeps.shift() : sweeps[0];
-      return () => sweep(session, template);
+    if (sweep !== undefined) {
+      const template = sweep;
+      if (take) sweep = undefined;
+      return () => sweepStale(session, template);
     }
     if (drops.length > 0) {
       const drop = take ? drops.shift()! : drops[0]!;
@@ -304,7 +309,7 @@ export function createTemplateDatabaseProvider(
     else spare = name;
   }
 
-  async function sweep(session: SqlSession, currentTemplate?: string): Promise<void> {
+  async function sweepStale(session: SqlSession, currentTemplate: string): Promise<void> {
     const names = firstColumn(await session.run([listDevenvDatabases]).catch(() => []));
     queueStale(names, currentTemplate);
   }
@@ -412,11 +417,8 @@ export function createTemplateDatabaseProvider(
       const durationMs = ctx.clock.now() - started;
       ctx.emit({ type: 'info', message: `test database: template ${template} ready in ${durationMs} ms` });
       ctx.emit({ type: 'test.database.ready', template, outcome: 'built', durationMs });
-      // Templates of other keys are dropped in the background, after this lease. Only by the
-      // newest template's sweep: an older one still queued (refills go first, so a sweep can wait
-      // through several leases) would take this new template for another key's and drop it.
-      sweeps.length = 0;
-      sweeps.push(template);
+      // Templates of other keys are dropped in the background, after this lease (see `sweep`).
+      sweep = template;
     }
   }
 
