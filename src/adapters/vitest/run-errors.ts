@@ -68,6 +68,16 @@ function isWorkerLoss(error: VitestError): boolean {
 }
 
 /**
+ * A dead worker is seen either by its exit ("Worker exited unexpectedly") or, when devenv's
+ * pool writes to it first, by the broken pipe: the same death, said the same way.
+ */
+function lossCause(message: string): string {
+  return /\bEPIPE\b|ERR_IPC_CHANNEL_CLOSED|channel closed/i.test(message)
+    ? `Worker exited unexpectedly (${message})`
+    : message;
+}
+
+/**
  * The run's errors outside tests. `inFlight` are files sent to a worker that
  * never ended (a dead worker's); `relative` maps vitest's absolute paths.
  */
@@ -80,7 +90,7 @@ export function runErrorsOf(
   const errors: TestRunError[] = [];
   const losses = unhandled.filter((error) => isWorkerLoss(error as VitestError)) as VitestError[];
   if (losses.length > 0) {
-    const causes = [...new Set(losses.map((error) => messageOf(error.cause ?? error)))];
+    const causes = [...new Set(losses.map((error) => lossCause(messageOf(error.cause ?? error))))];
     const last = lastMessageOf(printed);
     errors.push({
       kind: 'crash',
