@@ -4,7 +4,31 @@
  */
 import type { ContainerEngine } from '../../contracts/engine.js';
 import type { RemovedStack, StackChange } from '../../contracts/stack-backend.js';
+import { stackSelector } from '../../core/stack/labels.js';
 import { observeStack } from './observe-stack.js';
+
+/** How long a volume may stay in use by a container of the stack that appears after the listing. */
+const VOLUME_IN_USE_MS = 15_000;
+
+/**
+ * A volume of the stack, removed. When the engine says it is in use, a container of the stack
+ * came after the listing: one a killed devenv had asked for (the engine finishes the request
+ * without its client; the Postgres data cache's filler takes about a second). Those are removed
+ * too, and the volume again, until it goes or the time is up (then the engine's error).
+ */
+async function removeVolumeOfStack(engine: ContainerEngine, stack: string, volume: string): Promise<void> {
+  const deadline = Date.now() + VOLUME_IN_USE_MS;
+  for (;;) {
+    try {
+      return await engine.removeVolume(volume);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      for (const late of await engine.listContainers(stackSelector(stack)))
+        await engine.removeContainer(late.id, { force: true, volumes: true }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
 
 export async function removeStackResources(
   engine: ContainerEngine,
@@ -34,7 +58,7 @@ export async function removeStackResources(
       onChange({ type: 'network.removed', network: network.name });
     }),
     ...removeVolumes.map(async (volume) => {
-      await engine.removeVolume(volume.name);
+      await removeVolumeOfStack(engine, stack, volume.name);
       onChange({ type: 'volume.removed', volume: volume.name });
     }),
   ]);
