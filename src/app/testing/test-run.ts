@@ -115,8 +115,7 @@ export class TestRun {
     this.skipped = skipped;
     let database: { env: Record<string, string>; release(): Promise<void> } | undefined;
     try {
-      if (stackEnv && 'env' in stackEnv && !this.cancelled)
-        database = await this.deps.environment.withDatabase(stackEnv.env, this.runId, this.abort.signal);
+      if (stackEnv && 'env' in stackEnv && !this.cancelled) database = await this.leaseDatabase(stackEnv.env);
       const integrationEnv = database?.env ?? {};
       const files = selected
         .filter((file) => !skipped.has(file.file))
@@ -136,6 +135,18 @@ export class TestRun {
       }
     } finally {
       if (database) await database.release().catch(() => undefined);
+    }
+  }
+
+  /** A test database for the run; undefined when the run was cancelled while it waited (the lease's error is the cancellation's). */
+  private async leaseDatabase(
+    env: Record<string, string>,
+  ): Promise<{ env: Record<string, string>; release(): Promise<void> } | undefined> {
+    try {
+      return await this.deps.environment.withDatabase(env, this.runId, this.abort.signal);
+    } catch (error) {
+      if (this.cancelled) return undefined;
+      throw error;
     }
   }
 

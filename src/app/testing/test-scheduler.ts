@@ -169,13 +169,15 @@ export class TestRunScheduler implements TestController {
         while (this.pending && !this.closed) {
           const next = this.pending;
           this.pending = undefined;
-          await this.runPending(next);
+          try {
+            await this.runPending(next);
+          } catch (error) {
+            // Watch mode keeps going: changes that came during the failed run still get their run.
+            const message = error instanceof Error ? error.message : String(error);
+            const hint = isDevenvError(error) && error.hint ? ` (${error.hint})` : '';
+            this.ctx.emit({ type: 'warning', warning: { message: `test run failed: ${message}${hint}` } });
+          }
         }
-      } catch (error) {
-        // Watch mode keeps going: the next change starts a new run.
-        const message = error instanceof Error ? error.message : String(error);
-        const hint = isDevenvError(error) && error.hint ? ` (${error.hint})` : '';
-        this.ctx.emit({ type: 'warning', warning: { message: `test run failed: ${message}${hint}` } });
       } finally {
         this.loop = undefined;
       }

@@ -422,6 +422,66 @@ describe('TestRunScheduler with an integration environment', () => {
     expect(log.slice(5)).toEqual(['close']);
   });
 
+  it('ends a run cancelled while it waits for its database as cancelled, and runs the newer change', async () => {
+    const log: string[] = [];
+    const { runner, scheduler, events } = await withEnvironment({
+      stackEnv: () => Promise.resolve({ env: {} }),
+      withDatabase: (env, runId, signal) => {
+        log.push(`lease ${runId}`);
+        if (runId === 'run-1')
+          // The template is being rebuilt: the lease waits until the run is cancelled.
+          return new Promise((_, reject) =>
+            signal?.addEventListener('abort', () =>
+              reject(new Error('The test database lease was cancelled.')),
+            ),
+          );
+        return Promise.resolve({ env, release: () => Promise.resolve(void log.push(`release ${runId}`)) });
+      },
+      invalidateDatabase: () => undefined,
+      close: () => Promise.resolve(),
+    });
+    scheduler.onChanges(changed('src/db.ts'));
+    await until(() => log.includes('lease run-1'));
+    scheduler.onChanges(changed('src/db.ts'));
+    const second = await runner.nextRun();
+    expect(second.files).toEqual([DB]);
+    second.report(DB, 'pass');
+    second.end();
+    await scheduler.idle();
+    expect(log).toEqual(['lease run-1', 'lease run-2', 'release run-2']);
+    expect(runs(events)).toEqual({
+      'run-1': { files: [DB], reported: [], ended: 'cancelled: superseded by a newer change' },
+      'run-2': { files: [DB], reported: [DB], ended: 'finished' },
+    });
+    expect(events.filter((e) => e.type === 'warning')).toEqual([]);
+  });
+
+  it('runs a change that came during a run which then failed', async () => {
+    let failStackEnv: ((error: Error) => void) | undefined;
+    const { runner, scheduler, events } = await withEnvironment({
+      stackEnv: () =>
+        failStackEnv
+          ? Promise.resolve({ env: {} })
+          : new Promise((_, reject) => {
+              failStackEnv = reject;
+            }),
+      withDatabase: (env) => Promise.resolve({ env, release: () => Promise.resolve() }),
+      invalidateDatabase: () => undefined,
+      close: () => Promise.resolve(),
+    });
+    scheduler.onChanges(changed('src/db.ts'));
+    await until(() => failStackEnv !== undefined);
+    scheduler.onChanges(changed('src/a.ts'));
+    failStackEnv!(new Error('the engine went away'));
+    const next = await runner.nextRun();
+    expect(next.files).toEqual([A]); // a failed run is not retried; the change after it gets its run
+    next.end();
+    await scheduler.idle();
+    expect(events.filter((e) => e.type === 'warning')).toMatchObject([
+      { warning: { message: 'test run failed: the engine went away' } },
+    ]);
+  });
+
   it('runs the unit files and lists skipped integration files as skip when the stack is not running', async () => {
     const { runner, scheduler, events } = await withEnvironment({
       stackEnv: (files) => Promise.resolve({ skipped: files.map((file) => file.file) }),
@@ -443,3 +503,9 @@ describe('TestRunScheduler with an integration environment', () => {
     });
   });
 });
+
+/** Waits (a microtask at a time, then a timer) until the condition holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!condition()) throw new Error('condition not met within 1 s');
+}
