@@ -1,6 +1,7 @@
 /**
  * `gc`'s part for cached data directories (core/plan/data-cache-leftovers.ts
- * decides which): cache images on the engine and tar.gz blobs on this machine.
+ * decides which): cache images on the engine and tar.gz blobs on this machine,
+ * and the engine's fill pool (ready copies of them, and the helper that makes them).
  * They belong to no stack, so `down --volumes` never removes them; removal is
  * never forced, so an image a container still uses stays.
  */
@@ -63,6 +64,7 @@ export async function removeStaleDataCaches(
       // A container uses it (a stack restoring from it this very moment): not stale now.
     }
   }
+  removed += await removeFillPools(ctx, engine, options, new Set(present.map((image) => image.id)));
   for (const { name, reason } of files) {
     ctx.emit({
       type: 'info',
@@ -70,6 +72,45 @@ export async function removeStaleDataCaches(
     });
     if (!options.dryRun) await ctx.dataCache.remove(name);
     removed += 1;
+  }
+  return removed;
+}
+
+/**
+ * The fill pool's ready copies whose image is gone (all of them, and the helper, with
+ * `--data-cache`). A copy being made or moved when its volume goes only makes that fill
+ * take the engine's copy instead.
+ */
+async function removeFillPools(
+  ctx: AppContext,
+  engine: ContainerEngine,
+  options: DataCacheGcOptions,
+  presentImageIds: ReadonlySet<string>,
+): Promise<number> {
+  const [pools, helpers] = await Promise.all([
+    engine.listVolumes({ [Labels.fillPool]: 'copy' }),
+    options.all ? engine.listContainers({ [Labels.fillPool]: 'helper' }) : Promise.resolve([]),
+  ]);
+  let removed = 0;
+  for (const pool of pools) {
+    const image = pool.labels[Labels.fillPoolImage];
+    if (!options.all && image !== undefined && presentImageIds.has(image)) continue;
+    const reason = options.all ? 'asked for (--data-cache)' : 'its image is gone';
+    if (options.dryRun)
+      ctx.emit({ type: 'info', message: `would remove ready copy ${pool.name}: ${reason}` });
+    else {
+      try {
+        await engine.removeVolume(pool.name);
+        ctx.emit({ type: 'volume.removed', volume: pool.name });
+      } catch {
+        continue;
+      }
+    }
+    removed += 1;
+  }
+  for (const helper of helpers) {
+    if (options.dryRun) ctx.emit({ type: 'info', message: `would remove fill-pool helper ${helper.name}` });
+    else await engine.removeContainer(helper.id, { force: true, volumes: false });
   }
   return removed;
 }

@@ -320,6 +320,15 @@ export interface StreamExecResult {
   stdinBytes: number;
 }
 
+export interface FillOptions {
+  /**
+   * An image with sh, cp and mv this engine may run a helper of, to keep a ready copy of the
+   * directory for the next fill of the same image and path (a fill then moves files instead
+   * of copying them). The helper and the copies carry the fill-pool label and no stack's.
+   */
+  toolsImage?: string;
+}
+
 export interface ContainerEngine {
   info(): Promise<EngineInfo>;
 
@@ -383,6 +392,7 @@ export interface ContainerEngine {
     image: string,
     path: string,
     labels: Record<string, string>,
+    options?: FillOptions,
   ): Promise<void>;
 
   /** All containers (running or not) whose labels match. */

@@ -13,6 +13,7 @@ import type {
   EngineInfo,
   ExecOptions,
   ExecResult,
+  FillOptions,
   ImageInfo,
   ImageSummary,
   LabelSelector,
@@ -175,8 +176,9 @@ export class DockerEngine implements ContainerEngine {
     image: string,
     path: string,
     labels: Record<string, string>,
+    options?: FillOptions,
   ): Promise<void> {
-    return this.volumes.fillVolumeFromImage(volume, image, path, labels);
+    return this.volumes.fillVolumeFromImage(volume, image, path, labels, options);
   }
 
   // ---- containers ----

@@ -47,6 +47,13 @@ export const Labels = {
   /** A data-directory cache (never a stack's): its kind ("postgres") and the image it was made with. */
   dataCache: 'dev.devenv.data-cache',
   dataCacheSource: 'dev.devenv.data-cache-source',
+  /**
+   * On the engine's pool of ready copies for volume fills (never a stack's): "copy" on a pool
+   * volume, "helper" on the container that makes and moves them (adapters/docker/clients/fill-pool.ts).
+   */
+  fillPool: 'dev.devenv.fill-pool',
+  /** On a pool volume: the id of the image its copy is of. */
+  fillPoolImage: 'dev.devenv.fill-pool-image',
   /** On a stack the preview proxy routes: the host port of that proxy (a selector). */
   proxy: 'dev.devenv.proxy',
   /** On a proxy container (no stack's): the host port it publishes (a selector). */

@@ -1,9 +1,14 @@
-/** Volumes: list by labels, create, remove. */
-import type { LabelSelector, ResourceSummary } from '../../../contracts/engine.js';
+/** Volumes: list by labels, create, fill from an image, remove. */
+import type { FillOptions, LabelSelector, ResourceSummary } from '../../../contracts/engine.js';
 import { bodyOnly, labelFilter, type ClientContext } from './client-context.js';
+import { FillPool } from './fill-pool.js';
 
 export class VolumeClient {
-  constructor(private readonly context: ClientContext) {}
+  private readonly pool: FillPool;
+
+  constructor(private readonly context: ClientContext) {
+    this.pool = new FillPool(context);
+  }
 
   async listVolumes(selector: LabelSelector): Promise<ResourceSummary[]> {
     try {
@@ -37,9 +42,31 @@ export class VolumeClient {
   /**
    * The engine copies an image's content at a volume's mount point into the volume when the
    * volume is empty, as it creates a container (never when it has content). So: a container of
-   * `image` that is created, never started, and removed.
+   * `image` that is created, never started, and removed. With a tools image, a ready copy from
+   * the engine's fill pool is moved in instead when there is one, and the next is started.
    */
   async fillVolumeFromImage(
+    volume: string,
+    image: string,
+    path: string,
+    labels: Record<string, string>,
+    options: FillOptions = {},
+  ): Promise<void> {
+    const { toolsImage } = options;
+    if (toolsImage === undefined) return this.copyByEngine(volume, image, path, labels);
+    // No ready copy, or no pool on this engine: the engine's copy fills the volume.
+    let claimed: boolean;
+    try {
+      claimed = await this.pool.claim(volume, image, path, toolsImage);
+    } catch (error) {
+      throw this.context.fail(error, `fill volume ${volume} from the ready copy of ${image}`);
+    }
+    if (!claimed) await this.copyByEngine(volume, image, path, labels);
+    // Started, not awaited to its end: the copy runs on the engine while Postgres starts.
+    await this.pool.prepare(image, path, toolsImage).catch(() => undefined);
+  }
+
+  private async copyByEngine(
     volume: string,
     image: string,
     path: string,
