@@ -72,6 +72,8 @@ export class FillPool {
       [source, target] = await Promise.all([this.source(image, path), this.volumeDir(volume)]);
       if (source === undefined || target === undefined) return false;
       [helper, poolDir] = await Promise.all([this.ensureHelper(toolsImage), this.ensurePool(source)]);
+      // Removed or stopped since (`gc --data-cache`): nothing to run the claim in.
+      if (!(await this.running(helper))) return false;
     } catch {
       return false;
     }
@@ -95,8 +97,20 @@ export class FillPool {
   async prepare(image: string, path: string, toolsImage: string): Promise<void> {
     const source = await this.source(image, path);
     if (source === undefined) return;
-    const helper = await this.ensureHelper(toolsImage);
+    let helper = await this.ensureHelper(toolsImage);
+    // Removed since (`gc --data-cache`): made again, once.
+    if (!(await this.running(helper))) helper = await this.ensureHelper(toolsImage);
     await this.startRefill(helper, await this.ensurePool(source), source);
+  }
+
+  private async running(container: string): Promise<boolean> {
+    const state = await this.context.docker
+      .getContainer(container)
+      .inspect()
+      .catch(() => undefined);
+    if (state?.State.Running) return true;
+    this.helper = undefined;
+    return false;
   }
 
   /** The engine's root directory when its volumes and layers have the layout this needs. */
