@@ -34,7 +34,7 @@ export async function removeStaleDataCaches(
   engine: ContainerEngine,
   options: DataCacheGcOptions,
 ): Promise<number> {
-  const [caches, present, blobs] = await Promise.all([
+  const [caches, presentImages, blobs] = await Promise.all([
     engine.listImages({ [Labels.dataCache]: true }),
     engine.listImages({}),
     ctx.dataCache.list(),
@@ -42,13 +42,14 @@ export async function removeStaleDataCaches(
   const now = ctx.clock.now();
   const images = staleDataCaches({
     images: caches.map(node),
-    presentImageIds: new Set(present.map((image) => image.id)),
+    presentImageIds: new Set(presentImages.map((image) => image.id)),
     now,
     graceMs: LABELLED_IMAGE_GRACE_MS,
     all: options.all,
   });
   const files = staleDataCacheBlobs(blobs, now, options.all);
   let removed = 0;
+  const present = new Set(presentImages.map((image) => image.id));
   for (const { image, reason } of images) {
     if (options.dryRun) {
       ctx.emit({ type: 'info', message: `would remove data cache ${shown(image)}: ${reason}` });
@@ -59,12 +60,14 @@ export async function removeStaleDataCaches(
       if (image.tags.length > 0) for (const tag of image.tags) await engine.removeImage(tag);
       else await engine.removeImage(image.id);
       ctx.emit({ type: 'image.removed', image: shown(image) });
+      present.delete(image.id);
       removed += 1;
     } catch {
       // A container uses it (a stack restoring from it this very moment): not stale now.
     }
   }
-  removed += await removeFillPools(ctx, engine, options, new Set(present.map((image) => image.id)));
+  // After the images: a ready copy of a cache removed just now goes with it.
+  removed += await removeFillPools(ctx, engine, options, present);
   for (const { name, reason } of files) {
     ctx.emit({
       type: 'info',

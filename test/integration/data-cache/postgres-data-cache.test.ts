@@ -12,6 +12,7 @@
  * (named by the events) are removed afterwards, with the stacks (by branch
  * prefix) and the blob directory.
  */
+import { removeDataCacheImage } from '../../support/data-cache-cleanup.js';
 import { execa } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,11 +55,7 @@ afterAll(async () => {
     .getVolume(foreign.volume)
     .remove()
     .catch(() => undefined);
-  for (const image of cacheImages)
-    await docker
-      .getImage(image)
-      .remove()
-      .catch(() => undefined);
+  for (const image of cacheImages) await removeDataCacheImage(docker, image);
   await Promise.all(projects.map((p) => p.remove()));
   if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
 });

@@ -9,6 +9,7 @@
  * Needs `npm run build` (the CLI runs from dist/). FAULT_TRIALS per operation
  * (default 2), FAULT_SEED; FAULT_STATS_DIR for bench/reliability.mjs.
  */
+import { removeDataCacheImage } from '../../support/data-cache-cleanup.js';
 import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devenv } from '../../support/cli.js';
@@ -139,14 +140,9 @@ services:
       const stats = summarize('up (cold Postgres data cache)', duration, records);
       expect(stats.survived, failures(stats)).toBe(stats.trials);
     } finally {
-      // The caches these runs made (nobody else has their keys): unforced, as gc would.
+      // The caches these runs made (nobody else has their keys), and their ready copies.
       await remember();
-      for (const id of cacheImages)
-        if (!existing.has(id))
-          await docker
-            .getImage(id)
-            .remove()
-            .catch(() => undefined);
+      for (const id of cacheImages) if (!existing.has(id)) await removeDataCacheImage(docker, id);
     }
   });
 

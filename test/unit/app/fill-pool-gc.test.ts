@@ -44,6 +44,22 @@ describe('gc of the fill pool', () => {
     ]);
   });
 
+  it('removes the ready copy of a cache image it removes in the same pass', async () => {
+    const engine = await engineWithPools();
+    withImage(engine, 'devenv-cache/postgres-data:orphan', {
+      id: 'sha256:orphan',
+      labels: { [Labels.dataCache]: 'postgres', [Labels.dataCacheSource]: 'sha256:source-gone' },
+    });
+    await engine.createVolume('devenv-fill-pool-orphan', {
+      [Labels.fillPool]: 'copy',
+      [Labels.fillPoolImage]: 'sha256:orphan',
+    });
+    const { ctx } = fakeContext(process.cwd(), engine);
+    await removeStaleDataCaches(ctx, engine, { dryRun: false, all: false });
+    expect(await engine.inspectImage('devenv-cache/postgres-data:orphan')).toBeUndefined();
+    expect(names(await engine.listVolumes({ [Labels.fillPool]: true }))).toEqual(['devenv-fill-pool-kept']);
+  });
+
   it('with --data-cache removes every copy and the helper; a dry run only says so', async () => {
     const engine = await engineWithPools();
     const { ctx, events } = fakeContext(process.cwd(), engine);
