@@ -55,6 +55,7 @@ export function fillPoolVolume(imageId: string, path: string): string {
 export class FillPool {
   private root: Promise<string | undefined> | undefined;
   private helper: Promise<string> | undefined;
+  private readonly sources = new Map<string, Promise<PoolSource | undefined>>();
   private readonly execs: ExecClient;
 
   constructor(private readonly context: ClientContext) {
@@ -67,17 +68,22 @@ export class FillPool {
    * Throws when moving failed part way (the volume may hold part of the copy).
    */
   async claim(volume: string, image: string, path: string, toolsImage: string): Promise<boolean> {
-    let helper: string, poolDir: string, target: string | undefined, source: PoolSource | undefined;
+    let helper: string, target: string | undefined, source: PoolSource | undefined;
     try {
-      [source, target] = await Promise.all([this.source(image, path), this.volumeDir(volume)]);
+      // A helper started by this process a moment ago needs no second look; one from before might be gone.
+      const known = this.helper !== undefined;
+      [source, target, helper] = await Promise.all([
+        this.source(image, path),
+        this.volumeDir(volume),
+        this.ensureHelper(toolsImage),
+      ]);
       if (source === undefined || target === undefined) return false;
-      [helper, poolDir] = await Promise.all([this.ensureHelper(toolsImage), this.ensurePool(source)]);
-      // Removed or stopped since (`gc --data-cache`): nothing to run the claim in.
-      if (!(await this.running(helper))) return false;
+      if (known && !(await this.running(helper))) return false;
     } catch {
       return false;
     }
     // From here a failure may have moved part of a copy in: it is an error, not a "no".
+    const poolDir = `${VOLUMES_IN_HELPER}/${source.pool}/_data`;
     const claimed = await this.execs.exec(helper, [
       'sh',
       '-c',
@@ -97,10 +103,14 @@ export class FillPool {
   async prepare(image: string, path: string, toolsImage: string): Promise<void> {
     const source = await this.source(image, path);
     if (source === undefined) return;
-    let helper = await this.ensureHelper(toolsImage);
-    // Removed since (`gc --data-cache`): made again, once.
-    if (!(await this.running(helper))) helper = await this.ensureHelper(toolsImage);
-    await this.startRefill(helper, await this.ensurePool(source), source);
+    const [helper, poolDir] = await Promise.all([this.ensureHelper(toolsImage), this.ensurePool(source)]);
+    try {
+      await this.startRefill(helper, poolDir, source);
+    } catch {
+      // Removed since (`gc --data-cache`): made again, once.
+      this.helper = undefined;
+      await this.startRefill(await this.ensureHelper(toolsImage), poolDir, source);
+    }
   }
 
   private async running(container: string): Promise<boolean> {
@@ -123,7 +133,18 @@ export class FillPool {
     return this.root;
   }
 
-  private async source(image: string, path: string): Promise<PoolSource | undefined> {
+  /** Where copies of `path` of `image` come from and go; looked up once per process. */
+  private source(image: string, path: string): Promise<PoolSource | undefined> {
+    const key = `${image}\n${path}`;
+    let found = this.sources.get(key);
+    if (found === undefined) {
+      found = this.findSource(image, path);
+      this.sources.set(key, found);
+    }
+    return found;
+  }
+
+  private async findSource(image: string, path: string): Promise<PoolSource | undefined> {
     const [root, inspected] = await Promise.all([
       this.engineRoot(),
       this.context.docker

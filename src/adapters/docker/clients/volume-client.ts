@@ -62,8 +62,9 @@ export class VolumeClient {
       throw this.context.fail(error, `fill volume ${volume} from the ready copy of ${image}`);
     }
     if (!claimed) await this.copyByEngine(volume, image, path, labels);
-    // Started, not awaited to its end: the copy runs on the engine while Postgres starts.
-    await this.pool.prepare(image, path, toolsImage).catch(() => undefined);
+    // Not waited for: a few requests that start the next copy on the engine, which makes it while
+    // the caller goes on (Postgres starts meanwhile; the copy goes on after this process exits).
+    void this.pool.prepare(image, path, toolsImage).catch(() => undefined);
   }
 
   private async copyByEngine(
