@@ -2,8 +2,10 @@
  * devenv's labels are the source of truth: which resources belong to which
  * stack, who owns them, whether a service changed (config hash), and when an
  * ephemeral stack expires. Nothing without `dev.devenv.stack` is ever touched,
- * except the images devenv builds, which many stacks share: they carry
- * `dev.devenv.build-inputs` instead (core/plan/build-inputs.ts).
+ * except what many stacks share: the images devenv builds carry
+ * `dev.devenv.build-inputs` instead (core/plan/build-inputs.ts), the Postgres
+ * data caches `dev.devenv.data-cache`, and the engine's fill pool (ready copies
+ * of those caches and the helper that makes them) `dev.devenv.fill-pool`.
  *
  * Each key is a selector or an annotation, never both. Selectors are what
  * resources are found by: short values valid as Kubernetes label values
