@@ -113,7 +113,7 @@ async function removeFillPools(
   }
   for (const helper of helpers) {
     if (options.dryRun) ctx.emit({ type: 'info', message: `would remove fill-pool helper ${helper.name}` });
-    else await engine.removeContainer(helper.id, { force: true, volumes: false });
+    else await engine.removeContainer(helper.id, { force: true, volumes: true });
   }
   return removed;
 }

@@ -238,6 +238,14 @@ export class FillPool {
         return existing.Id;
       }
       try {
+        // The image's VOLUMEs (the Postgres image declares its data directory) get a tmpfs each:
+        // an anonymous volume would be left behind whenever the helper is removed without -v.
+        const declared = await docker
+          .getImage(toolsImage)
+          .inspect()
+          .then((image) =>
+            Object.keys((image.Config as { Volumes?: Record<string, unknown> }).Volumes ?? {}),
+          );
         const created = await docker.createContainer(
           bodyOnly(
             {
@@ -252,6 +260,7 @@ export class FillPool {
                 Mounts: [
                   { Type: 'bind', Source: `${root}/volumes`, Target: VOLUMES_IN_HELPER },
                   { Type: 'bind', Source: `${root}/overlay2`, Target: LAYERS_IN_HELPER, ReadOnly: true },
+                  ...declared.map((target) => ({ Type: 'tmpfs' as const, Source: '', Target: target })),
                 ],
               },
             },
