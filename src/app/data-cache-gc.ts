@@ -40,16 +40,17 @@ export async function removeStaleDataCaches(
     ctx.dataCache.list(),
   ]);
   const now = ctx.clock.now();
+  // Read by staleDataCaches now; then images removed below are taken out, for the fill pool's turn.
+  const present = new Set(presentImages.map((image) => image.id));
   const images = staleDataCaches({
     images: caches.map(node),
-    presentImageIds: new Set(presentImages.map((image) => image.id)),
+    presentImageIds: present,
     now,
     graceMs: LABELLED_IMAGE_GRACE_MS,
     all: options.all,
   });
   const files = staleDataCacheBlobs(blobs, now, options.all);
   let removed = 0;
-  const present = new Set(presentImages.map((image) => image.id));
   for (const { image, reason } of images) {
     if (options.dryRun) {
       ctx.emit({ type: 'info', message: `would remove data cache ${shown(image)}: ${reason}` });

@@ -5,6 +5,7 @@
 import type { ContainerEngine } from '../../contracts/engine.js';
 import type { RemovedStack, StackChange } from '../../contracts/stack-backend.js';
 import { stackSelector } from '../../core/stack/labels.js';
+import { untilFree } from '../removal/until-free.js';
 import { observeStack } from './observe-stack.js';
 
 /** How long a volume may stay in use by a container of the stack that appears after the listing. */
@@ -16,18 +17,14 @@ const VOLUME_IN_USE_MS = 15_000;
  * without its client; the Postgres data cache's filler takes about a second). Those are removed
  * too, and the volume again, until it goes or the time is up (then the engine's error).
  */
-async function removeVolumeOfStack(engine: ContainerEngine, stack: string, volume: string): Promise<void> {
-  const deadline = Date.now() + VOLUME_IN_USE_MS;
-  for (;;) {
-    try {
-      return await engine.removeVolume(volume);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
+function removeVolumeOfStack(engine: ContainerEngine, stack: string, volume: string): Promise<void> {
+  return untilFree(() => engine.removeVolume(volume), {
+    waitMs: VOLUME_IN_USE_MS,
+    between: async () => {
       for (const late of await engine.listContainers(stackSelector(stack)))
         await engine.removeContainer(late.id, { force: true, volumes: true }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+    },
+  });
 }
 
 export async function removeStackResources(

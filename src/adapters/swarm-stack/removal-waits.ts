@@ -1,7 +1,8 @@
 /**
  * Waiting for what a removed service leaves behind: the nodes stop its tasks' containers
- * asynchronously, and until they have, its networks and volumes are in use. Each wait
- * ends after a minute (a node that never answers must not hang `down`).
+ * asynchronously, and until they have, its networks and volumes are in use (removals of
+ * those retry: adapters/removal/until-free.ts). Each wait ends after a minute (a node that
+ * never answers must not hang `down`).
  */
 import type { LabelSelector } from '../../contracts/engine.js';
 import type { SwarmEngine, SwarmNodeEngine } from '../../contracts/swarm-engine.js';
@@ -36,18 +37,5 @@ export async function untilNodeContainersGone(
     const left = await Promise.all(engines.map((node) => node.taskContainers(selector).catch(() => [])));
     if (left.every((containers) => containers.length === 0)) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-/** Retries a removal the engine refuses while the containers go (in use), then gives its error. */
-export async function untilFree(remove: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    try {
-      return await remove();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
   }
 }

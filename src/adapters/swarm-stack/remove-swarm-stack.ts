@@ -7,7 +7,8 @@ import type { RemovedStack, StackChange } from '../../contracts/stack-backend.js
 import { stackSelector } from '../../core/stack/labels.js';
 import { observeSwarmStack } from './observe-swarm-stack.js';
 import type { SwarmCluster } from './swarm-nodes.js';
-import { untilFree, untilNodeContainersGone, untilTasksGone } from './removal-waits.js';
+import { untilFree } from '../removal/until-free.js';
+import { untilNodeContainersGone, untilTasksGone } from './removal-waits.js';
 
 export async function removeSwarmStack(
   cluster: SwarmCluster,

@@ -24,7 +24,8 @@ import { Labels } from '../../core/stack/labels.js';
 import { ensureProxyNetwork, proxyNetworkName } from './proxy-network.js';
 import { currentTasks, serviceStatus } from './service-status.js';
 import { nodeView, type SwarmCluster } from './swarm-nodes.js';
-import { untilFree, untilTasksGone } from './removal-waits.js';
+import { untilFree } from '../removal/until-free.js';
+import { untilTasksGone } from './removal-waits.js';
 
 /** Where the proxy's volume (its Caddyfile) is mounted in its task. */
 const CONFIG_DIR = '/etc/devenv-proxy';

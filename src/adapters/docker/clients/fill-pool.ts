@@ -24,6 +24,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Labels } from '../../../core/stack/labels.js';
 import { bodyOnly, type ClientContext } from './client-context.js';
+import { ContainerClient } from './container-client.js';
 import { ExecClient } from './exec-client.js';
 import {
   CLAIM_NONE_READY,
@@ -41,8 +42,9 @@ const LAYERS_IN_HELPER = '/devenv-layers';
 interface PoolSource {
   /** The directory in the helper, from the image's layer. */
   sourceDir: string;
-  /** The pool volume's name. */
+  /** The pool volume's name, and its directory in the helper. */
   pool: string;
+  poolDir: string;
   imageId: string;
 }
 
@@ -57,9 +59,11 @@ export class FillPool {
   private helper: Promise<string> | undefined;
   private readonly sources = new Map<string, Promise<PoolSource | undefined>>();
   private readonly execs: ExecClient;
+  private readonly containers: ContainerClient;
 
   constructor(private readonly context: ClientContext) {
     this.execs = new ExecClient(context);
+    this.containers = new ContainerClient(context);
   }
 
   /**
@@ -83,13 +87,12 @@ export class FillPool {
       return false;
     }
     // From here a failure may have moved part of a copy in: it is an error, not a "no".
-    const poolDir = `${VOLUMES_IN_HELPER}/${source.pool}/_data`;
     const claimed = await this.execs.exec(helper, [
       'sh',
       '-c',
       CLAIM_SCRIPT,
       'claim',
-      poolDir,
+      source.poolDir,
       target,
       volume,
     ]);
@@ -103,13 +106,13 @@ export class FillPool {
   async prepare(image: string, path: string, toolsImage: string): Promise<void> {
     const source = await this.source(image, path);
     if (source === undefined) return;
-    const [helper, poolDir] = await Promise.all([this.ensureHelper(toolsImage), this.ensurePool(source)]);
+    const [helper] = await Promise.all([this.ensureHelper(toolsImage), this.ensurePool(source)]);
     try {
-      await this.startRefill(helper, poolDir, source);
+      await this.startRefill(helper, source);
     } catch {
       // Removed since (`gc --data-cache`): made again, once.
       this.helper = undefined;
-      await this.startRefill(await this.ensureHelper(toolsImage), poolDir, source);
+      await this.startRefill(await this.ensureHelper(toolsImage), source);
     }
   }
 
@@ -161,9 +164,11 @@ export class FillPool {
     const layers = `${root}/overlay2/`;
     if (GraphDriver?.Name !== 'overlay2' || RootFS?.Layers?.length !== 1 || !upper?.startsWith(layers))
       return undefined;
+    const pool = fillPoolVolume(inspected.Id, path);
     return {
       sourceDir: posix.join(LAYERS_IN_HELPER, upper.slice(layers.length), path),
-      pool: fillPoolVolume(inspected.Id, path),
+      pool,
+      poolDir: `${VOLUMES_IN_HELPER}/${pool}/_data`,
       imageId: inspected.Id,
     };
   }
@@ -188,7 +193,7 @@ export class FillPool {
     return `${VOLUMES_IN_HELPER}/${volume}/_data`;
   }
 
-  private async ensurePool(source: PoolSource): Promise<string> {
+  private async ensurePool(source: PoolSource): Promise<void> {
     await this.context.docker.createVolume(
       bodyOnly({
         Name: source.pool,
@@ -196,13 +201,12 @@ export class FillPool {
         Labels: { [Labels.fillPool]: 'copy', [Labels.fillPoolImage]: source.imageId },
       }),
     );
-    return `${VOLUMES_IN_HELPER}/${source.pool}/_data`;
   }
 
   /** A detached exec: the engine runs it to the end whether or not this process is still there. */
-  private async startRefill(helper: string, poolDir: string, source: PoolSource): Promise<void> {
+  private async startRefill(helper: string, source: PoolSource): Promise<void> {
     const exec = await this.context.docker.getContainer(helper).exec({
-      Cmd: ['sh', '-c', REFILL_SCRIPT, 'refill', poolDir, source.sourceDir],
+      Cmd: ['sh', '-c', REFILL_SCRIPT, 'refill', source.poolDir, source.sourceDir],
       AttachStdout: false,
       AttachStderr: false,
     });
@@ -223,56 +227,51 @@ export class FillPool {
   private async startHelper(toolsImage: string): Promise<string> {
     const root = await this.engineRoot();
     if (root === undefined) throw new Error('the engine has no overlay2 layout');
-    const docker = this.context.docker;
-    for (let attempt = 0; ; attempt++) {
-      const existing = await docker
-        .getContainer(FILL_POOL_HELPER)
-        .inspect()
-        .catch(() => undefined);
-      if (existing !== undefined) {
-        if (!existing.State.Running)
-          await docker
-            .getContainer(existing.Id)
-            .start()
-            .catch(() => undefined);
-        return existing.Id;
-      }
-      try {
-        // The image's VOLUMEs (the Postgres image declares its data directory) get a tmpfs each:
-        // an anonymous volume would be left behind whenever the helper is removed without -v.
-        const declared = await docker
-          .getImage(toolsImage)
-          .inspect()
-          .then((image) =>
-            Object.keys((image.Config as { Volumes?: Record<string, unknown> }).Volumes ?? {}),
-          );
-        const created = await docker.createContainer(
-          bodyOnly(
-            {
-              Image: toolsImage,
-              Entrypoint: ['sh', '-c', IDLE_SCRIPT],
-              Cmd: [],
-              User: '0:0',
-              Labels: { [Labels.fillPool]: 'helper' },
-              NetworkDisabled: true,
-              HostConfig: {
-                NetworkMode: 'none',
-                Mounts: [
-                  { Type: 'bind', Source: `${root}/volumes`, Target: VOLUMES_IN_HELPER },
-                  { Type: 'bind', Source: `${root}/overlay2`, Target: LAYERS_IN_HELPER, ReadOnly: true },
-                  ...declared.map((target) => ({ Type: 'tmpfs' as const, Source: '', Target: target })),
-                ],
-              },
-            },
-            { name: FILL_POOL_HELPER },
-          ),
-        );
-        await created.start();
-        return created.id;
-      } catch (error) {
-        // Another process created it first (409): take theirs.
-        if (attempt >= 2 || (error as { statusCode?: number }).statusCode !== 409) throw error;
-      }
+    const existing = await this.containers.inspectContainer(FILL_POOL_HELPER);
+    if (existing !== undefined) {
+      if (existing.state !== 'running')
+        await this.containers.startContainer(existing.id).catch(() => undefined);
+      return existing.id;
     }
+    // The image's VOLUMEs (the Postgres image declares its data directory) get a tmpfs each:
+    // an anonymous volume would be left behind whenever the helper is removed without -v.
+    const declared = await this.context.docker
+      .getImage(toolsImage)
+      .inspect()
+      .then((image) => Object.keys((image.Config as { Volumes?: Record<string, unknown> }).Volumes ?? {}));
+    let id: string;
+    try {
+      id = await this.containers.createContainer({
+        name: FILL_POOL_HELPER,
+        image: toolsImage,
+        entrypoint: ['sh', '-c', IDLE_SCRIPT],
+        command: [],
+        user: '0:0',
+        env: {},
+        labels: { [Labels.fillPool]: 'helper' },
+        networkMode: 'none',
+        networks: [],
+        ports: [],
+        expose: [],
+        mounts: [
+          { type: 'bind', source: `${root}/volumes`, target: VOLUMES_IN_HELPER, readOnly: false },
+          { type: 'bind', source: `${root}/overlay2`, target: LAYERS_IN_HELPER, readOnly: true },
+          ...declared.map((target) => ({ type: 'tmpfs' as const, target })),
+        ],
+        init: false,
+        stopTimeoutSeconds: 1,
+        restartPolicy: 'no',
+        tty: false,
+        openStdin: false,
+        extraHosts: [],
+      });
+    } catch (error) {
+      // Another process created it first: take theirs.
+      const theirs = await this.containers.inspectContainer(FILL_POOL_HELPER);
+      if (theirs === undefined) throw error;
+      id = theirs.id;
+    }
+    await this.containers.startContainer(id);
+    return id;
   }
 }
