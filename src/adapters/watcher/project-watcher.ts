@@ -8,8 +8,7 @@
  * chokidar itself drops a path's further changes for 50 ms (see recheck).
  */
 import { watch, type FSWatcher } from 'chokidar';
-import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { coalesceFileEvents, type RawFileEvent } from '../../core/affected/file-events.js';
 import {
@@ -33,11 +32,14 @@ function readIfExists(file: string): string | undefined {
 /** Longer than chokidar's 50 ms throttle of a path's 'change' events (see recheck below). */
 const RECHECK_MS = 60;
 
-/** What tells one content of a file from the next without reading it: inode, size, times. */
-async function fileSignature(file: string): Promise<string> {
+/**
+ * What tells one content of a file from the next without reading it: inode, size, times. Taken
+ * synchronously (a stat is microseconds), so no later look can be overtaken by an earlier one.
+ */
+function fileSignature(file: string): string {
   try {
-    const stats = await stat(file);
-    return `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : 'gone';
   } catch {
     return 'gone';
   }
@@ -79,6 +81,8 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
     return isIgnoredGlob(relative) || isGitignored(relative);
   };
 
+  /** Per path, the file as last looked at (by an event, a batch or a recheck). */
+  const lastSeen = new Map<string, string>();
   let pending: RawFileEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -87,6 +91,11 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
     const events = pending;
     pending = [];
     const changes = coalesceFileEvents(events);
+    // What the batch's run will read is the file as it is now, not as it was at its first event
+    // (a save's truncate can be reported before its write lands): the recheck compares with this.
+    for (const change of changes) {
+      if (change.kind !== 'removed') lastSeen.set(change.path, fileSignature(path.join(root, change.path)));
+    }
     if (changes.length > 0) options.onBatch(changes);
   };
   const push = (kind: RawFileEvent['kind'], relative: string) => {
@@ -99,22 +108,19 @@ export async function watchProject(options: ProjectWatcherOptions): Promise<Proj
   // event: a save that lands in that window (a second write soon after a new file's first) would
   // never be seen, and the stale content would be tested. So each reported add or change is looked
   // at again once the window is over, and a file that differs then is a change of its own.
-  const lastSeen = new Map<string, string>();
   const rechecks = new Map<string, NodeJS.Timeout>();
   const recheck = (file: string, relative: string) => {
     const previous = rechecks.get(relative);
     if (previous) clearTimeout(previous);
-    const seen = fileSignature(file).then((signature) => lastSeen.set(relative, signature));
+    lastSeen.set(relative, fileSignature(file));
     rechecks.set(
       relative,
       setTimeout(() => {
         rechecks.delete(relative);
-        void seen.then(async () => {
-          const now = await fileSignature(file);
-          if (closed || now === 'gone' || now === lastSeen.get(relative)) return;
-          push('change', relative);
-          recheck(file, relative);
-        });
+        const now = fileSignature(file);
+        if (closed || now === 'gone' || now === lastSeen.get(relative)) return;
+        push('change', relative);
+        recheck(file, relative);
       }, RECHECK_MS),
     );
   };

@@ -4,7 +4,7 @@
  * trailing event: a save in that window must still reach a batch, or watch mode tests stale
  * content (seen in CI: a test file saved twice in quick succession ran its first version).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,12 +22,12 @@ afterEach(async () => {
 });
 
 /** Batches as they come, and a way to wait for the next one that names a path. */
-async function watching(root: string) {
+async function watching(root: string, debounceMs = 5) {
   const batches: { at: number; changes: FileChange[] }[] = [];
   const waiters: (() => void)[] = [];
   watcher = await watchProject({
     root,
-    debounceMs: 5,
+    debounceMs,
     ignore: [],
     onBatch: (changes) => {
       batches.push({ at: performance.now(), changes });
@@ -78,5 +78,23 @@ describe('project watcher', () => {
     expect(first).toBeDefined();
     // Its look 60 ms later finds it as it was: no second batch.
     expect(await nextNaming('b.ts', first!, 300)).toBeUndefined();
+  });
+
+  it('makes one batch of a save whose truncate is reported before its write lands', async () => {
+    // Seen in CI: `writeFile` truncates, then writes; chokidar reported the truncate, the write
+    // came in its throttle window, and the look 60 ms later took the finished file for a second
+    // change: one save, two batches, two runs.
+    dir = await mkdtemp(join(tmpdir(), 'devenv-watcher-'));
+    const file = join(dir, 'c.ts');
+    await writeFile(file, 'export const before = 0;\n');
+    const { nextNaming } = await watching(dir, 40);
+    const start = performance.now();
+    const handle = await open(file, 'w');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await handle.writeFile('export const after = 1;\n');
+    await handle.close();
+    const first = await nextNaming('c.ts', start);
+    expect(first).toBeDefined();
+    expect(await nextNaming('c.ts', first!, 300)).toBeUndefined();
   });
 });
