@@ -26,6 +26,7 @@ import { Labels } from '../../../core/stack/labels.js';
 import { bodyOnly, type ClientContext } from './client-context.js';
 import { ContainerClient } from './container-client.js';
 import { ExecClient } from './exec-client.js';
+import { ImageClient } from './image-client.js';
 import {
   CLAIM_NONE_READY,
   CLAIM_SCRIPT,
@@ -60,10 +61,12 @@ export class FillPool {
   private readonly sources = new Map<string, Promise<PoolSource | undefined>>();
   private readonly execs: ExecClient;
   private readonly containers: ContainerClient;
+  private readonly images: ImageClient;
 
   constructor(private readonly context: ClientContext) {
     this.execs = new ExecClient(context);
     this.containers = new ContainerClient(context);
+    this.images = new ImageClient(context);
   }
 
   /**
@@ -117,11 +120,8 @@ export class FillPool {
   }
 
   private async running(container: string): Promise<boolean> {
-    const state = await this.context.docker
-      .getContainer(container)
-      .inspect()
-      .catch(() => undefined);
-    if (state?.State.Running) return true;
+    const status = await this.containers.inspectContainer(container).catch(() => undefined);
+    if (status?.state === 'running') return true;
     this.helper = undefined;
     return false;
   }
@@ -147,15 +147,16 @@ export class FillPool {
     return found;
   }
 
+  /** An engine object's raw inspect (its layout, which the contract's types leave out) and the engine's root. */
+  private async withRoot<T>(inspect: Promise<T>): Promise<{ root: string; inspected: T } | undefined> {
+    const [root, inspected] = await Promise.all([this.engineRoot(), inspect.catch(() => undefined)]);
+    return root === undefined || inspected === undefined ? undefined : { root, inspected };
+  }
+
   private async findSource(image: string, path: string): Promise<PoolSource | undefined> {
-    const [root, inspected] = await Promise.all([
-      this.engineRoot(),
-      this.context.docker
-        .getImage(image)
-        .inspect()
-        .catch(() => undefined),
-    ]);
-    if (root === undefined || inspected === undefined) return undefined;
+    const found = await this.withRoot(this.context.docker.getImage(image).inspect());
+    if (found === undefined) return undefined;
+    const { root, inspected } = found;
     const { GraphDriver, RootFS } = inspected as {
       GraphDriver?: { Name?: string; Data?: { UpperDir?: string } };
       RootFS?: { Layers?: string[] };
@@ -175,14 +176,9 @@ export class FillPool {
 
   /** The volume's directory in the helper, when it is a plain local volume under the engine's root. */
   private async volumeDir(volume: string): Promise<string | undefined> {
-    const [root, inspected] = await Promise.all([
-      this.engineRoot(),
-      this.context.docker
-        .getVolume(volume)
-        .inspect()
-        .catch(() => undefined),
-    ]);
-    if (root === undefined || inspected === undefined) return undefined;
+    const found = await this.withRoot(this.context.docker.getVolume(volume).inspect());
+    if (found === undefined) return undefined;
+    const { root, inspected } = found;
     const { Driver, Mountpoint, Options } = inspected as {
       Driver?: string;
       Mountpoint?: string;
@@ -235,10 +231,7 @@ export class FillPool {
     }
     // The image's VOLUMEs (the Postgres image declares its data directory) get a tmpfs each:
     // an anonymous volume would be left behind whenever the helper is removed without -v.
-    const declared = await this.context.docker
-      .getImage(toolsImage)
-      .inspect()
-      .then((image) => Object.keys((image.Config as { Volumes?: Record<string, unknown> }).Volumes ?? {}));
+    const declared = (await this.images.inspectImage(toolsImage))?.volumes ?? [];
     let id: string;
     try {
       id = await this.containers.createContainer({
